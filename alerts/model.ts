@@ -1,0 +1,65 @@
+/**
+ * The rule model: what the generators produce and every target renders from
+ * (Prometheus rule files, Grafana-managed rule groups, promtool unit tests).
+ */
+import type { Severity, Signal } from "../catalog/model";
+import type { DashboardKey, RunbookKey } from "../conventions";
+
+export interface AlertRule {
+  kind: "alert";
+  /** Stable identity, e.g. `web/error_rate/P1`; uids derive from it, never from position. */
+  id: string;
+  /** Prometheus `alert` name (CamelCase), shared by the same alert across services. */
+  alert: string;
+  expr: string;
+  forMs: number;
+  /** At least `service`, `severity`, `signal`, `team`. */
+  labels: Record<string, string> & { service: string; severity: Severity; signal: Signal; team: string };
+  /** At least `summary`, `description`, `runbook_url`; `dashboard_url` when a dashboard shows it. */
+  annotations: Record<string, string>;
+  runbook: RunbookKey;
+  /** The dashboard (and panel title) where this alert's signal is shown. */
+  dashboard?: { key: DashboardKey; panel: string };
+  /** What Grafana-managed evaluation does when the query returns nothing. */
+  noData: "OK" | "Alerting" | "NoData";
+  /** Synthetic series proving the rule fires (and stays quiet); absent for hand-written rules. */
+  test?: RuleTest;
+}
+
+export interface RecordingRule {
+  kind: "record";
+  id: string;
+  record: string;
+  expr: string;
+  labels: Record<string, string>;
+}
+
+export type Rule = AlertRule | RecordingRule;
+
+export interface RuleGroup {
+  /** `<system>-<service>`; also the rule file name and the Grafana rule group name. */
+  name: string;
+  service: string;
+  intervalMs: number;
+  rules: Rule[];
+}
+
+/** A promtool `input_series` entry: series in PromQL notation, values in expanding notation (`0+10x60`). */
+export interface InputSeries {
+  series: string;
+  values: string;
+}
+
+export interface RuleTest {
+  /** Series under which the alert must be firing at `evalAfterMs`. */
+  fire: InputSeries[];
+  /** Series under which no alert of this rule exists at `evalAfterMs`. */
+  quiet: InputSeries[];
+  evalAfterMs: number;
+  /** Sampling interval of the input series. */
+  intervalMs: number;
+  /** Labels the firing alert carries besides the rule's own. */
+  extraLabels?: Record<string, string>;
+  /** Recording rules (by `record`) the alert reads; their rules are loaded with it. */
+  records?: string[];
+}

@@ -1,0 +1,29 @@
+/**
+ * Every file the catalog renders to, as one pure function: relative path → content.
+ * The CLI writes them to disk, `verify` checks them, local mode runs them, and the
+ * Pulumi program uploads/provisions the same content.
+ */
+import type { Catalog } from "./catalog/model";
+
+export interface RenderOptions {
+  /** host:port of Alertmanager as Prometheus reaches it. */
+  alertmanagerAddress: string;
+  /** host:port of the blackbox exporter as Prometheus reaches it. */
+  blackboxAddress: string;
+  /** Directory processes read `*_file` secrets from (absolute, or relative to the config file). */
+  secretsDir: string;
+  /** Hand-written Prometheus rule files (`alerts/custom/*.yml`): file name → YAML text. */
+  customRules: Record<string, string>;
+}
+
+export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
+  alertmanagerAddress: "localhost:9093",
+  blackboxAddress: "localhost:9115",
+  secretsDir: "/etc/ops-monitoring/secrets",
+  customRules: {},
+};
+
+/** Relative path → file content, keys sorted. */
+export type Artifacts = Record<string, string>;
+
+export declare function renderArtifacts(catalog: Catalog, options?: Partial<RenderOptions>): Artifacts;

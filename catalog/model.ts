@@ -1,0 +1,176 @@
+/**
+ * The validated, normalized catalog every renderer consumes: defaults applied, aliases
+ * resolved, durations in milliseconds, percentages as ratios (0.05 for "5%").
+ */
+import type { Severity } from "./units";
+import type { SecretRef } from "./schema";
+
+export type { Severity, SecretRef };
+
+export type ServiceKind = "frontend" | "api" | "edge-function" | "database" | "job" | "llm" | "external-api";
+
+export type Signal =
+  | "availability" | "error_rate" | "latency" | "probe" | "heartbeat" | "saturation"
+  | "quota" | "budget" | "tls" | "slo_burn" | "custom";
+
+export interface Catalog {
+  system: string;
+  environment: string;
+  defaultTeam: string;
+  /** Base URL of Grafana for `dashboard_url` links, without trailing slash. */
+  grafanaUrl?: string;
+  /** Title of the Grafana folder; default the system name. */
+  folderTitle: string;
+  /** Base URL of `docs/runbooks/`, without trailing slash. */
+  runbookBaseUrl: string;
+  syntheticProbes: string[];
+  telemetry?: { otlpEndpoint: string; otlpHeaders?: SecretRef };
+  services: Service[];
+  externalApis: ExternalApi[];
+  budget?: Budget;
+  rules: RawRule[];
+  alerting: Alerting;
+  github?: GitHub;
+}
+
+export interface Service {
+  name: string;
+  kind: ServiceKind;
+  team: string;
+  description?: string;
+  metrics: ServiceMetrics;
+  health?: HealthCheck;
+  slos: Slo[];
+  thresholds: Threshold[];
+  heartbeat?: { everyMs: number; severity: Severity };
+  vercel?: VercelProject;
+}
+
+export interface ServiceMetrics {
+  /** Label matchers without braces, e.g. `job="web"`. */
+  selector: string;
+  /** Histogram base name (no `_bucket`/`_count`). */
+  duration: string;
+  /** Matcher marking failed requests, e.g. `http_response_status_code=~"5.."`. */
+  errors: string;
+  scrape?: { url: string; username?: string; password?: SecretRef; everyMs?: number };
+}
+
+export interface HealthCheck {
+  url: string;
+  everyMs: number;
+  timeoutMs: number;
+  expectStatus: number[];
+  expectBody?: string;
+  method: "GET" | "HEAD" | "POST";
+  severity: Severity;
+  forMs: number;
+  /** Only for https URLs. */
+  tlsExpiryMs?: number;
+  probes: string[];
+}
+
+export type SliKind = "availability" | "latency" | "probe";
+
+export interface Slo {
+  name: string;
+  sli: SliKind;
+  /** Ratio, e.g. 0.999 for 99.9. */
+  objective: number;
+  /** Latency SLIs: bucket boundary in ms. */
+  thresholdMs?: number;
+  windowMs: number;
+  page: Severity;
+  ticket: Severity;
+}
+
+export type ThresholdKind =
+  | "error_rate" | "availability" | "latency_p50" | "latency_p95" | "latency_p99"
+  | "connections" | "replication_lag";
+
+/** One threshold alert: a signal, a severity and its bound. */
+export interface Threshold {
+  kind: ThresholdKind;
+  severity: Severity;
+  /**
+   * Bound in the signal's unit: ratio for error_rate/availability and percentage connections,
+   * seconds for latency and replication lag, a count for absolute connections.
+   */
+  value: number;
+  /** As written in the catalog, for messages and diffs ("5%", "2s", 80). */
+  display: string;
+  /** connections only: `value` is a share of max_connections. */
+  relative?: boolean;
+  forMs: number;
+}
+
+export interface VercelProject {
+  project: string;
+  teamId?: string;
+  env: VercelEnvVar[];
+}
+
+export interface VercelEnvVar {
+  key: string;
+  value?: string;
+  secret?: string;
+  targets: Array<"production" | "preview" | "development">;
+  rotateEveryMs?: number;
+  rotatedAt?: string;
+}
+
+export interface ExternalApi {
+  name: string;
+  team: string;
+  quota?: number;
+  period: "day" | "month";
+  alertAt: number;
+  severity: Severity;
+  failureRate: Threshold[];
+}
+
+export interface Budget {
+  monthlyUsd: number;
+  alertAt: number;
+  severity: Severity;
+}
+
+export interface RawRule {
+  name: string;
+  expr: string;
+  forMs: number;
+  severity: Severity;
+  service: string;
+  signal: Signal;
+  summary?: string;
+  description?: string;
+}
+
+export type Contact =
+  | { name: string; type: "pagerduty"; integrationKey: SecretRef }
+  | { name: string; type: "slack"; url: SecretRef; channel?: string }
+  | { name: string; type: "email"; to: string[]; from: string; smarthost: string; username?: string; password?: SecretRef }
+  | { name: string; type: "webhook"; url: string | SecretRef };
+
+export interface MuteTiming {
+  name: string;
+  weekdays: string[];
+  times: Array<{ start: string; end: string }>;
+  severities: Severity[];
+}
+
+export interface Alerting {
+  ackTimeoutMs: number;
+  /** Contact names per severity, every severity present (empty = dashboard only). */
+  routes: Record<Severity, string[]>;
+  contacts: Contact[];
+  watchdog?: string;
+  groupBy: string[];
+  muteTimings: MuteTiming[];
+}
+
+export interface GitHub {
+  repository: string;
+  secrets: Record<string, string>;
+  variables: Record<string, string>;
+}

@@ -1,0 +1,176 @@
+/** Raw (schema-valid, cross-checked) catalog → model: defaults applied, units parsed. */
+import type { RawCatalog, RawService, RawThresholdSet } from "./schema";
+import type {
+  Alerting, Catalog, Contact, ExternalApi, HealthCheck, Service, Severity, Slo, Threshold, ThresholdKind,
+} from "./model";
+import { parseDuration, parsePercent, parseSeverity, SEVERITIES } from "./units";
+import {
+  DEFAULTS, DEFAULT_SEVERITY, defaultDurationMetric, defaultErrorMatcher, defaultSelector,
+} from "../conventions";
+
+const ms = (d: string) => parseDuration(d)!;
+const sev = (s: string | undefined, fallback: Severity): Severity => (s ? parseSeverity(s)! : fallback);
+
+export function normalize(raw: RawCatalog): Catalog {
+  const defaultTeam = raw.default_team ?? DEFAULTS.team;
+  const syntheticProbes = raw.synthetics?.probes ?? [...DEFAULTS.syntheticProbes];
+  const runbookBaseUrl = (
+    raw.runbooks?.base_url ??
+    (raw.github ? `https://github.com/${raw.github.repository}/blob/main/docs/runbooks` : "docs/runbooks")
+  ).replace(/\/+$/, "");
+  return {
+    system: raw.system,
+    environment: raw.environment ?? DEFAULTS.environment,
+    defaultTeam,
+    grafanaUrl: raw.grafana?.url?.replace(/\/+$/, ""),
+    folderTitle: raw.grafana?.folder ?? raw.system,
+    runbookBaseUrl,
+    syntheticProbes,
+    telemetry: raw.telemetry && { otlpEndpoint: raw.telemetry.otlp_endpoint, otlpHeaders: raw.telemetry.otlp_headers },
+    services: (raw.services ?? []).map((s) => normalizeService(s, defaultTeam, syntheticProbes)),
+    externalApis: (raw.external_apis ?? []).map((a): ExternalApi => ({
+      name: a.name,
+      team: a.team ?? defaultTeam,
+      quota: a.quota,
+      period: a.period ?? "month",
+      alertAt: parsePercent(a.alert_at ?? DEFAULTS.alertAt)!,
+      severity: sev(a.severity, DEFAULT_SEVERITY.quota),
+      failureRate: a.failure_rate ? thresholdsOf("error_rate", a.failure_rate) : [],
+    })),
+    budget: raw.budget && {
+      monthlyUsd: raw.budget.monthly_usd,
+      alertAt: parsePercent(raw.budget.alert_at ?? DEFAULTS.alertAt)!,
+      severity: sev(raw.budget.severity, DEFAULT_SEVERITY.budget),
+    },
+    rules: (raw.rules ?? []).map((r) => ({
+      name: r.name,
+      expr: r.expr,
+      forMs: r.for ? ms(r.for) : 0,
+      severity: sev(r.severity, "P2"),
+      service: r.service,
+      signal: r.signal ?? "custom",
+      summary: r.summary,
+      description: r.description,
+    })),
+    alerting: normalizeAlerting(raw),
+    github: raw.github && {
+      repository: raw.github.repository,
+      secrets: raw.github.secrets ?? {},
+      variables: raw.github.variables ?? {},
+    },
+  };
+}
+
+function normalizeService(s: RawService, defaultTeam: string, syntheticProbes: string[]): Service {
+  const thresholds: Threshold[] = [];
+  for (const [key, set] of Object.entries(s.thresholds ?? {})) {
+    if (set) thresholds.push(...thresholdsOf(key as ThresholdKind, set));
+  }
+  const heartbeat = s.heartbeat === undefined ? undefined
+    : typeof s.heartbeat === "string" ? { everyMs: ms(s.heartbeat), severity: DEFAULT_SEVERITY.heartbeat as Severity }
+    : { everyMs: ms(s.heartbeat.every), severity: sev(s.heartbeat.severity, DEFAULT_SEVERITY.heartbeat) };
+  return {
+    name: s.name,
+    kind: s.kind,
+    team: s.team ?? defaultTeam,
+    description: s.description,
+    metrics: {
+      selector: s.metrics?.selector ?? defaultSelector(s.name),
+      duration: s.metrics?.duration ?? defaultDurationMetric(s.kind),
+      errors: s.metrics?.errors ?? defaultErrorMatcher(s.kind),
+      scrape: s.metrics?.scrape && {
+        url: s.metrics.scrape.url,
+        username: s.metrics.scrape.username,
+        password: s.metrics.scrape.password,
+        everyMs: s.metrics.scrape.every ? ms(s.metrics.scrape.every) : undefined,
+      },
+    },
+    health: s.health && normalizeHealth(s.health, syntheticProbes),
+    slos: (s.slos ?? []).map((o): Slo => ({
+      name: o.name,
+      sli: o.sli,
+      objective: o.objective / 100,
+      thresholdMs: o.threshold ? ms(o.threshold) : undefined,
+      windowMs: ms(o.window ?? DEFAULTS.sloWindow),
+      page: sev(o.page, DEFAULT_SEVERITY.sloPage),
+      ticket: sev(o.ticket, DEFAULT_SEVERITY.sloTicket),
+    })),
+    thresholds,
+    heartbeat,
+    vercel: s.vercel && {
+      project: s.vercel.project,
+      teamId: s.vercel.team_id,
+      env: Object.entries(s.vercel.env ?? {}).map(([key, v]) => ({
+        key,
+        value: v.value,
+        secret: v.secret,
+        targets: v.targets ?? ["production", "preview"],
+        rotateEveryMs: v.rotate_every ? ms(v.rotate_every) : undefined,
+        rotatedAt: v.rotated_at,
+      })),
+    },
+  };
+}
+
+function normalizeHealth(h: NonNullable<RawService["health"]>, syntheticProbes: string[]): HealthCheck {
+  const everyMs = ms(h.every ?? DEFAULTS.healthEvery);
+  return {
+    url: h.url,
+    everyMs,
+    timeoutMs: Math.min(ms(h.timeout ?? DEFAULTS.healthTimeout), everyMs),
+    expectStatus: [...(h.expect_status ?? [200])].sort((a, b) => a - b),
+    expectBody: h.expect_body,
+    method: h.method ?? "GET",
+    severity: sev(h.severity, DEFAULT_SEVERITY.probe),
+    forMs: ms(h.for ?? DEFAULTS.healthFor),
+    tlsExpiryMs: h.url.startsWith("https://") ? ms(h.tls_expiry ?? DEFAULTS.tlsExpiry) : undefined,
+    probes: h.probes ?? syntheticProbes,
+  };
+}
+
+/** One Threshold per severity, ordered P0..P3 so output does not depend on key order. */
+export function thresholdsOf(kind: ThresholdKind, set: RawThresholdSet): Threshold[] {
+  const forMs = ms(typeof set.for === "string" ? set.for : DEFAULTS.thresholdFor);
+  const out: Threshold[] = [];
+  for (const [key, v] of Object.entries(set)) {
+    if (key === "for") continue;
+    const severity = parseSeverity(key)!;
+    const display = String(v);
+    if (typeof v === "number") out.push({ kind, severity, value: v, display, forMs });
+    else if (parsePercent(v) !== undefined) out.push({ kind, severity, value: parsePercent(v)!, display, relative: kind === "connections" || undefined, forMs });
+    else out.push({ kind, severity, value: ms(v) / 1000, display, forMs });
+  }
+  return out.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+}
+
+function normalizeAlerting(raw: RawCatalog): Alerting {
+  const a = raw.alerting ?? {};
+  const routes = Object.fromEntries(SEVERITIES.map((s) => [s, [] as string[]])) as Record<Severity, string[]>;
+  for (const [key, names] of Object.entries(a.routes ?? {})) routes[parseSeverity(key)!] = [...names];
+  const contacts = Object.entries(a.contacts ?? {})
+    .map(([name, c]): Contact => {
+      switch (c.type) {
+        case "pagerduty": return { name, type: "pagerduty", integrationKey: c.integration_key };
+        case "slack": return { name, type: "slack", url: c.url, channel: c.channel };
+        case "email": return {
+          name, type: "email", to: c.to, from: c.from ?? `alerts@${raw.system}.invalid`,
+          smarthost: c.smarthost ?? "localhost:25", username: c.username, password: c.password,
+        };
+        case "webhook": return { name, type: "webhook", url: c.url };
+      }
+    })
+    .sort((x, y) => x.name.localeCompare(y.name));
+  return {
+    ackTimeoutMs: ms(a.ack_timeout ?? DEFAULTS.ackTimeout),
+    routes,
+    contacts,
+    watchdog: a.watchdog,
+    groupBy: a.group_by ?? [...DEFAULTS.groupBy],
+    muteTimings: (a.mute_timings ?? []).map((m) => ({
+      name: m.name,
+      weekdays: m.weekdays ?? [],
+      times: m.times ?? [],
+      severities: m.severities.map((s) => parseSeverity(s)!),
+    })),
+  };
+}

@@ -1,0 +1,343 @@
+/**
+ * The catalog's input shape, as a user writes it in `Pulumi.<stack>.yaml` under
+ * `ops-monitoring:catalog` or in a standalone YAML file. Keys are snake_case as in the design;
+ * `normalize.ts` turns a parsed catalog into the typed model the renderers use.
+ */
+import { z } from "zod";
+import { parseDuration, parsePercent, parseSeverity, SEVERITY_HELP } from "./units";
+
+const SLUG_RE = /^[a-z][a-z0-9-]*$/;
+const slug = z.string().regex(SLUG_RE, { error: "must be a lowercase slug (a-z, 0-9, -), starting with a letter" });
+
+/** A Prometheus duration such as `30s`, `5m`, `1h30m`, `30d`. */
+export const duration = z.string().refine((v) => parseDuration(v) !== undefined, {
+  error: (issue) => `"${String(issue.input)}" is not a duration like 30s, 5m, 1h, 30d`,
+});
+/** A percentage string such as `"5%"` or `"0.1%"`. */
+export const percent = z.string().refine((v) => parsePercent(v) !== undefined, {
+  error: (issue) => `"${String(issue.input)}" is not a percentage like "5%"`,
+});
+/** A severity: `P0..P3`, `SEV1..SEV4` or `critical|high|medium|low`. */
+export const severity = z.string().refine((v) => parseSeverity(v) !== undefined, {
+  error: (issue) => `"${String(issue.input)}" is not a severity (${SEVERITY_HELP})`,
+});
+
+/**
+ * A reference to a secret: read from Pulumi secret config (`pulumi config set --secret NAME`)
+ * or, outside Pulumi, from the environment variable named by `conventions.secretEnvName(NAME)`
+ * (`slackWebhookUrl` → `SLACK_WEBHOOK_URL`). Never rendered in plain text.
+ * @example { secret: slackWebhookUrl }
+ */
+export const secretRef = z.strictObject({
+  /** Pulumi config key of the secret. */
+  secret: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: "must be a config key name" }),
+});
+export type SecretRef = z.infer<typeof secretRef>;
+
+/**
+ * Per-severity thresholds of one signal, plus how long the condition must hold.
+ * Keys are severities (aliases allowed); values are a percentage, a duration or a number
+ * depending on the signal.
+ * @example { P1: "5%", P2: "1%", for: 10m }
+ */
+const thresholdSet = z
+  .record(z.string(), z.union([z.string(), z.number()]))
+  .superRefine((value, ctx) => {
+    for (const key of Object.keys(value)) {
+      if (key === "for") {
+        if (typeof value.for !== "string" || parseDuration(value.for) === undefined)
+          ctx.addIssue({ code: "custom", path: ["for"], message: `"${String(value.for)}" is not a duration like 5m` });
+      } else if (!parseSeverity(key)) {
+        ctx.addIssue({ code: "custom", path: [key], message: `"${key}" is not a severity (${SEVERITY_HELP}) or "for"` });
+      }
+    }
+  });
+
+/**
+ * Plain threshold alerts of a service; each fires when the measured value crosses the
+ * severity's threshold for `for` (default 5m).
+ */
+const thresholds = z.strictObject({
+  /** Share of requests failing (5xx / `error.type` set). @example { P1: "5%", P2: "1%" } */
+  error_rate: thresholdSet.optional(),
+  /** Share of requests succeeding falls BELOW this. @example { P1: "95%" } */
+  availability: thresholdSet.optional(),
+  /** Median request duration above. @example { P2: 1s } */
+  latency_p50: thresholdSet.optional(),
+  /** 95th percentile request duration above. @example { P1: 5s, P2: 2s } */
+  latency_p95: thresholdSet.optional(),
+  /** 99th percentile request duration above. @example { P2: 3s } */
+  latency_p99: thresholdSet.optional(),
+  /**
+   * Database connections in use: a number is an absolute count, a percentage is a share of
+   * `max_connections`. @example { P1: 80, P2: 50 } or { P1: "90%" }
+   */
+  connections: thresholdSet.optional(),
+  /** Database replication lag above. @example { P1: 5m } */
+  replication_lag: thresholdSet.optional(),
+});
+
+/** How to find a service's series in Prometheus (defaults: see `conventions.ts` and the README). */
+const metrics = z.strictObject({
+  /** PromQL label matchers selecting this service's series. Default `job="<service name>"`. @example 'service_name="web"' */
+  selector: z.string().optional(),
+  /** Histogram (without `_bucket`) measuring request/operation duration; default by kind (OTel semantic conventions). */
+  duration: z.string().optional(),
+  /** Label matcher marking a failed request. Default `http_response_status_code=~"5.."` for HTTP kinds, `error_type!=""` otherwise. */
+  errors: z.string().optional(),
+  /** A Prometheus endpoint to scrape for this service (local mode, Supabase metrics endpoint). */
+  scrape: z
+    .strictObject({
+      /** Full URL of the metrics endpoint. @example https://abc.supabase.co/customer/v1/privileged/metrics */
+      url: z.url(),
+      /** Basic-auth user name. Supabase: `service_role`. */
+      username: z.string().optional(),
+      /** Basic-auth password, always a secret; rendered as `password_file`. */
+      password: secretRef.optional(),
+      /** Scrape interval. Default the global 30s. */
+      every: duration.optional(),
+    })
+    .optional(),
+});
+
+/** Synthetic uptime check of a service (blackbox exporter locally, Grafana Synthetic Monitoring in prod). */
+const health = z.strictObject({
+  /** URL to probe. @example https://prospectpro.app/api/health */
+  url: z.url(),
+  /** Probe interval, 1s..1h. Default 1m. */
+  every: duration.optional(),
+  /** Probe timeout, at most `every`. Default 5s (capped to `every`). */
+  timeout: duration.optional(),
+  /** Accepted HTTP status codes. Default [200]. */
+  expect_status: z.array(z.number().int().min(100).max(599)).min(1).optional(),
+  /** Regex the body must match; a 503 "degraded" page fails. @example '"status":"(ok|healthy)"' */
+  expect_body: z.string().optional(),
+  /** HTTP method. Default GET. */
+  method: z.enum(["GET", "HEAD", "POST"]).optional(),
+  /** Severity of the probe-down alert. Default P0. */
+  severity: severity.optional(),
+  /** How long the probe must fail before alerting. Default 1m. */
+  for: duration.optional(),
+  /** Warn (P2) this long before the TLS certificate expires; https only. Default 14d. */
+  tls_expiry: duration.optional(),
+  /** Synthetic Monitoring probe locations. Default `synthetics.probes`. */
+  probes: z.array(z.string()).min(1).optional(),
+});
+
+/** A service level objective, alerted by multi-window multi-burn-rate rules. */
+const slo = z.strictObject({
+  /** Slug, unique within the service. @example availability */
+  name: slug,
+  /** What is measured: `availability` (non-error requests), `latency` (requests under `threshold`), `probe` (probe success). */
+  sli: z.enum(["availability", "latency", "probe"]),
+  /** Target in percent, strictly between 0 and 100. @example 99.9 */
+  objective: z.number(),
+  /** Latency SLIs only: the bucket boundary a good request stays under. @example 500ms */
+  threshold: duration.optional(),
+  /** Compliance window. Default 30d. */
+  window: duration.optional(),
+  /** Severity of the fast-burn (page) alerts. Default P0. */
+  page: severity.optional(),
+  /** Severity of the slow-burn (ticket) alerts. Default P2. */
+  ticket: severity.optional(),
+});
+
+/** One Vercel environment variable: a plain `value` or a `secret` reference, and the targets it reaches. */
+const vercelEnvVar = z
+  .strictObject({
+    /** Plain (non-secret) value. */
+    value: z.string().optional(),
+    /** Pulumi secret config key holding the value; the variable is created as `sensitive`. */
+    secret: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: "must be a config key name" }).optional(),
+    /** Vercel targets. Default [production, preview]. */
+    targets: z.array(z.enum(["production", "preview", "development"])).min(1).optional(),
+    /** Rotation period of a secret; `bin/ops-monitoring secrets` reports overdue ones. @example 90d */
+    rotate_every: duration.optional(),
+    /** When the secret was last rotated (ISO date), to compute the due date. @example 2026-09-01 */
+    rotated_at: z.iso.date().optional(),
+  })
+  .refine((v) => (v.value === undefined) !== (v.secret === undefined), { error: "needs exactly one of value or secret" });
+
+const vercel = z.strictObject({
+  /** Vercel project name or id. @example prospectpro-web */
+  project: z.string().min(1),
+  /** Vercel team id, when the project belongs to a team. */
+  team_id: z.string().optional(),
+  /** Environment variables by name. */
+  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an env var name (A-Z, 0-9, _)" }), vercelEnvVar).optional(),
+});
+
+/** A job's heartbeat: alert when no success is recorded for 2x this period. */
+const heartbeat = z.union([
+  duration,
+  z.strictObject({
+    /** Expected success period. @example 1h */
+    every: duration,
+    /** Alert severity. Default P2. */
+    severity: severity.optional(),
+  }),
+]);
+
+export const SERVICE_KINDS = ["frontend", "api", "edge-function", "database", "job", "llm", "external-api"] as const;
+
+const service = z.strictObject({
+  /** Slug, unique across services and external APIs; becomes the `service` label and part of every uid. */
+  name: slug,
+  /** What the service is; selects default metric names and dashboards. */
+  kind: z.enum(SERVICE_KINDS),
+  /** Owning team; the `team` label on every alert of this service. Default `default_team`. */
+  team: slug.optional(),
+  /** One line shown in dashboards and alert descriptions. */
+  description: z.string().optional(),
+  metrics: metrics.optional(),
+  health: health.optional(),
+  /** Service level objectives. */
+  slos: z.array(slo).optional(),
+  thresholds: thresholds.optional(),
+  /** Jobs: expected success period, e.g. `1h`; alerts after 2x without success. */
+  heartbeat: heartbeat.optional(),
+  vercel: vercel.optional(),
+});
+
+/** A paid third-party API with a quota per period. */
+const externalApi = z.strictObject({
+  /** Slug; the `service` label of its alerts and the `api` label of its metrics. @example hunter */
+  name: slug,
+  /** Owning team. Default `default_team`. */
+  team: slug.optional(),
+  /** Calls allowed per period. @example 500 */
+  quota: z.number().positive().optional(),
+  /** Quota period. Default month. */
+  period: z.enum(["day", "month"]).optional(),
+  /** Alert when this share of the quota is used. Default "80%". */
+  alert_at: percent.optional(),
+  /** Severity of the quota alert. Default P2. */
+  severity: severity.optional(),
+  /** Failure-rate thresholds of calls to it. @example { P2: "5%" } */
+  failure_rate: thresholdSet.optional(),
+});
+
+const budget = z.strictObject({
+  /** Monthly cloud + API budget in USD. @example 270 */
+  monthly_usd: z.number().positive(),
+  /** Alert when month-to-date spend reaches this share. Default "80%". */
+  alert_at: percent.optional(),
+  /** Severity of the budget alert. Default P2. */
+  severity: severity.optional(),
+});
+
+/** A hand-written PromQL alert, validated and labelled like generated ones. */
+const rawRule = z.strictObject({
+  /** Alert name, CamelCase. @example OrphanedRecords */
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: "must be an alert name like OrphanedRecords" }),
+  /** PromQL; the alert fires for every series it returns. */
+  expr: z.string().min(1),
+  /** How long the expression must hold. Default 0s. */
+  for: duration.optional(),
+  severity,
+  /** Service (or external API) the alert belongs to; gives `service` and `team`. */
+  service: slug,
+  /** Signal label. Default custom. */
+  signal: z.enum(["availability", "error_rate", "latency", "probe", "heartbeat", "saturation", "quota", "budget", "tls", "slo_burn", "custom"]).optional(),
+  /** Annotation `summary`. Default derived from the name. */
+  summary: z.string().optional(),
+  /** Annotation `description`. */
+  description: z.string().optional(),
+});
+
+/** Notification targets. Secret fields must be secret references. */
+const contact = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("pagerduty"),
+    /** Events API v2 integration (routing) key. */
+    integration_key: secretRef,
+  }),
+  z.strictObject({
+    type: z.literal("slack"),
+    /** Incoming-webhook URL. */
+    url: secretRef,
+    /** Channel override. @example "#alerts" */
+    channel: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("email"),
+    /** Recipients. */
+    to: z.array(z.email()).min(1),
+    /** Sender. Default `alerts@<system>.invalid` — set it for real mail. */
+    from: z.email().optional(),
+    /** SMTP relay host:port. Default localhost:25. */
+    smarthost: z.string().optional(),
+    /** SMTP user name. */
+    username: z.string().optional(),
+    /** SMTP password. */
+    password: secretRef.optional(),
+  }),
+  z.strictObject({
+    type: z.literal("webhook"),
+    /** Receiver URL; receives Alertmanager's / Grafana's JSON payload. */
+    url: z.union([z.url(), secretRef]),
+  }),
+]);
+
+/** A recurring window in which notifications are muted (maintenance, nights for P2). */
+const muteTiming = z.strictObject({
+  /** Slug. */
+  name: slug,
+  /** Weekdays, e.g. ["saturday", "sunday"] or ["monday:friday"]. */
+  weekdays: z.array(z.string()).optional(),
+  /** Times of day, e.g. [{ start: "22:00", end: "07:00" }] (UTC). */
+  times: z.array(z.strictObject({ start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) })).optional(),
+  /** Severities muted in this window. */
+  severities: z.array(severity).min(1),
+});
+
+const alerting = z.strictObject({
+  /** Unacknowledged P0/P1 alerts re-notify after this. Default 5m. */
+  ack_timeout: duration.optional(),
+  /** Contacts per severity; an empty list means dashboard only. */
+  routes: z.record(z.string(), z.array(z.string())).optional(),
+  /** Contacts by name. */
+  contacts: z.record(slug, contact).optional(),
+  /** Contact receiving the always-firing Watchdog (dead-man's switch). Default none. */
+  watchdog: z.string().optional(),
+  /** Labels notifications are grouped by. Default [alertname, service, severity]. */
+  group_by: z.array(z.string()).min(1).optional(),
+  mute_timings: z.array(muteTiming).optional(),
+});
+
+const github = z.strictObject({
+  /** owner/name. @example acme/prospectpro */
+  repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "must be owner/name" }),
+  /** Actions secrets: NAME → stack output or secret config key. */
+  secrets: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an Actions secret name (A-Z, 0-9, _)" }), z.string()).optional(),
+  /** Actions variables: NAME → stack output or config key. */
+  variables: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an Actions variable name (A-Z, 0-9, _)" }), z.string()).optional(),
+});
+
+export const catalogSchema = z.strictObject({
+  /** Slug prefixing every uid, folder and rule group. @example prospectpro */
+  system: slug,
+  /** Environment name; `environment` external label and OTel `deployment.environment`. Default production. */
+  environment: z.string().optional(),
+  /** Team of services and APIs that name none. Default ops. */
+  default_team: slug.optional(),
+  /** Grafana instance the alerts link to; `url` builds `dashboard_url`. */
+  grafana: z.strictObject({ url: z.url().optional(), folder: z.string().optional() }).optional(),
+  /** Where runbooks are published. Default `https://github.com/<github.repository>/blob/main/docs/runbooks`. */
+  runbooks: z.strictObject({ base_url: z.url() }).optional(),
+  /** Synthetic Monitoring defaults. */
+  synthetics: z.strictObject({ probes: z.array(z.string()).min(1).optional() }).optional(),
+  /** Where apps send OpenTelemetry (OTLP/HTTP); fills OTEL_* env vars of Vercel projects. */
+  telemetry: z.strictObject({ otlp_endpoint: z.url(), otlp_headers: secretRef.optional() }).optional(),
+  services: z.array(service).optional(),
+  external_apis: z.array(externalApi).optional(),
+  budget: budget.optional(),
+  rules: z.array(rawRule).optional(),
+  alerting: alerting.optional(),
+  github: github.optional(),
+});
+
+export type RawCatalog = z.infer<typeof catalogSchema>;
+export type RawService = z.infer<typeof service>;
+export type RawThresholdSet = z.infer<typeof thresholdSet>;
+export type RawContact = z.infer<typeof contact>;

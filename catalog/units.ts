@@ -1,0 +1,75 @@
+/** Parsing and canonical formatting of the catalog's scalar units: durations, percentages, severities. */
+
+export const SEVERITIES = ["P0", "P1", "P2", "P3"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const SEVERITY_ALIASES: Record<string, Severity> = {
+  p0: "P0", sev1: "P0", critical: "P0",
+  p1: "P1", sev2: "P1", high: "P1",
+  p2: "P2", sev3: "P2", medium: "P2",
+  p3: "P3", sev4: "P3", low: "P3",
+};
+
+/** `P0..P3`, `SEV1..SEV4` or `critical|high|medium|low` (any case) → canonical severity, else undefined. */
+export function parseSeverity(value: string): Severity | undefined {
+  return SEVERITY_ALIASES[value.trim().toLowerCase()];
+}
+
+export const SEVERITY_HELP = "P0..P3, SEV1..SEV4 or critical|high|medium|low";
+
+const DURATION_UNITS: Array<[string, number]> = [
+  ["y", 365 * 24 * 3600_000],
+  ["w", 7 * 24 * 3600_000],
+  ["d", 24 * 3600_000],
+  ["h", 3600_000],
+  ["m", 60_000],
+  ["s", 1000],
+  ["ms", 1],
+];
+const UNIT_MS = new Map(DURATION_UNITS);
+const DURATION_RE = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
+const DURATION_PART_RE = /(\d+)(ms|s|m|h|d|w|y)/g;
+
+/** A Prometheus duration (`"90s"`, `"1h30m"`, `"30d"`) in milliseconds, or undefined when malformed. */
+export function parseDuration(value: string): number | undefined {
+  if (!DURATION_RE.test(value)) return undefined;
+  let total = 0;
+  for (const [, n, unit] of value.matchAll(DURATION_PART_RE)) total += Number(n) * UNIT_MS.get(unit)!;
+  return total;
+}
+
+/**
+ * The canonical Prometheus spelling of a duration, the form Prometheus and Grafana print back
+ * (`3600000` → `"1h"`, `5400000` → `"1h30m"`, `604800000` → `"1w"`), so nothing diffs after a round trip.
+ */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  let rest = ms;
+  let out = "";
+  for (const [unit, size] of DURATION_UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  }
+  return out;
+}
+
+const PERCENT_RE = /^(\d+(?:\.\d+)?)%$/;
+
+/** `"5%"` → `0.05`; undefined when not a percentage string. */
+export function parsePercent(value: string): number | undefined {
+  const m = PERCENT_RE.exec(value.trim());
+  return m ? Number(m[1]) / 100 : undefined;
+}
+
+/** `0.05` → `"5%"`, with no float noise (`0.001` → `"0.1%"`). */
+export function formatPercent(ratio: number): string {
+  return `${Number((ratio * 100).toPrecision(12))}%`;
+}
+
+/** A float printed without exponent noise, for PromQL literals. */
+export function formatNumber(n: number): string {
+  return String(Number(n.toPrecision(12)));
+}

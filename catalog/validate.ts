@@ -1,0 +1,86 @@
+/**
+ * Validation: the schema check and the cross-checks both run on every catalog and all
+ * their problems are reported at once; only a catalog with none is normalized.
+ */
+import type { z } from "zod";
+import { catalogSchema, type RawCatalog } from "./schema";
+import { CatalogError, formatPath, type Diagnostic } from "./diagnostics";
+import { crossCheck } from "./cross-check";
+import { normalize } from "./normalize";
+import type { Catalog } from "./model";
+
+export function validateCatalog(raw: unknown, source = "catalog"): Catalog {
+  const diagnostics: Diagnostic[] = [];
+  const parsed = catalogSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) diagnostics.push(...fromIssue(issue, raw));
+  }
+  diagnostics.push(...crossCheck(raw));
+  if (diagnostics.length > 0) throw new CatalogError(dedupe(diagnostics).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), source);
+  return normalize(parsed.data as RawCatalog);
+}
+
+function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
+  const path = formatPath(issue.path, root);
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key], root), message: "unknown field" }));
+    case "invalid_value":
+      return [{ path, message: `${JSON.stringify(input)} is not one of ${issue.values.map(String).join(" | ")}` }];
+    case "invalid_type":
+      if (input === undefined) return [{ path, message: "is required" }];
+      if (isSecretRef(input)) return [{ path, message: "a {secret: ...} reference is not allowed here; this field needs a plain value" }];
+      if (issue.expected === "object" && looksLikeSecretSlot(issue.path))
+        return [{ path, message: "must be a secret reference like { secret: NAME }: a plain value here would end up in state and rendered files" }];
+      return [{ path, message: `expected ${issue.expected}, got ${describe(input)}` }];
+    case "invalid_format":
+      return [{ path, message: `${JSON.stringify(input)} is not a valid ${issue.format === "url" ? "URL" : issue.format}` }];
+    case "invalid_union":
+      if (String(issue.path[issue.path.length - 1]) === "type" && isObj(input))
+        return [{ path, message: `${JSON.stringify(input.type)} is not one of pagerduty | slack | email | webhook` }];
+      if (isSecretRef(input) && issue.errors.length === 0) return [{ path, message: "a {secret: ...} reference is not allowed here" }];
+      if (issue.errors.length === 0) return [{ path, message: `${JSON.stringify(input)} is not valid here` }];
+      return [{ path, message: unionMessage(issue.path) }];
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+const SECRET_SLOTS = new Set(["integration_key", "url", "password", "otlp_headers"]);
+function looksLikeSecretSlot(path: ReadonlyArray<PropertyKey>): boolean {
+  return SECRET_SLOTS.has(String(path[path.length - 1]));
+}
+
+function unionMessage(path: ReadonlyArray<PropertyKey>): string {
+  const last = String(path[path.length - 1]);
+  if (last === "heartbeat") return "must be a duration like 1h or { every: 1h, severity: P2 }";
+  if (last === "url") return "must be a URL or a secret reference { secret: NAME }";
+  if (path.includes("contacts")) return "contact type must be one of pagerduty | slack | email | webhook";
+  return "has an unexpected shape";
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isSecretRef(v: unknown): boolean {
+  return isObj(v) && "secret" in v;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.path}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

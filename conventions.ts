@@ -1,0 +1,240 @@
+/**
+ * Every name the project makes up lives here: label names, metric names of the
+ * instrumentation contract, uids, rule-group and resource names, file paths. Renderers,
+ * dashboards and infra import these instead of spelling names themselves.
+ */
+import { createHash } from "node:crypto";
+import type { ServiceKind, Signal } from "./catalog/model";
+
+/** Labels every alert carries (the alert contract). */
+export const LABEL = {
+  service: "service",
+  severity: "severity",
+  signal: "signal",
+  team: "team",
+  slo: "slo",
+  system: "system",
+  environment: "environment",
+} as const;
+
+/** Annotations every alert carries. */
+export const ANNOTATION = {
+  summary: "summary",
+  description: "description",
+  runbookUrl: "runbook_url",
+  dashboardUrl: "dashboard_url",
+} as const;
+
+/** Metric names of the instrumentation contract (documented in the README). */
+export const METRIC = {
+  /** OTel `http.server.request.duration` as exported to Prometheus. */
+  httpServerDuration: "http_server_request_duration_seconds",
+  httpStatusLabel: "http_response_status_code",
+  /** OTel `db.client.operation.duration`: query latency seen by the app. */
+  dbClientDuration: "db_client_operation_duration_seconds",
+  /** OTel GenAI `gen_ai.client.operation.duration`. */
+  genAiClientDuration: "gen_ai_client_operation_duration_seconds",
+  /** OTel `http.client.request.duration`: calls the service makes. */
+  httpClientDuration: "http_client_request_duration_seconds",
+  /** A job run's duration, histogram. */
+  jobRunDuration: "ops_job_run_duration_seconds",
+  /** Unix time of a job's last successful run, gauge. */
+  jobLastSuccess: "ops_job_last_success_timestamp_seconds",
+  /** Calls made to an external API in this quota period, gauge with label `api`. */
+  quotaUsed: "ops_external_api_quota_used",
+  /** Calls to an external API, counter with labels `api` and `outcome` (success | failure). */
+  externalApiRequests: "ops_external_api_requests_total",
+  /** Month-to-date spend in USD, gauge with label `source` (vercel, supabase, openai, ...). */
+  costMonthToDate: "ops_cost_month_to_date_usd",
+  /** Deployments, counter with label `service` (drives deploy annotations). */
+  deployments: "ops_deployments_total",
+  // Blackbox exporter / Grafana Synthetic Monitoring.
+  probeSuccess: "probe_success",
+  probeDuration: "probe_duration_seconds",
+  probeHttpStatus: "probe_http_status_code",
+  probeSslExpiry: "probe_ssl_earliest_cert_expiry",
+  // postgres_exporter names, as served by Supabase's metrics endpoint.
+  pgConnections: "pg_stat_database_numbackends",
+  pgMaxConnections: "pg_settings_max_connections",
+  pgBlocksHit: "pg_stat_database_blks_hit",
+  pgBlocksRead: "pg_stat_database_blks_read",
+  pgReplicationLag: "pg_replication_lag",
+  pgUp: "pg_up",
+} as const;
+
+export const API_LABEL = "api";
+export const OUTCOME_LABEL = "outcome";
+
+/** Kinds whose traffic is served HTTP requests. */
+export const HTTP_KINDS: ReadonlySet<ServiceKind> = new Set(["frontend", "api", "edge-function"]);
+
+/** Default duration histogram per kind (OTel semantic conventions, Prometheus naming). */
+export function defaultDurationMetric(kind: ServiceKind): string {
+  switch (kind) {
+    case "database": return METRIC.dbClientDuration;
+    case "llm": return METRIC.genAiClientDuration;
+    case "external-api": return METRIC.httpClientDuration;
+    case "job": return METRIC.jobRunDuration;
+    default: return METRIC.httpServerDuration;
+  }
+}
+
+/** Default matcher marking a failed request/operation per kind. */
+export function defaultErrorMatcher(kind: ServiceKind): string {
+  return HTTP_KINDS.has(kind) ? `${METRIC.httpStatusLabel}=~"5.."` : `error_type!=""`;
+}
+
+/** Default series selector of a service: the OTel `service.name` becomes Prometheus' `job`. */
+export function defaultSelector(service: string): string {
+  return `job="${service}"`;
+}
+
+/** Job name of a service's synthetic check (blackbox scrape job and SM check job). */
+export function probeJob(service: string): string {
+  return `${service}-health`;
+}
+
+/** Selector of a service's probe series. */
+export function probeSelector(service: string): string {
+  return `job="${probeJob(service)}"`;
+}
+
+/** Default severity of each generated alert family. */
+export const DEFAULT_SEVERITY = {
+  probe: "P0",
+  tlsWarning: "P2",
+  tlsCritical: "P1",
+  heartbeat: "P2",
+  quota: "P2",
+  budget: "P2",
+  sloPage: "P0",
+  sloTicket: "P2",
+} as const;
+
+export const DEFAULTS = {
+  environment: "production",
+  team: "ops",
+  thresholdFor: "5m",
+  healthEvery: "1m",
+  healthTimeout: "5s",
+  healthFor: "1m",
+  tlsExpiry: "14d",
+  tlsCritical: "3d",
+  sloWindow: "30d",
+  ackTimeout: "5m",
+  alertAt: "80%",
+  groupBy: ["alertname", LABEL.service, LABEL.severity],
+  syntheticProbes: ["Frankfurt", "NorthVirginia", "Singapore"],
+  groupWait: "30s",
+  groupInterval: "5m",
+  repeatInterval: "4h",
+  scrapeInterval: "30s",
+  evaluationInterval: "30s",
+} as const;
+
+/** Runbook file (under `docs/runbooks/`) of each alert family. */
+export const RUNBOOK = {
+  probe: "probe-down.md",
+  error_rate: "error-rate.md",
+  availability: "availability.md",
+  latency: "latency.md",
+  slo_fast: "slo-fast-burn.md",
+  slo_slow: "slo-slow-burn.md",
+  saturation: "saturation.md",
+  heartbeat: "heartbeat.md",
+  quota: "quota.md",
+  budget: "budget.md",
+  tls: "tls-expiry.md",
+  watchdog: "watchdog.md",
+  custom: "custom.md",
+} as const;
+export type RunbookKey = keyof typeof RUNBOOK;
+
+/** Runbook of a signal when nothing more specific applies. */
+export function runbookForSignal(signal: Signal): RunbookKey {
+  if (signal === "slo_burn") return "slo_fast";
+  return signal;
+}
+
+export const WATCHDOG_ALERT = "Watchdog";
+
+/** Pseudo-services for alerts that belong to no service. */
+export const BUDGET_SERVICE = "budget";
+export const MONITORING_SERVICE = "monitoring";
+
+/** Prometheus rule group of one service's rules, prefixed by the system. */
+export function ruleGroupName(system: string, service: string): string {
+  return `${system}-${service}`;
+}
+
+/** Rule file name of one rule group. */
+export function ruleFileName(group: string): string {
+  return `${group}.yml`;
+}
+
+/** Recording-rule names of the SLO error ratio over a window (Sloth/SRE-workbook style). */
+export function sloErrorRatioRecord(window: string): string {
+  return `slo:sli_error:ratio_rate${window}`;
+}
+export const SLO_OBJECTIVE_RECORD = "slo:objective:ratio";
+export const SLO_BUDGET_REMAINING_RECORD = "slo:error_budget:remaining_ratio";
+
+/** Environment variable a secret ref is read from outside Pulumi: `slackWebhookUrl` → `SLACK_WEBHOOK_URL`. */
+export function secretEnvName(secret: string): string {
+  return secret
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toUpperCase();
+}
+
+/** File (relative to the secrets dir) a process reads a secret from. */
+export function secretFileName(secret: string): string {
+  return secret;
+}
+
+/** Grafana uids are at most 40 chars; long ones keep a readable head and a stable hash tail. */
+export function uid(...parts: string[]): string {
+  const raw = parts.join("-").toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+  if (raw.length <= 40) return raw;
+  const hash = createHash("sha256").update(raw).digest("hex").slice(0, 8);
+  return `${raw.slice(0, 31)}-${hash}`;
+}
+
+/** Dashboards, by key; uids are `<system>-<key>`. */
+export const DASHBOARDS = {
+  overview: "Overview",
+  service: "Service (RED)",
+  slos: "SLOs",
+  database: "Database",
+  "external-apis": "External APIs & cost",
+  synthetics: "Synthetics",
+  jobs: "Jobs",
+} as const;
+export type DashboardKey = keyof typeof DASHBOARDS;
+
+export function dashboardUid(system: string, key: DashboardKey): string {
+  return uid(system, key);
+}
+
+export function folderUid(system: string): string {
+  return uid(system);
+}
+
+export function contactPointUid(system: string, contact: string): string {
+  return uid(system, "cp", contact);
+}
+
+/** Uid of a Grafana-managed rule, stable under reordering: derived from its identity. */
+export function ruleUid(system: string, identity: string): string {
+  return uid(system, identity);
+}
+
+/** Pulumi resource names: `<system>-<what>`, unique per stack. */
+export function resourceName(...parts: string[]): string {
+  return parts.join("-");
+}
+
+/** Blackbox module name for one distinct probe expectation. */
+export function blackboxModuleName(key: string): string {
+  return `http_${createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
+}
