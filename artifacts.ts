@@ -14,6 +14,13 @@ export interface RenderOptions {
   secretsDir: string;
   /** Hand-written Prometheus rule files (`alerts/custom/*.yml`): file name → YAML text. */
   customRules: Record<string, string>;
+  /**
+   * `local` compresses intervals for a laptop demo (scrape/evaluate every 5s, probes at most
+   * every 5s, probe-down `for` at most 10s, group_wait 2s) so an outage shows within seconds.
+   */
+  profile: "prod" | "local";
+  /** Local mode: a webhook every route also notifies (the notification sink). */
+  sinkUrl?: string;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
@@ -21,6 +28,7 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   blackboxAddress: "localhost:9115",
   secretsDir: "/etc/ops-monitoring/secrets",
   customRules: {},
+  profile: "prod",
 };
 
 /** Relative path → file content, keys sorted. */

@@ -172,6 +172,56 @@ export function ruleFileName(group: string): string {
   return `${group}.yml`;
 }
 
+/**
+ * Recording rules that give every service the same series names with a `service` label,
+ * whatever its selector or kind, so dashboards are templated by `$service` and stay O(1).
+ */
+export const REC = {
+  /** Requests (operations) per second. */
+  requestRate: "service:requests:rate5m",
+  /** Share of requests failing. */
+  errorRatio: "service:errors:ratio_rate5m",
+  /** Duration quantile in seconds, label `quantile` = 0.5 | 0.95 | 0.99. */
+  latency: "service:request_duration_seconds:quantile_rate5m",
+  /** Catalog thresholds as constant series, labels `signal`, `severity` (+ `quantile`), drawn on panels. */
+  threshold: "service:alert_threshold:value",
+  /** Database connections in use / allowed. */
+  dbConnections: "service:db_connections:sum",
+  dbMaxConnections: "service:db_max_connections:max",
+  /** Buffer cache hit ratio. */
+  dbCacheHit: "service:db_cache_hit:ratio_rate5m",
+  dbReplicationLag: "service:db_replication_lag_seconds:max",
+  /** Seconds since a job's last success, and its heartbeat period. */
+  jobLastSuccessAge: "service:job_last_success:age_seconds",
+  jobHeartbeat: "service:job_heartbeat:seconds",
+  /** Quota per period and the alert line, label `api`. */
+  quotaLimit: "api:quota_limit:calls",
+  quotaAlertAt: "api:quota_alert_at:calls",
+  /** Monthly budget and its alert line in USD. */
+  budgetMonthly: "budget:monthly:usd",
+  budgetAlertAt: "budget:alert_at:usd",
+} as const;
+
+/** Panel titles alerts link to (`dashboard_url`, Grafana `__panelId__`). */
+export const PANEL = {
+  requestRate: "Request rate",
+  errorRate: "Error rate",
+  latency: "Duration percentiles",
+  probeSuccess: "Probe success",
+  probeDuration: "Probe duration",
+  tlsDaysLeft: "TLS certificate days left",
+  sloBudget: "Error budget remaining",
+  sloBurn: "Burn rate",
+  dbConnections: "Connections vs max",
+  dbLatency: "Query latency",
+  dbCacheHit: "Cache hit ratio",
+  dbReplicationLag: "Replication lag",
+  quotaUsed: "Quota used",
+  apiFailureRate: "API failure rate",
+  spend: "Month-to-date spend vs budget",
+  jobAge: "Last success age vs heartbeat",
+} as const;
+
 /** Recording-rule names of the SLO error ratio over a window (Sloth/SRE-workbook style). */
 export function sloErrorRatioRecord(window: string): string {
   return `slo:sli_error:ratio_rate${window}`;

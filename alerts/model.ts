@@ -18,6 +18,8 @@ export interface AlertRule {
   /** At least `summary`, `description`, `runbook_url`; `dashboard_url` when a dashboard shows it. */
   annotations: Record<string, string>;
   runbook: RunbookKey;
+  /** The bound as written in the catalog ("5%", "2s", 80), for summaries and semantic diffs. */
+  threshold?: string;
   /** The dashboard (and panel title) where this alert's signal is shown. */
   dashboard?: { key: DashboardKey; panel: string };
   /** What Grafana-managed evaluation does when the query returns nothing. */
