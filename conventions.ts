@@ -60,10 +60,21 @@ export const METRIC = {
   pgBlocksRead: "pg_stat_database_blks_read",
   pgReplicationLag: "pg_replication_lag",
   pgUp: "pg_up",
+  /** Prometheus' synthetic series of pending/firing alerts, label `alertstate`. */
+  alerts: "ALERTS",
 } as const;
+
+/** Label and value of a firing alert on the `ALERTS` series. */
+export const ALERT_STATE_LABEL = "alertstate";
+export const ALERT_STATE_FIRING = "firing";
 
 export const API_LABEL = "api";
 export const OUTCOME_LABEL = "outcome";
+/** Values of `OUTCOME_LABEL`. */
+export const OUTCOME = { success: "success", failure: "failure" } as const;
+
+/** A job alerts when its last success is older than this many heartbeats. */
+export const HEARTBEAT_MISSING_FACTOR = 2;
 
 /** Kinds whose traffic is served HTTP requests. */
 export const HTTP_KINDS: ReadonlySet<ServiceKind> = new Set(["frontend", "api", "edge-function"]);
@@ -97,6 +108,11 @@ export function probeJob(service: string): string {
 /** Selector of a service's probe series. */
 export function probeSelector(service: string): string {
   return `job="${probeJob(service)}"`;
+}
+
+/** Selector of the probe series of every service whose name matches the regex `servicePattern`. */
+export function probeSelectorMatching(servicePattern: string): string {
+  return `job=~"${probeJob(servicePattern)}"`;
 }
 
 /** Default severity of each generated alert family. */
