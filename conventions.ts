@@ -110,9 +110,12 @@ export function probeSelector(service: string): string {
   return `job="${probeJob(service)}"`;
 }
 
+/** Label holding `probeJob(service)` on probe series. */
+export const PROBE_JOB_LABEL = "job";
+
 /** Selector of the probe series of every service whose name matches the regex `servicePattern`. */
 export function probeSelectorMatching(servicePattern: string): string {
-  return `job=~"${probeJob(servicePattern)}"`;
+  return `${PROBE_JOB_LABEL}=~"${probeJob(servicePattern)}"`;
 }
 
 /** Default severity of each generated alert family. */
@@ -217,6 +220,16 @@ export const REC = {
   budgetMonthly: "budget:monthly:usd",
   budgetAlertAt: "budget:alert_at:usd",
 } as const;
+
+/** Label and values of `REC.latency` (and latency `REC.threshold`) series. */
+export const QUANTILE_LABEL = "quantile";
+export const LATENCY_QUANTILES = { p50: "0.5", p95: "0.95", p99: "0.99" } as const;
+
+/** Windows of the `sloErrorRatioRecord` recording rules. */
+export const SLO_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
+
+/** Burn-rate factors of the multi-window alerts (SRE workbook ch. 5), drawn on the burn-rate panel. */
+export const SLO_BURN_FACTORS = [14.4, 6, 3, 1] as const;
 
 /** Panel titles alerts link to (`dashboard_url`, Grafana `__panelId__`). */
 export const PANEL = {
