@@ -279,6 +279,9 @@ export function uid(...parts: string[]): string {
   return `${raw.slice(0, 31)}-${hash}`;
 }
 
+/** Tag of the Grafana annotations marking a deploy (posted by CI), shown on every dashboard. */
+export const DEPLOY_ANNOTATION_TAG = "deploy";
+
 /** Dashboards, by key; uids are `<system>-<key>`. */
 export const DASHBOARDS = {
   overview: "Overview",
