@@ -70,6 +70,8 @@ export const ALERT_STATE_FIRING = "firing";
 
 export const API_LABEL = "api";
 export const OUTCOME_LABEL = "outcome";
+/** Label of `METRIC.costMonthToDate` naming who bills (vercel, supabase, openai, ...). */
+export const COST_SOURCE_LABEL = "source";
 /** Values of `OUTCOME_LABEL`. */
 export const OUTCOME = { success: "success", failure: "failure" } as const;
 
