@@ -64,8 +64,9 @@ export const METRIC = {
   alerts: "ALERTS",
 } as const;
 
-/** Label and value of a firing alert on the `ALERTS` series. */
+/** Labels of the `ALERTS` series: the alert's name, and its state (value of a firing alert). */
 export const ALERT_STATE_LABEL = "alertstate";
+export const ALERT_NAME_LABEL = "alertname";
 export const ALERT_STATE_FIRING = "firing";
 
 export const API_LABEL = "api";
