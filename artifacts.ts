@@ -4,6 +4,13 @@
  * Pulumi program uploads/provisions the same content.
  */
 import type { Catalog } from "./catalog/model";
+import { generateRuleGroups } from "./alerts/generate";
+import type { RuleGroup } from "./alerts/model";
+import { renderRuleFiles } from "./alerts/prometheus-rules";
+import { renderAlertmanager } from "./alerts/alertmanager";
+import { renderBlackbox } from "./checks/blackbox";
+import { renderPrometheusConfig } from "./checks/prometheus-config";
+import { dashboardLink, renderDashboardFiles } from "./dashboards";
 
 export interface RenderOptions {
   /** host:port of Alertmanager as Prometheus reaches it. */
@@ -34,4 +41,23 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
 /** Relative path → file content, keys sorted. */
 export type Artifacts = Record<string, string>;
 
-export declare function renderArtifacts(catalog: Catalog, options?: Partial<RenderOptions>): Artifacts;
+/** The rule model of a catalog, alerts linked to their dashboard panels. */
+export function ruleGroupsOf(catalog: Catalog, options: Pick<RenderOptions, "customRules" | "profile">): RuleGroup[] {
+  return generateRuleGroups(catalog, {
+    customRules: options.customRules,
+    profile: options.profile,
+    dashboardUrl: (key, panel, service) => dashboardLink(catalog, key, panel, service).url,
+  });
+}
+
+export function renderArtifacts(catalog: Catalog, options: Partial<RenderOptions> = {}): Artifacts {
+  const o = { ...DEFAULT_RENDER_OPTIONS, ...options };
+  const files: Artifacts = {
+    "prometheus/prometheus.yml": renderPrometheusConfig(catalog, o),
+    ...renderRuleFiles(ruleGroupsOf(catalog, o)),
+    "alertmanager/alertmanager.yml": renderAlertmanager(catalog, o),
+    "blackbox/blackbox.yml": renderBlackbox(catalog, o.profile),
+    ...renderDashboardFiles(catalog),
+  };
+  return Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));
+}

@@ -55,8 +55,8 @@ export interface InputSeries {
 export interface RuleTest {
   /** Series under which the alert must be firing at `evalAfterMs`. */
   fire: InputSeries[];
-  /** Series under which no alert of this rule exists at `evalAfterMs`. */
-  quiet: InputSeries[];
+  /** Series under which no alert of this rule exists at `evalAfterMs`; absent for always-firing rules. */
+  quiet?: InputSeries[];
   evalAfterMs: number;
   /** Sampling interval of the input series. */
   intervalMs: number;

@@ -82,6 +82,10 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
     const err = selectorError(metrics.selector);
     if (err) at([...path, "metrics", "selector"], `not a label-matcher list like job="web": ${err}`);
   }
+  if (typeof metrics.latency_selector === "string") {
+    const err = selectorError(metrics.latency_selector);
+    if (err) at([...path, "metrics", "latency_selector"], `not a label-matcher list: ${err}`);
+  }
   if (typeof metrics.errors === "string") {
     const err = selectorError(metrics.errors);
     if (err) at([...path, "metrics", "errors"], `not a label matcher like http_response_status_code=~"5..": ${err}`);

@@ -51,6 +51,8 @@ export interface ServiceMetrics {
   selector: string;
   /** Histogram base name (no `_bucket`/`_count`). */
   duration: string;
+  /** Matchers selecting the duration histogram (default: `selector`). */
+  latencySelector: string;
   /** Matcher marking failed requests, e.g. `http_response_status_code=~"5.."`. */
   errors: string;
   scrape?: { url: string; username?: string; password?: SecretRef; everyMs?: number };

@@ -77,6 +77,7 @@ function normalizeService(s: RawService, defaultTeam: string, syntheticProbes: s
     metrics: {
       selector: s.metrics?.selector ?? defaultSelector(s.name),
       duration: s.metrics?.duration ?? defaultDurationMetric(s.kind),
+      latencySelector: s.metrics?.latency_selector ?? s.metrics?.selector ?? defaultSelector(s.name),
       errors: s.metrics?.errors ?? defaultErrorMatcher(s.kind),
       scrape: s.metrics?.scrape && {
         url: s.metrics.scrape.url,

@@ -82,7 +82,13 @@ const metrics = z.strictObject({
   /** PromQL label matchers selecting this service's series. Default `job="<service name>"`. @example 'service_name="web"' */
   selector: z.string().optional(),
   /** Histogram (without `_bucket`) measuring request/operation duration; default by kind (OTel semantic conventions). */
-  duration: z.string().optional(),
+  duration: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a metric name" }).optional(),
+  /**
+   * Selector for the duration histogram when it comes from elsewhere than the other series,
+   * e.g. a database's query latency measured by the apps' OTel DB client instrumentation.
+   * Default: `selector`. @example 'db_system_name="postgresql"'
+   */
+  latency_selector: z.string().optional(),
   /** Label matcher marking a failed request. Default `http_response_status_code=~"5.."` for HTTP kinds, `error_type!=""` otherwise. */
   errors: z.string().optional(),
   /** A Prometheus endpoint to scrape for this service (local mode, Supabase metrics endpoint). */

@@ -39,14 +39,16 @@ export function parseDuration(value: string): number | undefined {
 }
 
 /**
- * The canonical Prometheus spelling of a duration, the form Prometheus and Grafana print back
- * (`3600000` → `"1h"`, `5400000` → `"1h30m"`, `604800000` → `"1w"`), so nothing diffs after a round trip.
+ * The canonical Prometheus spelling of a duration (Prometheus' `model.Duration.String`), the
+ * form Prometheus and Grafana print back: `3600000` → `"1h"`, `5400000` → `"1h30m"`; years and
+ * weeks only when exact (`14d` → `"2w"`, `30d` → `"30d"`), so nothing diffs after a round trip.
  */
 export function formatDuration(ms: number): string {
   if (ms === 0) return "0s";
   let rest = ms;
   let out = "";
   for (const [unit, size] of DURATION_UNITS) {
+    if ((unit === "y" || unit === "w") && rest % size !== 0) continue;
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${unit}`;

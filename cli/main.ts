@@ -7,13 +7,14 @@ import { parseArgs, UsageError, type Args } from "./args";
 
 type Command = (args: Args) => Promise<number>;
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  render: { summary: "render --catalog F --out DIR      write every artifact (no secret values)", load: async () => (await import("./render")).run },
-  verify: { summary: "verify --catalog F                promtool/amtool/blackbox checks + generated rule tests", load: async () => (await import("./verify")).run },
-  plan: { summary: "plan --catalog F --stack prod|local [--json]   resources the Pulumi program registers (mocked engine)", load: async () => (await import("./plan")).run },
-  diff: { summary: "diff --base REF [--catalog F]     semantic diff of the monitoring between REF and the work tree", load: async () => (await import("./diff")).run },
-  start: { summary: "start [--catalog F]               local stack from native binaries (default: the demo catalog)", load: async () => (await import("./start")).run },
-  secrets: { summary: "secrets [--catalog F]             rotation due dates; exit 1 when one is overdue", load: async () => (await import("./secrets")).run },
+/** Commands load lazily: `plan` pulls in the Pulumi SDK, `render` should not pay for it. */
+const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
+  render: { summary: "render --catalog F --out DIR      write every artifact (no secret values)", load: () => require("./render").run },
+  verify: { summary: "verify --catalog F                promtool/amtool/blackbox checks + generated rule tests", load: () => require("./verify").run },
+  plan: { summary: "plan --catalog F --stack prod|local [--json]   resources the Pulumi program registers (mocked engine)", load: () => require("./plan").run },
+  diff: { summary: "diff --base REF [--catalog F]     semantic diff of the monitoring between REF and the work tree", load: () => require("./diff").run },
+  start: { summary: "start [--catalog F]               local stack from native binaries (default: the demo catalog)", load: () => require("./start").run },
+  secrets: { summary: "secrets [--catalog F]             rotation due dates; exit 1 when one is overdue", load: () => require("./secrets").run },
 };
 
 function usage(): string {
@@ -32,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await (await command.load())(parseArgs(rest));
+    return await command.load()(parseArgs(rest));
   } catch (e) {
     if (e instanceof CatalogError || e instanceof UsageError) {
       console.error(e.message);

@@ -1,0 +1,68 @@
+/** Building alert rules to the alert contract: labels, annotations, runbook and dashboard links. */
+import type { Severity, Signal } from "../catalog/model";
+import { ANNOTATION, LABEL, RUNBOOK, type DashboardKey, type RunbookKey } from "../conventions";
+import type { AlertRule, RecordingRule, RuleTest } from "./model";
+import type { GenContext } from "./context";
+
+export interface AlertSpec {
+  id: string;
+  alert: string;
+  expr: string;
+  forMs: number;
+  service: string;
+  team: string;
+  severity: Severity;
+  signal: Signal;
+  summary: string;
+  description: string;
+  runbook: RunbookKey;
+  dashboard?: { key: DashboardKey; panel: string };
+  noData: AlertRule["noData"];
+  threshold?: string;
+  labels?: Record<string, string>;
+  test?: RuleTest;
+}
+
+export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
+  const annotations: Record<string, string> = {
+    [ANNOTATION.summary]: spec.summary,
+    [ANNOTATION.description]: spec.description,
+    [ANNOTATION.runbookUrl]: `${ctx.catalog.runbookBaseUrl}/${RUNBOOK[spec.runbook]}`,
+  };
+  const dashboardUrl = spec.dashboard && ctx.dashboardUrl(spec.dashboard.key, spec.dashboard.panel, spec.service);
+  if (dashboardUrl) annotations[ANNOTATION.dashboardUrl] = dashboardUrl;
+  return {
+    kind: "alert",
+    id: spec.id,
+    alert: spec.alert,
+    expr: spec.expr,
+    forMs: spec.forMs,
+    labels: {
+      [LABEL.service]: spec.service,
+      [LABEL.severity]: spec.severity,
+      [LABEL.signal]: spec.signal,
+      [LABEL.team]: spec.team,
+      ...spec.labels,
+    } as AlertRule["labels"],
+    annotations,
+    runbook: spec.runbook,
+    dashboard: spec.dashboard,
+    noData: spec.noData,
+    threshold: spec.threshold,
+    test: spec.test,
+  };
+}
+
+export function recordingRule(id: string, record: string, expr: string, labels: Record<string, string>): RecordingRule {
+  return { kind: "record", id, record, expr, labels };
+}
+
+/** `{a="b"}`-style selector from matchers, merging extra matchers. */
+export function sel(...matchers: Array<string | undefined>): string {
+  return `{${matchers.filter((m) => m && m.trim() !== "").join(", ")}}`;
+}
+
+/** Matcher `service="web"` (and more) for querying our own recording rules. */
+export function serviceSel(service: string, extra: Record<string, string> = {}): string {
+  return sel(`${LABEL.service}="${service}"`, ...Object.entries(extra).map(([k, v]) => `${k}="${v}"`));
+}

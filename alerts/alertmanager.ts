@@ -1,0 +1,133 @@
+/**
+ * `alertmanager.yml`: route tree by severity from `alerting.routes` (one receiver per
+ * contact, fanned out with `continue`), secrets only as `*_file` paths, inhibition, and
+ * P0/P1 re-notification after `ack_timeout`.
+ */
+import type { Catalog, Contact, Severity } from "../catalog/model";
+import { formatDuration, SEVERITIES } from "../catalog/units";
+import { DEFAULTS, LABEL, WATCHDOG_ALERT, secretFileName } from "../conventions";
+import { GENERATED_HEADER, toYaml } from "./yaml";
+
+export const NO_RECEIVER = "dashboard-only";
+export const SINK_RECEIVER = "local-sink";
+
+export interface AlertmanagerOptions {
+  secretsDir: string;
+  profile: "prod" | "local";
+  sinkUrl?: string;
+}
+
+const TITLE = '[{{ .Status | toUpper }}] {{ .CommonLabels.severity }} {{ .CommonLabels.service }}: {{ .CommonAnnotations.summary }}';
+const TEXT = '{{ range .Alerts }}{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard_url }}\nDashboard: {{ .Annotations.dashboard_url }}{{ end }}\n{{ end }}';
+
+function receiver(c: Contact, secretsDir: string): Record<string, unknown> {
+  const file = (secret: string) => `${secretsDir}/${secretFileName(secret)}`;
+  switch (c.type) {
+    case "pagerduty":
+      return {
+        name: c.name,
+        pagerduty_configs: [{
+          routing_key_file: file(c.integrationKey.secret),
+          send_resolved: true,
+          severity: '{{ if eq .CommonLabels.severity "P0" }}critical{{ else if eq .CommonLabels.severity "P1" }}error{{ else }}warning{{ end }}',
+          description: TITLE,
+        }],
+      };
+    case "slack":
+      return {
+        name: c.name,
+        slack_configs: [{ api_url_file: file(c.url.secret), ...(c.channel ? { channel: c.channel } : {}), send_resolved: true, title: TITLE, text: TEXT }],
+      };
+    case "email":
+      return {
+        name: c.name,
+        email_configs: [{
+          to: c.to.join(", "),
+          from: c.from,
+          smarthost: c.smarthost,
+          ...(c.username ? { auth_username: c.username } : {}),
+          ...(c.password ? { auth_password_file: file(c.password.secret) } : {}),
+          send_resolved: true,
+          headers: { Subject: TITLE },
+        }],
+      };
+    case "webhook":
+      return {
+        name: c.name,
+        webhook_configs: [{ ...(typeof c.url === "string" ? { url: c.url } : { url_file: file(c.url.secret) }), send_resolved: true }],
+      };
+  }
+}
+
+/** Weekday/time spec of a mute timing in Alertmanager's `time_intervals` form. */
+function timeInterval(weekdays: string[], times: Array<{ start: string; end: string }>): Record<string, unknown> {
+  return {
+    ...(weekdays.length ? { weekdays } : {}),
+    ...(times.length ? { times: times.map((t) => ({ start_time: t.start, end_time: t.end })) } : {}),
+  };
+}
+
+export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOptions): Record<string, unknown> {
+  const { alerting } = catalog;
+  const local = options.profile === "local";
+  const mutedBy = (severity: Severity) => alerting.muteTimings.filter((m) => m.severities.includes(severity)).map((m) => m.name);
+  const severityRoute = (severity: Severity) => {
+    const contacts = alerting.routes[severity];
+    const urgent = severity === "P0" || severity === "P1";
+    const muted = mutedBy(severity);
+    return {
+      receiver: NO_RECEIVER,
+      matchers: [`${LABEL.severity}="${severity}"`],
+      ...(urgent ? { repeat_interval: formatDuration(alerting.ackTimeoutMs) } : {}),
+      ...(muted.length ? { mute_time_intervals: muted } : {}),
+      ...(contacts.length ? { routes: contacts.map((name) => ({ receiver: name, continue: true })) } : {}),
+    };
+  };
+  const watchdogRoute = {
+    receiver: alerting.watchdog ?? NO_RECEIVER,
+    matchers: [`alertname="${WATCHDOG_ALERT}"`],
+    group_wait: "0s",
+    group_interval: "1m",
+    repeat_interval: "5m",
+  };
+  const sinkRoute = options.sinkUrl ? [{ receiver: SINK_RECEIVER, continue: true }] : [];
+  return {
+    route: {
+      receiver: NO_RECEIVER,
+      group_by: alerting.groupBy,
+      group_wait: local ? "2s" : DEFAULTS.groupWait,
+      group_interval: local ? "10s" : DEFAULTS.groupInterval,
+      repeat_interval: DEFAULTS.repeatInterval,
+      routes: [...sinkRoute, watchdogRoute, ...SEVERITIES.map(severityRoute)],
+    },
+    inhibit_rules: [
+      {
+        source_matchers: [`${LABEL.severity}="P0"`],
+        target_matchers: [`${LABEL.severity}=~"P1|P2|P3"`],
+        equal: [LABEL.service],
+      },
+      {
+        source_matchers: [`${LABEL.severity}="P1"`],
+        target_matchers: [`${LABEL.severity}=~"P2|P3"`],
+        equal: [LABEL.service, "alertname"],
+      },
+      {
+        source_matchers: [`${LABEL.signal}="probe"`],
+        target_matchers: [`${LABEL.signal}=~"error_rate|availability|latency|slo_burn"`],
+        equal: [LABEL.service],
+      },
+    ],
+    receivers: [
+      { name: NO_RECEIVER },
+      ...(options.sinkUrl ? [{ name: SINK_RECEIVER, webhook_configs: [{ url: options.sinkUrl, send_resolved: true }] }] : []),
+      ...alerting.contacts.map((c) => receiver(c, options.secretsDir)),
+    ],
+    ...(alerting.muteTimings.length
+      ? { time_intervals: alerting.muteTimings.map((m) => ({ name: m.name, time_intervals: [timeInterval(m.weekdays, m.times)] })) }
+      : {}),
+  };
+}
+
+export function renderAlertmanager(catalog: Catalog, options: AlertmanagerOptions): string {
+  return toYaml(alertmanagerConfig(catalog, options), GENERATED_HEADER);
+}

@@ -1,0 +1,11 @@
+/** What every generator needs besides its own slice of the catalog: the catalog and how to link to dashboards. */
+import type { Catalog } from "../catalog/model";
+import type { DashboardKey } from "../conventions";
+
+export interface GenContext {
+  catalog: Catalog;
+  /** URL of a dashboard panel (scoped to a service), or undefined when it has none. */
+  dashboardUrl(key: DashboardKey, panel: string, service?: string): string | undefined;
+  /** `local` profile: alert `for` of probes capped so a laptop demo detects outages in seconds. */
+  profile: "prod" | "local";
+}

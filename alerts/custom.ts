@@ -1,0 +1,116 @@
+/**
+ * Hand-written alerts: the catalog's `rules:` and Prometheus rule files in `alerts/custom/`,
+ * validated (PromQL, owner, severity) and completed to the alert contract.
+ */
+import { parse } from "yaml";
+import type { Catalog, RawRule, Severity, Signal } from "../catalog/model";
+import { CatalogError, type Diagnostic } from "../catalog/diagnostics";
+import { promqlError } from "../catalog/promql";
+import { parseDuration, parseSeverity, SEVERITY_HELP } from "../catalog/units";
+import { ANNOTATION, BUDGET_SERVICE, LABEL, MONITORING_SERVICE, ruleGroupName } from "../conventions";
+import { alertRule, recordingRule } from "./alert";
+import type { GenContext } from "./context";
+import type { Rule, RuleGroup } from "./model";
+
+const SIGNALS: ReadonlySet<string> = new Set(["availability", "error_rate", "latency", "probe", "heartbeat", "saturation", "quota", "budget", "tls", "slo_burn", "custom"]);
+
+/** Team owning each service / external API name. */
+export function owners(catalog: Catalog): Map<string, string> {
+  const map = new Map<string, string>([[BUDGET_SERVICE, catalog.defaultTeam], [MONITORING_SERVICE, catalog.defaultTeam]]);
+  for (const s of catalog.services) map.set(s.name, s.team);
+  for (const a of catalog.externalApis) map.set(a.name, a.team);
+  return map;
+}
+
+export function catalogRule(ctx: GenContext, r: RawRule, team: string): Rule {
+  return alertRule(ctx, {
+    id: `${r.service}/custom/${r.name}`,
+    alert: r.name,
+    expr: r.expr,
+    forMs: r.forMs,
+    service: r.service,
+    team,
+    severity: r.severity,
+    signal: r.signal,
+    summary: r.summary ?? `${r.name} on ${r.service}`,
+    description: r.description ?? `Hand-written rule ${r.name}: ${r.expr}`,
+    runbook: "custom",
+    noData: "OK",
+  });
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Rule groups from `alerts/custom/*.yml` (file name → text); every problem of every file reported at once. */
+export function customRuleGroups(ctx: GenContext, files: Record<string, string>): RuleGroup[] {
+  const teams = owners(ctx.catalog);
+  const problems: Diagnostic[] = [];
+  const groups: RuleGroup[] = [];
+  for (const file of Object.keys(files).sort()) {
+    const where = `alerts/custom/${file}`;
+    let doc: unknown;
+    try {
+      doc = parse(files[file]);
+    } catch (e) {
+      problems.push({ path: where, message: `is not valid YAML: ${(e as Error).message.split("\n")[0]}` });
+      continue;
+    }
+    if (!isObj(doc) || !Array.isArray(doc.groups)) {
+      problems.push({ path: where, message: "must be a Prometheus rule file with a `groups:` list" });
+      continue;
+    }
+    doc.groups.forEach((g: unknown, gi: number) => {
+      const gname = isObj(g) && typeof g.name === "string" ? g.name : `#${gi + 1}`;
+      const gpath = `${where}: groups[${gname}]`;
+      if (!isObj(g) || !Array.isArray(g.rules)) return void problems.push({ path: gpath, message: "needs a name and a rules list" });
+      const rules: Rule[] = [];
+      g.rules.forEach((r: unknown, ri: number) => {
+        const rule = customRule(ctx, r, `${gpath}.rules[${isObj(r) ? String(r.alert ?? r.record ?? ri) : ri}]`, teams, problems);
+        if (rule) rules.push(rule);
+      });
+      const intervalMs = typeof g.interval === "string" ? parseDuration(g.interval) : undefined;
+      groups.push({ name: ruleGroupName(ctx.catalog.system, `custom-${gname}`), service: "custom", intervalMs: intervalMs ?? 60_000, rules });
+    });
+  }
+  if (problems.length) throw new CatalogError(problems, "alerts/custom");
+  return groups;
+}
+
+function customRule(ctx: GenContext, r: unknown, path: string, teams: Map<string, string>, problems: Diagnostic[]): Rule | undefined {
+  if (!isObj(r) || typeof r.expr !== "string") return void problems.push({ path, message: "needs alert or record, and expr" });
+  const err = promqlError(r.expr);
+  if (err) problems.push({ path: `${path}.expr`, message: err });
+  const labels = isObj(r.labels) ? Object.fromEntries(Object.entries(r.labels).map(([k, v]) => [k, String(v)])) : {};
+  if (typeof r.record === "string") return err ? undefined : recordingRule(`custom/${r.record}/${JSON.stringify(labels)}`, r.record, r.expr, labels);
+  if (typeof r.alert !== "string") return void problems.push({ path, message: "needs alert or record" });
+  const service = labels[LABEL.service];
+  const severity = labels[LABEL.severity] ? parseSeverity(labels[LABEL.severity]) : undefined;
+  const signal = labels[LABEL.signal] ?? "custom";
+  const forMs = r.for === undefined ? 0 : typeof r.for === "string" ? parseDuration(r.for) : undefined;
+  const before = problems.length;
+  if (!service) problems.push({ path: `${path}.labels.service`, message: "is required (a service or external API of the catalog)" });
+  else if (!teams.has(service)) problems.push({ path: `${path}.labels.service`, message: `"${service}" is not a service or external API of the catalog` });
+  if (!severity) problems.push({ path: `${path}.labels.severity`, message: `${labels[LABEL.severity] ? `"${labels[LABEL.severity]}" is not` : "is required:"} a severity (${SEVERITY_HELP})` });
+  if (!SIGNALS.has(signal)) problems.push({ path: `${path}.labels.signal`, message: `"${signal}" is not one of ${[...SIGNALS].join(" | ")}` });
+  if (forMs === undefined) problems.push({ path: `${path}.for`, message: `"${String(r.for)}" is not a duration like 5m` });
+  if (err || problems.length > before) return undefined;
+  const annotations = isObj(r.annotations) ? Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, String(v)])) : {};
+  const rule = alertRule(ctx, {
+    id: `${service}/custom/${r.alert}`,
+    alert: r.alert,
+    expr: r.expr,
+    forMs: forMs!,
+    service: service!,
+    team: labels[LABEL.team] ?? teams.get(service!)!,
+    severity: severity as Severity,
+    signal: signal as Signal,
+    summary: annotations[ANNOTATION.summary] ?? `${r.alert} on ${service}`,
+    description: annotations[ANNOTATION.description] ?? `Hand-written rule ${r.alert}: ${r.expr}`,
+    runbook: "custom",
+    noData: "OK",
+    labels: Object.fromEntries(Object.entries(labels).filter(([k]) => k !== LABEL.severity)),
+  });
+  Object.assign(rule.annotations, annotations);
+  return rule;
+}

@@ -1,0 +1,51 @@
+/** Jobs: alert when no success was recorded for twice the heartbeat period (or never). */
+import type { Service } from "../catalog/model";
+import { formatDuration, formatNumber } from "../catalog/units";
+import { HEARTBEAT_MISSING_FACTOR, LABEL, METRIC, PANEL, REC } from "../conventions";
+import { alertRule, recordingRule, sel } from "./alert";
+import type { GenContext } from "./context";
+import type { Rule } from "./model";
+import { counter, gauge, labelsMatching, series } from "./synth";
+
+export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
+  const hb = svc.heartbeat;
+  if (!hb) return [];
+  const last = `max(${METRIC.jobLastSuccess}${sel(svc.metrics.selector)})`;
+  const missingMs = HEARTBEAT_MISSING_FACTOR * hb.everyMs;
+  const limitS = missingMs / 1000;
+  const labels = { [LABEL.service]: svc.name };
+  const s = labelsMatching(svc.metrics.selector);
+  const intervalMs = 60_000;
+  const evalAfterMs = missingMs + 20 * 60_000;
+  const steps = Math.ceil(evalAfterMs / intervalMs) + 5;
+  const metric = s && series(METRIC.jobLastSuccess, s);
+  return [
+    recordingRule(`${svc.name}/rec/job_age`, REC.jobLastSuccessAge, `time() - ${last}`, labels),
+    recordingRule(`${svc.name}/rec/job_heartbeat`, REC.jobHeartbeat, `vector(${formatNumber(hb.everyMs / 1000)})`, labels),
+    alertRule(ctx, {
+      id: `${svc.name}/heartbeat`,
+      alert: "JobHeartbeatMissing",
+      expr: `time() - (${last} or vector(0)) > ${formatNumber(limitS)}`,
+      forMs: 5 * 60_000,
+      service: svc.name,
+      team: svc.team,
+      severity: hb.severity,
+      signal: "heartbeat",
+      summary: `${svc.name} has not succeeded for ${formatDuration(missingMs)}`,
+      description: `Job ${svc.name} should succeed every ${formatDuration(hb.everyMs)}; no success has been recorded (${METRIC.jobLastSuccess}) for ${formatDuration(missingMs)}.`,
+      runbook: "heartbeat",
+      dashboard: { key: "jobs", panel: PANEL.jobAge },
+      noData: "Alerting",
+      threshold: formatDuration(hb.everyMs),
+      test: metric
+        ? {
+            // Fire: last success at time 0 and never again; quiet: a success every minute.
+            fire: [{ series: metric, values: gauge(0, steps) }],
+            quiet: [{ series: metric, values: counter(intervalMs / 1000, steps) }],
+            evalAfterMs,
+            intervalMs,
+          }
+        : undefined,
+    }),
+  ];
+}

@@ -1,0 +1,55 @@
+/**
+ * Generated `promtool test rules` cases: for every alert that carries a test, a rule file
+ * holding exactly that alert (and the recording rules it reads) and a test file proving it
+ * fires at the expected time on matching series and stays quiet otherwise.
+ */
+import { formatDuration } from "../catalog/units";
+import type { RuleGroup } from "./model";
+import { promGroup } from "./prometheus-rules";
+import { toYaml } from "./yaml";
+
+export interface RuleTestFiles {
+  /** `<name>.rules.yml` and `<name>.test.yml` → content. */
+  files: Record<string, string>;
+  /** The test files, to pass to `promtool test rules`. */
+  tests: string[];
+  /** Alerts without a generated test (hand-written rules, unsynthesisable selectors), by id. */
+  untested: string[];
+}
+
+const safe = (id: string) => id.replace(/[^A-Za-z0-9_-]+/g, "_");
+
+export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
+  const files: Record<string, string> = {};
+  const tests: string[] = [];
+  const untested: string[] = [];
+  for (const group of groups) {
+    for (const rule of group.rules) {
+      if (rule.kind !== "alert") continue;
+      if (!rule.test) {
+        untested.push(rule.id);
+        continue;
+      }
+      const t = rule.test;
+      const records = new Set(t.records ?? []);
+      const deps = group.rules.filter((r) => r.kind === "record" && records.has(r.record) && r.labels.service === rule.labels.service);
+      const name = safe(`${group.name}__${rule.id}`);
+      files[`${name}.rules.yml`] = toYaml({ groups: [promGroup({ ...group, intervalMs: t.intervalMs }, [...deps, rule])] });
+      const at = formatDuration(t.evalAfterMs);
+      const interval = formatDuration(t.intervalMs);
+      const expected = {
+        exp_labels: { ...rule.labels, ...t.extraLabels },
+        exp_annotations: rule.annotations,
+      };
+      const cases: unknown[] = [
+        { name: `${rule.id} fires`, interval, input_series: t.fire, alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [expected] }] },
+      ];
+      if (t.quiet) {
+        cases.push({ name: `${rule.id} stays quiet`, interval, input_series: t.quiet, alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [] }] });
+      }
+      files[`${name}.test.yml`] = toYaml({ rule_files: [`${name}.rules.yml`], evaluation_interval: interval, tests: cases });
+      tests.push(`${name}.test.yml`);
+    }
+  }
+  return { files, tests, untested };
+}

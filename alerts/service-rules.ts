@@ -1,0 +1,172 @@
+/**
+ * Per-service recording rules (uniform `service:*` series the dashboards read) and the
+ * plain threshold alerts on top of them: error rate, success rate, latency percentiles,
+ * database connections and replication lag.
+ */
+import type { Service, Threshold, ThresholdKind, Signal } from "../catalog/model";
+import { formatDuration, formatNumber } from "../catalog/units";
+import { LABEL, LATENCY_QUANTILES, METRIC, PANEL, QUANTILE_LABEL, REC, type DashboardKey, type RunbookKey } from "../conventions";
+import { alertRule, recordingRule, sel, serviceSel } from "./alert";
+import type { GenContext } from "./context";
+import type { InputSeries, Rule, RuleTest } from "./model";
+import { counter, gauge, labelsMatching, labelsNotMatching, series } from "./synth";
+
+export const QUANTILES = { latency_p50: LATENCY_QUANTILES.p50, latency_p95: LATENCY_QUANTILES.p95, latency_p99: LATENCY_QUANTILES.p99 } as const;
+const TEST_INTERVAL_MS = 60_000;
+
+/** Recording rules every non-job service gets, from its duration histogram. */
+export function serviceRecords(svc: Service): Rule[] {
+  const hist = svc.metrics.duration;
+  const hs = svc.metrics.latencySelector;
+  const label = { [LABEL.service]: svc.name };
+  const total = `sum(rate(${hist}_count${sel(hs)}[5m]))`;
+  const rules: Rule[] = [
+    recordingRule(`${svc.name}/rec/requests`, REC.requestRate, total, label),
+    recordingRule(`${svc.name}/rec/errors`, REC.errorRatio, `(sum(rate(${hist}_count${sel(hs, svc.metrics.errors)}[5m])) or vector(0)) / ${total}`, label),
+  ];
+  for (const q of Object.values(QUANTILES)) {
+    rules.push(recordingRule(`${svc.name}/rec/latency/${q}`, REC.latency, `histogram_quantile(${q}, sum by (le) (rate(${hist}_bucket${sel(hs)}[5m])))`, { ...label, [QUANTILE_LABEL]: q }));
+  }
+  if (svc.kind === "database") {
+    const s = svc.metrics.selector;
+    const hit = `sum(rate(${METRIC.pgBlocksHit}${sel(s)}[5m]))`;
+    rules.push(
+      recordingRule(`${svc.name}/rec/db_connections`, REC.dbConnections, `sum(${METRIC.pgConnections}${sel(s)})`, label),
+      recordingRule(`${svc.name}/rec/db_max_connections`, REC.dbMaxConnections, `max(${METRIC.pgMaxConnections}${sel(s)})`, label),
+      recordingRule(`${svc.name}/rec/db_cache_hit`, REC.dbCacheHit, `${hit} / (${hit} + sum(rate(${METRIC.pgBlocksRead}${sel(s)}[5m])))`, label),
+      recordingRule(`${svc.name}/rec/db_replication_lag`, REC.dbReplicationLag, `max(${METRIC.pgReplicationLag}${sel(s)})`, label),
+    );
+  }
+  return rules;
+}
+
+interface KindInfo {
+  alert: string;
+  signal: Signal;
+  runbook: RunbookKey;
+  panel: { key: DashboardKey; panel: string };
+  what: string;
+}
+
+function kindInfo(kind: ThresholdKind, svc: Service): KindInfo {
+  switch (kind) {
+    case "error_rate": return { alert: "ErrorRateHigh", signal: "error_rate", runbook: "error_rate", panel: { key: "service", panel: PANEL.errorRate }, what: "error rate above" };
+    case "availability": return { alert: "SuccessRateLow", signal: "availability", runbook: "availability", panel: { key: "service", panel: PANEL.errorRate }, what: "success rate below" };
+    case "connections": return { alert: "DbConnectionsHigh", signal: "saturation", runbook: "saturation", panel: { key: "database", panel: PANEL.dbConnections }, what: "connections in use above" };
+    case "replication_lag": return { alert: "DbReplicationLagHigh", signal: "saturation", runbook: "saturation", panel: { key: "database", panel: PANEL.dbReplicationLag }, what: "replication lag above" };
+    default: {
+      const p = kind.slice("latency_".length);
+      const panel = svc.kind === "database" ? { key: "database" as const, panel: PANEL.dbLatency } : { key: "service" as const, panel: PANEL.latency };
+      return { alert: `Latency${p.toUpperCase()}High`, signal: "latency", runbook: "latency", panel, what: `${p} latency above` };
+    }
+  }
+}
+
+/** The alert expression of one threshold, on the service's recording rules. */
+function thresholdExpr(svc: Service, t: Threshold): string {
+  const s = serviceSel(svc.name);
+  const v = formatNumber(t.value);
+  switch (t.kind) {
+    case "error_rate": return `${REC.errorRatio}${s} > ${v}`;
+    case "availability": return `(1 - ${REC.errorRatio}${s}) < ${v}`;
+    case "connections": return t.relative ? `${REC.dbConnections}${s} / ${REC.dbMaxConnections}${s} > ${v}` : `${REC.dbConnections}${s} > ${v}`;
+    case "replication_lag": return `${REC.dbReplicationLag}${s} > ${v}`;
+    default: return `${REC.latency}${serviceSel(svc.name, { [QUANTILE_LABEL]: QUANTILES[t.kind] })} > ${v}`;
+  }
+}
+
+export function thresholdRules(ctx: GenContext, svc: Service): Rule[] {
+  const rules: Rule[] = [];
+  for (const t of svc.thresholds) {
+    const info = kindInfo(t.kind, svc);
+    const quantile: Record<string, string> = t.kind.startsWith("latency_") ? { [QUANTILE_LABEL]: QUANTILES[t.kind as keyof typeof QUANTILES] } : {};
+    rules.push(
+      recordingRule(`${svc.name}/${t.kind}/${t.severity}/threshold`, REC.threshold, `vector(${formatNumber(t.value)})`, {
+        [LABEL.service]: svc.name, [LABEL.signal]: info.signal, [LABEL.severity]: t.severity, threshold: t.kind, ...quantile,
+      }),
+      alertRule(ctx, {
+        id: `${svc.name}/${t.kind}/${t.severity}`,
+        alert: info.alert,
+        expr: thresholdExpr(svc, t),
+        forMs: t.forMs,
+        service: svc.name,
+        team: svc.team,
+        severity: t.severity,
+        signal: info.signal,
+        summary: `${svc.name} ${info.what} ${t.display}`,
+        description: `${svc.name} (${svc.kind}) ${info.what} ${t.display} for ${formatDuration(t.forMs)}.`,
+        runbook: info.runbook,
+        dashboard: info.panel,
+        noData: "OK",
+        threshold: t.display,
+        test: thresholdTest(svc, t),
+      }),
+    );
+  }
+  return rules;
+}
+
+/** Series making a threshold alert fire (`fire`) or stay quiet, for its promtool test. */
+function thresholdTest(svc: Service, t: Threshold): RuleTest | undefined {
+  const evalAfterMs = t.forMs + 10 * 60_000;
+  const steps = Math.ceil(evalAfterMs / TEST_INTERVAL_MS) + 5;
+  const base = { evalAfterMs, intervalMs: TEST_INTERVAL_MS };
+  const quantile = t.kind.startsWith("latency_") ? { extraLabels: { [QUANTILE_LABEL]: QUANTILES[t.kind as keyof typeof QUANTILES] } } : {};
+  const records = (...names: string[]) => ({ records: names });
+  switch (t.kind) {
+    case "error_rate":
+    case "availability": {
+      const errFire = t.kind === "error_rate" ? (t.value + 1) / 2 : 1 - t.value / 2;
+      const errQuiet = t.kind === "error_rate" ? t.value / 2 : (1 - t.value) / 2;
+      const fire = requestSeries(svc, errFire, steps);
+      const quiet = requestSeries(svc, errQuiet, steps);
+      return fire && quiet ? { ...base, fire, quiet, ...records(REC.errorRatio) } : undefined;
+    }
+    case "connections": {
+      const s = labelsMatching(svc.metrics.selector);
+      if (!s) return undefined;
+      const max = 100;
+      const used = (ratio: number) => Math.round(t.relative ? max * ratio : t.value * ratio);
+      const set = (ratio: number): InputSeries[] => [
+        { series: series(METRIC.pgConnections, s, { datname: "postgres" }), values: gauge(used(ratio), steps) },
+        { series: series(METRIC.pgMaxConnections, s), values: gauge(max, steps) },
+      ];
+      const fireRatio = t.relative ? (t.value + 1) / 2 : 2;
+      return { ...base, fire: set(fireRatio), quiet: set(t.relative ? t.value / 2 : 0.5), ...records(REC.dbConnections, REC.dbMaxConnections) };
+    }
+    case "replication_lag": {
+      const s = labelsMatching(svc.metrics.selector);
+      if (!s) return undefined;
+      const set = (v: number): InputSeries[] => [{ series: series(METRIC.pgReplicationLag, s), values: gauge(v, steps) }];
+      return { ...base, fire: set(t.value * 2), quiet: set(t.value / 2), ...records(REC.dbReplicationLag) };
+    }
+    default: {
+      const s = labelsMatching(svc.metrics.latencySelector);
+      if (!s) return undefined;
+      const bucket = (le: string) => series(`${svc.metrics.duration}_bucket`, s, { le });
+      const low = formatNumber(t.value / 2);
+      const high = formatNumber(t.value * 2);
+      const set = (slow: boolean): InputSeries[] => [
+        { series: bucket(low), values: counter(slow ? 0 : 10, steps) },
+        { series: bucket(high), values: counter(10, steps) },
+        { series: bucket("+Inf"), values: counter(10, steps) },
+      ];
+      return { ...base, fire: set(true), quiet: set(false), ...quantile, ...records(REC.latency) };
+    }
+  }
+}
+
+/** Request counters with the given error share; undefined when selectors cannot be synthesised. */
+export function requestSeries(svc: Service, errorShare: number, steps: number): InputSeries[] | undefined {
+  const s = labelsMatching(svc.metrics.latencySelector);
+  const bad = labelsMatching(svc.metrics.errors);
+  const good = labelsNotMatching(svc.metrics.errors);
+  if (!s || !bad || !good) return undefined;
+  const total = 100_000;
+  const errors = Math.round(total * errorShare);
+  const count = `${svc.metrics.duration}_count`;
+  const out: InputSeries[] = [];
+  if (errors > 0) out.push({ series: series(count, s, bad), values: counter(errors, steps) });
+  if (errors < total) out.push({ series: series(count, s, good), values: counter(total - errors, steps) });
+  return out;
+}

@@ -1,0 +1,153 @@
+/**
+ * SLOs: error-ratio recording rules per window and multi-window multi-burn-rate alerts
+ * (SRE workbook ch. 5): page on 14.4x over 1h and 5m or 6x over 6h and 30m; ticket on
+ * 3x over 1d and 2h or 1x over 3d and 6h.
+ */
+import type { Service, Slo } from "../catalog/model";
+import { formatDuration, formatNumber, formatPercent } from "../catalog/units";
+import {
+  LABEL, METRIC, PANEL, SLO_BUDGET_REMAINING_RECORD, SLO_OBJECTIVE_RECORD, SLO_WINDOWS, probeSelector, sloErrorRatioRecord,
+} from "../conventions";
+import { alertRule, recordingRule, sel } from "./alert";
+import type { GenContext } from "./context";
+import type { InputSeries, Rule, RuleTest } from "./model";
+import { requestSeries } from "./service-rules";
+import { counter, gauge, labelsMatching, series } from "./synth";
+
+type Window = (typeof SLO_WINDOWS)[number];
+
+interface BurnCondition {
+  factor: number;
+  long: Window;
+  short: Window;
+}
+
+export const PAGE_BURN: BurnCondition[] = [
+  { factor: 14.4, long: "1h", short: "5m" },
+  { factor: 6, long: "6h", short: "30m" },
+];
+export const TICKET_BURN: BurnCondition[] = [
+  { factor: 3, long: "1d", short: "2h" },
+  { factor: 1, long: "3d", short: "6h" },
+];
+
+const PAGE_FOR_MS = 2 * 60_000;
+const TICKET_FOR_MS = 15 * 60_000;
+
+/** Bucket-boundary matcher tolerant of `0.5` / `0.50` / `3` / `3.0` spellings of `le`. */
+export function leMatcher(seconds: number): string {
+  const text = formatNumber(seconds);
+  const pattern = text.includes(".") ? `${text.replace(".", "\\\\.")}0*` : `${text}(\\\\.0*)?`;
+  return `le=~"${pattern}"`;
+}
+
+function errorRatioExpr(svc: Service, slo: Slo, w: Window): string {
+  const hist = svc.metrics.duration;
+  const hs = svc.metrics.latencySelector;
+  const total = `sum(rate(${hist}_count${sel(hs)}[${w}]))`;
+  switch (slo.sli) {
+    case "availability":
+      return `(sum(rate(${hist}_count${sel(hs, svc.metrics.errors)}[${w}])) or vector(0)) / ${total}`;
+    case "latency":
+      return `1 - (sum(rate(${hist}_bucket${sel(hs, leMatcher(slo.thresholdMs! / 1000))}[${w}])) / ${total})`;
+    case "probe":
+      return `1 - avg(avg_over_time(${METRIC.probeSuccess}{${probeSelector(svc.name)}}[${w}]))`;
+  }
+}
+
+function burnExpr(labels: string, budget: number, conditions: BurnCondition[]): string {
+  return conditions
+    .map(({ factor, long, short }) => {
+      const bound = formatNumber(factor * budget);
+      return `(${sloErrorRatioRecord(long)}${labels} > ${bound} and ${sloErrorRatioRecord(short)}${labels} > ${bound})`;
+    })
+    .join(" or ");
+}
+
+export function sloRules(ctx: GenContext, svc: Service): Rule[] {
+  const rules: Rule[] = [];
+  for (const slo of svc.slos) {
+    const labels = { [LABEL.service]: svc.name, [LABEL.slo]: slo.name };
+    const match = `{${LABEL.service}="${svc.name}", ${LABEL.slo}="${slo.name}"}`;
+    const budget = 1 - slo.objective;
+    const id = `${svc.name}/slo/${slo.name}`;
+    for (const w of SLO_WINDOWS) rules.push(recordingRule(`${id}/ratio/${w}`, sloErrorRatioRecord(w), errorRatioExpr(svc, slo, w), labels));
+    rules.push(
+      recordingRule(`${id}/objective`, SLO_OBJECTIVE_RECORD, `vector(${formatNumber(slo.objective)})`, labels),
+      recordingRule(
+        `${id}/budget_remaining`,
+        SLO_BUDGET_REMAINING_RECORD,
+        `1 - (avg_over_time(${sloErrorRatioRecord("5m")}${match}[${formatDuration(slo.windowMs)}]) / ${formatNumber(budget)})`,
+        labels,
+      ),
+    );
+    const objective = formatPercent(slo.objective);
+    const common = {
+      service: svc.name,
+      team: svc.team,
+      signal: "slo_burn" as const,
+      dashboard: { key: "slos" as const, panel: PANEL.sloBurn },
+      noData: "OK" as const,
+      labels: { [LABEL.slo]: slo.name },
+      threshold: objective,
+    };
+    rules.push(
+      alertRule(ctx, {
+        ...common,
+        id: `${id}/page`,
+        alert: "SloErrorBudgetFastBurn",
+        expr: burnExpr(match, budget, PAGE_BURN),
+        forMs: PAGE_FOR_MS,
+        severity: slo.page,
+        summary: `${svc.name} ${slo.name} SLO (${objective}) burning its error budget fast`,
+        description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${formatDuration(slo.windowMs)}) is burning error budget at 14.4x over 1h and 5m, or 6x over 6h and 30m: at this rate 2% of the budget goes per hour.`,
+        runbook: "slo_fast",
+        test: burnTest(svc, slo, PAGE_FOR_MS, 15 * 60_000),
+      }),
+      alertRule(ctx, {
+        ...common,
+        id: `${id}/ticket`,
+        alert: "SloErrorBudgetSlowBurn",
+        expr: burnExpr(match, budget, TICKET_BURN),
+        forMs: TICKET_FOR_MS,
+        severity: slo.ticket,
+        summary: `${svc.name} ${slo.name} SLO (${objective}) burning its error budget`,
+        description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${formatDuration(slo.windowMs)}) is burning error budget at 3x over 1d and 2h, or 1x over 3d and 6h: the budget will not last the window.`,
+        runbook: "slo_slow",
+        test: burnTest(svc, slo, TICKET_FOR_MS, 30 * 60_000),
+      }),
+    );
+  }
+  return rules;
+}
+
+/** Fire: every request bad (or probe failing); quiet: errors at half the budget. */
+function burnTest(svc: Service, slo: Slo, forMs: number, afterMs: number): RuleTest | undefined {
+  const intervalMs = 60_000;
+  const evalAfterMs = forMs + afterMs;
+  const steps = Math.ceil(evalAfterMs / intervalMs) + 5;
+  const budget = 1 - slo.objective;
+  const records = [...SLO_WINDOWS.map(sloErrorRatioRecord)];
+  const base = { evalAfterMs, intervalMs, records, extraLabels: { [LABEL.slo]: slo.name } };
+  if (slo.sli === "availability") {
+    const fire = requestSeries(svc, 1, steps);
+    const quiet = requestSeries(svc, budget / 2, steps);
+    return fire && quiet ? { ...base, fire, quiet } : undefined;
+  }
+  if (slo.sli === "probe") {
+    const probe = (values: string): InputSeries[] => [{ series: `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${svc.health!.url}"}`, values }];
+    // Quiet: one failed probe in every 2/budget, i.e. half the budget.
+    const period = Math.max(2, Math.round(2 / budget));
+    const quietValues = Array.from({ length: steps }, (_, i) => (i % period === period - 1 ? 0 : 1)).join(" ");
+    return { ...base, fire: probe(gauge(0, steps)), quiet: probe(quietValues) };
+  }
+  const s = labelsMatching(svc.metrics.latencySelector);
+  if (!s) return undefined;
+  const le = formatNumber(slo.thresholdMs! / 1000);
+  const set = (goodShare: number): InputSeries[] => [
+    { series: series(`${svc.metrics.duration}_bucket`, s, { le }), values: counter(Math.round(100_000 * goodShare), steps) },
+    { series: series(`${svc.metrics.duration}_bucket`, s, { le: "+Inf" }), values: counter(100_000, steps) },
+    { series: series(`${svc.metrics.duration}_count`, s), values: counter(100_000, steps) },
+  ];
+  return { ...base, fire: set(0), quiet: set(1 - budget / 2) };
+}

@@ -1,0 +1,58 @@
+/**
+ * Synthetic input series for generated promtool tests: label sets that do (or do not)
+ * satisfy a selector, so a rule can be shown to fire on matching data and stay quiet otherwise.
+ */
+import { parseMatchers } from "../catalog/promql";
+
+const CANDIDATES = ["500", "503", "error", "timeout", "200", "ok", "x", "1"];
+
+function matches(op: string, pattern: string, value: string): boolean {
+  switch (op) {
+    case "=": return value === pattern;
+    case "!=": return value !== pattern;
+    case "=~": return new RegExp(`^(?:${pattern})$`).test(value);
+    default: return !new RegExp(`^(?:${pattern})$`).test(value);
+  }
+}
+
+/** Labels satisfying every matcher, or undefined when none can be found. */
+export function labelsMatching(matchers: string): Record<string, string> | undefined {
+  const parsed = parseMatchers(matchers);
+  if (!parsed) return undefined;
+  const out: Record<string, string> = {};
+  for (const m of parsed) {
+    if (matches(m.op, m.value, "")) continue;
+    const candidates = m.op === "=" ? [m.value] : m.op === "=~" ? [m.value, ...CANDIDATES] : CANDIDATES;
+    const value = candidates.find((c) => c !== "" && matches(m.op, m.value, c));
+    if (value === undefined) return undefined;
+    out[m.name] = value;
+  }
+  return out;
+}
+
+/** Labels violating a single-matcher expression (e.g. a success series for an error matcher). */
+export function labelsNotMatching(matcher: string): Record<string, string> | undefined {
+  const parsed = parseMatchers(matcher);
+  if (!parsed || parsed.length !== 1) return undefined;
+  const [m] = parsed;
+  if (!matches(m.op, m.value, "")) return {};
+  const value = CANDIDATES.find((c) => !matches(m.op, m.value, c));
+  return value === undefined ? undefined : { [m.name]: value };
+}
+
+/** `metric{a="1", b="2"}` in promtool's series notation. */
+export function series(metric: string, ...labelSets: Array<Record<string, string> | undefined>): string {
+  const labels = Object.assign({}, ...labelSets) as Record<string, string>;
+  const body = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
+  return `${metric}{${body}}`;
+}
+
+/** A counter growing by `perStep` each sample, `steps` samples: promtool's `0+Nx<steps>`. */
+export function counter(perStep: number, steps: number): string {
+  return `0+${perStep}x${steps}`;
+}
+
+/** A constant gauge over `steps` samples. */
+export function gauge(value: number, steps: number): string {
+  return `${value}x${steps}`;
+}

@@ -1,0 +1,42 @@
+/** Synthetic checks → blackbox exporter modules, one per distinct probe expectation. */
+import type { Catalog, HealthCheck, Service } from "../catalog/model";
+import { formatDuration } from "../catalog/units";
+import { blackboxModuleName } from "../conventions";
+import { GENERATED_HEADER, toYaml } from "../alerts/yaml";
+
+/** Probe interval and timeout as run; the local profile probes at most every 5s. */
+export function probeTiming(h: HealthCheck, profile: "prod" | "local"): { everyMs: number; timeoutMs: number } {
+  const everyMs = profile === "local" ? Math.min(h.everyMs, 5000) : h.everyMs;
+  return { everyMs, timeoutMs: Math.min(h.timeoutMs, everyMs) };
+}
+
+function moduleSpec(h: HealthCheck, timeoutMs: number): Record<string, unknown> {
+  return {
+    prober: "http",
+    timeout: formatDuration(timeoutMs),
+    http: {
+      method: h.method,
+      valid_status_codes: h.expectStatus,
+      ...(h.expectBody ? { fail_if_body_not_matches_regexp: [h.expectBody] } : {}),
+      preferred_ip_protocol: "ip4",
+      follow_redirects: true,
+    },
+  };
+}
+
+/** The module a service's check uses; services with equal expectations share one. */
+export function blackboxModule(svc: Service & { health: HealthCheck }, profile: "prod" | "local"): { name: string; spec: Record<string, unknown> } {
+  const spec = moduleSpec(svc.health, probeTiming(svc.health, profile).timeoutMs);
+  return { name: blackboxModuleName(JSON.stringify(spec)), spec };
+}
+
+export function renderBlackbox(catalog: Catalog, profile: "prod" | "local"): string {
+  const modules: Record<string, unknown> = {};
+  for (const svc of catalog.services) {
+    if (!svc.health) continue;
+    const m = blackboxModule(svc as Service & { health: HealthCheck }, profile);
+    modules[m.name] = m.spec;
+  }
+  const sorted = Object.fromEntries(Object.keys(modules).sort().map((k) => [k, modules[k]]));
+  return toYaml({ modules: sorted }, GENERATED_HEADER);
+}

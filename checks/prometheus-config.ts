@@ -1,0 +1,66 @@
+/** `prometheus.yml`: rule files, Alertmanager, a blackbox scrape job per health check, and app scrape jobs. */
+import type { Catalog, HealthCheck, Service } from "../catalog/model";
+import { formatDuration } from "../catalog/units";
+import { DEFAULTS, LABEL, probeJob, secretFileName } from "../conventions";
+import { GENERATED_HEADER, toYaml } from "../alerts/yaml";
+import { blackboxModule, probeTiming } from "./blackbox";
+
+export interface PrometheusConfigOptions {
+  alertmanagerAddress: string;
+  blackboxAddress: string;
+  secretsDir: string;
+  profile: "prod" | "local";
+}
+
+function probeScrape(svc: Service & { health: HealthCheck }, o: PrometheusConfigOptions): Record<string, unknown> {
+  const { everyMs, timeoutMs } = probeTiming(svc.health, o.profile);
+  return {
+    job_name: probeJob(svc.name),
+    metrics_path: "/probe",
+    scrape_interval: formatDuration(everyMs),
+    scrape_timeout: formatDuration(Math.min(everyMs, timeoutMs + 1000)),
+    params: { module: [blackboxModule(svc, o.profile).name] },
+    static_configs: [{ targets: [svc.health.url], labels: { [LABEL.service]: svc.name } }],
+    relabel_configs: [
+      { source_labels: ["__address__"], target_label: "__param_target" },
+      { source_labels: ["__param_target"], target_label: "instance" },
+      { target_label: "__address__", replacement: o.blackboxAddress },
+    ],
+  };
+}
+
+function appScrape(svc: Service, o: PrometheusConfigOptions): Record<string, unknown> {
+  const s = svc.metrics.scrape!;
+  const url = new URL(s.url);
+  const everyMs = o.profile === "local" ? Math.min(s.everyMs ?? 5000, 5000) : s.everyMs;
+  return {
+    job_name: svc.name,
+    scheme: url.protocol.replace(":", ""),
+    metrics_path: url.pathname,
+    ...(url.search ? { params: Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])) } : {}),
+    ...(everyMs ? { scrape_interval: formatDuration(everyMs) } : {}),
+    ...(s.username || s.password
+      ? { basic_auth: { ...(s.username ? { username: s.username } : {}), ...(s.password ? { password_file: `${o.secretsDir}/${secretFileName(s.password.secret)}` } : {}) } }
+      : {}),
+    static_configs: [{ targets: [url.host], labels: { [LABEL.service]: svc.name } }],
+  };
+}
+
+export function renderPrometheusConfig(catalog: Catalog, o: PrometheusConfigOptions): string {
+  const local = o.profile === "local";
+  const interval = local ? "5s" : DEFAULTS.scrapeInterval;
+  const config = {
+    global: {
+      scrape_interval: interval,
+      evaluation_interval: local ? "5s" : DEFAULTS.evaluationInterval,
+      external_labels: { [LABEL.system]: catalog.system, [LABEL.environment]: catalog.environment },
+    },
+    rule_files: ["rules/*.yml"],
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [o.alertmanagerAddress] }] }] },
+    scrape_configs: [
+      ...catalog.services.filter((s): s is Service & { health: HealthCheck } => !!s.health).map((s) => probeScrape(s, o)),
+      ...catalog.services.filter((s) => s.metrics.scrape).map((s) => appScrape(s, o)),
+    ],
+  };
+  return toYaml(config, GENERATED_HEADER);
+}

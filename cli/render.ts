@@ -1,0 +1,14 @@
+/** `render --catalog F --out DIR`: writes every artifact; validation fails before anything is written. */
+import { renderArtifacts } from "../artifacts";
+import { stringFlag, type Args } from "./args";
+import { loadInputs } from "./inputs";
+import { writeArtifacts } from "./write-artifacts";
+
+export async function run(args: Args): Promise<number> {
+  const out = stringFlag(args, "out");
+  const { catalog, customRules, path } = loadInputs(args);
+  const artifacts = renderArtifacts(catalog, { customRules });
+  writeArtifacts(out, artifacts);
+  console.log(`rendered ${Object.keys(artifacts).length} files from ${path} into ${out}`);
+  return 0;
+}

@@ -1,0 +1,27 @@
+/** `verify --catalog F`: render to a temp dir and check it with the real tools; exit 0 only if all pass. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderArtifacts, ruleGroupsOf, DEFAULT_RENDER_OPTIONS } from "../artifacts";
+import { runChecks } from "../verify/checks";
+import type { Args } from "./args";
+import { loadInputs } from "./inputs";
+import { writeArtifacts } from "./write-artifacts";
+
+export async function run(args: Args): Promise<number> {
+  const { catalog, customRules, path } = loadInputs(args);
+  const options = { ...DEFAULT_RENDER_OPTIONS, customRules };
+  const artifacts = renderArtifacts(catalog, options);
+  const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-verify-"));
+  try {
+    writeArtifacts(dir, artifacts);
+    const ruleFiles = Object.keys(artifacts).filter((p) => p.startsWith("prometheus/rules/"));
+    const results = runChecks(dir, catalog, ruleGroupsOf(catalog, options), ruleFiles);
+    for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.ok ? r.detail : `\n${r.detail.replace(/^/gm, "     ")}`}`);
+    const failed = results.filter((r) => !r.ok).length;
+    console.log(failed ? `verify ${path}: ${failed} of ${results.length} checks failed` : `verify ${path}: all ${results.length} checks passed`);
+    return failed ? 1 : 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
