@@ -35,7 +35,15 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
         return [{ path, message: "must be a secret reference like { secret: NAME }: a plain value here would end up in state and rendered files" }];
       return [{ path, message: `expected ${issue.expected}, got ${describe(input)}` }];
     case "invalid_format":
+      if (issue.format === "regex") return [{ path, message: `${JSON.stringify(input)} ${issue.message}` }];
       return [{ path, message: `${JSON.stringify(input)} is not a valid ${issue.format === "url" ? "URL" : issue.format}` }];
+    case "too_small":
+    case "too_big": {
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      if (issue.origin === "array") return [{ path, message: `needs ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} item(s)` }];
+      const op = issue.code === "too_small" ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
+      return [{ path, message: `${JSON.stringify(input)} must be ${op} ${String(bound)}` }];
+    }
     case "invalid_union":
       if (String(issue.path[issue.path.length - 1]) === "type" && isObj(input))
         return [{ path, message: `${JSON.stringify(input.type)} is not one of pagerduty | slack | email | webhook` }];
