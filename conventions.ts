@@ -285,6 +285,30 @@ export function uid(...parts: string[]): string {
 /** Tag of the Grafana annotations marking a deploy (posted by CI), shown on every dashboard. */
 export const DEPLOY_ANNOTATION_TAG = "deploy";
 
+/** OpenTelemetry SDK environment variables every Vercel project gets from `telemetry:`. */
+export const OTEL_ENV = {
+  endpoint: "OTEL_EXPORTER_OTLP_ENDPOINT",
+  headers: "OTEL_EXPORTER_OTLP_HEADERS",
+  serviceName: "OTEL_SERVICE_NAME",
+  resourceAttributes: "OTEL_RESOURCE_ATTRIBUTES",
+} as const;
+
+/** Pulumi resource name of one Vercel env var: `<project>-<KEY>`. */
+export function vercelEnvResourceName(project: string, key: string): string {
+  return resourceName(project, key);
+}
+
+/** Pulumi resource name of one GitHub Actions secret or variable: `<owner>-<repo>-<secret|variable>-<NAME>`. */
+export function githubActionsResourceName(repository: string, kind: "secret" | "variable", name: string): string {
+  return resourceName(repository.replace("/", "-"), kind, name);
+}
+
+/** Stack outputs other sections produce that `github.secrets` / `github.variables` may name. */
+export const STACK_OUTPUT = {
+  grafanaUrl: "grafana-url",
+  grafanaDeployToken: "grafana-deploy-token",
+} as const;
+
 /** Dashboards, by key; uids are `<system>-<key>`. */
 export const DASHBOARDS = {
   overview: "Overview",
