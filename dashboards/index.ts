@@ -59,9 +59,22 @@ function build(system: string): DashboardDoc[] {
   });
 }
 
+/** The seven dashboards of the catalog, in `DASHBOARDS` order. */
+export function buildDashboards(catalog: Catalog): DashboardDoc[] {
+  return build(catalog.system);
+}
+
+/** `dashboards/<key>.json` → dashboard JSON (2-space indent, trailing newline), keys sorted. */
+export function renderDashboardFiles(catalog: Catalog): Record<string, string> {
+  const files: Record<string, string> = {};
+  const docs = build(catalog.system).sort((a, b) => (a.key < b.key ? -1 : 1));
+  for (const doc of docs) files[`dashboards/${doc.key}.json`] = `${JSON.stringify(doc.json, null, 2)}\n`;
+  return files;
+}
+
 const bySystem = new Map<string, DashboardDoc[]>();
 
-/** Built once per system: nothing else of the catalog enters the dashboards. */
+/** Built once per system for the per-alert and per-query lookups: nothing else of the catalog enters the dashboards. */
 function cached(system: string): DashboardDoc[] {
   let docs = bySystem.get(system);
   if (!docs) {
@@ -69,23 +82,6 @@ function cached(system: string): DashboardDoc[] {
     bySystem.set(system, docs);
   }
   return docs;
-}
-
-function clone(doc: DashboardDoc): DashboardDoc {
-  return { ...doc, json: structuredClone(doc.json) };
-}
-
-/** The seven dashboards of the catalog, in `DASHBOARDS` order. */
-export function buildDashboards(catalog: Catalog): DashboardDoc[] {
-  return cached(catalog.system).map(clone);
-}
-
-/** `dashboards/<key>.json` → dashboard JSON (2-space indent, trailing newline). */
-export function renderDashboardFiles(catalog: Catalog): Record<string, string> {
-  const files: Record<string, string> = {};
-  const docs = [...cached(catalog.system)].sort((a, b) => (a.key < b.key ? -1 : 1));
-  for (const doc of docs) files[`dashboards/${doc.key}.json`] = `${JSON.stringify(doc.json, null, 2)}\n`;
-  return files;
 }
 
 /** The URL path segment Grafana derives from a dashboard title. */
