@@ -59,11 +59,18 @@ function receiver(c: Contact, secretsDir: string): Record<string, unknown> {
   }
 }
 
+/** Time ranges of a day; one crossing midnight (22:00–07:00) becomes two, as Alertmanager requires start < end. */
+export function dayRanges(times: Array<{ start: string; end: string }>): Array<{ start_time: string; end_time: string }> {
+  return times.flatMap((t) =>
+    t.start < t.end ? [{ start_time: t.start, end_time: t.end }] : [{ start_time: t.start, end_time: "24:00" }, { start_time: "00:00", end_time: t.end }],
+  );
+}
+
 /** Weekday/time spec of a mute timing in Alertmanager's `time_intervals` form. */
 function timeInterval(weekdays: string[], times: Array<{ start: string; end: string }>): Record<string, unknown> {
   return {
     ...(weekdays.length ? { weekdays } : {}),
-    ...(times.length ? { times: times.map((t) => ({ start_time: t.start, end_time: t.end })) } : {}),
+    ...(times.length ? { times: dayRanges(times) } : {}),
   };
 }
 

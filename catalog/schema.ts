@@ -285,6 +285,8 @@ const contact = z.discriminatedUnion("type", [
   }),
 ]);
 
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "must be a time of day like 07:30 (UTC)" });
+
 /** A recurring window in which notifications are muted (maintenance, nights for P2). */
 const muteTiming = z.strictObject({
   /** Slug. */
@@ -292,7 +294,7 @@ const muteTiming = z.strictObject({
   /** Weekdays, e.g. ["saturday", "sunday"] or ["monday:friday"]. */
   weekdays: z.array(z.string()).optional(),
   /** Times of day, e.g. [{ start: "22:00", end: "07:00" }] (UTC). */
-  times: z.array(z.strictObject({ start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) })).optional(),
+  times: z.array(z.strictObject({ start: timeOfDay, end: timeOfDay })).optional(),
   /** Severities muted in this window. */
   severities: z.array(severity).min(1),
 });

@@ -57,10 +57,11 @@ export function renderPrometheusConfig(catalog: Catalog, o: PrometheusConfigOpti
     },
     rule_files: ["rules/*.yml"],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [o.alertmanagerAddress] }] }] },
+    // Sorted by job name so reordering services in the catalog changes nothing.
     scrape_configs: [
       ...catalog.services.filter((s): s is Service & { health: HealthCheck } => !!s.health).map((s) => probeScrape(s, o)),
       ...catalog.services.filter((s) => s.metrics.scrape).map((s) => appScrape(s, o)),
-    ],
+    ].sort((a, b) => (a.job_name < b.job_name ? -1 : 1)),
   };
   return toYaml(config, GENERATED_HEADER);
 }
