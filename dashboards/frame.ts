@@ -39,7 +39,7 @@ function serviceVariable(spec: NonNullable<DashboardSpec["service"]>): dashboard
     .sort(dashboard.VariableSort.AlphabeticalAsc)
     .multi(spec.multi)
     .includeAll(spec.multi);
-  if (spec.multi) variable.allValue(".*").current({ selected: true, text: "All", value: "$__all" });
+  if (spec.multi) variable.allValue(".*").current({ selected: true, text: ["All"], value: ["$__all"] });
   if (spec.regex) variable.regex(spec.regex);
   return variable;
 }
