@@ -1,0 +1,56 @@
+/**
+ * `GitHubActionsConfig`: the Actions secrets and variables of the catalog's repository, from
+ * the pure specs of `actions-specs.ts`. Values come from stack outputs of other sections, or
+ * from Pulumi config when no section produced that output.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as github from "@pulumi/github";
+import type { Catalog } from "../../catalog/model";
+import { githubActionsSpecs, type GitHubActionsSpec } from "./actions-specs";
+
+export interface GitHubActionsConfigArgs {
+  /** `owner/name`; the provider is scoped to `owner`. */
+  repository: string;
+  specs: GitHubActionsSpec[];
+  /** Stack outputs other sections produced, by name (`grafana-url`, `grafana-deploy-token`). */
+  outputs: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Value of a secret config key, wrapped as a Pulumi secret. */
+  secret: (name: string) => pulumi.Output<string>;
+  /** Value of a plain config key. */
+  config: (name: string) => string;
+}
+
+export class GitHubActionsConfig extends pulumi.ComponentResource {
+  readonly secrets: Record<string, github.ActionsSecret> = {};
+  readonly variables: Record<string, github.ActionsVariable> = {};
+
+  constructor(name: string, args: GitHubActionsConfigArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ops-monitoring:index:GitHubActionsConfig", name, {}, opts);
+    const [owner, repo] = args.repository.split("/");
+    const provider = new github.Provider(owner, { owner }, { parent: this });
+    for (const spec of args.specs) {
+      const output = "output" in spec.source ? args.outputs[spec.source.output] : undefined;
+      const sourceName = "output" in spec.source ? spec.source.output : spec.source.config;
+      if (spec.kind === "secret") {
+        // `value` supersedes the deprecated `plaintextValue`; both end up encrypted in state.
+        const value = pulumi.secret(output ?? args.secret(sourceName));
+        this.secrets[spec.key] = new github.ActionsSecret(spec.name, { repository: repo, secretName: spec.key, value }, { parent: this, provider });
+      } else {
+        const value = output ?? args.config(sourceName);
+        this.variables[spec.key] = new github.ActionsVariable(spec.name, { repository: repo, variableName: spec.key, value }, { parent: this, provider });
+      }
+    }
+    this.registerOutputs({ repository: args.repository, secrets: Object.keys(this.secrets), variables: Object.keys(this.variables) });
+  }
+}
+
+/** The catalog's `github:` section as one component, or none when the catalog has no `github:`. */
+export function provisionGitHub(
+  catalog: Catalog,
+  sources: Omit<GitHubActionsConfigArgs, "repository" | "specs">,
+  opts?: pulumi.ComponentResourceOptions,
+): GitHubActionsConfig | undefined {
+  const specs = githubActionsSpecs(catalog);
+  if (!catalog.github || specs.length === 0) return undefined;
+  return new GitHubActionsConfig(catalog.github.repository.replace("/", "-"), { repository: catalog.github.repository, specs, ...sources }, opts);
+}

@@ -1,0 +1,71 @@
+/**
+ * `VercelEnvironment`: the env vars of one Vercel project, one `ProjectEnvironmentVariable`
+ * per key, from the pure specs of `env-specs.ts`.
+ *
+ * The project is named in the catalog by name or id: a value starting with `prj_` is used as
+ * the id; any other value is resolved by name with the provider's `getProject` data source
+ * (so `pulumi preview` fails early, naming the project, when it does not exist).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as vercel from "@pulumiverse/vercel";
+import type { Catalog } from "../../catalog/model";
+import { vercelEnvSpecs, type VercelEnvSpec } from "./env-specs";
+
+/** Turns a secret config key into its value, wrapped as a Pulumi secret. */
+export type SecretSource = (name: string) => pulumi.Output<string>;
+
+export interface VercelEnvironmentArgs {
+  project: string;
+  teamId?: string;
+  /** Specs of this project only. */
+  specs: VercelEnvSpec[];
+  secret: SecretSource;
+}
+
+const PROJECT_ID_PREFIX = "prj_";
+
+export class VercelEnvironment extends pulumi.ComponentResource {
+  /** Id of the Vercel project. */
+  readonly projectId: pulumi.Output<string>;
+  /** Pulumi resources by env var key. */
+  readonly variables: Record<string, vercel.ProjectEnvironmentVariable>;
+
+  constructor(name: string, args: VercelEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ops-monitoring:index:VercelEnvironment", name, {}, opts);
+    const stray = args.specs.find((s) => s.project !== args.project);
+    if (stray) throw new pulumi.ResourceError(`Vercel env var ${stray.key} of service ${stray.service} belongs to project ${stray.project}, not ${args.project}`, this);
+
+    this.projectId = args.project.startsWith(PROJECT_ID_PREFIX)
+      ? pulumi.output(args.project)
+      : vercel.getProjectOutput({ name: args.project, ...(args.teamId ? { teamId: args.teamId } : {}) }, { parent: this }).id;
+
+    this.variables = {};
+    for (const spec of args.specs) {
+      this.variables[spec.key] = new vercel.ProjectEnvironmentVariable(
+        spec.name,
+        {
+          projectId: this.projectId,
+          ...(args.teamId ? { teamId: args.teamId } : {}),
+          key: spec.key,
+          value: "secret" in spec.source ? pulumi.secret(args.secret(spec.source.secret)) : spec.source.value,
+          targets: spec.targets,
+          sensitive: spec.sensitive,
+          comment: `managed by ops-monitoring (service ${spec.service})`,
+        },
+        // Vercel refuses a second variable with the same key and target, so a replacement
+        // (sensitive or project change) must delete the old one first.
+        { parent: this, deleteBeforeReplace: true },
+      );
+    }
+    this.registerOutputs({ projectId: this.projectId, keys: args.specs.map((s) => s.key) });
+  }
+}
+
+/** One `VercelEnvironment` per Vercel project of the catalog (none when no service has `vercel:`). */
+export function provisionVercel(catalog: Catalog, secret: SecretSource, opts?: pulumi.ComponentResourceOptions): VercelEnvironment[] {
+  const byProject = new Map<string, VercelEnvSpec[]>();
+  for (const spec of vercelEnvSpecs(catalog)) byProject.set(spec.project, [...(byProject.get(spec.project) ?? []), spec]);
+  return [...byProject].map(
+    ([project, specs]) => new VercelEnvironment(project, { project, teamId: specs[0].teamId, specs, secret }, opts),
+  );
+}
