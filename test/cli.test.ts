@@ -1,0 +1,58 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BIN, GOOD, ROOT } from "./helpers/catalogs";
+
+function cli(...args: string[]) {
+  return spawnSync(BIN, args, { encoding: "utf8", cwd: ROOT });
+}
+
+test("render writes the Prometheus, Alertmanager, blackbox and dashboard artifacts the design lists", () => {
+  const out = mkdtempSync(join(tmpdir(), "render-"));
+  try {
+    const r = cli("render", "--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--out", out);
+    assert.equal(r.status, 0, r.stderr);
+    for (const f of ["prometheus/prometheus.yml", "alertmanager/alertmanager.yml", "blackbox/blackbox.yml", "dashboards/overview.json", "prometheus/rules/acme-web.yml"]) {
+      assert.ok(existsSync(join(out, f)), f);
+    }
+    assert.equal(readdirSync(join(out, "dashboards")).length, 7);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("render of a bad catalog names every problem, exits 2 without a stack trace and writes nothing", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "render-")), "out");
+  const r = cli("render", "--catalog", join(ROOT, "test", "fixtures", "bad", "many-problems", "catalog.yaml"), "--out", out);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /18 problems/);
+  assert.match(r.stderr, /services\[checkout\]\.thresholds\.error_rate\.P1: "5s" is not a percentage/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  assert.equal(existsSync(out), false);
+});
+
+test("render twice into two directories gives byte-identical files", () => {
+  const a = mkdtempSync(join(tmpdir(), "render-a-"));
+  const b = mkdtempSync(join(tmpdir(), "render-b-"));
+  try {
+    for (const out of [a, b]) assert.equal(cli("render", "--catalog", join(ROOT, "Pulumi.prod.yaml"), "--out", out).status, 0);
+    for (const f of ["alertmanager/alertmanager.yml", "prometheus/prometheus.yml", "prometheus/rules/prospectpro-web.yml", "dashboards/service.json"]) {
+      assert.equal(readFileSync(join(a, f), "utf8"), readFileSync(join(b, f), "utf8"), f);
+    }
+  } finally {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  }
+});
+
+test("an unknown command or a missing flag is a usage error with exit code 2", () => {
+  const unknown = cli("deploy");
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown command "deploy"/);
+  const missing = cli("render", "--catalog", join(ROOT, "Pulumi.prod.yaml"));
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--out is required/);
+});
