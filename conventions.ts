@@ -307,6 +307,8 @@ export function githubActionsResourceName(repository: string, kind: "secret" | "
 export const STACK_OUTPUT = {
   grafanaUrl: "grafana-url",
   grafanaDeployToken: "grafana-deploy-token",
+  grafanaFolderUid: "grafana-folder-uid",
+  grafanaDashboardUids: "grafana-dashboard-uids",
 } as const;
 
 /** Dashboards, by key; uids are `<system>-<key>`. */
