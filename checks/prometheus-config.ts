@@ -61,7 +61,7 @@ export function renderPrometheusConfig(catalog: Catalog, o: PrometheusConfigOpti
     scrape_configs: [
       ...catalog.services.filter((s): s is Service & { health: HealthCheck } => !!s.health).map((s) => probeScrape(s, o)),
       ...catalog.services.filter((s) => s.metrics.scrape).map((s) => appScrape(s, o)),
-    ].sort((a, b) => (a.job_name < b.job_name ? -1 : 1)),
+    ].sort((a, b) => String(a.job_name).localeCompare(String(b.job_name))),
   };
   return toYaml(config, GENERATED_HEADER);
 }
