@@ -349,3 +349,32 @@ export function resourceName(...parts: string[]): string {
 export function blackboxModuleName(key: string): string {
   return `http_${createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
 }
+
+/**
+ * Title of a Grafana-managed rule (its `alertname`): the Prometheus name and the rule's identity,
+ * `ErrorRateHigh (web/error_rate/P1)`, unique in the folder as Grafana < 12 requires.
+ */
+export function grafanaRuleTitle(name: string, id: string): string {
+  return `${name} (${id})`;
+}
+
+/** Name of a Grafana contact point (what notification policies reference). */
+export function contactPointName(system: string, contact: string): string {
+  return resourceName(system, contact);
+}
+
+/** Name of a Grafana mute timing. */
+export function muteTimingName(system: string, name: string): string {
+  return resourceName(system, name);
+}
+
+/** Mute timing active at all times: mutes routes whose severity has no contacts (dashboard only). */
+export const ALWAYS_MUTED = "dashboard-only";
+
+/** Contact point every Grafana instance has; the root policy's receiver when the catalog has no contacts. */
+export const GRAFANA_DEFAULT_CONTACT_POINT = "grafana-default-email";
+
+/** Grafana service account whose token CI uses to post deploy annotations. */
+export function deployServiceAccountName(system: string): string {
+  return resourceName(system, "deploy-annotations");
+}
