@@ -8,6 +8,8 @@ import type { Catalog } from "../catalog/model";
 import { renderArtifacts, type Artifacts, type RenderOptions } from "../artifacts";
 import type { StackSettings } from "./config";
 import { provisionGrafana } from "./grafana";
+import { provisionGitHub } from "./github/actions-config";
+import { provisionVercel } from "./vercel/environment";
 
 export interface StackContext {
   catalog: Catalog;
@@ -42,6 +44,8 @@ export function defineStack(ctx: StackContext): StackOutputs {
 function defineProd(ctx: StackContext): StackOutputs {
   const outputs: StackOutputs = {};
   Object.assign(outputs, provisionGrafana(ctx));
+  provisionVercel(ctx);
+  provisionGitHub(ctx, outputs);
   return outputs;
 }
 

@@ -5,7 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
-import type { Catalog } from "../../catalog/model";
+import { PROJECT } from "../config";
+import type { StackContext, StackOutputs } from "../program";
+import { secretRef } from "../secrets";
 import { githubActionsSpecs, type GitHubActionsSpec } from "./actions-specs";
 
 export interface GitHubActionsConfigArgs {
@@ -44,13 +46,28 @@ export class GitHubActionsConfig extends pulumi.ComponentResource {
   }
 }
 
-/** The catalog's `github:` section as one component, or none when the catalog has no `github:`. */
+/** A stack output as a string; anything else is a bug in the section that produced it. */
+function stringOutput(name: string, value: pulumi.Output<unknown>): pulumi.Output<string> {
+  return value.apply((v) => {
+    if (typeof v !== "string") throw new Error(`stack output ${name} is ${typeof v}, not a string`);
+    return v;
+  });
+}
+
+/**
+ * The catalog's `github:` section as one component (none without `github:`): values from the
+ * stack outputs of earlier sections, else from stack config (`ops-monitoring:<name>`).
+ */
 export function provisionGitHub(
-  catalog: Catalog,
-  sources: Omit<GitHubActionsConfigArgs, "repository" | "specs">,
-  opts?: pulumi.ComponentResourceOptions,
+  ctx: Pick<StackContext, "catalog">,
+  outputs: StackOutputs,
+  secret: GitHubActionsConfigArgs["secret"] = secretRef,
 ): GitHubActionsConfig | undefined {
-  const specs = githubActionsSpecs(catalog);
-  if (!catalog.github || specs.length === 0) return undefined;
-  return new GitHubActionsConfig(catalog.github.repository.replace("/", "-"), { repository: catalog.github.repository, specs, ...sources }, opts);
+  const specs = githubActionsSpecs(ctx.catalog);
+  const repository = ctx.catalog.github?.repository;
+  if (!repository || specs.length === 0) return undefined;
+  const used = specs.flatMap((s) => ("output" in s.source && s.source.output in outputs ? [s.source.output] : []));
+  const strings = Object.fromEntries(used.map((name) => [name, stringOutput(name, outputs[name])]));
+  const config = (name: string) => new pulumi.Config(PROJECT).require(name);
+  return new GitHubActionsConfig(repository.replace("/", "-"), { repository, specs, outputs: strings, secret, config });
 }

@@ -8,7 +8,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as vercel from "@pulumiverse/vercel";
-import type { Catalog } from "../../catalog/model";
+import type { StackContext } from "../program";
+import { secretRef } from "../secrets";
 import { vercelEnvSpecs, type VercelEnvSpec } from "./env-specs";
 
 /** Turns a secret config key into its value, wrapped as a Pulumi secret. */
@@ -61,11 +62,12 @@ export class VercelEnvironment extends pulumi.ComponentResource {
   }
 }
 
-/** One `VercelEnvironment` per Vercel project of the catalog (none when no service has `vercel:`). */
-export function provisionVercel(catalog: Catalog, secret: SecretSource, opts?: pulumi.ComponentResourceOptions): VercelEnvironment[] {
+/**
+ * One `VercelEnvironment` per Vercel project of the catalog (none when no service has `vercel:`),
+ * secrets read from stack config.
+ */
+export function provisionVercel(ctx: Pick<StackContext, "catalog">, secret: SecretSource = secretRef): VercelEnvironment[] {
   const byProject = new Map<string, VercelEnvSpec[]>();
-  for (const spec of vercelEnvSpecs(catalog)) byProject.set(spec.project, [...(byProject.get(spec.project) ?? []), spec]);
-  return [...byProject].map(
-    ([project, specs]) => new VercelEnvironment(project, { project, teamId: specs[0].teamId, specs, secret }, opts),
-  );
+  for (const spec of vercelEnvSpecs(ctx.catalog)) byProject.set(spec.project, [...(byProject.get(spec.project) ?? []), spec]);
+  return [...byProject].map(([project, specs]) => new VercelEnvironment(project, { project, teamId: specs[0].teamId, specs, secret }));
 }

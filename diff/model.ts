@@ -1,0 +1,36 @@
+/**
+ * The rendered monitoring of one catalog, as the semantic differ compares it: rule model,
+ * dashboards, routing, synthetic checks, Vercel and GitHub specs, and every artifact file.
+ */
+import type { Alerting, Catalog, HealthCheck } from "../catalog/model";
+import { renderArtifacts, ruleGroupsOf, type Artifacts } from "../artifacts";
+import type { RuleGroup } from "../alerts/model";
+import { buildDashboards, type DashboardDoc } from "../dashboards";
+import { vercelEnvSpecs, type VercelEnvSpec } from "../infra/vercel/env-specs";
+import { githubActionsSpecs, type GitHubActionsSpec } from "../infra/github/actions-specs";
+
+export interface MonitoringModel {
+  rules: RuleGroup[];
+  dashboards: DashboardDoc[];
+  alerting?: Alerting;
+  checks: Array<{ service: string; health: HealthCheck }>;
+  vercel: VercelEnvSpec[];
+  github: GitHubActionsSpec[];
+  artifacts: Artifacts;
+}
+
+/** What there is before a catalog exists. */
+export const EMPTY_MODEL: MonitoringModel = { rules: [], dashboards: [], checks: [], vercel: [], github: [], artifacts: {} };
+
+/** Renders a catalog with the same pure functions the CLI and the Pulumi program use (prod profile). */
+export function monitoringModel(catalog: Catalog, customRules: Record<string, string>): MonitoringModel {
+  return {
+    rules: ruleGroupsOf(catalog, { customRules, profile: "prod" }),
+    dashboards: buildDashboards(catalog),
+    alerting: catalog.alerting,
+    checks: catalog.services.flatMap((s) => (s.health ? [{ service: s.name, health: s.health }] : [])),
+    vercel: vercelEnvSpecs(catalog),
+    github: githubActionsSpecs(catalog),
+    artifacts: renderArtifacts(catalog, { customRules }),
+  };
+}

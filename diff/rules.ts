@@ -1,0 +1,98 @@
+/**
+ * Alert and recording rules compared by identity (`web/error_rate/P1`), never by position:
+ * one line per alert, consequences of a threshold change (expression, annotations, threshold
+ * series) folded into that line.
+ */
+import { formatDuration } from "../catalog/units";
+import type { AlertRule, RecordingRule, RuleGroup } from "../alerts/model";
+import { canonical, change, keyed } from "./text";
+
+const SEVERITY_SUFFIX = /\/P[0-3]$/;
+
+/** `alert web/error_rate P1`: the identity without its severity, then the severity label. */
+function alertName(rule: AlertRule): string {
+  return `alert ${rule.id.replace(SEVERITY_SUFFIX, "")} ${rule.labels.severity}`;
+}
+
+/** Prefix of the records that come with an alert (`web/error_rate/` for `web/error_rate/P1`); none for two-part ids. */
+function companionPrefix(id: string): string | undefined {
+  return id.split("/").length >= 3 ? id.slice(0, id.lastIndexOf("/") + 1) : undefined;
+}
+
+function alertChanges(a: AlertRule, b: AlertRule): string[] {
+  const thresholdChanged = a.threshold !== b.threshold;
+  const out = [
+    ...change("threshold", a.threshold, b.threshold),
+    ...change("for", formatDuration(a.forMs), formatDuration(b.forMs)),
+    ...change("alert", a.alert, b.alert),
+    ...change("no-data", a.noData, b.noData),
+  ];
+  for (const label of [...new Set([...Object.keys(a.labels), ...Object.keys(b.labels)])].sort()) {
+    out.push(...change(`label ${label}`, a.labels[label], b.labels[label]));
+  }
+  if (!thresholdChanged) {
+    if (a.expr !== b.expr) out.push("expr changed");
+    const annotations = [...new Set([...Object.keys(a.annotations), ...Object.keys(b.annotations)])]
+      .sort()
+      .filter((k) => a.annotations[k] !== b.annotations[k]);
+    if (annotations.length) out.push(`${annotations.join(", ")} changed`);
+  }
+  return out;
+}
+
+function recordChanged(a: RecordingRule, b: RecordingRule): boolean {
+  return a.expr !== b.expr || a.record !== b.record || canonical(a.labels) !== canonical(b.labels);
+}
+
+export function diffRules(before: readonly RuleGroup[], after: readonly RuleGroup[]): string[] {
+  const rules = (groups: readonly RuleGroup[]) => groups.flatMap((g) => g.rules.map((rule) => ({ rule, service: g.service })));
+  const lines: string[] = [];
+  const explained = new Set<string>();
+
+  for (const [, g1, g2] of keyed(before, after, (g) => g.name)) {
+    if (g1 && g2 && g1.intervalMs !== g2.intervalMs) lines.push(`rule group ${g2.name}: interval ${formatDuration(g1.intervalMs)} -> ${formatDuration(g2.intervalMs)}`);
+  }
+
+  const alerts = keyed(
+    rules(before).flatMap((r) => (r.rule.kind === "alert" ? [r.rule] : [])),
+    rules(after).flatMap((r) => (r.rule.kind === "alert" ? [r.rule] : [])),
+    (r) => r.id,
+  );
+  for (const [id, a, b] of alerts) {
+    let line: string | undefined;
+    if (!a) line = `${alertName(b!)}: added`;
+    else if (!b) line = `${alertName(a)}: removed`;
+    else {
+      const changes = alertChanges(a, b);
+      if (changes.length) line = `${alertName(b)}: ${changes.join("; ")}`;
+    }
+    if (line) {
+      lines.push(line);
+      const prefix = companionPrefix(id);
+      if (prefix) explained.add(prefix);
+    }
+  }
+
+  const records = keyed(
+    rules(before).flatMap((r) => (r.rule.kind === "record" ? [{ ...r, rule: r.rule }] : [])),
+    rules(after).flatMap((r) => (r.rule.kind === "record" ? [{ ...r, rule: r.rule }] : [])),
+    (r) => r.rule.id,
+  );
+  const counts = new Map<string, { added: number; removed: number; changed: number }>();
+  for (const [id, a, b] of records) {
+    if ([...explained].some((p) => id.startsWith(p))) continue;
+    const service = (b ?? a)!.service;
+    const c = counts.get(service) ?? { added: 0, removed: 0, changed: 0 };
+    if (!a) c.added++;
+    else if (!b) c.removed++;
+    else if (recordChanged(a.rule, b.rule)) c.changed++;
+    else continue;
+    counts.set(service, c);
+  }
+  for (const service of [...counts.keys()].sort()) {
+    const c = counts.get(service)!;
+    const parts = [c.added && `+${c.added}`, c.removed && `-${c.removed}`, c.changed && `${c.changed} changed`].filter(Boolean);
+    lines.push(`recording rules ${service}: ${parts.join(", ")}`);
+  }
+  return lines;
+}
