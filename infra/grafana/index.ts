@@ -2,27 +2,86 @@
  * The Grafana section of a `prod` stack: one folder per system holding the dashboards and
  * Grafana-managed rule groups, contact points and the notification policy, Synthetic
  * Monitoring checks, and a service account token for deploy annotations.
+ *
+ * Every provider input is computed by pure functions first (`grafanaInputs`), so a catalog
+ * Grafana would refuse fails before any resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
+import type { Catalog } from "../../catalog/model";
+import type { RuleGroup } from "../../alerts/model";
+import { ruleGroupsOf } from "../../artifacts";
+import { buildDashboards, type DashboardDoc } from "../../dashboards";
 import { folderUid, resourceName, STACK_OUTPUT } from "../../conventions";
+import type { GrafanaSettings } from "../config";
 import type { StackContext, StackOutputs } from "../program";
+import { secretRef } from "../secrets";
+import { GrafanaAlertRules } from "./alert-rules";
+import { syntheticChecks, type CheckSpec } from "./checks";
+import { contactPoints, type ContactPointSpec } from "./contact-points";
+import { GrafanaDashboards } from "./dashboards";
+import { DeployToken } from "./deploy-token";
+import { GrafanaNotifications } from "./notifications";
+import { muteTimings, notificationPolicy, type MuteTimingSpec, type RootPolicy } from "./routing";
+import { grafanaRuleGroups, type GrafanaRuleGroup } from "./rule-groups";
+import { SyntheticChecks } from "./synthetics";
+
+/** Everything the Grafana section registers, as plain inputs. */
+export interface GrafanaInputs {
+  folder: { uid: string; title: string };
+  dashboards: DashboardDoc[];
+  ruleGroups: GrafanaRuleGroup[];
+  contactPoints: Array<ContactPointSpec<pulumi.Output<string>>>;
+  muteTimings: MuteTimingSpec[];
+  policy: RootPolicy;
+  checks: CheckSpec[];
+}
+
+export function grafanaInputs(catalog: Catalog, rules: RuleGroup[], settings: GrafanaSettings): GrafanaInputs {
+  return {
+    folder: { uid: folderUid(catalog.system), title: catalog.folderTitle },
+    dashboards: buildDashboards(catalog),
+    ruleGroups: grafanaRuleGroups(rules, { catalog, datasourceUid: settings.prometheusDatasourceUid }),
+    contactPoints: contactPoints(catalog, secretRef),
+    muteTimings: muteTimings(catalog, rules),
+    policy: notificationPolicy(catalog, rules),
+    checks: syntheticChecks(catalog),
+  };
+}
 
 export class GrafanaMonitoring extends pulumi.ComponentResource {
   readonly folder: grafana.oss.Folder;
+  readonly dashboards: GrafanaDashboards;
+  readonly deployToken: DeployToken;
 
-  constructor(name: string, ctx: StackContext, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: { system: string; inputs: GrafanaInputs }, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:GrafanaMonitoring", name, {}, opts);
-    const { catalog } = ctx;
-    this.folder = new grafana.oss.Folder(resourceName(catalog.system), { uid: folderUid(catalog.system), title: catalog.folderTitle }, { parent: this });
-    this.registerOutputs({ folderUid: this.folder.uid });
+    const { system, inputs } = args;
+    this.folder = new grafana.oss.Folder(resourceName(system, "folder"), inputs.folder, { parent: this });
+    this.dashboards = new GrafanaDashboards(resourceName(system, "dashboards"), { system, folderUid: this.folder.uid, docs: inputs.dashboards }, { parent: this });
+    new GrafanaAlertRules(resourceName(system, "rules"), { folderUid: this.folder.uid, groups: inputs.ruleGroups }, { parent: this });
+    new GrafanaNotifications(
+      resourceName(system, "notifications"),
+      { system, contactPoints: inputs.contactPoints, muteTimings: inputs.muteTimings, policy: inputs.policy },
+      { parent: this },
+    );
+    if (inputs.checks.length) new SyntheticChecks(resourceName(system, "synthetics"), { checks: inputs.checks }, { parent: this });
+    this.deployToken = new DeployToken(resourceName(system, "deploy"), { system }, { parent: this });
+    this.registerOutputs({ folderUid: this.folder.uid, dashboardUids: this.dashboards.uids });
   }
 }
 
+/** Registers the Grafana section; outputs `grafana-url`, `grafana-folder-uid`, `grafana-dashboard-uids`, `grafana-deploy-token` (secret). */
 export function provisionGrafana(ctx: StackContext): StackOutputs {
-  const g = new GrafanaMonitoring(ctx.catalog.system, ctx);
+  const settings = ctx.settings.grafana;
+  if (!settings) throw new Error(`stack ${ctx.stack}: Grafana settings were not read`);
+  const rules = ruleGroupsOf(ctx.catalog, { customRules: ctx.customRules, profile: "prod" });
+  const inputs = grafanaInputs(ctx.catalog, rules, settings);
+  const g = new GrafanaMonitoring(ctx.catalog.system, { system: ctx.catalog.system, inputs });
   return {
-    [STACK_OUTPUT.grafanaUrl]: pulumi.output(ctx.settings.grafana!.url),
+    [STACK_OUTPUT.grafanaUrl]: pulumi.output(settings.url),
     [STACK_OUTPUT.grafanaFolderUid]: g.folder.uid,
+    [STACK_OUTPUT.grafanaDashboardUids]: pulumi.output(g.dashboards.uids),
+    [STACK_OUTPUT.grafanaDeployToken]: g.deployToken.token,
   };
 }

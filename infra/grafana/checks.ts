@@ -1,0 +1,71 @@
+/**
+ * `services[].health` → Grafana Synthetic Monitoring HTTP check inputs (no Pulumi). Probes
+ * stay names here; the component resolves them to ids. Frequency and timeout are in ms
+ * within SM's limits (frequency 1s..1h, timeout at most the frequency and 60s).
+ */
+import type { Catalog } from "../../catalog/model";
+import { CatalogError, type Diagnostic } from "../../catalog/diagnostics";
+import { probeJob, resourceName } from "../../conventions";
+
+export const SM_LIMITS = { minFrequencyMs: 1000, maxFrequencyMs: 3600_000, maxTimeoutMs: 60_000 } as const;
+
+export interface CheckSpec {
+  service: string;
+  name: string;
+  job: string;
+  target: string;
+  frequency: number;
+  timeout: number;
+  probeNames: string[];
+  enabled: true;
+  alertSensitivity: "none";
+  basicMetricsOnly: true;
+  settings: {
+    http: {
+      method: "GET" | "HEAD" | "POST";
+      ipVersion: "V4";
+      validStatusCodes: number[];
+      failIfBodyNotMatchesRegexps?: string[];
+      failIfNotSsl: boolean;
+      noFollowRedirects: false;
+    };
+  };
+}
+
+/** One check per service with `health:`; throws `CatalogError` naming each check SM would refuse. */
+export function syntheticChecks(catalog: Catalog): CheckSpec[] {
+  const problems: Diagnostic[] = [];
+  const specs: CheckSpec[] = [];
+  for (const svc of catalog.services) {
+    const h = svc.health;
+    if (!h) continue;
+    const at = `services[${svc.name}].health`;
+    if (h.everyMs < SM_LIMITS.minFrequencyMs || h.everyMs > SM_LIMITS.maxFrequencyMs) problems.push({ path: `${at}.every`, message: "Synthetic Monitoring accepts 1s..1h" });
+    if (h.timeoutMs > SM_LIMITS.maxTimeoutMs) problems.push({ path: `${at}.timeout`, message: "Synthetic Monitoring accepts at most 60s" });
+    if (h.timeoutMs > h.everyMs) problems.push({ path: `${at}.timeout`, message: "must not exceed every" });
+    specs.push({
+      service: svc.name,
+      name: resourceName(catalog.system, probeJob(svc.name)),
+      job: probeJob(svc.name),
+      target: h.url,
+      frequency: h.everyMs,
+      timeout: h.timeoutMs,
+      probeNames: [...h.probes].sort(),
+      enabled: true,
+      alertSensitivity: "none",
+      basicMetricsOnly: true,
+      settings: {
+        http: {
+          method: h.method,
+          ipVersion: "V4",
+          validStatusCodes: [...h.expectStatus],
+          ...(h.expectBody !== undefined ? { failIfBodyNotMatchesRegexps: [h.expectBody] } : {}),
+          failIfNotSsl: h.url.startsWith("https://"),
+          noFollowRedirects: false,
+        },
+      },
+    });
+  }
+  if (problems.length) throw new CatalogError(problems, "catalog");
+  return specs;
+}

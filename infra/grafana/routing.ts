@@ -1,0 +1,127 @@
+/**
+ * `alerting:` → Grafana's notification policy tree and mute timings, as plain provider inputs.
+ *
+ * Root → Watchdog route (its own contact, fast repeat) → one policy per severity matching
+ * the `severity` label, re-notifying P0/P1 after `ack_timeout`, fanning out to one child per
+ * contact with `continue`. A severity with no contacts is muted at all times (dashboard only).
+ * Mute timings sit on the policies that notify (Grafana does not pass them down to children).
+ */
+import type { Catalog, Severity } from "../../catalog/model";
+import { formatDuration, parseDuration, SEVERITIES } from "../../catalog/units";
+import type { RuleGroup } from "../../alerts/model";
+import { dayRanges } from "../../alerts/alertmanager";
+import {
+  ALWAYS_MUTED, contactPointName, DEFAULTS, GRAFANA_DEFAULT_CONTACT_POINT, grafanaRuleTitle, LABEL, muteTimingName, WATCHDOG_ALERT,
+} from "../../conventions";
+
+export interface Matcher {
+  label: string;
+  match: "=";
+  value: string;
+}
+
+export interface Policy {
+  matchers?: Matcher[];
+  contactPoint?: string;
+  continue: boolean;
+  groupWait?: string;
+  groupInterval?: string;
+  repeatInterval?: string;
+  muteTimings?: string[];
+  policies?: Policy[];
+}
+
+export interface RootPolicy {
+  contactPoint: string;
+  groupBies: string[];
+  groupWait: string;
+  groupInterval: string;
+  repeatInterval: string;
+  policies: Policy[];
+}
+
+export interface MuteTimingSpec {
+  /** Catalog name (`dashboard-only` for the always-on one). */
+  key: string;
+  name: string;
+  intervals: Array<{ weekdays?: string[]; times?: Array<{ start: string; end: string }> }>;
+}
+
+const canonical = (d: string) => formatDuration(parseDuration(d)!);
+
+/** The Grafana title of the Watchdog rule, when the rule model has one. */
+function watchdogTitle(groups: RuleGroup[]): string | undefined {
+  for (const g of groups) {
+    for (const r of g.rules) if (r.kind === "alert" && r.alert === WATCHDOG_ALERT) return grafanaRuleTitle(r.alert, r.id);
+  }
+  return undefined;
+}
+
+/** Receiver of alerts no policy matches: the least urgent contact, else Grafana's default. */
+function rootContact(catalog: Catalog): string {
+  const { routes, contacts } = catalog.alerting;
+  for (const severity of [...SEVERITIES].reverse()) {
+    if (routes[severity].length) return contactPointName(catalog.system, routes[severity][0]);
+  }
+  return contacts.length ? contactPointName(catalog.system, contacts[0].name) : GRAFANA_DEFAULT_CONTACT_POINT;
+}
+
+/** Mute timings of the catalog, plus the always-on one when some route notifies no one. */
+export function muteTimings(catalog: Catalog, groups: RuleGroup[]): MuteTimingSpec[] {
+  const { system, alerting } = catalog;
+  const specs: MuteTimingSpec[] = alerting.muteTimings.map((m) => ({
+    key: m.name,
+    name: muteTimingName(system, m.name),
+    intervals: [{
+      ...(m.weekdays.length ? { weekdays: m.weekdays.map((d) => d.toLowerCase()) } : {}),
+      ...(m.times.length ? { times: dayRanges(m.times).map((t) => ({ start: t.start_time, end: t.end_time })) } : {}),
+    }],
+  }));
+  if (needsAlwaysMuted(catalog, groups)) specs.push({ key: ALWAYS_MUTED, name: muteTimingName(system, ALWAYS_MUTED), intervals: [{ weekdays: ["monday:sunday"] }] });
+  return specs;
+}
+
+function needsAlwaysMuted(catalog: Catalog, groups: RuleGroup[]): boolean {
+  const { routes, watchdog } = catalog.alerting;
+  return SEVERITIES.some((s) => routes[s].length === 0) || (watchdog === undefined && watchdogTitle(groups) !== undefined);
+}
+
+/** The one notification policy tree of the catalog. */
+export function notificationPolicy(catalog: Catalog, groups: RuleGroup[]): RootPolicy {
+  const { system, alerting } = catalog;
+  const alwaysMuted = muteTimingName(system, ALWAYS_MUTED);
+  const mutedBy = (severity: Severity) => alerting.muteTimings.filter((m) => m.severities.includes(severity)).map((m) => muteTimingName(system, m.name));
+
+  const severityPolicy = (severity: Severity): Policy => {
+    const contacts = alerting.routes[severity];
+    const muted = mutedBy(severity);
+    const urgent = severity === "P0" || severity === "P1";
+    return {
+      matchers: [{ label: LABEL.severity, match: "=", value: severity }],
+      continue: false,
+      ...(urgent ? { repeatInterval: formatDuration(alerting.ackTimeoutMs) } : {}),
+      ...(contacts.length
+        ? { policies: contacts.map((c) => ({ contactPoint: contactPointName(system, c), continue: true, ...(muted.length ? { muteTimings: muted } : {}) })) }
+        : { muteTimings: [alwaysMuted] }),
+    };
+  };
+
+  const title = watchdogTitle(groups);
+  const watchdog: Policy[] = title === undefined ? [] : [{
+    matchers: [{ label: "alertname", match: "=", value: title }],
+    continue: false,
+    groupWait: "0s",
+    groupInterval: "1m",
+    repeatInterval: "5m",
+    ...(alerting.watchdog ? { contactPoint: contactPointName(system, alerting.watchdog) } : { muteTimings: [alwaysMuted] }),
+  }];
+
+  return {
+    contactPoint: rootContact(catalog),
+    groupBies: [...alerting.groupBy],
+    groupWait: canonical(DEFAULTS.groupWait),
+    groupInterval: canonical(DEFAULTS.groupInterval),
+    repeatInterval: canonical(DEFAULTS.repeatInterval),
+    policies: [...watchdog, ...SEVERITIES.map(severityPolicy)],
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The rule model → Grafana-managed rule groups, as plain provider inputs (no Pulumi).
+ *
+ * Alerts take the form Grafana's own Prometheus import produces: an instant query (A) over
+ * the last 600s, a math step turning every returned series into 1 (B:
+ * `is_number($A) || is_nan($A) || is_inf($A)`) and a threshold `$B > 0` (C) as the condition,
+ * so a rule fires for exactly the series its PromQL returns. Recording rules query A and
+ * write it back with `record`. Every value is spelled as Grafana returns it (durations like
+ * `1h`, not `60m`; query models with `intervalMs`/`maxDataPoints`; sorted JSON keys), so a
+ * second `pulumi up` finds nothing to change.
+ */
+import type { Catalog } from "../../catalog/model";
+import { formatDuration } from "../../catalog/units";
+import type { AlertRule, RecordingRule, RuleGroup } from "../../alerts/model";
+import { grafanaRuleTitle, ruleUid } from "../../conventions";
+import { dashboardLink } from "../../dashboards";
+import { canonicalJson } from "./canonical";
+
+/** Grafana's uid of server-side expressions. */
+export const EXPRESSION_DATASOURCE = "__expr__";
+/** Prometheus conversion math: 1 for every series the query returned. */
+export const PRESENCE_MATH = "is_number($A) || is_nan($A) || is_inf($A)";
+/** Seconds of history the instant query may look back. */
+export const QUERY_RANGE_SECONDS = 600;
+/** Model defaults Grafana adds to every query and expression it stores. */
+const MODEL_DEFAULTS = { intervalMs: 1000, maxDataPoints: 43200 } as const;
+
+export interface RuleData {
+  refId: string;
+  datasourceUid: string;
+  relativeTimeRange: { from: number; to: number };
+  /** JSON, keys sorted. */
+  model: string;
+}
+
+export interface GrafanaRule {
+  uid: string;
+  name: string;
+  datas: RuleData[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Alerts only. */
+  condition?: string;
+  for?: string;
+  noDataState?: "OK" | "Alerting" | "NoData";
+  execErrState?: "Error";
+  /** Recording rules only. */
+  record?: { metric: string; from: string; targetDatasourceUid: string };
+}
+
+export interface GrafanaRuleGroup {
+  name: string;
+  intervalSeconds: number;
+  rules: GrafanaRule[];
+}
+
+export interface RuleGroupOptions {
+  catalog: Catalog;
+  /** Prometheus data source rules query and recording rules write to. */
+  datasourceUid: string;
+}
+
+function queryData(expr: string, datasourceUid: string): RuleData {
+  return {
+    refId: "A",
+    datasourceUid,
+    relativeTimeRange: { from: QUERY_RANGE_SECONDS, to: 0 },
+    model: canonicalJson({ datasource: { type: "prometheus", uid: datasourceUid }, expr, instant: true, range: false, refId: "A", ...MODEL_DEFAULTS }),
+  };
+}
+
+function expressionData(refId: string, model: Record<string, unknown>): RuleData {
+  return {
+    refId,
+    datasourceUid: EXPRESSION_DATASOURCE,
+    relativeTimeRange: { from: 0, to: 0 },
+    model: canonicalJson({ datasource: { type: EXPRESSION_DATASOURCE, uid: EXPRESSION_DATASOURCE }, refId, ...model, ...MODEL_DEFAULTS }),
+  };
+}
+
+function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
+  const { catalog } = o;
+  const annotations = { ...rule.annotations };
+  if (rule.dashboard) {
+    const link = dashboardLink(catalog, rule.dashboard.key, rule.dashboard.panel);
+    annotations.__dashboardUid__ = link.uid;
+    annotations.__panelId__ = String(link.panelId);
+  }
+  return {
+    uid: ruleUid(catalog.system, rule.id),
+    name: grafanaRuleTitle(rule.alert, rule.id),
+    condition: "C",
+    for: formatDuration(rule.forMs),
+    noDataState: rule.noData,
+    execErrState: "Error",
+    labels: { ...rule.labels },
+    annotations,
+    datas: [
+      queryData(rule.expr, o.datasourceUid),
+      expressionData("B", { type: "math", expression: PRESENCE_MATH }),
+      expressionData("C", { type: "threshold", expression: "B", conditions: [{ evaluator: { type: "gt", params: [0] } }] }),
+    ],
+  };
+}
+
+function recordingRule(rule: RecordingRule, o: RuleGroupOptions): GrafanaRule {
+  return {
+    uid: ruleUid(o.catalog.system, rule.id),
+    name: grafanaRuleTitle(rule.record, rule.id),
+    labels: { ...rule.labels },
+    annotations: {},
+    datas: [queryData(rule.expr, o.datasourceUid)],
+    record: { metric: rule.record, from: "A", targetDatasourceUid: o.datasourceUid },
+  };
+}
+
+/**
+ * Grafana rule groups of the rule model, in model order. Throws when two rules would share
+ * a uid (uids derive from rule ids, which must stay distinct after slugging).
+ */
+export function grafanaRuleGroups(groups: RuleGroup[], o: RuleGroupOptions): GrafanaRuleGroup[] {
+  const seen = new Map<string, string>();
+  return groups.map((g) => ({
+    name: g.name,
+    intervalSeconds: g.intervalMs / 1000,
+    rules: g.rules.map((rule) => {
+      const out = rule.kind === "alert" ? alertRule(rule, o) : recordingRule(rule, o);
+      const clash = seen.get(out.uid);
+      if (clash !== undefined) throw new Error(`rules ${clash} and ${rule.id} map to the same Grafana rule uid ${out.uid}`);
+      seen.set(out.uid, rule.id);
+      return out;
+    }),
+  }));
+}
