@@ -5,19 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CatalogError } from "./catalog/diagnostics";
-import { validateCatalog } from "./catalog/validate";
 import { CUSTOM_RULES_DIR, readCustomRules } from "./cli/inputs";
-import { CONFIG_KEY, PROJECT, readStackSettings, StackConfigError } from "./infra/config";
-import { defineStack, stackContext, type StackOutputs } from "./infra/program";
+import { StackConfigError } from "./infra/config";
+import type { StackOutputs } from "./infra/program";
+import { runStack } from "./infra/run";
 
 function program(): StackOutputs {
   try {
-    const raw = new pulumi.Config(PROJECT).requireObject<unknown>("catalog");
-    const catalog = validateCatalog(raw, `${CONFIG_KEY.catalog} (Pulumi.${pulumi.getStack()}.yaml)`);
-    const settings = readStackSettings(catalog, pulumi.getStack());
-    return defineStack(stackContext(catalog, settings, readCustomRules(CUSTOM_RULES_DIR, catalog.system)));
+    return runStack({ customRules: (system) => readCustomRules(CUSTOM_RULES_DIR, system) });
   } catch (e) {
-    // RunError prints just the message: no stack trace for a user's config mistake.
+    // RunError prints just the message: no stack trace for a configuration mistake.
     if (e instanceof CatalogError || e instanceof StackConfigError) throw new pulumi.RunError(e.message);
     throw e;
   }

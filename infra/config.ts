@@ -102,6 +102,8 @@ export function readStackSettings(catalog: Catalog, stack: string, source: Confi
       requireSecret(CONFIG_KEY.smAccessToken, "the Synthetic Monitoring access token of the services' health checks");
     }
     if (url && !/^https?:\/\//.test(url)) problems.push(`${CONFIG_KEY.grafanaUrl} "${url}" is not an http(s) URL`);
+    else if (url && catalog.grafanaUrl && url.replace(/\/+$/, "") !== catalog.grafanaUrl)
+      problems.push(`${CONFIG_KEY.grafanaUrl} "${url}" differs from the catalog's grafana.url "${catalog.grafanaUrl}" (alert links point there): make them equal`);
     if (url && prometheusDatasourceUid) grafana = { url: url.replace(/\/+$/, ""), prometheusDatasourceUid, syntheticMonitoring };
   }
 

@@ -1,0 +1,24 @@
+/**
+ * One run of the Pulumi program from stack config: the catalog (`ops-monitoring:catalog`) is
+ * validated, then the stack settings, and only then are resources registered. `index.ts`
+ * runs it under the Pulumi engine, `infra/mocks.ts` under a mocked one.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { validateCatalog } from "../catalog/validate";
+import { CONFIG_KEY, PROJECT, readStackSettings, type ConfigSource } from "./config";
+import { defineStack, stackContext, type StackOutputs } from "./program";
+
+export interface RunInputs {
+  /** Hand-written rule files of a system (`alerts/custom/`), by file name. */
+  customRules: (system: string) => Record<string, string>;
+  config?: ConfigSource;
+}
+
+/** Throws `CatalogError` or `StackConfigError` (nothing registered yet) when the stack config is wrong. */
+export function runStack(inputs: RunInputs): StackOutputs {
+  const stack = pulumi.getStack();
+  const raw = new pulumi.Config(PROJECT).requireObject<unknown>("catalog");
+  const catalog = validateCatalog(raw, `${CONFIG_KEY.catalog} (Pulumi.${stack}.yaml)`);
+  const settings = readStackSettings(catalog, stack, inputs.config);
+  return defineStack(stackContext(catalog, settings, inputs.customRules(catalog.system)));
+}
