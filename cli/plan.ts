@@ -1,0 +1,75 @@
+/**
+ * `plan --catalog F --stack prod|local [--json]`: runs the real Pulumi program under a mocked
+ * engine and prints every resource it would register, sorted by type then name. Secret values
+ * print as "[secret]". Needs no network, credentials or Pulumi CLI.
+ *
+ * When F is a Pulumi stack file, its other config keys (grafana:url, ...) are used; secure
+ * values and anything missing get placeholders.
+ */
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { CatalogError } from "../catalog/diagnostics";
+import { CATALOG_CONFIG_KEY, parseCatalogYaml } from "../catalog/load";
+import { StackConfigError } from "../infra/config";
+import { MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type ConfigValue, type RegisteredResource } from "../infra/mocks";
+import { catalogPath, stringFlag, UsageError, type Args } from "./args";
+import { CUSTOM_RULES_DIR, readCustomRules } from "./inputs";
+
+/** Config keys of a Pulumi stack file besides the catalog; `secure:` values become placeholders. */
+export function stackFileConfig(text: string): Record<string, ConfigValue> {
+  const doc = parseDocument(text).toJS() as { config?: Record<string, unknown> } | null;
+  const out: Record<string, ConfigValue> = {};
+  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+    if (key === CATALOG_CONFIG_KEY) continue;
+    const full = key.includes(":") ? key : `ops-monitoring:${key}`;
+    if (value && typeof value === "object" && "secure" in value) out[full] = { secret: `${PLACEHOLDER_SECRET_PREFIX}${full}` };
+    else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[full] = String(value);
+  }
+  return out;
+}
+
+function summary(value: unknown): string {
+  if (value === SECRET_MARK) return SECRET_MARK;
+  if (typeof value === "string") return value.length > 48 ? `(${value.length} chars)` : value;
+  if (Array.isArray(value)) return value.every((v) => typeof v !== "object") && value.length <= 4 ? `[${value.join(",")}]` : `[${value.length}]`;
+  if (value && typeof value === "object") return "{…}";
+  return String(value);
+}
+
+/** One line per resource: type, name, and its top-level inputs abbreviated. */
+export function planTable(resources: RegisteredResource[]): string {
+  const rows = resources.map((r) => [r.type, r.name, Object.entries(r.inputs).map(([k, v]) => `${k}=${summary(v)}`).join(" ")]);
+  const width = [0, 1].map((i) => Math.max(i === 0 ? 4 : 4, ...rows.map((row) => row[i].length)));
+  const line = (row: string[]) => `${row[0].padEnd(width[0])}  ${row[1].padEnd(width[1])}  ${row[2]}`.trimEnd();
+  return [line(["TYPE", "NAME", "KEY INPUTS"]), ...rows.map(line), `${resources.length} resources`].join("\n");
+}
+
+export async function run(args: Args): Promise<number> {
+  const path = catalogPath(args);
+  const stack = stringFlag(args, "stack", "prod");
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack "${stack}" is not a stack name`);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new CatalogError([{ path: "", message: `cannot read file: ${(e as Error).message}` }], path);
+  }
+  const raw = parseCatalogYaml(text, path);
+  const custom = args.flags["custom-rules"];
+  const system = raw && typeof raw === "object" && typeof (raw as { system?: unknown }).system === "string" ? (raw as { system: string }).system : "";
+  try {
+    const result = await runProgramUnderMocks(raw, stack, {
+      config: stackFileConfig(text),
+      customRules: readCustomRules(typeof custom === "string" ? custom : CUSTOM_RULES_DIR, system),
+    });
+    const resources = result.resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
+    console.log(args.flags.json ? JSON.stringify({ resources }, null, 2) : planTable(result.resources));
+    return 0;
+  } catch (e) {
+    if (e instanceof MockRunFailure && (e.cause instanceof CatalogError || e.cause instanceof StackConfigError)) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+}
