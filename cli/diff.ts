@@ -33,6 +33,16 @@ function repoPath(top: string, file: string): string | undefined {
   return rel.startsWith("..") ? undefined : rel.split("\\").join("/");
 }
 
+/** `readCustomRules` at `ref`: `<dir>/*.yml` by name, `<dir>/<system>/*.yml` as `<system>/<name>`. */
+function customRulesAt(top: string, ref: string, dir: string, system: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [sub, prefix] of [[dir, ""], [`${dir}/${system}`, `${system}/`]]) {
+    const paths = (git(top, ["ls-tree", "--name-only", ref, `${sub}/`]) ?? "").split("\n").filter((p) => /\.ya?ml$/.test(p)).sort();
+    for (const path of paths) out[`${prefix}${path.slice(sub.length + 1)}`] = git(top, ["show", `${ref}:${path}`]) ?? "";
+  }
+  return out;
+}
+
 /** The catalog and custom rule files as they are at `ref`; a catalog absent at `ref` gives the empty model. */
 function modelAt(ref: string, catalogFile: string, customDir: string, workingCustomRules: Record<string, string>): MonitoringModel {
   const cwd = existingDir(dirname(catalogFile));
@@ -46,14 +56,7 @@ function modelAt(ref: string, catalogFile: string, customDir: string, workingCus
   const catalog = validateCatalog(parseCatalogYaml(text, source), source);
 
   const customRel = repoPath(top, resolve(customDir));
-  let customRules = workingCustomRules;
-  if (customRel !== undefined) {
-    customRules = {};
-    const names = git(top, ["ls-tree", "--name-only", ref, `${customRel}/`]) ?? "";
-    for (const path of names.split("\n").filter((p) => /\.ya?ml$/.test(p)).sort()) {
-      customRules[path.slice(path.lastIndexOf("/") + 1)] = git(top, ["show", `${ref}:${path}`]) ?? "";
-    }
-  }
+  const customRules = customRel === undefined ? workingCustomRules : customRulesAt(top, ref, customRel, catalog.system);
   return monitoringModel(catalog, customRules);
 }
 
