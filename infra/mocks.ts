@@ -162,6 +162,10 @@ export function runProgramUnderMocks(rawCatalog: unknown, stack: string, options
 async function runOnce(rawCatalog: unknown, stack: string, options: MockRunOptions): Promise<MockRun> {
   const registered: RegisteredResource[] = [];
   const failures: unknown[] = [];
+  // A resource whose inputs fail (an error in an apply) rejects many derived promises; they
+  // are this run's failures, so this run's handler alone sees them (not a test runner's).
+  const others = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
   try {
@@ -198,14 +202,26 @@ async function runOnce(rawCatalog: unknown, stack: string, options: MockRunOptio
     } catch (e) {
       throw new MockRunFailure(e, sortResources(registered));
     }
-    const resolved = await resolveOutputs(outputs);
-    await (runtimeSettings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    // Errors inside applies (e.g. an unknown probe) surface as rejections, not throws.
-    await new Promise((resolve) => setImmediate(resolve));
+    await settle(failures);
     if (failures.length) throw new MockRunFailure(failures[0], sortResources(registered));
+    const resolved = await resolveOutputs(outputs);
     return { resources: sortResources(registered), outputs: resolved.values, secretOutputs: resolved.secret };
   } finally {
     process.off("unhandledRejection", onRejection);
+    for (const listener of others) process.on("unhandledRejection", listener);
+  }
+}
+
+/** Waits until every registration finished and no further rejection arrives. */
+async function settle(failures: unknown[]): Promise<void> {
+  const waitForRPCs = (runtimeSettings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+  let seen = -1;
+  let quietRounds = 0;
+  while (quietRounds < 3) {
+    await waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve));
+    quietRounds = failures.length === seen ? quietRounds + 1 : 0;
+    seen = failures.length;
   }
 }
 
