@@ -114,6 +114,8 @@ test("deploy runs pulumi up, annotates Grafana with the deploy tag, then proves 
   assert.match(apply[annotate].run!, new RegExp(`tags: \\["${DEPLOY_ANNOTATION_TAG}"`));
   assert.match(apply[annotate].run!, /Authorization: Bearer \$GRAFANA_DEPLOY_TOKEN/);
   assert.equal(apply[annotate].env!.GRAFANA_DEPLOY_TOKEN, "${{ secrets.GRAFANA_DEPLOY_TOKEN }}");
+  assert.equal(apply[up].with!.refresh, true, "hand edits of managed resources are reset");
+  assert.equal(apply[again].with!.refresh, true);
   assert.equal(apply[again].with!["expect-no-changes"], true);
 });
 
