@@ -1,0 +1,143 @@
+/**
+ * `start [--catalog F] [--keep]`: the whole stack on this machine from native binaries.
+ * Without --catalog it runs the bundled demo catalog against the demo app. Prints each
+ * component's URL, a line containing `ready` once all answer, then one line per notification;
+ * SIGINT/SIGTERM stops every child and removes the work dir (kept with --keep or after a crash).
+ */
+import { relative } from "node:path";
+import type { Artifacts } from "../artifacts";
+import type { Catalog } from "../catalog/model";
+import { ensureBinaries, MissingBinariesError } from "../local/binaries";
+import { answers200 } from "../local/component";
+import { formatBound, probeDetectionBound } from "../local/detection";
+import { DEMO_CATALOG_PATH, loadDemoCatalog } from "../local/demo-catalog";
+import { startDemoApp, type DemoApp } from "../local/demo-app";
+import { startSink, type Sink } from "../local/sink";
+import { startLocalStack, type LocalStack } from "../local/supervisor";
+import type { Args } from "./args";
+import { CUSTOM_RULES_DIR, loadInputs, readCustomRules } from "./inputs";
+
+const READY_TIMEOUT_MS = 60_000;
+
+const row = (name: string, url: string, note = "") => `  ${name.padEnd(13)} ${url}${note ? `   ${note}` : ""}`;
+
+interface Running {
+  stack?: LocalStack;
+  demo?: DemoApp;
+  sink?: Sink;
+}
+
+async function shutdown(r: Running, keep: boolean): Promise<void> {
+  await r.stack?.stop({ keep });
+  await r.demo?.close();
+  await r.sink?.close();
+}
+
+function loadCatalog(args: Args, demo: DemoApp | undefined, sink: Sink): { catalog: Catalog; customRules: Record<string, string>; path: string } {
+  if (!demo) return loadInputs(args);
+  const catalog = loadDemoCatalog({ demoApp: demo.url, sink: sink.url });
+  return { catalog, customRules: readCustomRules(CUSTOM_RULES_DIR, catalog.system), path: DEMO_CATALOG_PATH };
+}
+
+function demoHints(demo: DemoApp, catalog: Catalog, artifacts: Artifacts): string[] {
+  const probe = catalog.services.find((s) => s.health);
+  const post = (what: string) => `curl -X POST '${demo.url}/control/${what}'`;
+  return [
+    "try it:",
+    `  outage     ${post("outage?mode=down")}${probe ? `   (ProbeDown ${probe.health!.severity} for ${probe.name} within ${formatBound(probeDetectionBound(artifacts, probe.name))})` : ""}`,
+    `  errors     ${post("errors?share=0.5&role=api")}`,
+    `  latency    ${post("latency?ms=3000&role=api")}`,
+    `  heartbeat  ${post("heartbeat?stale=1")}`,
+    `  quota      ${post("quota?used=450")}`,
+    `  recover    ${post("reset")}`,
+  ];
+}
+
+export async function run(args: Args): Promise<number> {
+  const started = Date.now();
+  const keep = args.flags.keep === true;
+  const useDemo = args.flags.catalog === undefined;
+  let binaries;
+  try {
+    binaries = ensureBinaries((line) => console.log(line));
+  } catch (e) {
+    if (!(e instanceof MissingBinariesError)) throw e;
+    console.error(`ops-monitoring start: ${e.message}`);
+    return 1;
+  }
+
+  const running: Running = {};
+  // A user catalog is validated before anything starts; the demo catalog needs the demo app's and sink's URLs first.
+  const userInputs = useDemo ? undefined : loadInputs(args);
+  let signalled: (signal: string) => void = () => {};
+  const stopRequested = new Promise<string>((resolve) => (signalled = resolve));
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) return signalled(signal);
+    console.error(`${signal} again: killing every component now`);
+    running.stack?.components.forEach((c) => c.kill());
+    process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  try {
+    running.sink = await startSink({ print: (line) => console.log(line) });
+    if (useDemo) running.demo = await startDemoApp();
+    const { catalog, customRules, path } = userInputs ?? loadCatalog(args, running.demo, running.sink);
+    console.log(`ops-monitoring start: ${relative(process.cwd(), path) || path} (system ${catalog.system}, ${catalog.services.length} services), local profile`);
+    const stack = await startLocalStack({
+      catalog,
+      customRules,
+      binaries: { prometheus: binaries.prometheus!, alertmanager: binaries.alertmanager!, blackbox: binaries.blackbox! },
+      sinkUrl: running.sink.url,
+      log: (line) => console.log(line),
+    });
+    running.stack = stack;
+    console.log(row("work dir", stack.work.root, `(logs in ${stack.work.logs}, configs in ${stack.work.config})`));
+    console.log(row("prometheus", stack.urls.prometheus, "(/alerts, /rules, /targets)"));
+    console.log(row("alertmanager", stack.urls.alertmanager));
+    console.log(row("blackbox", stack.urls.blackbox));
+    if (running.demo) console.log(row("demo app", running.demo.url, "(/api/health, /metrics, /control)"));
+    console.log(row("sink", running.sink.url, "(notifications print below; JSON at /alerts)"));
+
+    const outcome = await Promise.race([
+      stack.waitReady(READY_TIMEOUT_MS).then(async () => {
+        for (const url of [`${running.sink!.url}-/ready`, ...(running.demo ? [`${running.demo.url}/-/ready`] : [])]) {
+          if (!(await answers200(url))) throw new Error(`${url} does not answer`);
+        }
+        return { ready: true as const };
+      }),
+      stack.failed.then((error) => ({ error })),
+      stopRequested.then((signal) => ({ signal })),
+    ]).catch((error: Error) => ({ error }));
+
+    if ("ready" in outcome) {
+      console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: every component answers; notifications print below (Ctrl-C stops)`);
+      if (running.demo) console.log(demoHints(running.demo, catalog, stack.artifacts).join("\n"));
+      const end = await Promise.race([stopRequested.then((signal) => ({ signal })), stack.failed.then((error) => ({ error }))]);
+      return await finish(running, end, keep);
+    }
+    return await finish(running, outcome, keep);
+  } catch (e) {
+    await shutdown(running, keep);
+    throw e;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+}
+
+async function finish(running: Running, end: { signal: string } | { error: Error }, keep: boolean): Promise<number> {
+  if ("signal" in end) {
+    console.log(`${end.signal}: stopping every component`);
+    await shutdown(running, keep);
+    console.log(keep ? `stopped; work dir kept at ${running.stack?.work.root}` : "stopped; work dir removed");
+    return 0;
+  }
+  console.error(`ops-monitoring start: ${end.error.message}`);
+  await shutdown(running, true);
+  console.error(`stopped; work dir kept for inspection at ${running.stack?.work.root}`);
+  return 1;
+}
