@@ -220,3 +220,11 @@ test("refers only to dashboards and panels that exist, as **Dashboard › Panel*
   }
   assert.ok(refs > 0);
 });
+
+test("shows in the index the runbook_url the production catalog really produces", () => {
+  const probe = generateRuleGroups(loadCatalogFile(join(ROOT, "Pulumi.prod.yaml")))
+    .flatMap((g) => g.rules)
+    .find((r) => r.kind === "alert" && r.alert === "ProbeDown");
+  assert.ok(probe && probe.kind === "alert");
+  assert.ok(read(INDEX).includes(probe.annotations.runbook_url), probe.annotations.runbook_url);
+});
