@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: render and plan cost at 10, 100 and 1000 services, resources per service,
+ * and how long a real promtool takes to load the 1000-service Prometheus config.
+ * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderArtifacts } from "../artifacts";
+import { validateCatalog } from "../catalog/validate";
+import { writeArtifacts } from "../cli/write-artifacts";
+import { runProgramUnderMocks } from "../infra/mocks";
+import { findBinary, runTool } from "../verify/tools";
+import { generateCatalog } from "./catalog";
+
+const SIZES = [10, 100, 1000];
+
+async function main(): Promise<void> {
+  // Warm-up: module loading and JIT are not what a catalog costs.
+  await runProgramUnderMocks(generateCatalog(10), "prod");
+  renderArtifacts(validateCatalog(generateCatalog(10)));
+
+  let largest: ReturnType<typeof renderArtifacts> = {};
+  const rows: Array<{ n: number; render: number; plan: number; resources: number }> = [];
+  for (const n of SIZES) {
+    const raw = generateCatalog(n);
+    const t0 = performance.now();
+    const artifacts = renderArtifacts(validateCatalog(raw));
+    const t1 = performance.now();
+    const run = await runProgramUnderMocks(raw, "prod");
+    const t2 = performance.now();
+    rows.push({ n, render: t1 - t0, plan: t2 - t1, resources: run.resources.length });
+    console.log(`services=${n} render_ms=${Math.round(t1 - t0)} plan_ms=${Math.round(t2 - t1)} resources=${run.resources.length} resources_per_service=${(run.resources.length / n).toFixed(2)} files=${Object.keys(artifacts).length}`);
+    largest = artifacts;
+  }
+  const [, hundred, thousand] = rows;
+  const total = (r: (typeof rows)[number]) => r.render + r.plan;
+  console.log(`scale_1000_vs_100=${(total(thousand) / total(hundred)).toFixed(1)}x render_plus_plan_ms_1000=${Math.round(total(thousand))}`);
+
+  const promtool = findBinary("promtool");
+  if (!promtool) {
+    console.log("promtool_check_ms=skipped (promtool not on PATH)");
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-bench-"));
+  try {
+    writeArtifacts(dir, largest);
+    const t = performance.now();
+    const r = runTool(promtool, ["check", "config", "prometheus/prometheus.yml"], dir);
+    console.log(`services=1000 promtool_check_config_ms=${Math.round(performance.now() - t)} ok=${r.ok}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
