@@ -56,6 +56,9 @@ function telemetryEnv(catalog: Catalog, service: Service): Array<{ key: string; 
   ];
 }
 
+/** One variable of a project before validation. */
+type Entry = Pick<VercelEnvSpec, "key" | "source" | "origin" | "rotateEveryMs" | "rotatedAt"> & { targets: readonly VercelTarget[] };
+
 function sortTargets(targets: readonly VercelTarget[]): VercelTarget[] {
   return VERCEL_TARGETS.filter((t) => targets.includes(t));
 }
@@ -73,23 +76,24 @@ export function vercelEnvSpecs(catalog: Catalog): VercelEnvSpec[] {
     const v = service.vercel;
     if (!v) continue;
     const declared = new Set(v.env.map((e) => e.key));
-    const generated = telemetryEnv(catalog, service)
+    const generated: Entry[] = telemetryEnv(catalog, service)
       .filter((e) => !declared.has(e.key))
-      .map((e) => ({ ...e, targets: [...OTEL_TARGETS], origin: "telemetry" as const }));
-    const own = v.env.map((e) => ({
+      .map((e) => ({ ...e, targets: OTEL_TARGETS, origin: "telemetry" }));
+    const own: Entry[] = v.env.map((e) => ({
       key: e.key,
-      source: (e.secret !== undefined ? { secret: e.secret } : { value: e.value ?? "" }) as VercelEnvSource,
+      source: e.secret !== undefined ? { secret: e.secret } : { value: e.value ?? "" },
       targets: e.targets,
-      origin: "catalog" as const,
-      rotateEveryMs: e.rotateEveryMs,
-      rotatedAt: e.rotatedAt,
+      origin: "catalog",
+      ...(e.rotateEveryMs !== undefined ? { rotateEveryMs: e.rotateEveryMs } : {}),
+      ...(e.rotatedAt !== undefined ? { rotatedAt: e.rotatedAt } : {}),
     }));
     for (const e of [...generated, ...own]) {
       const path = `services[${service.name}].vercel.env.${e.key}`;
       const name = vercelEnvResourceName(v.project, e.key);
       const other = specs.get(name);
       if (other) {
-        problems.push({ path, message: `Vercel project ${v.project} already gets ${e.key} from service ${other.service}` });
+        const what = e.origin === "telemetry" ? `the OTLP variable ${e.key} (from telemetry:)` : e.key;
+        problems.push({ path, message: `Vercel project ${v.project} already gets ${what} from service ${other.service}` });
         continue;
       }
       const targets = sortTargets(e.targets);
@@ -102,17 +106,13 @@ export function vercelEnvSpecs(catalog: Catalog): VercelEnvSpec[] {
         continue;
       }
       specs.set(name, {
+        ...e,
         name,
         service: service.name,
         project: v.project,
         ...(v.teamId !== undefined ? { teamId: v.teamId } : {}),
-        key: e.key,
         targets,
         sensitive: secret && !(targets.length === 1 && targets[0] === "development"),
-        source: e.source,
-        origin: e.origin,
-        ...("rotateEveryMs" in e && e.rotateEveryMs !== undefined ? { rotateEveryMs: e.rotateEveryMs } : {}),
-        ...("rotatedAt" in e && e.rotatedAt !== undefined ? { rotatedAt: e.rotatedAt } : {}),
       });
     }
   }
