@@ -39,7 +39,7 @@ test("the prod catalog registers one folder, seven dashboards, a rule group per 
   const catalog = validateCatalog(prodRaw());
   const withHealth = catalog.services.filter((s) => s.health).length;
   assert.deepEqual(counts(resources), {
-    [T.contactPoint]: 3,
+    [T.contactPoint]: catalog.alerting.contacts.length,
     [T.muteTiming]: 1,
     [T.policy]: 1,
     // 8 services, 3 external APIs, budget, monitoring (Watchdog), and the custom rule file's group.
