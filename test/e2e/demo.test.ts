@@ -1,0 +1,127 @@
+/**
+ * `bin/ops-monitoring start` with the bundled demo catalog, on real processes: the healthy
+ * demo app is quiet, every dashboard query works against the running Prometheus, injected
+ * failures are notified (and the outage's time to detection is measured), recovery resolves,
+ * and SIGINT leaves no process behind.
+ */
+import { strict as assert } from "node:assert";
+import { existsSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { renderArtifacts } from "../../artifacts";
+import { ALERT_NAME_LABEL, ALERT_STATE_LABEL, METRIC, REC } from "../../conventions";
+import { panelQueries } from "../../dashboards";
+import { loadDemoCatalog } from "../../local/demo-catalog";
+import { formatBound, probeDetectionBound } from "../../local/detection";
+import type { SinkAlert } from "../../local/sink";
+import { interruptAndCheck, promQuery, sleep, spawnStart, until, type StartProcess } from "./helpers";
+
+const catalog = loadDemoCatalog({ demoApp: "http://127.0.0.1:1", sink: "http://127.0.0.1:2/" });
+const bound = probeDetectionBound(renderArtifacts(catalog, { profile: "local", sinkUrl: "http://127.0.0.1:2/" }), "web");
+/** Slack on top of the bound for process scheduling and HTTP round trips. */
+const SLACK_MS = 8_000;
+
+/** Panels with nothing to show for the demo: TLS needs an https health URL. */
+const EMPTY_FOR_DEMO = new Set(["TLS certificate days left"]);
+
+let start: StartProcess;
+let injectedAt = 0;
+
+const control = async (path: string) => {
+  const res = await fetch(`${start.urls["demo app"]}/control/${path}`, { method: "POST" });
+  assert.equal(res.status, 200, `control ${path}: ${await res.text()}`);
+};
+const sinkAlerts = async () => (await (await fetch(`${start.urls.sink}/alerts`)).json()) as SinkAlert[];
+const notified = (match: (a: SinkAlert) => boolean, what: string, timeoutMs: number) =>
+  until(what, timeoutMs, async () => (await sinkAlerts()).find(match));
+
+describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
+  before(async () => {
+    start = spawnStart([]);
+    await start.waitForLine(/\bready\b/, 40_000);
+  });
+  after(async () => {
+    if (start.child.exitCode === null) start.child.kill("SIGKILL");
+  });
+
+  it("prints every component's URL before the ready line", () => {
+    for (const name of ["work dir", "prometheus", "alertmanager", "blackbox", "demo app", "sink"]) assert.ok(start.urls[name], `${name} URL missing`);
+    assert.ok(start.lines.findIndex((l) => l.includes("sink")) < start.lines.findIndex((l) => /\bready\b/.test(l)));
+  });
+
+  it("raises no probe alert while the demo app is healthy", async () => {
+    const prom = start.urls.prometheus;
+    await until("a successful probe of web", 20_000, async () => ((await promQuery(prom, `${METRIC.probeSuccess}{job="web-health"} == 1`)).length ? true : undefined));
+    await until("a rule evaluation after the first probe", 15_000, async () => ((await promQuery(prom, `${REC.requestRate}{service="web"}`)).length ? true : undefined));
+    assert.deepEqual(await promQuery(prom, `${METRIC.alerts}{${ALERT_NAME_LABEL}="ProbeDown"}`), []);
+    assert.deepEqual((await sinkAlerts()).filter((a) => a.alertname === "ProbeDown"), []);
+  });
+
+  it("notifies a P0 ProbeDown for an outage within the local detection bound", async () => {
+    injectedAt = Date.now();
+    await Promise.all([control("outage?mode=down"), control("errors?share=0.5&role=api"), control("heartbeat?stale=1")]);
+    const alert = await notified((a) => a.alertname === "ProbeDown" && a.service === "web" && a.status === "firing", "ProbeDown firing", bound.totalMs + 30_000);
+    const mttd = alert.receivedAt - injectedAt;
+    console.log(`MTTD ${(mttd / 1000).toFixed(1)}s (bound: ${formatBound(bound)})`);
+    assert.equal(alert.severity, "P0");
+    assert.equal(alert.labels.signal, "probe");
+    assert.match(alert.runbookUrl, /probe-down\.md$/);
+    assert.ok(mttd <= bound.totalMs + SLACK_MS, `MTTD ${mttd}ms is over ${bound.totalMs}ms + ${SLACK_MS}ms`);
+    const routed = (await sinkAlerts()).filter((a) => a.alertname === "ProbeDown" && a.receiver === "oncall");
+    assert.ok(routed.length > 0, "P0 also reaches the catalog's oncall webhook");
+  });
+
+  it("notifies ErrorRateHigh for the api when half its requests fail", async () => {
+    const alert = await notified((a) => a.alertname === "ErrorRateHigh" && a.service === "api" && a.status === "firing", "ErrorRateHigh firing for api", 45_000);
+    assert.ok(["P1", "P2"].includes(alert.severity));
+    assert.equal(alert.labels.signal, "error_rate");
+  });
+
+  it("evaluates every dashboard panel query without error, each with data for some demo service while alerts fire", async () => {
+    await control("deploy?role=api");
+    // Single-service dashboards use `job="$service-health"`; multi-service ones `=~`: try each service and all of them.
+    const variants = [".+", ...catalog.services.map((s) => s.name), ...catalog.externalApis.map((a) => a.name)].map((service) => panelQueries(catalog, { service }));
+    assert.ok(variants[0].length > 30, `only ${variants[0].length} panel queries`);
+    let missing: string[] = [];
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(2000)) {
+      missing = [];
+      for (let i = 0; i < variants[0].length; i++) {
+        const q = variants[0][i];
+        if (EMPTY_FOR_DEMO.has(q.panel)) continue;
+        let data = false;
+        for (const v of variants) {
+          const result = await promQuery(start.urls.prometheus, v[i].expr).catch((e: Error) => assert.fail(`${q.dashboard} / ${q.panel}: ${e.message}`));
+          if (result.length > 0) {
+            data = true;
+            break;
+          }
+        }
+        if (!data) missing.push(`${q.dashboard} / ${q.panel}: ${q.expr}`);
+      }
+      if (missing.length === 0) break;
+    }
+    assert.deepEqual(missing, [], "panels without data");
+  });
+
+  it("puts JobHeartbeatMissing for the job in pending when its heartbeat goes stale", async () => {
+    // The heartbeat rule holds 5m before firing (alerts/heartbeat.ts), longer than this test runs.
+    await until("JobHeartbeatMissing pending or firing", 20_000, async () => {
+      const r = await promQuery(start.urls.prometheus, `${METRIC.alerts}{${ALERT_NAME_LABEL}="JobHeartbeatMissing", service="refresh"}`);
+      return r.find((s) => ["pending", "firing"].includes(s.metric[ALERT_STATE_LABEL]));
+    });
+  });
+
+  it("notifies ProbeDown resolved after the demo app recovers", async () => {
+    const recoveredAt = Date.now();
+    await control("reset");
+    const alert = await notified((a) => a.alertname === "ProbeDown" && a.status === "resolved" && a.receivedAt >= recoveredAt, "ProbeDown resolved", 45_000);
+    console.log(`resolved notification ${((alert.receivedAt - recoveredAt) / 1000).toFixed(1)}s after recovery`);
+  });
+
+  it("stops every child process and removes the work dir on SIGINT", async () => {
+    const workDir = start.urls["work dir"];
+    const { code, survivors } = await interruptAndCheck(start, 20_000);
+    assert.equal(code, 0);
+    assert.deepEqual(survivors, []);
+    assert.ok(!existsSync(workDir), `${workDir} still exists`);
+  });
+});

@@ -1,0 +1,141 @@
+/** Running `bin/ops-monitoring start` as a real process and looking at what it runs. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const REPO = join(__dirname, "..", "..");
+
+export interface StartProcess {
+  child: ChildProcess;
+  lines: string[];
+  /** Resolves with the first output line matching `re` (already printed or coming); rejects after `timeoutMs` or on exit. */
+  waitForLine(re: RegExp, timeoutMs: number): Promise<string>;
+  /** URLs and paths printed at start, by component name (`prometheus`, `demo app`, `work dir`, ...). */
+  urls: Record<string, string>;
+  exited: Promise<number | null>;
+}
+
+const URL_LINE = /^ {2}(work dir|prometheus|alertmanager|blackbox|demo app|sink)\s+(\S+)/;
+
+export function spawnStart(args: string[], env: NodeJS.ProcessEnv = process.env): StartProcess {
+  const child = spawn(join(REPO, "bin", "ops-monitoring"), ["start", ...args], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  const urls: Record<string, string> = {};
+  const listeners = new Set<(line: string) => void>();
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
+  const onData = (buffered: { rest: string }) => (chunk: Buffer) => {
+    const parts = (buffered.rest + chunk.toString("utf8")).split("\n");
+    buffered.rest = parts.pop() ?? "";
+    for (const line of parts) {
+      lines.push(line);
+      const m = URL_LINE.exec(line);
+      if (m) urls[m[1]] = m[2].replace(/\/$/, "");
+      if (process.env.E2E_VERBOSE) console.log(`[start ${child.pid}] ${line}`);
+      for (const l of listeners) l(line);
+    }
+  };
+  child.stdout!.on("data", onData({ rest: "" }));
+  child.stderr!.on("data", onData({ rest: "" }));
+  return {
+    child,
+    lines,
+    urls,
+    exited,
+    waitForLine(re, timeoutMs) {
+      const seen = lines.find((l) => re.test(l));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const done = (fn: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(listener);
+          fn();
+        };
+        const listener = (line: string) => re.test(line) && done(() => resolve(line));
+        const timer = setTimeout(() => done(() => reject(new Error(`no line matching ${re} within ${timeoutMs}ms; output:\n${lines.join("\n")}`))), timeoutMs);
+        listeners.add(listener);
+        void exited.then((code) => done(() => reject(new Error(`start exited (${code ?? exitCode}) before printing ${re}; output:\n${lines.join("\n")}`))));
+      });
+    },
+  };
+}
+
+/** Every live descendant of `pid`, from /proc (zombies excluded). */
+export function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (fields[0] !== "Z") parent.set(Number(entry), Number(fields[1]));
+    } catch {
+      // Exited while listing.
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, pp] of parent) if (pp === p) {
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` every `everyMs` until it returns a value other than undefined; throws `what` after `timeoutMs`. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
+}
+
+export interface PromResult {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** An instant query; throws Prometheus' error message when the query fails. */
+export async function promQuery(prometheus: string, expr: string): Promise<PromResult[]> {
+  const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(5000) });
+  const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: PromResult[] | [number, string] } };
+  if (body.status !== "success") throw new Error(`${expr}: ${body.error}`);
+  const r = body.data!.result;
+  if (body.data!.resultType === "scalar") return [{ metric: {}, value: r as [number, string] }];
+  return r as PromResult[];
+}
+
+/** SIGINT to `start`; resolves with its exit code after checking none of `children` outlived it. */
+export async function interruptAndCheck(p: StartProcess, timeoutMs: number): Promise<{ code: number | null; survivors: number[] }> {
+  const children = descendants(p.child.pid!);
+  p.child.kill("SIGINT");
+  const code = await Promise.race([p.exited, sleep(timeoutMs).then(() => "timeout" as const)]);
+  if (code === "timeout") throw new Error(`start did not exit within ${timeoutMs}ms of SIGINT`);
+  return { code, survivors: children.filter(alive) };
+}
