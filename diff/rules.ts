@@ -44,6 +44,28 @@ function recordChanged(a: RecordingRule, b: RecordingRule): boolean {
   return a.expr !== b.expr || a.record !== b.record || canonical(a.labels) !== canonical(b.labels);
 }
 
+/** From this many alerts on, one identical modification (a catalog-wide edit) is printed as one line; additions and removals are always listed. */
+const WIDE_CHANGE = 5;
+const WIDE_CHANGE_EXAMPLES = 3;
+
+/** `alert x: change` lines, except that a change shared by many alerts becomes one `N alerts: change (x, y, z, …)` line. */
+function groupWideChanges(changed: Array<{ name: string; change: string }>): string[] {
+  const byChange = new Map<string, string[]>();
+  for (const c of changed) byChange.set(c.change, [...(byChange.get(c.change) ?? []), c.name]);
+  const printed = new Set<string>();
+  const out: string[] = [];
+  for (const c of changed) {
+    const names = byChange.get(c.change)!;
+    if (names.length < WIDE_CHANGE || c.change === "added" || c.change === "removed") out.push(`${c.name}: ${c.change}`);
+    else if (!printed.has(c.change)) {
+      printed.add(c.change);
+      const examples = names.slice(0, WIDE_CHANGE_EXAMPLES).map((n) => n.replace(/^alert /, ""));
+      out.push(`${names.length} alerts: ${c.change} (${examples.join(", ")}, …)`);
+    }
+  }
+  return out;
+}
+
 export function diffRules(before: readonly RuleGroup[], after: readonly RuleGroup[]): string[] {
   const rules = (groups: readonly RuleGroup[]) => groups.flatMap((g) => g.rules.map((rule) => ({ rule, service: g.service })));
   const lines: string[] = [];
@@ -58,20 +80,22 @@ export function diffRules(before: readonly RuleGroup[], after: readonly RuleGrou
     rules(after).flatMap((r) => (r.rule.kind === "alert" ? [r.rule] : [])),
     (r) => r.id,
   );
+  const changed: Array<{ name: string; change: string }> = [];
   for (const [id, a, b] of alerts) {
-    let line: string | undefined;
-    if (!a) line = `${alertName(b!)}: added`;
-    else if (!b) line = `${alertName(a)}: removed`;
+    let change: string | undefined;
+    if (!a) change = "added";
+    else if (!b) change = "removed";
     else {
       const changes = alertChanges(a, b);
-      if (changes.length) line = `${alertName(b)}: ${changes.join("; ")}`;
+      if (changes.length) change = changes.join("; ");
     }
-    if (line) {
-      lines.push(line);
+    if (change) {
+      changed.push({ name: alertName((b ?? a)!), change });
       const prefix = companionPrefix(id);
       if (prefix) explained.add(prefix);
     }
   }
+  lines.push(...groupWideChanges(changed));
 
   const records = keyed(
     rules(before).flatMap((r) => (r.rule.kind === "record" ? [{ ...r, rule: r.rule }] : [])),

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
 import { diffModels, EMPTY_MODEL, monitoringModel } from "../../diff";
@@ -104,5 +105,20 @@ test("diff --base with an unknown ref is a usage error naming the ref", () => {
     assert.match(r.stderr, /unknown git revision "origin\/nope"/);
   } finally {
     repo.remove();
+  }
+});
+
+test("a change shared by many alerts, like a new runbook base URL, is one line with examples", () => {
+  const file = join(FIXTURES, "threshold-change", "before.yaml");
+  const before = monitoringModel(loadCatalogFile(file), {});
+  const raw = readFileSync(file, "utf8").replace("system: shop\n", "system: shop\nrunbooks: { base_url: https://wiki.example.com/runbooks }\n");
+  const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-diff-"));
+  try {
+    writeFileSync(join(dir, "catalog.yaml"), raw);
+    const out = diffModels(before, monitoringModel(loadCatalogFile(join(dir, "catalog.yaml")), {}));
+    assert.equal(out.length, 1, out.join("\n"));
+    assert.match(out[0], /^\d+ alerts: runbook_url changed \(\S+ P\d, \S+ P\d, \S+ P\d, …\)$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
