@@ -7,6 +7,8 @@ import { catalogSchema, type RawCatalog } from "./schema";
 import { CatalogError, formatPath, type Diagnostic } from "./diagnostics";
 import { crossCheck } from "./cross-check";
 import { normalize } from "./normalize";
+import { vercelEnvSpecs } from "../env/vercel-env";
+import { githubActionsSpecs } from "../env/github-actions";
 import type { Catalog } from "./model";
 
 export function validateCatalog(raw: unknown, source = "catalog"): Catalog {
@@ -17,7 +19,21 @@ export function validateCatalog(raw: unknown, source = "catalog"): Catalog {
   }
   diagnostics.push(...crossCheck(raw));
   if (diagnostics.length > 0) throw new CatalogError(dedupe(diagnostics).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), source);
-  return normalize(parsed.data as RawCatalog);
+  const catalog = normalize(parsed.data as RawCatalog);
+  const derived = [vercelEnvSpecs, githubActionsSpecs].flatMap((specs) => problemsOf(() => specs(catalog)));
+  if (derived.length > 0) throw new CatalogError(derived, source);
+  return catalog;
+}
+
+/** Problems found while deriving specs from the model (env vars per target, Actions secrets). */
+function problemsOf(derive: () => unknown): Diagnostic[] {
+  try {
+    derive();
+    return [];
+  } catch (e) {
+    if (e instanceof CatalogError) return e.diagnostics;
+    throw e;
+  }
 }
 
 function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {

@@ -4,7 +4,7 @@
  * `rotated_at` (a scheduled job turns that into an issue). Prints names, never values.
  */
 import { formatDuration } from "../catalog/units";
-import { vercelEnvSpecs, type VercelEnvSpec } from "../infra/vercel/env-specs";
+import { vercelEnvSpecs, type VercelEnvSpec } from "../env/vercel-env";
 import { stringFlag, UsageError, type Args } from "./args";
 import { loadInputs } from "./inputs";
 

@@ -3,8 +3,8 @@
  * appear: plain values are reported as changed, secrets by the name of their config key.
  */
 import { formatDuration } from "../catalog/units";
-import type { VercelEnvSource, VercelEnvSpec } from "../infra/vercel/env-specs";
-import type { GitHubActionsSpec, GitHubValueSource } from "../infra/github/actions-specs";
+import type { VercelEnvSource, VercelEnvSpec } from "../env/vercel-env";
+import type { GitHubActionsSpec, GitHubValueSource } from "../env/github-actions";
 import { change, keyed, list } from "./text";
 
 function vercelSource(a: VercelEnvSource, b: VercelEnvSource): string[] {

@@ -6,8 +6,8 @@ import type { Alerting, Catalog, HealthCheck } from "../catalog/model";
 import { renderArtifacts, ruleGroupsOf, type Artifacts } from "../artifacts";
 import type { RuleGroup } from "../alerts/model";
 import { buildDashboards, type DashboardDoc } from "../dashboards";
-import { vercelEnvSpecs, type VercelEnvSpec } from "../infra/vercel/env-specs";
-import { githubActionsSpecs, type GitHubActionsSpec } from "../infra/github/actions-specs";
+import { vercelEnvSpecs, type VercelEnvSpec } from "../env/vercel-env";
+import { githubActionsSpecs, type GitHubActionsSpec } from "../env/github-actions";
 
 export interface MonitoringModel {
   rules: RuleGroup[];

@@ -5,7 +5,7 @@
  */
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import type { Catalog } from "../catalog/model";
-import { githubActionsSpecs, secretConfigKeys } from "./github/actions-specs";
+import { githubActionsSpecs, secretConfigKeys } from "../env/github-actions";
 
 /** The Pulumi project (`Pulumi.yaml` name): namespace of the catalog and of catalog secrets. */
 export const PROJECT = "ops-monitoring";
@@ -38,11 +38,12 @@ export interface ConfigSource {
   isSecret(key: string): boolean;
 }
 
-/** The Pulumi runtime's stack config (`PULUMI_CONFIG`, `PULUMI_CONFIG_SECRET_KEYS`). */
+/** The Pulumi runtime's stack config (`PULUMI_CONFIG`, `PULUMI_CONFIG_SECRET_KEYS`), read once. */
 export function pulumiConfigSource(): ConfigSource {
   // isConfigSecret is exported by the runtime but missing from its type declarations.
   const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret;
-  return { get: (key) => runtimeConfig.getConfig(key), isSecret: (key) => isConfigSecret(key) };
+  const all = runtimeConfig.allConfig();
+  return { get: (key) => all[key], isSecret: (key) => isConfigSecret(key) };
 }
 
 export interface GrafanaSettings {

@@ -13,7 +13,7 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import { validateCatalog } from "../catalog/validate";
-import { githubActionsSpecs, secretConfigKeys } from "./github/actions-specs";
+import { githubActionsSpecs, secretConfigKeys } from "../env/github-actions";
 import { catalogSecretKey, CONFIG_KEY, PROJECT, targetOf } from "./config";
 import { runStack } from "./run";
 
@@ -109,6 +109,14 @@ function printable(value: unknown): unknown {
   return value;
 }
 
+/** Inputs nothing reads back but which are large (rule lists, dashboard JSON): not echoed as outputs, to keep big runs fast. */
+const UNREAD_LARGE_INPUTS = new Set(["rules", "configJson"]);
+
+/** A mocked resource's outputs are its inputs. */
+function echoed(inputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(inputs).filter(([k]) => !UNREAD_LARGE_INPUTS.has(k)));
+}
+
 /** Outputs a mocked resource reports besides its inputs. */
 function computedState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
@@ -168,6 +176,14 @@ async function runOnce(rawCatalog: unknown, stack: string, options: MockRunOptio
   process.removeAllListeners("unhandledRejection");
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
+  // The runtime records a stack trace for every promise it creates (for leak reports); with
+  // thousands of resources that dominates the run. Errors still carry their messages.
+  // Resources also record their source position from a full stack trace; mapping those
+  // through source maps (tsx) is the other big cost.
+  const stackTraceLimit = Error.stackTraceLimit;
+  const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ?? false;
+  Error.stackTraceLimit = 0;
+  process.setSourceMapsEnabled(false);
   try {
     const config = { ...mockStackConfig(rawCatalog, stack), ...(options.config ?? {}) };
     const values: Record<string, string> = {};
@@ -187,7 +203,7 @@ async function runOnce(rawCatalog: unknown, stack: string, options: MockRunOptio
             inputs: printable(inputs) as Record<string, unknown>,
             secretInputs: Object.keys(inputs).filter((k) => isRpcSecret(inputs[k])).sort(),
           });
-          return { id: args.name, state: { ...inputs, ...computedState(args.type, inputs) } };
+          return { id: args.name, state: { ...echoed(inputs), ...computedState(args.type, inputs) } };
         },
         call: (args) => callResult(args.token, args.inputs as Record<string, unknown>, options.probes ?? { ...MOCK_PROBES }),
       },
@@ -207,6 +223,8 @@ async function runOnce(rawCatalog: unknown, stack: string, options: MockRunOptio
     const resolved = await resolveOutputs(outputs);
     return { resources: sortResources(registered), outputs: resolved.values, secretOutputs: resolved.secret };
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+    process.setSourceMapsEnabled(sourceMaps);
     process.off("unhandledRejection", onRejection);
     for (const listener of others) process.on("unhandledRejection", listener);
   }

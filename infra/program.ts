@@ -9,6 +9,7 @@ import { renderArtifacts, type Artifacts, type RenderOptions } from "../artifact
 import type { StackSettings } from "./config";
 import { provisionGrafana } from "./grafana";
 import { provisionGitHub } from "./github/actions-config";
+import { provisionLocal } from "./local";
 import { provisionVercel } from "./vercel/environment";
 
 export interface StackContext {
@@ -49,7 +50,8 @@ function defineProd(ctx: StackContext): StackOutputs {
   return outputs;
 }
 
-function defineLocal(_ctx: StackContext): StackOutputs {
+function defineLocal(ctx: StackContext): StackOutputs {
   const outputs: StackOutputs = {};
+  Object.assign(outputs, provisionLocal(ctx));
   return outputs;
 }

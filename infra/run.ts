@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateCatalog } from "../catalog/validate";
 import { CONFIG_KEY, PROJECT, readStackSettings, type ConfigSource } from "./config";
 import { defineStack, stackContext, type StackOutputs } from "./program";
+import { startRun } from "./secrets";
 
 export interface RunInputs {
   /** Hand-written rule files of a system (`alerts/custom/`), by file name. */
@@ -16,6 +17,7 @@ export interface RunInputs {
 
 /** Throws `CatalogError` or `StackConfigError` (nothing registered yet) when the stack config is wrong. */
 export function runStack(inputs: RunInputs): StackOutputs {
+  startRun();
   const stack = pulumi.getStack();
   const raw = new pulumi.Config(PROJECT).requireObject<unknown>("catalog");
   const catalog = validateCatalog(raw, `${CONFIG_KEY.catalog} (Pulumi.${stack}.yaml)`);

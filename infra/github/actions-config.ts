@@ -8,7 +8,7 @@ import * as github from "@pulumi/github";
 import { PROJECT } from "../config";
 import type { StackContext, StackOutputs } from "../program";
 import { secretRef } from "../secrets";
-import { githubActionsSpecs, type GitHubActionsSpec } from "./actions-specs";
+import { githubActionsSpecs, type GitHubActionsSpec } from "../../env/github-actions";
 
 export interface GitHubActionsConfigArgs {
   /** `owner/name`; the provider is scoped to `owner`. */

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vercel from "@pulumiverse/vercel";
 import type { StackContext } from "../program";
 import { secretRef } from "../secrets";
-import { vercelEnvSpecs, type VercelEnvSpec } from "./env-specs";
+import { vercelEnvSpecs, type VercelEnvSpec } from "../../env/vercel-env";
 
 /** Turns a secret config key into its value, wrapped as a Pulumi secret. */
 export type SecretSource = (name: string) => pulumi.Output<string>;

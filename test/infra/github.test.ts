@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseCatalogYaml } from "../../catalog/load";
 import { CatalogError } from "../../catalog/diagnostics";
 import { validateCatalog } from "../../catalog/validate";
-import { githubActionsSpecs } from "../../infra/github/actions-specs";
+import { githubActionsSpecs } from "../../env/github-actions";
 import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, type RegisteredResource } from "../../infra/mocks";
 import { ROOT } from "../helpers/catalogs";
 
@@ -56,10 +56,9 @@ test("a secret no section produces is read from secret config, a variable from p
   assert.equal(find(resources, VARIABLE, "REGION").inputs.value, "value-of-region");
 });
 
-test("a variable reading a secret is rejected before anything is created", () => {
-  const catalog = validateCatalog(withGitHub({ variables: { TOKEN: "grafana-deploy-token", HOOK: "slackWebhookUrl", URL: "grafana-url" } }));
+test("a variable reading a secret is rejected when the catalog is validated, before anything is created", () => {
   assert.throws(
-    () => githubActionsSpecs(catalog),
+    () => validateCatalog(withGitHub({ variables: { TOKEN: "grafana-deploy-token", HOOK: "slackWebhookUrl", URL: "grafana-url" } })),
     (e: unknown) =>
       e instanceof CatalogError &&
       e.diagnostics.map((d) => d.path).join(" ") === "github.variables.HOOK github.variables.TOKEN" &&

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { validateCatalog } from "../../catalog/validate";
 import { needsRotation, rotationReport } from "../../cli/secrets";
-import { vercelEnvSpecs } from "../../infra/vercel/env-specs";
+import { vercelEnvSpecs } from "../../env/vercel-env";
 import { BIN } from "../helpers/catalogs";
 
 const CATALOG = `

@@ -9,7 +9,7 @@ import { CatalogError } from "../../catalog/diagnostics";
 import { validateCatalog } from "../../catalog/validate";
 import { OTEL_ENV } from "../../conventions";
 import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, type RegisteredResource } from "../../infra/mocks";
-import { vercelEnvSpecs, type VercelEnvSpec } from "../../infra/vercel/env-specs";
+import { vercelEnvSpecs, type VercelEnvSpec } from "../../env/vercel-env";
 import { VercelEnvironment } from "../../infra/vercel/environment";
 import { ROOT } from "../helpers/catalogs";
 
@@ -101,15 +101,15 @@ test("a development-only secret is not sensitive, as Vercel requires", () => {
   assert.deepEqual(spec.source, { secret: "devKey" });
 });
 
-test("the same project and key in two services is rejected", () => {
-  const catalog = validateCatalog({
+test("the same project and key in two services is rejected when the catalog is validated", () => {
+  const catalog = {
     system: "shop",
     services: [
       { name: "web", kind: "frontend", vercel: { project: "shop", env: { A: { value: "1" } } } },
       { name: "api", kind: "api", vercel: { project: "shop", env: { A: { value: "2" } } } },
     ],
-  });
-  assert.throws(() => vercelEnvSpecs(catalog), /services\[api\]\.vercel\.env\.A: Vercel project shop already gets A from service web/);
+  };
+  assert.throws(() => validateCatalog(catalog), /services\[api\]\.vercel\.env\.A: Vercel project shop already gets A from service web/);
 });
 
 interface Seen {

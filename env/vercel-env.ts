@@ -3,9 +3,9 @@
  * which targets, plain value or secret reference. Pure (no Pulumi, no secret values): the
  * `VercelEnvironment` component, the semantic diff, `secrets` and the tests all read it.
  */
-import type { Catalog, Service } from "../../catalog/model";
-import { CatalogError, type Diagnostic } from "../../catalog/diagnostics";
-import { OTEL_ENV, vercelEnvResourceName } from "../../conventions";
+import type { Catalog, Service } from "../catalog/model";
+import { CatalogError, type Diagnostic } from "../catalog/diagnostics";
+import { OTEL_ENV, vercelEnvResourceName } from "../conventions";
 
 export type VercelTarget = "production" | "preview" | "development";
 

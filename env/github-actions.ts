@@ -3,9 +3,9 @@
  * where the value comes from. Pure (no Pulumi, no values): the `GitHubActionsConfig`
  * component, the semantic diff and the tests read it.
  */
-import type { Catalog } from "../../catalog/model";
-import { CatalogError, type Diagnostic } from "../../catalog/diagnostics";
-import { githubActionsResourceName, STACK_OUTPUT } from "../../conventions";
+import type { Catalog } from "../catalog/model";
+import { CatalogError, type Diagnostic } from "../catalog/diagnostics";
+import { githubActionsResourceName, STACK_OUTPUT } from "../conventions";
 
 /** A stack output another section produces, or a Pulumi config key. */
 export type GitHubValueSource = { output: string } | { config: string };

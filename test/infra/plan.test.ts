@@ -1,0 +1,81 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PLACEHOLDER_SECRET_PREFIX } from "../../infra/mocks";
+import { BIN, GOOD, ROOT } from "../helpers/catalogs";
+
+function plan(...args: string[]) {
+  return spawnSync(BIN, ["plan", ...args], { encoding: "utf8", cwd: ROOT });
+}
+
+interface Planned {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+test("plan --json prints every resource of the prod stack sorted by type then name, secrets as [secret]", () => {
+  const r = plan("--catalog", "Pulumi.prod.yaml", "--stack", "prod", "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const { resources } = JSON.parse(r.stdout) as { resources: Planned[] };
+  const keys = resources.map((x) => `${x.type}\u0000${x.name}`);
+  assert.deepEqual(keys, [...keys].sort());
+  assert.ok(resources.every((x) => Object.keys(x).join() === "type,name,inputs"));
+  const pagerduty = resources.find((x) => x.name === "prospectpro-contact-pagerduty")!;
+  assert.equal(pagerduty.inputs.pagerduties, "[secret]");
+  assert.ok(!r.stdout.includes(PLACEHOLDER_SECRET_PREFIX));
+  const folder = resources.find((x) => x.type === "grafana:oss/folder:Folder")!;
+  assert.equal(folder.inputs.uid, "prospectpro");
+});
+
+test("plan uses the stack file's Grafana settings", () => {
+  const r = plan("--json");
+  assert.equal(r.status, 0, r.stderr);
+  const { resources } = JSON.parse(r.stdout) as { resources: Planned[] };
+  const group = resources.find((x) => x.type === "grafana:alerting/ruleGroup:RuleGroup")!;
+  const [rule] = group.inputs.rules as Array<{ datas: Array<{ datasourceUid: string }> }>;
+  assert.equal(rule.datas[0].datasourceUid, "grafanacloud-prom");
+});
+
+test("plan without --json prints a table with one line per resource and a total", () => {
+  const r = plan("--catalog", join(GOOD, "all-kinds", "catalog.yaml"));
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  assert.match(lines[0], /^TYPE\s+NAME\s+KEY INPUTS$/);
+  assert.match(lines.at(-1)!, /^\d+ resources$/);
+  assert.equal(lines.length - 2, Number(/^(\d+)/.exec(lines.at(-1)!)![1]));
+  assert.ok(lines.some((l) => /^grafana:alerting\/notificationPolicy:NotificationPolicy\s+acme-policy\s+contactPoint=acme-email/.test(l)));
+});
+
+test("the same catalog plans byte-identically twice", () => {
+  const a = plan("--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--json");
+  const b = plan("--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--json");
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(a.stdout, b.stdout);
+});
+
+test("plan of the local stack registers no Grafana Cloud resources", () => {
+  const r = plan("--stack", "local", "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const { resources } = JSON.parse(r.stdout) as { resources: Planned[] };
+  assert.ok(!resources.some((x) => x.type.startsWith("grafana:")));
+});
+
+test("plan with bad stack config prints each problem and exits 2 without a stack trace", () => {
+  const dir = mkdtempSync(join(tmpdir(), "plan-"));
+  try {
+    const file = join(dir, "Pulumi.prod.yaml");
+    const text = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("grafana:url: https://prospectpro.grafana.net", "grafana:url: https://elsewhere.grafana.net");
+    writeFileSync(file, text);
+    const r = plan("--catalog", file);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /grafana:url "https:\/\/elsewhere\.grafana\.net" differs from the catalog's grafana\.url/);
+    assert.doesNotMatch(r.stderr, /\bat .+:\d+:\d+/);
+    assert.equal(r.stdout, "");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
