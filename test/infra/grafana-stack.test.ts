@@ -164,9 +164,10 @@ test("an invalid catalog fails with the catalog's diagnostics before any resourc
   assert.match(failure.message, /services\[web\]\.kind/);
 });
 
-test("the local stack registers no Grafana Cloud, Vercel or GitHub resources", async () => {
+test("the local stack registers no Grafana Cloud alerting, synthetic checks, Vercel or GitHub resources", async () => {
   const { resources } = await runProgramUnderMocks(prodRaw(), "local");
-  assert.deepEqual(resources.filter((r) => /^(grafana|vercel|github):/.test(r.type)).map((r) => r.type), []);
+  const cloudOnly = [T.ruleGroup, T.contactPoint, T.policy, T.check, T.serviceAccount];
+  assert.deepEqual(resources.filter((r) => cloudOnly.includes(r.type) || /^(vercel|github):/.test(r.type)).map((r) => r.type), []);
 });
 
 test("the resource count grows by at most 8 per service", async () => {

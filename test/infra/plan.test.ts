@@ -57,11 +57,11 @@ test("the same catalog plans byte-identically twice", () => {
   assert.equal(a.stdout, b.stdout);
 });
 
-test("plan of the local stack registers no Grafana Cloud resources", () => {
+test("plan of the local stack registers no Grafana Cloud alerting or synthetic checks", () => {
   const r = plan("--stack", "local", "--json");
   assert.equal(r.status, 0, r.stderr);
   const { resources } = JSON.parse(r.stdout) as { resources: Planned[] };
-  assert.ok(!resources.some((x) => x.type.startsWith("grafana:")));
+  assert.ok(!resources.some((x) => /^grafana:(alerting|syntheticMonitoring)\//.test(x.type)), resources.map((x) => x.type).join());
 });
 
 test("plan with bad stack config prints each problem and exits 2 without a stack trace", () => {
