@@ -3,6 +3,7 @@
  * and how long a real promtool takes to load the 1000-service Prometheus config.
  * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,8 +49,29 @@ async function main(): Promise<void> {
     const t = performance.now();
     const r = runTool(promtool, ["check", "config", "prometheus/prometheus.yml"], dir);
     console.log(`services=1000 promtool_check_config_ms=${Math.round(performance.now() - t)} ok=${r.ok}`);
+    const prometheus = findBinary("prometheus");
+    if (prometheus) console.log(`services=1000 prometheus_rule_load_ms=${await prometheusRuleLoadMs(prometheus, dir)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts a real Prometheus on the rendered config and reads how long it took to load the rules. */
+async function prometheusRuleLoadMs(binary: string, dir: string): Promise<number> {
+  const child = spawn(binary, ["--config.file=prometheus/prometheus.yml", `--storage.tsdb.path=${join(dir, "data")}`, "--web.listen-address=127.0.0.1:0"], { cwd: dir });
+  let log = "";
+  child.stderr.on("data", (d: Buffer) => (log += d.toString()));
+  try {
+    const deadline = Date.now() + 120_000;
+    while (!/Completed loading of configuration file/.test(log)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`prometheus did not load the config:\n${log.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const m = /\brules=([\d.]+)(ms|s|µs)/.exec(log);
+    if (!m) throw new Error("prometheus did not report its rule load time");
+    return Math.round(Number(m[1]) * (m[2] === "s" ? 1000 : m[2] === "ms" ? 1 : 0.001));
+  } finally {
+    child.kill("SIGTERM");
   }
 }
 
