@@ -71,9 +71,11 @@ async function prometheusRuleLoadMs(binary: string, dir: string): Promise<number
     if (!m) throw new Error("prometheus did not report its rule load time");
     return Math.round(Number(m[1]) * (m[2] === "s" ? 1000 : m[2] === "ms" ? 1 : 0.001));
   } finally {
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
   }
 }
 
