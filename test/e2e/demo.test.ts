@@ -5,7 +5,7 @@
  * and SIGINT leaves no process behind.
  */
 import { strict as assert } from "node:assert";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { renderArtifacts } from "../../artifacts";
 import { ALERT_NAME_LABEL, ALERT_STATE_LABEL, METRIC, REC } from "../../conventions";
@@ -13,7 +13,7 @@ import { panelQueries } from "../../dashboards";
 import { loadDemoCatalog } from "../../local/demo-catalog";
 import { formatBound, probeDetectionBound } from "../../local/detection";
 import type { SinkAlert } from "../../local/sink";
-import { interruptAndCheck, promQuery, sleep, spawnStart, until, type StartProcess } from "./helpers";
+import { descendants, interruptAndCheck, promQuery, sleep, spawnStart, until, type StartProcess } from "./helpers";
 
 const catalog = loadDemoCatalog({ demoApp: "http://127.0.0.1:1", sink: "http://127.0.0.1:2/" });
 const bound = probeDetectionBound(renderArtifacts(catalog, { profile: "local", sinkUrl: "http://127.0.0.1:2/" }), "web");
@@ -115,6 +115,14 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
     await control("reset");
     const alert = await notified((a) => a.alertname === "ProbeDown" && a.status === "resolved" && a.receivedAt >= recoveredAt, "ProbeDown resolved", 45_000);
     console.log(`resolved notification ${((alert.receivedAt - recoveredAt) / 1000).toFixed(1)}s after recovery`);
+  });
+
+  it("reports and restarts a component that crashes", async () => {
+    const am = descendants(start.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("alertmanager.yml"));
+    assert.ok(am, "alertmanager process not found");
+    process.kill(am, "SIGKILL");
+    await start.waitForLine(/alertmanager stopped \(signal SIGKILL\); restarting/, 10_000);
+    await until("alertmanager ready again", 15_000, async () => ((await fetch(`${start.urls.alertmanager}/-/ready`)).status === 200 ? true : undefined));
   });
 
   it("stops every child process and removes the work dir on SIGINT", async () => {
