@@ -60,12 +60,21 @@ export interface RuleGroupOptions {
   datasourceUid: string;
 }
 
+/** The instant query; keys spelled in sorted order, as `canonicalJson` would put them (it runs once per rule). */
 function queryData(expr: string, datasourceUid: string): RuleData {
   return {
     refId: "A",
     datasourceUid,
     relativeTimeRange: { from: QUERY_RANGE_SECONDS, to: 0 },
-    model: canonicalJson({ datasource: { type: "prometheus", uid: datasourceUid }, expr, instant: true, range: false, refId: "A", ...MODEL_DEFAULTS }),
+    model: JSON.stringify({
+      datasource: { type: "prometheus", uid: datasourceUid },
+      expr,
+      instant: true,
+      intervalMs: MODEL_DEFAULTS.intervalMs,
+      maxDataPoints: MODEL_DEFAULTS.maxDataPoints,
+      range: false,
+      refId: "A",
+    }),
   };
 }
 
@@ -77,6 +86,12 @@ function expressionData(refId: string, model: Record<string, unknown>): RuleData
     model: canonicalJson({ datasource: { type: EXPRESSION_DATASOURCE, uid: EXPRESSION_DATASOURCE }, refId, ...model, ...MODEL_DEFAULTS }),
   };
 }
+
+/** Steps B and C, the same for every alert. */
+const PRESENCE_STEPS: readonly RuleData[] = [
+  expressionData("B", { type: "math", expression: PRESENCE_MATH }),
+  expressionData("C", { type: "threshold", expression: "B", conditions: [{ evaluator: { type: "gt", params: [0] } }] }),
+];
 
 function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
   const { catalog } = o;
@@ -95,11 +110,7 @@ function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
     execErrState: "Error",
     labels: { ...rule.labels },
     annotations,
-    datas: [
-      queryData(rule.expr, o.datasourceUid),
-      expressionData("B", { type: "math", expression: PRESENCE_MATH }),
-      expressionData("C", { type: "threshold", expression: "B", conditions: [{ evaluator: { type: "gt", params: [0] } }] }),
-    ],
+    datas: [queryData(rule.expr, o.datasourceUid), ...PRESENCE_STEPS],
   };
 }
 
