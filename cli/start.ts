@@ -7,7 +7,7 @@
 import { relative } from "node:path";
 import type { Artifacts } from "../artifacts";
 import type { Catalog } from "../catalog/model";
-import { ensureBinaries, MissingBinariesError } from "../local/binaries";
+import { ensureBinaries, MissingBinariesError, which } from "../local/binaries";
 import { answers200 } from "../local/component";
 import { formatBound, probeDetectionBound } from "../local/detection";
 import { DEMO_CATALOG_PATH, loadDemoCatalog } from "../local/demo-catalog";
@@ -90,7 +90,12 @@ export async function run(args: Args): Promise<number> {
     const stack = await startLocalStack({
       catalog,
       customRules,
-      binaries: { prometheus: binaries.prometheus!, alertmanager: binaries.alertmanager!, blackbox: binaries.blackbox! },
+      binaries: {
+        prometheus: binaries.prometheus!,
+        alertmanager: binaries.alertmanager!,
+        blackbox: binaries.blackbox!,
+        ...(process.platform === "linux" ? { setpriv: which(["setpriv"]) } : {}),
+      },
       sinkUrl: running.sink.url,
       log: (line) => console.log(line),
     });

@@ -17,6 +17,8 @@ export interface LocalBinaries {
   prometheus: string;
   alertmanager: string;
   blackbox: string;
+  /** util-linux `setpriv`: when given, children get SIGTERM if `start` itself dies without cleaning up. */
+  setpriv?: string;
 }
 
 export interface LocalStackOptions {
@@ -70,7 +72,7 @@ export async function freePorts(count: number): Promise<number[]> {
 /** The command lines of the three binaries, each on its own port and dirs under the work dir. */
 export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometheus: number; alertmanager: number; blackbox: number }): ComponentSpec[] {
   const addr = (p: number) => `${HOST}:${p}`;
-  return [
+  const specs: ComponentSpec[] = [
     {
       name: "blackbox",
       command: bins.blackbox,
@@ -98,11 +100,16 @@ export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometh
         `--storage.tsdb.path=${join(w.data, "prometheus")}`,
         `--web.listen-address=${addr(ports.prometheus)}`,
         "--storage.tsdb.retention.time=1d",
+        // Alerts Alertmanager missed (e.g. while restarting) are re-sent within seconds, not a minute.
+        "--rules.alert.resend-delay=5s",
       ],
       readyUrl: `http://${addr(ports.prometheus)}/-/ready`,
       logFile: join(w.logs, "prometheus.log"),
     },
   ];
+  const setpriv = bins.setpriv;
+  if (!setpriv) return specs;
+  return specs.map((s) => ({ ...s, command: setpriv, args: ["--pdeathsig", "TERM", "--", s.command, ...s.args] }));
 }
 
 export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack> {

@@ -13,7 +13,7 @@ import { panelQueries } from "../../dashboards";
 import { loadDemoCatalog } from "../../local/demo-catalog";
 import { formatBound, probeDetectionBound } from "../../local/detection";
 import type { SinkAlert } from "../../local/sink";
-import { descendants, interruptAndCheck, promQuery, sleep, spawnStart, until, type StartProcess } from "./helpers";
+import { descendants, interruptAndCheck, promQuery, sleep, spawnStart, stopStart, until, type StartProcess } from "./helpers";
 
 const catalog = loadDemoCatalog({ demoApp: "http://127.0.0.1:1", sink: "http://127.0.0.1:2/" });
 const bound = probeDetectionBound(renderArtifacts(catalog, { profile: "local", sinkUrl: "http://127.0.0.1:2/" }), "web");
@@ -39,9 +39,7 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
     start = spawnStart([]);
     await start.waitForLine(/\bready\b/, 40_000);
   });
-  after(async () => {
-    if (start.child.exitCode === null) start.child.kill("SIGKILL");
-  });
+  after(() => stopStart(start));
 
   it("prints every component's URL before the ready line", () => {
     for (const name of ["work dir", "prometheus", "alertmanager", "blackbox", "demo app", "sink"]) assert.ok(start.urls[name], `${name} URL missing`);

@@ -139,3 +139,19 @@ export async function interruptAndCheck(p: StartProcess, timeoutMs: number): Pro
   if (code === "timeout") throw new Error(`start did not exit within ${timeoutMs}ms of SIGINT`);
   return { code, survivors: children.filter(alive) };
 }
+
+/** Cleanup for `after()`: SIGINT, then SIGKILL to `start` and whatever it started if it has not exited in time. */
+export async function stopStart(p: StartProcess | undefined, timeoutMs = 20_000): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const children = descendants(p.child.pid!);
+  p.child.kill("SIGINT");
+  const exited = await Promise.race([p.exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+  if (exited) return;
+  for (const pid of [p.child.pid!, ...children]) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+}

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { interruptAndCheck, spawnStart, until, type StartProcess } from "./helpers";
+import { interruptAndCheck, spawnStart, stopStart, until, type StartProcess } from "./helpers";
 
 interface Received {
   status: string;
@@ -66,7 +66,7 @@ describe("local mode with a catalog of one's own", { timeout: 120_000 }, () => {
     await start.waitForLine(/\bready\b/, 40_000);
   });
   after(async () => {
-    if (start?.child.exitCode === null) start.child.kill("SIGKILL");
+    await stopStart(start);
     health?.closeAllConnections();
     receiver?.closeAllConnections();
     await Promise.all([health, receiver].map((s) => new Promise((r) => s?.close(r))));

@@ -67,6 +67,8 @@ describe("components", () => {
     assert.ok(prom.args.includes("--storage.tsdb.path=/w/data/prometheus"));
     assert.equal(prom.readyUrl, "http://127.0.0.1:1/-/ready");
     assert.ok(specs.every((s) => s.logFile.startsWith("/w/logs/")));
+    const wrapped = componentSpecs(w, { prometheus: "prometheus", alertmanager: "am", blackbox: "bb", setpriv: "/usr/bin/setpriv" }, { prometheus: 1, alertmanager: 2, blackbox: 3 });
+    assert.deepEqual(wrapped.map((s) => [s.command, ...s.args.slice(0, 4)]).find((a) => a.includes("am")), ["/usr/bin/setpriv", "--pdeathsig", "TERM", "--", "am"]);
   });
 
   it("restart a crashed process a bounded number of times, then report it with its log", async () => {
