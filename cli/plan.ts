@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { CatalogError } from "../catalog/diagnostics";
 import { CATALOG_CONFIG_KEY, parseCatalogYaml } from "../catalog/load";
+import { validateCatalog } from "../catalog/validate";
 import { StackConfigError } from "../infra/config";
 import { MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type ConfigValue, type RegisteredResource } from "../infra/mocks";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
@@ -55,6 +56,8 @@ export async function run(args: Args): Promise<number> {
     throw new CatalogError([{ path: "", message: `cannot read file: ${(e as Error).message}` }], path);
   }
   const raw = parseCatalogYaml(text, path);
+  // Report catalog problems against the file (the program names the stack config key instead).
+  validateCatalog(raw, path);
   const custom = args.flags["custom-rules"];
   const system = raw && typeof raw === "object" && typeof (raw as { system?: unknown }).system === "string" ? (raw as { system: string }).system : "";
   try {

@@ -79,3 +79,12 @@ test("plan with bad stack config prints each problem and exits 2 without a stack
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("plan of an invalid catalog names the file and every problem, and exits 2", () => {
+  const file = join(ROOT, "test", "fixtures", "bad", "many-problems", "catalog.yaml");
+  const r = plan("--catalog", file);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\d+ problems`));
+  assert.match(r.stderr, /services\[checkout\]\.team/);
+  assert.equal(r.stdout, "");
+});
