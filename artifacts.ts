@@ -23,7 +23,7 @@ export interface RenderOptions {
   customRules: Record<string, string>;
   /**
    * `local` compresses intervals for a laptop demo (scrape/evaluate every 5s, probes at most
-   * every 5s, probe-down `for` at most 10s, group_wait 2s) so an outage shows within seconds.
+   * every 5s, every alert's `for` at most 10s, group_wait 2s) so an outage shows within seconds.
    */
   profile: "prod" | "local";
   /** Local mode: a webhook every route also notifies (the notification sink). */

@@ -2,7 +2,7 @@
 import type { Severity, Signal } from "../catalog/model";
 import { ANNOTATION, LABEL, RUNBOOK, type DashboardKey, type RunbookKey } from "../conventions";
 import type { AlertRule, RecordingRule, RuleTest } from "./model";
-import type { GenContext } from "./context";
+import { LOCAL_MAX_FOR_MS, type GenContext } from "./context";
 
 export interface AlertSpec {
   id: string;
@@ -36,7 +36,7 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
     id: spec.id,
     alert: spec.alert,
     expr: spec.expr,
-    forMs: spec.forMs,
+    forMs: ctx.profile === "local" ? Math.min(spec.forMs, LOCAL_MAX_FOR_MS) : spec.forMs,
     labels: {
       [LABEL.service]: spec.service,
       [LABEL.severity]: spec.severity,

@@ -6,6 +6,9 @@ export interface GenContext {
   catalog: Catalog;
   /** URL of a dashboard panel (scoped to a service), or undefined when it has none. */
   dashboardUrl(key: DashboardKey, panel: string, service?: string): string | undefined;
-  /** `local` profile: alert `for` of probes capped so a laptop demo detects outages in seconds. */
+  /** `local` profile: every alert's `for` is capped at `LOCAL_MAX_FOR_MS`, so a laptop demo reacts in seconds. */
   profile: "prod" | "local";
 }
+
+/** Longest `for` of any alert in the local profile. */
+export const LOCAL_MAX_FOR_MS = 10_000;

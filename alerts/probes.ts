@@ -7,15 +7,12 @@ import type { GenContext } from "./context";
 import type { InputSeries, Rule } from "./model";
 import { gauge } from "./synth";
 
-/** Local profile: probe-down `for` at most this, so a laptop demo detects outages in seconds. */
-export const LOCAL_PROBE_FOR_MS = 10_000;
-
 export function probeRules(ctx: GenContext, svc: Service): Rule[] {
   const h = svc.health;
   if (!h) return [];
   const job = `{${probeSelector(svc.name)}}`;
   const instance = `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${h.url}"}`;
-  const forMs = ctx.profile === "local" ? Math.min(h.forMs, LOCAL_PROBE_FOR_MS) : h.forMs;
+  const forMs = h.forMs;
   const steps = 30;
   const probeSeries = (v: number): InputSeries[] => [{ series: instance, values: gauge(v, steps) }];
   const rules: Rule[] = [
