@@ -98,9 +98,12 @@ export function defaultErrorMatcher(kind: ServiceKind): string {
   return HTTP_KINDS.has(kind) ? `${METRIC.httpStatusLabel}=~"5.."` : `error_type!=""`;
 }
 
+/** Label holding a scrape job's name; OTel's `service.name` lands in it too. */
+export const JOB_LABEL = "job";
+
 /** Default series selector of a service: the OTel `service.name` becomes Prometheus' `job`. */
 export function defaultSelector(service: string): string {
-  return `job="${service}"`;
+  return `${JOB_LABEL}="${service}"`;
 }
 
 /** Job name of a service's synthetic check (blackbox scrape job and SM check job). */
@@ -183,6 +186,10 @@ export const WATCHDOG_ALERT = "Watchdog";
 /** Pseudo-services for alerts that belong to no service. */
 export const BUDGET_SERVICE = "budget";
 export const MONITORING_SERVICE = "monitoring";
+/** Rule group of the recording rules shared by services that follow the `job` convention. */
+export const SHARED_RECORDS = "shared-records";
+/** Names no service or external API may take: they name generated rule groups. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([BUDGET_SERVICE, MONITORING_SERVICE, SHARED_RECORDS]);
 
 /** Prometheus rule group of one service's rules, prefixed by the system. */
 export function ruleGroupName(system: string, service: string): string {

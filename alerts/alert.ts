@@ -53,8 +53,8 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
   };
 }
 
-export function recordingRule(id: string, record: string, expr: string, labels: Record<string, string>): RecordingRule {
-  return { kind: "record", id, record, expr, labels };
+export function recordingRule(id: string, record: string, expr: string, labels: Record<string, string>, services?: string[]): RecordingRule {
+  return { kind: "record", id, record, expr, labels, ...(services && !labels.service ? { services } : {}) };
 }
 
 /** `{a="b"}`-style selector from matchers, merging extra matchers. */

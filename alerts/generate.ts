@@ -1,6 +1,6 @@
 /** Catalog → rule groups: one group per service / external API, plus budget and monitoring. */
-import type { Catalog } from "../catalog/model";
-import { BUDGET_SERVICE, MONITORING_SERVICE, ruleGroupName, type DashboardKey } from "../conventions";
+import type { Catalog, Service, Slo } from "../catalog/model";
+import { BUDGET_SERVICE, MONITORING_SERVICE, SHARED_RECORDS, probeJob, ruleGroupName, type DashboardKey } from "../conventions";
 import { budgetRules } from "./budget";
 import type { GenContext } from "./context";
 import { catalogRule, customRuleGroups, owners } from "./custom";
@@ -8,8 +8,9 @@ import { externalApiRules } from "./external-apis";
 import { heartbeatRules } from "./heartbeat";
 import type { Rule, RuleGroup } from "./model";
 import { probeRules } from "./probes";
-import { serviceRecords, thresholdRules } from "./service-rules";
-import { sloRules } from "./slo";
+import { followsJobConvention, groupBy, scopeKey, serviceScope, sharedScope } from "./scope";
+import { databaseRecords, requestRecords, thresholdRules } from "./service-rules";
+import { sloRatioRecords, sloRules } from "./slo";
 import { watchdogRules } from "./watchdog";
 
 export interface GenerateOptions {
@@ -31,12 +32,16 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
   const byService = new Map<string, Rule[]>();
   const add = (service: string, rules: Rule[]) => byService.set(service, [...(byService.get(service) ?? []), ...rules]);
 
+  const shared = sharedRecords(catalog);
+  add(SHARED_RECORDS, shared.rules);
   for (const svc of catalog.services) {
+    const own = !shared.services.has(svc.name) && svc.kind !== "job";
     add(svc.name, [
-      ...(svc.kind === "job" ? [] : serviceRecords(svc)),
+      ...(own ? requestRecords(serviceScope(svc.name, svc.metrics.latencySelector), svc.metrics.duration, svc.metrics.errors) : []),
+      ...(own && svc.kind === "database" ? databaseRecords(serviceScope(svc.name, svc.metrics.selector)) : []),
       ...probeRules(ctx, svc),
       ...thresholdRules(ctx, svc),
-      ...sloRules(ctx, svc),
+      ...sloRules(ctx, svc, (slo) => !shared.slos.has(`${svc.name}/${slo.name}`)),
       ...heartbeatRules(ctx, svc),
     ]);
   }
@@ -50,4 +55,35 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
     if (rules.length) groups.push({ name: ruleGroupName(catalog.system, service), service, intervalMs, rules });
   }
   return [...groups, ...customRuleGroups(ctx, options.customRules ?? {})];
+}
+
+/**
+ * Recording rules shared by the services that follow the `job="<name>"` convention: one rule
+ * per record and histogram (and per SLO shape), whatever the number of services. Returns the
+ * services and SLOs (`service/slo`) they cover.
+ */
+function sharedRecords(catalog: Catalog): { rules: Rule[]; services: Set<string>; slos: Set<string> } {
+  const conventional = catalog.services.filter((s) => s.kind !== "job" && followsJobConvention(s));
+  const names = (services: Service[]) => services.map((s) => s.name);
+  const sorted = <T>(groups: Map<string, T[]>) => [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const rules: Rule[] = [];
+  for (const [key, services] of sorted(groupBy(conventional, (s) => `${s.metrics.duration}|${s.metrics.errors}`))) {
+    const { duration, errors } = services[0].metrics;
+    rules.push(...requestRecords(sharedScope(scopeKey(duration, key), names(services)), duration, errors));
+  }
+  const databases = conventional.filter((s) => s.kind === "database");
+  if (databases.length) rules.push(...databaseRecords(sharedScope("database", names(databases))));
+
+  const slos = catalog.services.flatMap((svc) =>
+    svc.slos.filter((slo) => slo.sli === "probe" || conventional.includes(svc)).map((slo) => ({ svc, slo })),
+  );
+  const shape = ({ svc, slo }: { svc: Service; slo: Slo }) =>
+    slo.sli === "probe" ? `probe|${slo.name}` : `${slo.sli}|${slo.name}|${svc.metrics.duration}|${svc.metrics.errors}|${slo.thresholdMs ?? ""}`;
+  for (const [key, members] of sorted(groupBy(slos, shape))) {
+    const { svc, slo } = members[0];
+    const services = members.map((m) => m.svc.name);
+    const scope = sharedScope(scopeKey(`slo-${slo.name}`, key), services, slo.sli === "probe" ? probeJob : undefined);
+    rules.push(...sloRatioRecords(scope, svc, slo));
+  }
+  return { rules, services: new Set(names(conventional)), slos: new Set(slos.map(({ svc, slo }) => `${svc.name}/${slo.name}`)) };
 }

@@ -34,6 +34,8 @@ export interface RecordingRule {
   record: string;
   expr: string;
   labels: Record<string, string>;
+  /** A shared rule computing for several services (its series get `service` from `job`). */
+  services?: string[];
 }
 
 export type Rule = AlertRule | RecordingRule;

@@ -4,7 +4,7 @@
  * fires at the expected time on matching series and stays quiet otherwise.
  */
 import { formatDuration } from "../catalog/units";
-import type { RuleGroup } from "./model";
+import type { RecordingRule, RuleGroup } from "./model";
 import { promGroup } from "./prometheus-rules";
 import { toYaml } from "./yaml";
 
@@ -23,6 +23,7 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
   const files: Record<string, string> = {};
   const tests: string[] = [];
   const untested: string[] = [];
+  const records = groups.flatMap((g) => g.rules).filter((r): r is RecordingRule => r.kind === "record");
   for (const group of groups) {
     for (const rule of group.rules) {
       if (rule.kind !== "alert") continue;
@@ -31,8 +32,9 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
         continue;
       }
       const t = rule.test;
-      const records = new Set(t.records ?? []);
-      const deps = group.rules.filter((r) => r.kind === "record" && records.has(r.record) && r.labels.service === rule.labels.service);
+      const needed = new Set(t.records ?? []);
+      const service = rule.labels.service;
+      const deps = records.filter((r) => needed.has(r.record) && (r.labels.service === service || r.services?.includes(service)));
       const name = safe(`${group.name}__${rule.id}`);
       files[`${name}.rules.yml`] = toYaml({ groups: [promGroup({ ...group, intervalMs: t.intervalMs }, [...deps, rule])] });
       const at = formatDuration(t.evalAfterMs);

@@ -6,38 +6,40 @@
 import type { Service, Threshold, ThresholdKind, Signal } from "../catalog/model";
 import { formatDuration, formatNumber } from "../catalog/units";
 import { LABEL, LATENCY_QUANTILES, METRIC, PANEL, QUANTILE_LABEL, REC, type DashboardKey, type RunbookKey } from "../conventions";
-import { alertRule, recordingRule, sel, serviceSel } from "./alert";
+import { alertRule, recordingRule, serviceSel } from "./alert";
 import type { GenContext } from "./context";
 import type { InputSeries, Rule, RuleTest } from "./model";
+import type { Scope } from "./scope";
 import { counter, gauge, labelsMatching, labelsNotMatching, series } from "./synth";
 
 export const QUANTILES = { latency_p50: LATENCY_QUANTILES.p50, latency_p95: LATENCY_QUANTILES.p95, latency_p99: LATENCY_QUANTILES.p99 } as const;
 const TEST_INTERVAL_MS = 60_000;
 
-/** Recording rules every non-job service gets, from its duration histogram. */
-export function serviceRecords(svc: Service): Rule[] {
-  const hist = svc.metrics.duration;
-  const hs = svc.metrics.latencySelector;
-  const label = { [LABEL.service]: svc.name };
-  const total = `sum(rate(${hist}_count${sel(hs)}[5m]))`;
-  const rules: Rule[] = [
-    recordingRule(`${svc.name}/rec/requests`, REC.requestRate, total, label),
-    recordingRule(`${svc.name}/rec/errors`, REC.errorRatio, `(sum(rate(${hist}_count${sel(hs, svc.metrics.errors)}[5m])) or vector(0)) / ${total}`, label),
+/** Request rate, error ratio and latency quantiles of a scope, from its duration histogram. */
+export function requestRecords(scope: Scope, hist: string, errors: string): Rule[] {
+  const rec = (name: string, record: string, expr: string, labels: Record<string, string> = {}) =>
+    recordingRule(`${scope.id}/rec/${name}`, record, expr, { ...scope.labels, ...labels }, scope.services);
+  const total = scope.agg("sum", `rate(${hist}_count${scope.select()}[5m])`);
+  const failed = scope.agg("sum", `rate(${hist}_count${scope.select(errors)}[5m])`);
+  return [
+    rec("requests", REC.requestRate, total),
+    rec("errors", REC.errorRatio, `(${failed} or 0 * ${total}) / ${total}`),
+    ...Object.values(QUANTILES).map((q) =>
+      rec(`latency/${q}`, REC.latency, `histogram_quantile(${q}, ${scope.agg("sum", `rate(${hist}_bucket${scope.select()}[5m])`, ["le"])})`, { [QUANTILE_LABEL]: q }),
+    ),
   ];
-  for (const q of Object.values(QUANTILES)) {
-    rules.push(recordingRule(`${svc.name}/rec/latency/${q}`, REC.latency, `histogram_quantile(${q}, sum by (le) (rate(${hist}_bucket${sel(hs)}[5m])))`, { ...label, [QUANTILE_LABEL]: q }));
-  }
-  if (svc.kind === "database") {
-    const s = svc.metrics.selector;
-    const hit = `sum(rate(${METRIC.pgBlocksHit}${sel(s)}[5m]))`;
-    rules.push(
-      recordingRule(`${svc.name}/rec/db_connections`, REC.dbConnections, `sum(${METRIC.pgConnections}${sel(s)})`, label),
-      recordingRule(`${svc.name}/rec/db_max_connections`, REC.dbMaxConnections, `max(${METRIC.pgMaxConnections}${sel(s)})`, label),
-      recordingRule(`${svc.name}/rec/db_cache_hit`, REC.dbCacheHit, `${hit} / (${hit} + sum(rate(${METRIC.pgBlocksRead}${sel(s)}[5m])))`, label),
-      recordingRule(`${svc.name}/rec/db_replication_lag`, REC.dbReplicationLag, `max(${METRIC.pgReplicationLag}${sel(s)})`, label),
-    );
-  }
-  return rules;
+}
+
+/** Connections, cache hit ratio and replication lag of a scope of databases (postgres_exporter series). */
+export function databaseRecords(scope: Scope): Rule[] {
+  const rec = (name: string, record: string, expr: string) => recordingRule(`${scope.id}/rec/${name}`, record, expr, scope.labels, scope.services);
+  const hit = scope.agg("sum", `rate(${METRIC.pgBlocksHit}${scope.select()}[5m])`);
+  return [
+    rec("db_connections", REC.dbConnections, scope.agg("sum", `${METRIC.pgConnections}${scope.select()}`)),
+    rec("db_max_connections", REC.dbMaxConnections, scope.agg("max", `${METRIC.pgMaxConnections}${scope.select()}`)),
+    rec("db_cache_hit", REC.dbCacheHit, `${hit} / (${hit} + ${scope.agg("sum", `rate(${METRIC.pgBlocksRead}${scope.select()}[5m])`)})`),
+    rec("db_replication_lag", REC.dbReplicationLag, scope.agg("max", `${METRIC.pgReplicationLag}${scope.select()}`)),
+  ];
 }
 
 interface KindInfo {

@@ -8,7 +8,8 @@ import { formatDuration, formatNumber, formatPercent } from "../catalog/units";
 import {
   LABEL, METRIC, PANEL, SLO_BUDGET_REMAINING_RECORD, SLO_OBJECTIVE_RECORD, SLO_WINDOWS, probeSelector, sloErrorRatioRecord,
 } from "../conventions";
-import { alertRule, recordingRule, sel } from "./alert";
+import { alertRule, recordingRule } from "./alert";
+import { serviceScope, type Scope } from "./scope";
 import type { GenContext } from "./context";
 import type { InputSeries, Rule, RuleTest } from "./model";
 import { requestSeries } from "./service-rules";
@@ -41,18 +42,30 @@ export function leMatcher(seconds: number): string {
   return `le=~"${pattern}"`;
 }
 
-function errorRatioExpr(svc: Service, slo: Slo, w: Window): string {
+/** The SLI's error ratio over window `w`; probe SLIs take a scope over the probe jobs. */
+function errorRatioExpr(scope: Scope, svc: Service, slo: Slo, w: Window): string {
   const hist = svc.metrics.duration;
-  const hs = svc.metrics.latencySelector;
-  const total = `sum(rate(${hist}_count${sel(hs)}[${w}]))`;
+  const total = scope.agg("sum", `rate(${hist}_count${scope.select()}[${w}])`);
   switch (slo.sli) {
     case "availability":
-      return `(sum(rate(${hist}_count${sel(hs, svc.metrics.errors)}[${w}])) or vector(0)) / ${total}`;
+      return `(${scope.agg("sum", `rate(${hist}_count${scope.select(svc.metrics.errors)}[${w}])`)} or 0 * ${total}) / ${total}`;
     case "latency":
-      return `1 - (sum(rate(${hist}_bucket${sel(hs, leMatcher(slo.thresholdMs! / 1000))}[${w}])) / ${total})`;
+      return `1 - (${scope.agg("sum", `rate(${hist}_bucket${scope.select(leMatcher(slo.thresholdMs! / 1000))}[${w}])`)} / ${total})`;
     case "probe":
-      return `1 - avg(avg_over_time(${METRIC.probeSuccess}{${probeSelector(svc.name)}}[${w}]))`;
+      return `1 - ${scope.agg("avg", `avg_over_time(${METRIC.probeSuccess}${scope.select()}[${w}])`)}`;
   }
+}
+
+/** Error-ratio recording rules of an SLO over every window, for one service or a shared scope. */
+export function sloRatioRecords(scope: Scope, svc: Service, slo: Slo): Rule[] {
+  return SLO_WINDOWS.map((w) =>
+    recordingRule(`${scope.id}/slo/${slo.name}/ratio/${w}`, sloErrorRatioRecord(w), errorRatioExpr(scope, svc, slo, w), { ...scope.labels, [LABEL.slo]: slo.name }, scope.services),
+  );
+}
+
+/** The scope of an SLO's own ratio rules when no shared rule covers it. */
+export function ownSloScope(svc: Service, slo: Slo): Scope {
+  return slo.sli === "probe" ? serviceScope(svc.name, probeSelector(svc.name)) : serviceScope(svc.name, svc.metrics.latencySelector);
 }
 
 function burnExpr(labels: string, budget: number, conditions: BurnCondition[]): string {
@@ -64,14 +77,15 @@ function burnExpr(labels: string, budget: number, conditions: BurnCondition[]): 
     .join(" or ");
 }
 
-export function sloRules(ctx: GenContext, svc: Service): Rule[] {
+/** Objective, budget and burn-rate alerts of a service's SLOs; `ownRatios` adds ratio rules no shared rule covers. */
+export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) => boolean): Rule[] {
   const rules: Rule[] = [];
   for (const slo of svc.slos) {
     const labels = { [LABEL.service]: svc.name, [LABEL.slo]: slo.name };
     const match = `{${LABEL.service}="${svc.name}", ${LABEL.slo}="${slo.name}"}`;
     const budget = 1 - slo.objective;
     const id = `${svc.name}/slo/${slo.name}`;
-    for (const w of SLO_WINDOWS) rules.push(recordingRule(`${id}/ratio/${w}`, sloErrorRatioRecord(w), errorRatioExpr(svc, slo, w), labels));
+    if (ownRatios(slo)) rules.push(...sloRatioRecords(ownSloScope(svc, slo), svc, slo));
     rules.push(
       recordingRule(`${id}/objective`, SLO_OBJECTIVE_RECORD, `vector(${formatNumber(slo.objective)})`, labels),
       recordingRule(

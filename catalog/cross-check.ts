@@ -7,7 +7,7 @@ import type { Diagnostic } from "./diagnostics";
 import { formatPath } from "./diagnostics";
 import { promqlError, selectorError } from "./promql";
 import { parseDuration, parsePercent, parseSeverity } from "./units";
-import { BUDGET_SERVICE, MONITORING_SERVICE } from "../conventions";
+import { BUDGET_SERVICE, MONITORING_SERVICE, RESERVED_NAMES } from "../conventions";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -39,7 +39,7 @@ export function crossCheck(raw: unknown): Diagnostic[] {
   const claim = (name: unknown, path: PropertyKey[]) => {
     if (typeof name !== "string") return;
     const where = `${String(path[0])} #${Number(path[1]) + 1}`;
-    if (name === BUDGET_SERVICE || name === MONITORING_SERVICE) at([...path, "name"], `"${name}" is reserved for generated alerts; pick another name`);
+    if (RESERVED_NAMES.has(name)) at([...path, "name"], `"${name}" is reserved for generated alerts; pick another name`);
     else if (seen.has(name)) at([...path, "name"], `duplicate name "${name}" (also ${seen.get(name)})`);
     else seen.set(name, where);
     owners.add(name);

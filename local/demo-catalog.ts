@@ -1,5 +1,5 @@
 /**
- * The bundled demo catalog (`examples/local-demo.yaml`): the only catalog `start` rewrites,
+ * The bundled demo catalog (`local/demo-catalog.yaml`): the only catalog `start` rewrites,
  * filling in the loopback URLs of the demo app and the notification sink.
  */
 import { readFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { parseCatalogYaml } from "../catalog/load";
 import type { Catalog } from "../catalog/model";
 import { validateCatalog } from "../catalog/validate";
 
-export const DEMO_CATALOG_PATH = join(__dirname, "..", "examples", "local-demo.yaml");
+export const DEMO_CATALOG_PATH = join(__dirname, "demo-catalog.yaml");
 
 /** Placeholders of the demo catalog and what `start` puts there. */
 export interface DemoUrls {

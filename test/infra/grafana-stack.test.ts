@@ -42,8 +42,8 @@ test("the prod catalog registers one folder, seven dashboards, a rule group per 
     [T.contactPoint]: catalog.alerting.contacts.length,
     [T.muteTiming]: 1,
     [T.policy]: 1,
-    // 8 services, 3 external APIs, budget, monitoring (Watchdog), and the custom rule file's group.
-    [T.ruleGroup]: 8 + 3 + 2,
+    // 8 services, 3 external APIs, budget, monitoring (Watchdog) and the shared recording rules.
+    [T.ruleGroup]: 8 + 3 + 3,
     [T.dashboard]: Object.keys(DASHBOARDS).length,
     [T.folder]: 1,
     [T.serviceAccount]: 1,
