@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: render and plan cost at 10, 100 and 1000 services, resources per service,
- * and how long a real promtool takes to load the 1000-service Prometheus config.
+ * how long a real Prometheus takes to load the 1000-service rules, and local mode's time to
+ * detect an outage next to its floor.
  * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size.
  */
 import { spawn } from "node:child_process";
@@ -13,6 +14,7 @@ import { writeArtifacts } from "../cli/write-artifacts";
 import { runProgramUnderMocks } from "../infra/mocks";
 import { findBinary, runTool } from "../verify/tools";
 import { generateCatalog } from "./catalog";
+import { measureMttd } from "./mttd";
 
 const SIZES = [10, 100, 1000];
 
@@ -39,10 +41,12 @@ async function main(): Promise<void> {
   console.log(`scale_1000_vs_100=${(total(thousand) / total(hundred)).toFixed(1)}x render_plus_plan_ms_1000=${Math.round(total(thousand))}`);
 
   const promtool = findBinary("promtool");
-  if (!promtool) {
-    console.log("promtool_check_ms=skipped (promtool not on PATH)");
+  if (!promtool || !findBinary("prometheus")) {
+    console.log("promtool_check_ms=skipped mttd_ms=skipped (Prometheus tools not on PATH)");
     return;
   }
+  const { mttdMs, floor } = await measureMttd();
+  console.log(`local_mttd_ms=${mttdMs} floor="${floor}"`);
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-bench-"));
   try {
     writeArtifacts(dir, largest);

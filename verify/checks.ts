@@ -13,7 +13,8 @@ import type { RuleGroup } from "../alerts/model";
 import { renderRuleTests } from "../alerts/rule-tests";
 import { WATCHDOG_ALERT } from "../conventions";
 import { panelQueries } from "../dashboards";
-import { DEBIAN_PACKAGES, findBinary, runTool, type Tool } from "./tools";
+import { currentPlatform, installCommand } from "../local/binaries";
+import { findBinary, runTool, type Tool } from "./tools";
 
 export interface CheckResult {
   name: string;
@@ -26,14 +27,14 @@ const TEST_BATCH = 400;
 
 export function runChecks(dir: string, catalog: Catalog, groups: RuleGroup[], ruleFiles: string[]): CheckResult[] {
   const bins = {} as Record<Tool, string>;
-  const missing: string[] = [];
+  const missing: Tool[] = [];
   for (const tool of ["promtool", "amtool", "blackbox"] as const) {
     const b = findBinary(tool);
     if (b) bins[tool] = b;
     else missing.push(tool);
   }
   if (missing.length) {
-    return [{ name: "tools", ok: false, detail: `${missing.join(", ")} not found on PATH; install them: apt-get install -y ${DEBIAN_PACKAGES.join(" ")} (macOS: brew install prometheus alertmanager blackbox_exporter)` }];
+    return [{ name: "tools", ok: false, detail: `${missing.join(", ")} not found on PATH; install them: ${installCommand(missing, currentPlatform())}` }];
   }
   const results: CheckResult[] = [];
   const tool = (name: string, bin: string, args: string[], summary: string) => {

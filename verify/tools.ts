@@ -1,34 +1,11 @@
-/** Locating and running the Prometheus tool binaries (Debian or upstream names). */
+/** Running the Prometheus tool binaries that `verify` and the bench check rendered files with. */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { TOOL_NAMES, which, type Tool } from "../local/binaries";
 
-/** Binary names per tool: Debian's first, then upstream's. */
-export const BINARIES = {
-  prometheus: ["prometheus"],
-  promtool: ["promtool"],
-  alertmanager: ["prometheus-alertmanager", "alertmanager"],
-  amtool: ["amtool"],
-  blackbox: ["prometheus-blackbox-exporter", "blackbox_exporter"],
-} as const;
-export type Tool = keyof typeof BINARIES;
-
-/** Debian packages providing the tools. */
-export const DEBIAN_PACKAGES = ["prometheus", "prometheus-alertmanager", "prometheus-blackbox-exporter"];
+export type { Tool };
 
 export function findBinary(tool: Tool): string | undefined {
-  for (const name of BINARIES[tool]) {
-    for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-      const path = join(dir, name);
-      try {
-        accessSync(path, constants.X_OK);
-        return path;
-      } catch {
-        // not in this PATH entry
-      }
-    }
-  }
-  return undefined;
+  return which(TOOL_NAMES[tool]);
 }
 
 export interface RunResult {

@@ -1,0 +1,25 @@
+/**
+ * Mean time to detect a full outage in local mode: `bin/ops-monitoring start` with the demo
+ * catalog, the demo app's health check broken, and the time until the sink receives the
+ * firing ProbeDown, next to its floor (probe interval + evaluation + `for` + group_wait).
+ */
+import { spawnStart, stopStart, until } from "../test/e2e/helpers";
+
+export async function measureMttd(): Promise<{ mttdMs: number; floor: string }> {
+  const start = spawnStart([]);
+  try {
+    await start.waitForLine(/\bready\b/, 60_000);
+    const floorLine = await start.waitForLine(/ProbeDown P\d for \S+ within /, 5_000);
+    const floor = floorLine.slice(floorLine.indexOf("within ") + "within ".length).replace(/\)$/, "");
+    const { "demo app": demo, sink } = start.urls;
+    const injectedAt = Date.now();
+    await fetch(`${demo}/control/outage?mode=down`, { method: "POST" });
+    const firing = await until("ProbeDown at the sink", 120_000, async () => {
+      const alerts = (await (await fetch(`${sink}/alerts`)).json()) as Array<{ alertname: string; status: string; receivedAt: number }>;
+      return alerts.find((a) => a.alertname === "ProbeDown" && a.status === "firing" && a.receivedAt >= injectedAt);
+    });
+    return { mttdMs: firing.receivedAt - injectedAt, floor };
+  } finally {
+    await stopStart(start);
+  }
+}
