@@ -164,6 +164,7 @@ const vercelEnvVar = z
   })
   .refine((v) => (v.value === undefined) !== (v.secret === undefined), { error: "needs exactly one of value or secret" });
 
+/** A Vercel project and the environment variables this stack manages on it. */
 const vercel = z.strictObject({
   /** Vercel project name or id. @example prospectpro-web */
   project: z.string().min(1),
@@ -195,13 +196,17 @@ const service = z.strictObject({
   team: slug.optional(),
   /** One line shown in dashboards and alert descriptions. */
   description: z.string().optional(),
+  /** How to find the service's series; defaults follow the instrumentation contract. */
   metrics: metrics.optional(),
+  /** Synthetic uptime check; alerts ProbeDown (and TLS expiry for https). */
   health: health.optional(),
   /** Service level objectives. */
   slos: z.array(slo).optional(),
+  /** Plain threshold alerts per signal and severity. */
   thresholds: thresholds.optional(),
   /** Jobs: expected success period, e.g. `1h`; alerts after 2x without success. */
   heartbeat: heartbeat.optional(),
+  /** The Vercel project of the service and its environment variables. */
   vercel: vercel.optional(),
 });
 
@@ -223,6 +228,7 @@ const externalApi = z.strictObject({
   failure_rate: thresholdSet.optional(),
 });
 
+/** Month-to-date spend (`ops_cost_month_to_date_usd`) against a monthly budget. */
 const budget = z.strictObject({
   /** Monthly cloud + API budget in USD. @example 270 */
   monthly_usd: z.number().positive(),
@@ -254,11 +260,13 @@ const rawRule = z.strictObject({
 /** Notification targets. Secret fields must be secret references. */
 const contact = z.discriminatedUnion("type", [
   z.strictObject({
+    /** PagerDuty Events API v2. */
     type: z.literal("pagerduty"),
     /** Events API v2 integration (routing) key. */
     integration_key: secretRef,
   }),
   z.strictObject({
+    /** Slack incoming webhook. */
     type: z.literal("slack"),
     /** Incoming-webhook URL. */
     url: secretRef,
@@ -266,6 +274,7 @@ const contact = z.discriminatedUnion("type", [
     channel: z.string().optional(),
   }),
   z.strictObject({
+    /** Email via SMTP. */
     type: z.literal("email"),
     /** Recipients. */
     to: z.array(z.email()).min(1),
@@ -279,6 +288,7 @@ const contact = z.discriminatedUnion("type", [
     password: secretRef.optional(),
   }),
   z.strictObject({
+    /** Generic JSON webhook (Alertmanager / Grafana payload). */
     type: z.literal("webhook"),
     /** Receiver URL; receives Alertmanager's / Grafana's JSON payload. */
     url: z.union([z.url(), secretRef]),
@@ -299,6 +309,7 @@ const muteTiming = z.strictObject({
   severities: z.array(severity).min(1),
 });
 
+/** Who is notified of what, and how insistently. */
 const alerting = z.strictObject({
   /** Unacknowledged P0/P1 alerts re-notify after this. Default 5m. */
   ack_timeout: duration.optional(),
@@ -310,9 +321,11 @@ const alerting = z.strictObject({
   watchdog: z.string().optional(),
   /** Labels notifications are grouped by. Default [alertname, service, severity]. */
   group_by: z.array(z.string()).min(1).optional(),
+  /** Recurring windows muting some severities. Default none. */
   mute_timings: z.array(muteTiming).optional(),
 });
 
+/** The repository whose Actions secrets and variables this stack sets. */
 const github = z.strictObject({
   /** owner/name. @example acme/prospectpro */
   repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "must be owner/name" }),
@@ -337,11 +350,17 @@ export const catalogSchema = z.strictObject({
   synthetics: z.strictObject({ probes: z.array(z.string()).min(1).optional() }).optional(),
   /** Where apps send OpenTelemetry (OTLP/HTTP); fills OTEL_* env vars of Vercel projects. */
   telemetry: z.strictObject({ otlp_endpoint: z.url(), otlp_headers: secretRef.optional() }).optional(),
+  /** What is watched: one entry per deployable thing. Default none. */
   services: z.array(service).optional(),
+  /** Paid third-party APIs with quotas. Default none. */
   external_apis: z.array(externalApi).optional(),
+  /** Monthly spend limit. Default none (no budget alerts). */
   budget: budget.optional(),
+  /** Escape hatch: raw PromQL alerts, validated and labelled like generated ones. */
   rules: z.array(rawRule).optional(),
+  /** Notification routing: contacts, routes per severity, ack timeout, Watchdog, mute timings. */
   alerting: alerting.optional(),
+  /** GitHub Actions secrets and variables this stack manages. */
   github: github.optional(),
 });
 
