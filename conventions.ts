@@ -4,7 +4,7 @@
  * dashboards and infra import these instead of spelling names themselves.
  */
 import { createHash } from "node:crypto";
-import type { ServiceKind, Signal } from "./catalog/model";
+import type { ServiceKind } from "./catalog/model";
 
 /** Labels every alert carries (the alert contract). */
 export const LABEL = {
@@ -174,12 +174,6 @@ export const RUNBOOK = {
   custom: "custom.md",
 } as const;
 export type RunbookKey = keyof typeof RUNBOOK;
-
-/** Runbook of a signal when nothing more specific applies. */
-export function runbookForSignal(signal: Signal): RunbookKey {
-  if (signal === "slo_burn") return "slo_fast";
-  return signal;
-}
 
 export const WATCHDOG_ALERT = "Watchdog";
 

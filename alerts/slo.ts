@@ -6,7 +6,7 @@
 import type { Service, Slo } from "../catalog/model";
 import { formatDuration, formatNumber, formatPercent } from "../catalog/units";
 import {
-  LABEL, METRIC, PANEL, SLO_BUDGET_REMAINING_RECORD, SLO_OBJECTIVE_RECORD, SLO_WINDOWS, probeSelector, sloErrorRatioRecord,
+  LABEL, METRIC, PANEL, SLO_BUDGET_REMAINING_RECORD, SLO_BURN_FACTORS, SLO_OBJECTIVE_RECORD, SLO_WINDOWS, probeSelector, sloErrorRatioRecord,
 } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import { serviceScope, type Scope } from "./scope";
@@ -23,13 +23,14 @@ interface BurnCondition {
   short: Window;
 }
 
+const [FAST, MEDIUM, SLOW, SLOWEST] = SLO_BURN_FACTORS;
 export const PAGE_BURN: BurnCondition[] = [
-  { factor: 14.4, long: "1h", short: "5m" },
-  { factor: 6, long: "6h", short: "30m" },
+  { factor: FAST, long: "1h", short: "5m" },
+  { factor: MEDIUM, long: "6h", short: "30m" },
 ];
 export const TICKET_BURN: BurnCondition[] = [
-  { factor: 3, long: "1d", short: "2h" },
-  { factor: 1, long: "3d", short: "6h" },
+  { factor: SLOW, long: "1d", short: "2h" },
+  { factor: SLOWEST, long: "3d", short: "6h" },
 ];
 
 const PAGE_FOR_MS = 2 * 60_000;

@@ -367,4 +367,3 @@ export const catalogSchema = z.strictObject({
 export type RawCatalog = z.infer<typeof catalogSchema>;
 export type RawService = z.infer<typeof service>;
 export type RawThresholdSet = z.infer<typeof thresholdSet>;
-export type RawContact = z.infer<typeof contact>;
