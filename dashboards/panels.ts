@@ -66,9 +66,21 @@ function thresholds(steps: Steps): dashboard.ThresholdsConfigBuilder {
   ]);
 }
 
-/** A time series panel; `line` queries are dashed, unfilled, and colored by severity when their legend names one. */
-export function timeseriesPanel(spec: PanelSpec & { steps?: Steps; stacked?: boolean }): PanelBuilder {
-  const panel = new timeseries.PanelBuilder()
+/** The builder methods every panel kind shares. */
+interface Frame<B> {
+  id(id: number): B;
+  title(title: string): B;
+  description(description: string): B;
+  datasource(ref: common.DataSourceRef): B;
+  targets(targets: cog.Builder<cog.Dataquery>[]): B;
+  span(w: number): B;
+  height(h: number): B;
+  unit(unit: string): B;
+}
+
+/** Id, title, description, data source, range queries and size of a panel. */
+function framed<B extends Frame<B>>(panel: B, spec: PanelSpec): B {
+  return panel
     .id(spec.id)
     .title(spec.title)
     .description(spec.description)
@@ -76,7 +88,12 @@ export function timeseriesPanel(spec: PanelSpec & { steps?: Steps; stacked?: boo
     .targets(targets(spec.queries, false))
     .span(spec.w)
     .height(spec.h)
-    .unit(spec.unit)
+    .unit(spec.unit);
+}
+
+/** A time series panel; `line` queries are dashed, unfilled, and colored by severity when their legend names one. */
+export function timeseriesPanel(spec: PanelSpec & { steps?: Steps; stacked?: boolean }): PanelBuilder {
+  const panel = framed(new timeseries.PanelBuilder(), spec)
     .lineWidth(1)
     .fillOpacity(spec.stacked ? 30 : 10)
     .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Bottom).calcs(["lastNotNull", "max"]))
@@ -105,15 +122,7 @@ export function timeseriesPanel(spec: PanelSpec & { steps?: Steps; stacked?: boo
 
 /** A stat panel: one tile per series, colored by `steps`. */
 export function statPanel(spec: PanelSpec & { steps: Steps; min?: number; max?: number }): PanelBuilder {
-  const panel = new stat.PanelBuilder()
-    .id(spec.id)
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(PROMETHEUS)
-    .targets(targets(spec.queries, false))
-    .span(spec.w)
-    .height(spec.h)
-    .unit(spec.unit)
+  const panel = framed(new stat.PanelBuilder(), spec)
     .thresholds(thresholds(spec.steps))
     .colorMode(common.BigValueColorMode.Background)
     .graphMode(common.BigValueGraphMode.Area)
