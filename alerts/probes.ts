@@ -12,7 +12,6 @@ export function probeRules(ctx: GenContext, svc: Service): Rule[] {
   if (!h) return [];
   const job = `{${probeSelector(svc.name)}}`;
   const instance = `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${h.url}"}`;
-  const forMs = h.forMs;
   const steps = 30;
   const probeSeries = (v: number): InputSeries[] => [{ series: instance, values: gauge(v, steps) }];
   const rules: Rule[] = [
@@ -20,17 +19,17 @@ export function probeRules(ctx: GenContext, svc: Service): Rule[] {
       id: `${svc.name}/probe`,
       alert: "ProbeDown",
       expr: `max(${METRIC.probeSuccess}${job}) < 1`,
-      forMs,
+      forMs: h.forMs,
       service: svc.name,
       team: svc.team,
       severity: h.severity,
       signal: "probe",
       summary: `${svc.name} is down: ${h.url} fails its health check`,
-      description: `Every probe of ${h.url} failed for ${formatDuration(forMs)} (expects status ${h.expectStatus.join(", ")}${h.expectBody ? ` and body matching ${h.expectBody}` : ""} within ${formatDuration(h.timeoutMs)}).`,
+      description: `Every probe of ${h.url} failed for ${formatDuration(h.forMs)} (expects status ${h.expectStatus.join(", ")}${h.expectBody ? ` and body matching ${h.expectBody}` : ""} within ${formatDuration(h.timeoutMs)}).`,
       runbook: "probe",
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "Alerting",
-      test: { fire: probeSeries(0), quiet: probeSeries(1), evalAfterMs: forMs + 5 * 60_000, intervalMs: 60_000 },
+      test: { fire: probeSeries(0), quiet: probeSeries(1), evalAfterMs: h.forMs + 5 * 60_000, intervalMs: 60_000 },
     }),
   ];
   if (h.tlsExpiryMs !== undefined) {
