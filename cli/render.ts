@@ -2,13 +2,13 @@
 import { renderArtifacts } from "../artifacts";
 import { stringFlag, type Args } from "./args";
 import { loadInputs } from "./inputs";
-import { writeArtifacts } from "./write-artifacts";
+import { replaceOutputDir } from "./output-dir";
 
 export async function run(args: Args): Promise<number> {
   const out = stringFlag(args, "out");
   const { catalog, customRules, path } = loadInputs(args);
   const artifacts = renderArtifacts(catalog, { customRules });
-  writeArtifacts(out, artifacts);
+  replaceOutputDir(out, artifacts);
   console.log(`rendered ${Object.keys(artifacts).length} files from ${path} into ${out}`);
   return 0;
 }

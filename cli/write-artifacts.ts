@@ -1,15 +1,12 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Artifacts } from "../artifacts";
 
-/** Directories `render` owns under the output dir; emptied first so removed services leave no stale files. */
-const OWNED = ["prometheus/rules", "dashboards"];
-
-export function writeArtifacts(dir: string, artifacts: Artifacts): void {
-  for (const d of OWNED) rmSync(join(dir, d), { recursive: true, force: true });
+/** Writes every artifact under `dir`, a directory the caller just created (temp dirs, work dirs); deletes nothing. */
+export function writeArtifacts(dir: string, artifacts: Artifacts, write: typeof writeFileSync = writeFileSync): void {
   for (const [path, content] of Object.entries(artifacts)) {
     const file = join(dir, path);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
+    write(file, content);
   }
 }

@@ -1,0 +1,117 @@
+/**
+ * `render --out DIR` without harm: DIR must be absent, empty, or an earlier render output
+ * whose manifest lists every file in it; anything else is refused before a byte is written,
+ * so render never deletes what it did not write. The new output is written to a sibling temp
+ * dir and swapped in by renames: on any failure DIR keeps its old content, byte for byte.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { Artifacts } from "../artifacts";
+import { UsageError } from "./args";
+import { writeArtifacts } from "./write-artifacts";
+
+/** The file in a render output listing what render wrote there. */
+export const MANIFEST = ".ops-monitoring-render.json";
+const GENERATOR = "ops-monitoring render";
+
+/** File operations the swap uses; tests inject failures here. */
+export interface OutputIo {
+  writeFileSync: typeof writeFileSync;
+  renameSync: typeof renameSync;
+}
+
+const NODE_IO: OutputIo = { writeFileSync, renameSync };
+
+export function manifestText(artifacts: Artifacts): string {
+  return `${JSON.stringify({ generator: GENERATOR, files: Object.keys(artifacts).sort() }, null, 2)}\n`;
+}
+
+/** Relative paths of every entry under `dir` (directories too), symlinks not followed. */
+function entries(dir: string, prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    return e.isDirectory() ? [rel, ...entries(join(dir, e.name), rel)] : [rel];
+  });
+}
+
+/** Files listed by the manifest in `dir`, or undefined when there is no readable manifest. */
+function manifestFiles(dir: string): string[] | undefined {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, MANIFEST), "utf8")) as { generator?: unknown; files?: unknown };
+    if (m.generator !== GENERATOR || !Array.isArray(m.files) || !m.files.every((f) => typeof f === "string")) return undefined;
+    return m.files as string[];
+  } catch {
+    return undefined;
+  }
+}
+
+const listed = (paths: string[], max = 5) => paths.slice(0, max).join(", ") + (paths.length > max ? ` and ${paths.length - max} more` : "");
+
+/**
+ * Throws a `UsageError` naming what is in the way unless `out` may be replaced: absent,
+ * an empty directory, or a render output holding only the files (and their directories) its manifest lists.
+ */
+export function checkReplaceable(out: string): void {
+  if (!existsSync(out)) return;
+  if (!lstatSync(realpathSync(out)).isDirectory()) throw new UsageError(`render: --out ${out} is not a directory`);
+  const present = entries(out);
+  if (present.length === 0) return;
+  const files = manifestFiles(out);
+  if (!files) {
+    throw new UsageError(
+      `render: --out ${out} is not empty and not an earlier render output (it has no ${MANIFEST}); render never deletes files it did not write: choose a new or empty directory`,
+    );
+  }
+  const owned = new Set([MANIFEST, ...files.flatMap((f) => f.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/")))]);
+  const notOwned = present.filter((p) => !owned.has(p));
+  if (notOwned.length) {
+    throw new UsageError(
+      `render: --out ${out} holds files render did not write (${listed(notOwned)}); render never deletes them: move them away or choose another directory`,
+    );
+  }
+}
+
+/**
+ * Replaces `out` with exactly `artifacts` plus the manifest. Refuses (before writing) what
+ * `checkReplaceable` refuses; any later failure removes the temp dir and leaves `out` as it was.
+ */
+export function replaceOutputDir(out: string, artifacts: Artifacts, io: OutputIo = NODE_IO): void {
+  checkReplaceable(out);
+  const target = existsSync(out) ? realpathSync(out) : resolve(out);
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const sibling = (what: string) => join(parent, `.${basename(target)}.${what}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const fresh = sibling("render");
+  mkdirSync(fresh);
+  try {
+    writeArtifacts(fresh, { ...artifacts, [MANIFEST]: manifestText(artifacts) }, io.writeFileSync);
+  } catch (e) {
+    rmSync(fresh, { recursive: true, force: true });
+    throw e;
+  }
+  if (!existsSync(target)) {
+    try {
+      io.renameSync(fresh, target);
+    } catch (e) {
+      rmSync(fresh, { recursive: true, force: true });
+      throw e;
+    }
+    return;
+  }
+  const old = sibling("old");
+  try {
+    io.renameSync(target, old);
+  } catch (e) {
+    rmSync(fresh, { recursive: true, force: true });
+    throw e;
+  }
+  try {
+    io.renameSync(fresh, target);
+  } catch (e) {
+    renameSync(old, target);
+    rmSync(fresh, { recursive: true, force: true });
+    throw e;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
