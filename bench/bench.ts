@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { renderArtifacts } from "../artifacts";
 import { validateCatalog } from "../catalog/validate";
 import { writeArtifacts } from "../cli/write-artifacts";
-import { runProgramUnderMocks } from "../infra/mocks";
+import { runProgramUnderMocks } from "../infra/offline-engine";
 import { findBinary, runTool } from "../verify/tools";
 import { generateCatalog } from "./catalog";
 import { measureMttd } from "./mttd";

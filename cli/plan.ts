@@ -12,7 +12,7 @@ import { CatalogError } from "../catalog/diagnostics";
 import { CATALOG_CONFIG_KEY, parseCatalogYaml } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
 import { StackConfigError } from "../infra/config";
-import { MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type ConfigValue, type RegisteredResource } from "../infra/mocks";
+import { MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type ConfigValue, type RegisteredResource } from "../infra/offline-engine";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
 import { CUSTOM_RULES_DIR, readCustomRules } from "./inputs";
 

@@ -1,6 +1,6 @@
 /**
  * The Pulumi program as a function of the catalog: `index.ts` calls it for a real run, the
- * mock runner (`infra/mocks.ts`) for `plan`, tests and the bench. Each section of a stack is
+ * mock runner (`infra/offline-engine.ts`) for `plan`, tests and the bench. Each section of a stack is
  * one provisioning call below; sections only read the context and earlier sections' outputs.
  */
 import type * as pulumi from "@pulumi/pulumi";

@@ -1,7 +1,7 @@
 /**
  * One run of the Pulumi program from stack config: the catalog (`ops-monitoring:catalog`) is
  * validated, then the stack settings, and only then are resources registered. `index.ts`
- * runs it under the Pulumi engine, `infra/mocks.ts` under a mocked one.
+ * runs it under the Pulumi engine, `infra/offline-engine.ts` under a mocked one.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { validateCatalog } from "../catalog/validate";

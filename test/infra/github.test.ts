@@ -6,7 +6,7 @@ import { parseCatalogYaml } from "../../catalog/load";
 import { CatalogError } from "../../catalog/diagnostics";
 import { validateCatalog } from "../../catalog/validate";
 import { githubActionsSpecs } from "../../env/github-actions";
-import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, type RegisteredResource } from "../../infra/mocks";
+import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, type RegisteredResource } from "../../infra/offline-engine";
 import { ROOT } from "../helpers/catalogs";
 
 const SECRET = "github:index/actionsSecret:ActionsSecret";

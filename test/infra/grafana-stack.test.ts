@@ -8,7 +8,7 @@ import { validateCatalog } from "../../catalog/validate";
 import { DASHBOARDS, dashboardUid, folderUid } from "../../conventions";
 import { canonicalJson } from "../../infra/grafana/canonical";
 import { StackConfigError } from "../../infra/config";
-import { MOCK_PROBES, MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, type RegisteredResource } from "../../infra/mocks";
+import { MOCK_PROBES, MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, type RegisteredResource } from "../../infra/offline-engine";
 import { generateCatalog } from "../../bench/catalog";
 import { GOOD, ROOT } from "../helpers/catalogs";
 

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PLACEHOLDER_SECRET_PREFIX } from "../../infra/mocks";
+import { PLACEHOLDER_SECRET_PREFIX } from "../../infra/offline-engine";
 import { BIN, GOOD, ROOT } from "../helpers/catalogs";
 
 function plan(...args: string[]) {

@@ -8,7 +8,7 @@ import { parseCatalogYaml } from "../../catalog/load";
 import { CatalogError } from "../../catalog/diagnostics";
 import { validateCatalog } from "../../catalog/validate";
 import { OTEL_ENV } from "../../conventions";
-import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, type RegisteredResource } from "../../infra/mocks";
+import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, type RegisteredResource } from "../../infra/offline-engine";
 import { vercelEnvSpecs, type VercelEnvSpec } from "../../env/vercel-env";
 import { VercelEnvironment } from "../../infra/vercel/environment";
 import { ROOT } from "../helpers/catalogs";

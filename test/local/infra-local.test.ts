@@ -10,7 +10,7 @@ import { renderArtifacts } from "../../artifacts";
 import { CATALOG_CONFIG_KEY } from "../../catalog/load";
 import { validateCatalog } from "../../catalog/validate";
 import { CONTAINER_RENDER_OPTIONS, containerSpecs, LOCAL_IMAGES } from "../../infra/local/specs";
-import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type RegisteredResource } from "../../infra/mocks";
+import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type RegisteredResource } from "../../infra/offline-engine";
 
 const REPO = join(__dirname, "..", "..");
 const localCatalog = (parse(readFileSync(join(REPO, "Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> }).config[CATALOG_CONFIG_KEY];
