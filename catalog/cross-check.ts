@@ -7,7 +7,8 @@ import type { Diagnostic } from "./diagnostics";
 import { formatPath } from "./diagnostics";
 import { promqlError, selectorError } from "./promql";
 import { parseDuration, parsePercent, parseSeverity } from "./units";
-import { BUDGET_SERVICE, MONITORING_SERVICE, RESERVED_NAMES } from "../conventions";
+import { checkRouting } from "./routing-check";
+import { BUDGET_SERVICE, DEFAULTS, MONITORING_SERVICE, RESERVED_NAMES } from "../conventions";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -69,11 +70,23 @@ export function crossCheck(raw: unknown): Diagnostic[] {
     if (service !== undefined && !owners.has(service)) at(["rules", i, "service"], `"${service}" is not a service or external API of this catalog`);
   });
 
-  if (isObj(raw.alerting)) checkAlerting(raw.alerting, at);
+  if (isObj(raw.alerting)) {
+    checkAlerting(raw.alerting, at);
+    const contacts = new Set(isObj(raw.alerting.contacts) ? Object.keys(raw.alerting.contacts) : []);
+    checkRouting(raw.alerting, { contacts, owners, teams: teamsOf(raw) }, at);
+  }
   return out;
 }
 
 type At = (path: PropertyKey[], message: string) => void;
+
+/** Every `team` label an alert of this catalog can carry. */
+function teamsOf(raw: Obj): Set<string> {
+  const fallback = str(raw.default_team) ?? DEFAULTS.team;
+  const teams = new Set([fallback]);
+  for (const owner of [...list(raw.services), ...list(raw.external_apis)]) if (isObj(owner)) teams.add(str(owner.team) ?? fallback);
+  return teams;
+}
 
 function checkService(svc: Obj, path: PropertyKey[], at: At): void {
   const kind = str(svc.kind);

@@ -159,6 +159,28 @@ export interface MuteTiming {
   weekdays: string[];
   times: Array<{ start: string; end: string }>;
   severities: Severity[];
+  /** IANA time zone of `weekdays` and `times`; absent = UTC. */
+  location?: string;
+}
+
+/** Who else is notified when an alert of one severity is still firing `afterMs` after it started. */
+export interface Escalation {
+  severity: Severity;
+  afterMs: number;
+  to: string[];
+}
+
+/** Labels an alert must all have for a policy to take it. */
+export interface PolicyMatch {
+  signal?: Signal;
+  team?: string;
+  service?: string;
+}
+
+/** Contacts for the alerts matching `match`, instead of their severity's; first match wins. */
+export interface Policy {
+  match: PolicyMatch;
+  to: string[];
 }
 
 export interface Alerting {
@@ -169,6 +191,10 @@ export interface Alerting {
   watchdog?: string;
   groupBy: string[];
   muteTimings: MuteTiming[];
+  /** In severity order; at most one per severity. */
+  escalations: Escalation[];
+  /** In catalog order. */
+  policies: Policy[];
 }
 
 export interface GitHub {

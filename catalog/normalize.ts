@@ -172,6 +172,11 @@ function normalizeAlerting(raw: RawCatalog): Alerting {
       weekdays: m.weekdays ?? [],
       times: m.times ?? [],
       severities: m.severities.map((s) => parseSeverity(s)!),
+      ...(m.location ? { location: m.location } : {}),
     })),
+    escalations: Object.entries(a.escalation ?? {})
+      .map(([key, e]) => ({ severity: parseSeverity(key)!, afterMs: ms(e.after), to: [...e.to] }))
+      .sort((x, y) => SEVERITIES.indexOf(x.severity) - SEVERITIES.indexOf(y.severity)),
+    policies: (a.policies ?? []).map((p) => ({ match: { ...p.match }, to: [...p.to] })),
   };
 }

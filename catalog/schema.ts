@@ -6,6 +6,9 @@
 import { z } from "zod";
 import { parseDuration, parsePercent, parseSeverity, SEVERITY_HELP } from "./units";
 
+/** The `signal` label of an alert: what kind of problem it reports. */
+const signal = z.enum(["availability", "error_rate", "latency", "probe", "heartbeat", "saturation", "quota", "budget", "tls", "slo_burn", "custom"]);
+
 const SLUG_RE = /^[a-z][a-z0-9-]*$/;
 const slug = z.string().regex(SLUG_RE, { error: "must be a lowercase slug (a-z, 0-9, -), starting with a letter" });
 
@@ -250,7 +253,7 @@ const rawRule = z.strictObject({
   /** Service (or external API) the alert belongs to; gives `service` and `team`. */
   service: slug,
   /** Signal label. Default custom. */
-  signal: z.enum(["availability", "error_rate", "latency", "probe", "heartbeat", "saturation", "quota", "budget", "tls", "slo_burn", "custom"]).optional(),
+  signal: signal.optional(),
   /** Annotation `summary`. Default derived from the name. */
   summary: z.string().optional(),
   /** Annotation `description`. */
@@ -303,15 +306,55 @@ const muteTiming = z.strictObject({
   name: slug,
   /** Weekdays, e.g. ["saturday", "sunday"] or ["monday:friday"]. */
   weekdays: z.array(z.string()).optional(),
-  /** Times of day, e.g. [{ start: "22:00", end: "07:00" }] (UTC). */
+  /** Times of day, e.g. [{ start: "22:00", end: "07:00" }] (in `location`, default UTC). */
   times: z.array(z.strictObject({ start: timeOfDay, end: timeOfDay })).optional(),
   /** Severities muted in this window. */
   severities: z.array(severity).min(1),
+  /**
+   * IANA time zone `weekdays` and `times` are read in. Default UTC.
+   * @example Europe/Berlin
+   * @see https://prometheus.io/docs/alerting/latest/configuration/#time_interval
+   */
+  location: z.string().optional(),
+});
+
+/**
+ * Who else is told when an alert of one severity is still firing some time after it started.
+ * @example { after: 30m, to: [lead] }
+ */
+const escalationStep = z.strictObject({
+  /** How long the alert must have been firing (since it started) before `to` is notified too. @example 30m */
+  after: duration,
+  /** Contacts (names under `alerting.contacts`) notified on escalation; none of them hears of the alert before `after`. @example [lead] */
+  to: z.array(z.string()).min(1),
+});
+
+/**
+ * A notification rule matched before the severity routes: alerts whose labels match go to
+ * `to` instead of their severity's contacts. The first matching policy wins.
+ * @example { match: { signal: budget }, to: [finance] }
+ */
+const policy = z.strictObject({
+  /** Label values an alert must all have (at least one key). */
+  match: z.strictObject({
+    /** The alert's `signal`. @example budget */
+    signal: signal.optional(),
+    /** The alert's `team` (a service's `team`, else `default_team`). @example growth */
+    team: z.string().optional(),
+    /** The alert's `service`: a service, an external API, `budget` or `monitoring`. @example web */
+    service: z.string().optional(),
+  }),
+  /** Contacts (names under `alerting.contacts`) notified instead of the severity's. @example [finance] */
+  to: z.array(z.string()).min(1),
 });
 
 /** Who is notified of what, and how insistently. */
 const alerting = z.strictObject({
-  /** Unacknowledged P0/P1 alerts re-notify after this. Default 5m. */
+  /**
+   * Unacknowledged P0/P1 alerts re-notify this long after their last notification; P0/P1
+   * routes get a `group_interval` that divides it, so it holds exactly. Whole seconds, at
+   * least 2s. Default 5m.
+   */
   ack_timeout: duration.optional(),
   /** Contacts per severity; an empty list means dashboard only. */
   routes: z.record(z.string(), z.array(z.string())).optional(),
@@ -323,6 +366,14 @@ const alerting = z.strictObject({
   group_by: z.array(z.string()).min(1).optional(),
   /** Recurring windows muting some severities. Default none. */
   mute_timings: z.array(muteTiming).optional(),
+  /**
+   * Per severity: who else is notified when an alert is still firing `after` it started.
+   * Keys are severities (aliases allowed). Default none.
+   * @example { P0: { after: 30m, to: [lead] } }
+   */
+  escalation: z.record(z.string(), escalationStep).optional(),
+  /** Routing by signal, team or service, matched in order before the severity routes. Default none. */
+  policies: z.array(policy).optional(),
 });
 
 /** The repository whose Actions secrets and variables this stack sets. */
