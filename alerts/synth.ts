@@ -2,28 +2,24 @@
  * Synthetic input series for generated promtool tests: label sets that do (or do not)
  * satisfy a selector, so a rule can be shown to fire on matching data and stay quiet otherwise.
  */
-import { parseMatchers } from "../catalog/promql";
+import { matcherAccepts, parseMatcherList, type LabelMatcher } from "../catalog/matchers";
 
 const CANDIDATES = ["500", "503", "error", "timeout", "200", "ok", "x", "1"];
 
-function matches(op: string, pattern: string, value: string): boolean {
-  switch (op) {
-    case "=": return value === pattern;
-    case "!=": return value !== pattern;
-    case "=~": return new RegExp(`^(?:${pattern})$`).test(value);
-    default: return !new RegExp(`^(?:${pattern})$`).test(value);
-  }
+function parsed(matchers: string): LabelMatcher[] | undefined {
+  const result = parseMatcherList(matchers);
+  return "error" in result ? undefined : result.matchers;
 }
 
 /** Labels satisfying every matcher, or undefined when none can be found. */
 export function labelsMatching(matchers: string): Record<string, string> | undefined {
-  const parsed = parseMatchers(matchers);
-  if (!parsed) return undefined;
+  const list = parsed(matchers);
+  if (!list) return undefined;
   const out: Record<string, string> = {};
-  for (const m of parsed) {
-    if (matches(m.op, m.value, "")) continue;
+  for (const m of list) {
+    if (matcherAccepts(m, "")) continue;
     const candidates = m.op === "=" ? [m.value] : m.op === "=~" ? [m.value, ...CANDIDATES] : CANDIDATES;
-    const value = candidates.find((c) => c !== "" && matches(m.op, m.value, c));
+    const value = candidates.find((c) => c !== "" && matcherAccepts(m, c));
     if (value === undefined) return undefined;
     out[m.name] = value;
   }
@@ -32,11 +28,11 @@ export function labelsMatching(matchers: string): Record<string, string> | undef
 
 /** Labels violating a single-matcher expression (e.g. a success series for an error matcher). */
 export function labelsNotMatching(matcher: string): Record<string, string> | undefined {
-  const parsed = parseMatchers(matcher);
-  if (!parsed || parsed.length !== 1) return undefined;
-  const [m] = parsed;
-  if (!matches(m.op, m.value, "")) return {};
-  const value = CANDIDATES.find((c) => !matches(m.op, m.value, c));
+  const list = parsed(matcher);
+  if (!list || list.length !== 1) return undefined;
+  const [m] = list;
+  if (!matcherAccepts(m, "")) return {};
+  const value = CANDIDATES.find((c) => !matcherAccepts(m, c));
   return value === undefined ? undefined : { [m.name]: value };
 }
 

@@ -5,7 +5,9 @@
  */
 import type { Diagnostic } from "./diagnostics";
 import { formatPath } from "./diagnostics";
-import { promqlError, selectorError } from "./promql";
+import { promqlError } from "./promql";
+import { matcherListError } from "./matchers";
+import { re2Error } from "./re2";
 import { parseDuration, parsePercent, parseSeverity } from "./units";
 import { checkRouting } from "./routing-check";
 import { BUDGET_SERVICE, DEFAULTS, MONITORING_SERVICE, RESERVED_NAMES } from "../conventions";
@@ -92,15 +94,15 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
   const kind = str(svc.kind);
   const metrics = isObj(svc.metrics) ? svc.metrics : {};
   if (typeof metrics.selector === "string") {
-    const err = selectorError(metrics.selector);
+    const err = matcherListError(metrics.selector);
     if (err) at([...path, "metrics", "selector"], `not a label-matcher list like job="web": ${err}`);
   }
   if (typeof metrics.latency_selector === "string") {
-    const err = selectorError(metrics.latency_selector);
+    const err = matcherListError(metrics.latency_selector);
     if (err) at([...path, "metrics", "latency_selector"], `not a label-matcher list: ${err}`);
   }
   if (typeof metrics.errors === "string") {
-    const err = selectorError(metrics.errors);
+    const err = matcherListError(metrics.errors);
     if (err) at([...path, "metrics", "errors"], `not a label matcher like http_response_status_code=~"5..": ${err}`);
   }
 
@@ -112,11 +114,8 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
     if (h.timeout !== undefined && every !== undefined && timeout !== undefined && timeout > every)
       at([...path, "health", "timeout"], `${String(h.timeout)} is longer than every (${String(h.every ?? "1m")})`);
     if (typeof h.expect_body === "string") {
-      try {
-        new RegExp(h.expect_body);
-      } catch {
-        at([...path, "health", "expect_body"], "is not a valid regular expression");
-      }
+      const err = re2Error(h.expect_body);
+      if (err) at([...path, "health", "expect_body"], err);
     }
     if (h.tls_expiry !== undefined && typeof h.url === "string" && !h.url.startsWith("https://"))
       at([...path, "health", "tls_expiry"], "only applies to https:// URLs");

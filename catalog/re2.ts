@@ -1,0 +1,40 @@
+/**
+ * Regular expressions of the catalog (selector and `errors:` matchers, `expect_body`) are Go
+ * RE2 regexes: Prometheus, Alertmanager, the blackbox exporter and Synthetic Monitoring run
+ * them with Go's `regexp`. They are compiled and matched here only with RE2JS, a port of RE2
+ * (linear time, same syntax), never with JavaScript's backtracking `RegExp`.
+ */
+import { RE2JS } from "re2js";
+
+const LOOKAROUND = /\(\?<?[=!]/;
+
+/** Undefined when `pattern` is a valid RE2 regex, else why not (lookaround named as such). */
+export function re2Error(pattern: string): string | undefined {
+  try {
+    RE2JS.compile(pattern);
+    return undefined;
+  } catch (e) {
+    if (LOOKAROUND.test(pattern)) return "uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support";
+    return `is not a valid RE2 regex: ${(e as Error).message.replace(/^error parsing regexp: /, "")}`;
+  }
+}
+
+const compiled = new Map<string, RE2JS>();
+function compile(pattern: string): RE2JS {
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = RE2JS.compile(pattern);
+    compiled.set(pattern, re);
+  }
+  return re;
+}
+
+/** Whether `value` matches `pattern` as a Prometheus label matcher does: the whole value, `.` matching newlines. */
+export function re2FullMatch(pattern: string, value: string): boolean {
+  return compile(`^(?s:${pattern})$`).matches(value);
+}
+
+/** Whether `pattern` matches somewhere in `text`, as the blackbox exporter's body regexes do. */
+export function re2Find(pattern: string, text: string): boolean {
+  return compile(pattern).matcher(text).find();
+}
