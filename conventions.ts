@@ -44,6 +44,11 @@ export const METRIC = {
   quotaUsed: "ops_external_api_quota_used",
   /** Calls to an external API, counter with labels `api` and `outcome` (success | failure). */
   externalApiRequests: "ops_external_api_requests_total",
+  /**
+   * Bytes used of a platform's size quota, gauge with labels `api` and `resource` (database,
+   * storage; a monthly allowance such as bandwidth as its month-to-date amount).
+   */
+  usageBytes: "ops_external_api_usage_bytes",
   /** Month-to-date spend in USD, gauge with label `source` (vercel, supabase, openai, ...). */
   costMonthToDate: "ops_cost_month_to_date_usd",
   /** Deployments, counter with label `service` (drives deploy annotations). */
@@ -70,6 +75,8 @@ export const ALERT_NAME_LABEL = "alertname";
 export const ALERT_STATE_FIRING = "firing";
 
 export const API_LABEL = "api";
+/** Label of `METRIC.usageBytes` naming the measured resource (a size quota's `resource`). */
+export const RESOURCE_LABEL = "resource";
 export const OUTCOME_LABEL = "outcome";
 /** Label of `METRIC.costMonthToDate` naming who bills (vercel, supabase, openai, ...). */
 export const COST_SOURCE_LABEL = "source";
@@ -134,6 +141,7 @@ export const DEFAULT_SEVERITY = {
   budget: "P2",
   sloPage: "P0",
   sloTicket: "P2",
+  databaseDown: "P0",
 } as const;
 
 export const DEFAULTS = {
@@ -148,6 +156,8 @@ export const DEFAULTS = {
   sloWindow: "30d",
   ackTimeout: "5m",
   alertAt: "80%",
+  rateLimitFor: "5m",
+  databaseDownFor: "1m",
   groupBy: ["alertname", LABEL.service, LABEL.severity],
   syntheticProbes: ["Frankfurt", "NorthVirginia", "Singapore"],
   groupWait: "30s",

@@ -106,6 +106,8 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
     if (err) at([...path, "metrics", "errors"], `not a label matcher like http_response_status_code=~"5..": ${err}`);
   }
 
+  if (svc.down !== undefined && kind !== "database") at([...path, "down"], `only a kind: database service has a down alert (this one is ${String(kind)})`);
+
   if (isObj(svc.health)) {
     const h = svc.health;
     const every = parseDuration(str(h.every) ?? "1m");

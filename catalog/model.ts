@@ -44,6 +44,8 @@ export interface Service {
   thresholds: Threshold[];
   heartbeat?: { everyMs: number; severity: Severity };
   vercel?: VercelProject;
+  /** Databases only: severity and `for` of DatabaseDown / DatabaseMetricsDown. */
+  down?: { severity: Severity; forMs: number };
 }
 
 export interface ServiceMetrics {
@@ -129,12 +131,51 @@ export interface ExternalApi {
   alertAt: number;
   severity: Severity;
   failureRate: Threshold[];
+  rateLimits: RateLimit[];
+  sizes: SizeQuota[];
+}
+
+export type RatePeriod = "second" | "minute" | "hour" | "day";
+
+export interface RateLimit {
+  calls: number;
+  per: RatePeriod;
+  alertAt: number;
+  severity: Severity;
+  forMs: number;
+}
+
+export interface SizeQuota {
+  /** `resource` label of the usage gauge. */
+  resource: string;
+  limitBytes: number;
+  /** As written, e.g. "500MB". */
+  display: string;
+  alertAt: number;
+  severity: Severity;
+}
+
+/** Alert when month-to-date spend reaches `at` (a ratio of the monthly amount, may exceed 1). */
+export interface BudgetLevel {
+  at: number;
+  severity: Severity;
 }
 
 export interface Budget {
   monthlyUsd: number;
+  /** The lowest level (the dashboards' alert line). */
   alertAt: number;
   severity: Severity;
+  /** Every level, ascending; from `levels`, or `alert_at` plus 100% (at least P1). */
+  levels: BudgetLevel[];
+  /** Budgets of single billing sources (`source` label), by source name. */
+  sources: SourceBudget[];
+}
+
+export interface SourceBudget {
+  source: string;
+  monthlyUsd: number;
+  levels: BudgetLevel[];
 }
 
 export interface RawRule {
@@ -146,6 +187,8 @@ export interface RawRule {
   signal: Signal;
   summary?: string;
   description?: string;
+  runbookUrl?: string;
+  dashboardUrl?: string;
 }
 
 export type Contact =

@@ -1,9 +1,9 @@
 /** Raw (schema-valid, cross-checked) catalog → model: defaults applied, units parsed. */
 import type { RawCatalog, RawService, RawThresholdSet } from "./schema";
 import type {
-  Alerting, Catalog, Contact, ExternalApi, HealthCheck, Service, Severity, Slo, Threshold, ThresholdKind,
+  Alerting, Budget, BudgetLevel, Catalog, Contact, ExternalApi, HealthCheck, Service, Severity, Slo, SourceBudget, Threshold, ThresholdKind,
 } from "./model";
-import { parseDuration, parsePercent, parseSeverity, SEVERITIES } from "./units";
+import { parseBytes, parseDuration, parsePercent, parseSeverity, SEVERITIES } from "./units";
 import {
   DEFAULTS, DEFAULT_SEVERITY, defaultDurationMetric, defaultErrorMatcher, defaultSelector,
 } from "../conventions";
@@ -36,12 +36,22 @@ export function normalize(raw: RawCatalog): Catalog {
       alertAt: parsePercent(a.alert_at ?? DEFAULTS.alertAt)!,
       severity: sev(a.severity, DEFAULT_SEVERITY.quota),
       failureRate: a.failure_rate ? thresholdsOf("error_rate", a.failure_rate) : [],
+      rateLimits: (a.rate_limits ?? []).map((r) => ({
+        calls: r.calls,
+        per: r.per,
+        alertAt: parsePercent(r.alert_at ?? DEFAULTS.alertAt)!,
+        severity: sev(r.severity, DEFAULT_SEVERITY.quota),
+        forMs: ms(r.for ?? DEFAULTS.rateLimitFor),
+      })),
+      sizes: (a.sizes ?? []).map((q) => ({
+        resource: q.resource,
+        limitBytes: parseBytes(q.limit)!,
+        display: q.limit,
+        alertAt: parsePercent(q.alert_at ?? DEFAULTS.alertAt)!,
+        severity: sev(q.severity, DEFAULT_SEVERITY.quota),
+      })),
     })),
-    budget: raw.budget && {
-      monthlyUsd: raw.budget.monthly_usd,
-      alertAt: parsePercent(raw.budget.alert_at ?? DEFAULTS.alertAt)!,
-      severity: sev(raw.budget.severity, DEFAULT_SEVERITY.budget),
-    },
+    budget: raw.budget && normalizeBudget(raw.budget),
     rules: (raw.rules ?? []).map((r) => ({
       name: r.name,
       expr: r.expr,
@@ -51,6 +61,8 @@ export function normalize(raw: RawCatalog): Catalog {
       signal: r.signal ?? "custom",
       summary: r.summary,
       description: r.description,
+      runbookUrl: r.runbook_url,
+      dashboardUrl: r.dashboard_url,
     })),
     alerting: normalizeAlerting(raw),
     github: raw.github && {
@@ -98,6 +110,9 @@ function normalizeService(s: RawService, defaultTeam: string, syntheticProbes: s
     })),
     thresholds,
     heartbeat,
+    down: s.kind === "database"
+      ? { severity: sev(s.down?.severity, DEFAULT_SEVERITY.databaseDown), forMs: ms(s.down?.for ?? DEFAULTS.databaseDownFor) }
+      : undefined,
     vercel: s.vercel && {
       project: s.vercel.project,
       teamId: s.vercel.team_id,
@@ -110,6 +125,32 @@ function normalizeService(s: RawService, defaultTeam: string, syntheticProbes: s
         rotatedAt: v.rotated_at,
       })),
     },
+  };
+}
+
+type RawBudgetLimits = Pick<NonNullable<RawCatalog["budget"]>, "alert_at" | "severity" | "levels">;
+
+/** Levels ascending; without `levels`, `alert_at` at `severity` and 100% at P1 (or `severity` when higher). */
+function budgetLevels(b: RawBudgetLimits): BudgetLevel[] {
+  if (b.levels) {
+    return b.levels.map((l) => ({ at: parsePercent(l.at)!, severity: parseSeverity(l.severity)! })).sort((x, y) => x.at - y.at);
+  }
+  const severity = sev(b.severity, DEFAULT_SEVERITY.budget);
+  const alertAt = parsePercent(b.alert_at ?? DEFAULTS.alertAt)!;
+  const exceeded: Severity = SEVERITIES.indexOf(severity) < SEVERITIES.indexOf("P1") ? severity : "P1";
+  return alertAt < 1 ? [{ at: alertAt, severity }, { at: 1, severity: exceeded }] : [{ at: alertAt, severity }];
+}
+
+function normalizeBudget(b: NonNullable<RawCatalog["budget"]>): Budget {
+  const levels = budgetLevels(b);
+  return {
+    monthlyUsd: b.monthly_usd,
+    alertAt: levels[0].at,
+    severity: levels[0].severity,
+    levels,
+    sources: Object.entries(b.sources ?? {})
+      .map(([source, s]): SourceBudget => ({ source, monthlyUsd: s.monthly_usd, levels: budgetLevels(s) }))
+      .sort((x, y) => x.source.localeCompare(y.source)),
   };
 }
 

@@ -4,7 +4,7 @@
  * `normalize.ts` turns a parsed catalog into the typed model the renderers use.
  */
 import { z } from "zod";
-import { parseDuration, parsePercent, parseSeverity, SEVERITY_HELP } from "./units";
+import { parseBytes, parseDuration, parsePercent, parseSeverity, SEVERITY_HELP } from "./units";
 
 /** The `signal` label of an alert: what kind of problem it reports. */
 const signal = z.enum(["availability", "error_rate", "latency", "probe", "heartbeat", "saturation", "quota", "budget", "tls", "slo_burn", "custom"]);
@@ -15,6 +15,10 @@ const slug = z.string().regex(SLUG_RE, { error: "must be a lowercase slug (a-z, 
 /** A Prometheus duration such as `30s`, `5m`, `1h30m`, `30d`. */
 export const duration = z.string().refine((v) => parseDuration(v) !== undefined, {
   error: (issue) => `"${String(issue.input)}" is not a duration like 30s, 5m, 1h, 30d`,
+});
+/** A size in bytes with a unit: `"500MB"`, `"1GB"`, `"100GB"` (decimal, as providers bill) or `"1GiB"` (binary). */
+export const byteSize = z.string().refine((v) => parseBytes(v) !== undefined && parseBytes(v)! > 0, {
+  error: (issue) => `"${String(issue.input)}" is not a size like 500MB, 1GB or 1GiB`,
 });
 /** A percentage string such as `"5%"` or `"0.1%"`. */
 export const percent = z.string().refine((v) => parsePercent(v) !== undefined, {
@@ -211,9 +215,52 @@ const service = z.strictObject({
   heartbeat: heartbeat.optional(),
   /** The Vercel project of the service and its environment variables. */
   vercel: vercel.optional(),
+  /**
+   * `kind: database` only: the DatabaseDown alert (`pg_up` is 0) and, with `metrics.scrape`,
+   * DatabaseMetricsDown (its metrics endpoint fails to scrape or vanishes). Default
+   * `{ severity: P0, for: 1m }`. @example { severity: P1, for: 2m }
+   */
+  down: z
+    .strictObject({
+      /** Severity of both alerts. Default P0. */
+      severity: severity.optional(),
+      /** How long the database (or its endpoint) must be down before alerting. Default 1m. */
+      for: duration.optional(),
+    })
+    .optional(),
 });
 
-/** A paid third-party API with a quota per period. */
+/** A rate limit of an external API: at most `calls` per `per`. @example { calls: 30, per: minute } */
+const rateLimit = z.strictObject({
+  /** Calls allowed per `per`. @example 30 */
+  calls: z.number().positive(),
+  /** The limit's period. @example minute */
+  per: z.enum(["second", "minute", "hour", "day"]),
+  /** Alert when the call rate reaches this share of the limit. Default "80%". */
+  alert_at: percent.optional(),
+  /** Severity of the alert. Default P2. */
+  severity: severity.optional(),
+  /** How long the rate must stay at `alert_at` or above. Default 5m. */
+  for: duration.optional(),
+});
+
+/**
+ * A size quota of a platform plan (database size, file storage, monthly bandwidth), read from
+ * the gauge `ops_external_api_usage_bytes{api, resource}` (for a monthly allowance such as
+ * bandwidth: the month-to-date amount). @example { resource: database, limit: 500MB }
+ */
+const sizeQuota = z.strictObject({
+  /** The `resource` label value. @example storage */
+  resource: slug,
+  /** The plan's limit. @example 1GB */
+  limit: byteSize,
+  /** Alert when usage reaches this share of `limit`. Default "80%". */
+  alert_at: percent.optional(),
+  /** Severity of the alert. Default P2. */
+  severity: severity.optional(),
+});
+
+/** A paid third-party API or platform: call quota per period, rate limits, size quotas, failure rate. */
 const externalApi = z.strictObject({
   /** Slug; the `service` label of its alerts and the `api` label of its metrics. @example hunter */
   name: slug,
@@ -229,17 +276,71 @@ const externalApi = z.strictObject({
   severity: severity.optional(),
   /** Failure-rate thresholds of calls to it. @example { P2: "5%" } */
   failure_rate: thresholdSet.optional(),
+  /**
+   * Rate limits: calls allowed per second, minute, hour or day, measured from
+   * `ops_external_api_requests_total{api}`. @example [{ calls: 30, per: minute }] (Groq free tier)
+   */
+  rate_limits: z.array(rateLimit).optional(),
+  /**
+   * Size quotas of a platform plan, measured by the gauge `ops_external_api_usage_bytes{api, resource}`.
+   * @example [{ resource: database, limit: 500MB }, { resource: storage, limit: 1GB }] (Supabase free plan)
+   */
+  sizes: z.array(sizeQuota).optional(),
 });
 
-/** Month-to-date spend (`ops_cost_month_to_date_usd`) against a monthly budget. */
-const budget = z.strictObject({
-  /** Monthly cloud + API budget in USD. @example 270 */
-  monthly_usd: z.number().positive(),
-  /** Alert when month-to-date spend reaches this share. Default "80%". */
-  alert_at: percent.optional(),
-  /** Severity of the budget alert. Default P2. */
-  severity: severity.optional(),
+/**
+ * One budget level: alert when month-to-date spend reaches `at` of the monthly budget.
+ * @example { at: "150%", severity: P1 }
+ */
+const budgetLevel = z.strictObject({
+  /** Share of `monthly_usd`, may exceed 100%. @example "80%" */
+  at: percent,
+  /** Severity of this level's alert. @example P2 */
+  severity,
 });
+
+/** A monthly amount and the levels alerting on it; `levels` replaces `alert_at` + `severity`. */
+const budgetLimits = {
+  /** Monthly budget in USD. @example 270 */
+  monthly_usd: z.number().positive(),
+  /**
+   * Alert when month-to-date spend reaches this share (at `severity`); another alert (P1, or
+   * `severity` when higher) fires at 100%. Default "80%". Not together with `levels`.
+   */
+  alert_at: percent.optional(),
+  /** Severity of the `alert_at` alert. Default P2. Not together with `levels`. */
+  severity: severity.optional(),
+  /**
+   * Several levels, each with its own severity, instead of `alert_at` + `severity`.
+   * @example [{ at: "80%", severity: P3 }, { at: "100%", severity: P2 }, { at: "150%", severity: P1 }]
+   */
+  levels: z.array(budgetLevel).min(1).optional(),
+};
+
+const noLevelsWithAlertAt = (v: { alert_at?: string; severity?: string; levels?: unknown[] }) =>
+  !(v.levels && (v.alert_at !== undefined || v.severity !== undefined));
+const LEVELS_ERROR = { error: "takes either levels or alert_at/severity, not both", path: ["levels"] };
+
+/**
+ * Month-to-date spend (`ops_cost_month_to_date_usd`, summed over every `source`) against a
+ * monthly budget, plus optional budgets of single billing sources.
+ */
+const budget = z
+  .strictObject({
+    ...budgetLimits,
+    /**
+     * Budgets of single billing sources: the `source` label of `ops_cost_month_to_date_usd` →
+     * its own `monthly_usd` and levels. Default none.
+     * @example { openai: { monthly_usd: 50, levels: [{ at: "100%", severity: P2 }] } }
+     */
+    sources: z
+      .record(
+        z.string().regex(/^[a-zA-Z0-9_.-]+$/, { error: "must be a source label value (a-z, A-Z, 0-9, _ . -)" }),
+        z.strictObject(budgetLimits).refine(noLevelsWithAlertAt, LEVELS_ERROR),
+      )
+      .optional(),
+  })
+  .refine(noLevelsWithAlertAt, LEVELS_ERROR);
 
 /** A hand-written PromQL alert, validated and labelled like generated ones. */
 const rawRule = z.strictObject({
@@ -258,6 +359,13 @@ const rawRule = z.strictObject({
   summary: z.string().optional(),
   /** Annotation `description`. */
   description: z.string().optional(),
+  /** Annotation `runbook_url`: where on-call reads what to do. Default `<runbooks.base_url>/custom.md`. @example https://wiki.example.com/orphaned-records */
+  runbook_url: z.string().min(1).optional(),
+  /**
+   * Annotation `dashboard_url`. Default the rule's own panel on the overview dashboard
+   * ("Hand-written rules" row), which plots `expr`. @example https://grafana.example.com/d/crm
+   */
+  dashboard_url: z.string().min(1).optional(),
 });
 
 /** Notification targets. Secret fields must be secret references. */

@@ -27,15 +27,21 @@ const DURATION_UNITS: Array<[string, number]> = [
   ["ms", 1],
 ];
 const UNIT_MS = new Map(DURATION_UNITS);
-const DURATION_RE = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
-const DURATION_PART_RE = /(\d+)(ms|s|m|h|d|w|y)/g;
+const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w|y))+$/;
+const DURATION_PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g;
 
-/** A Prometheus duration (`"90s"`, `"1h30m"`, `"30d"`) in milliseconds, or undefined when malformed. */
+/**
+ * A duration (`"90s"`, `"1h30m"`, `"30d"`, and with decimals `"1.5s"`, `"0.5h"`) in whole
+ * milliseconds, or undefined when malformed or finer than a millisecond (`"1.0005s"`).
+ * Decimals are ours: `formatDuration` renders the result the way Prometheus and Grafana
+ * accept (`1.5s` → `1s500ms`).
+ */
 export function parseDuration(value: string): number | undefined {
   if (!DURATION_RE.test(value)) return undefined;
   let total = 0;
   for (const [, n, unit] of value.matchAll(DURATION_PART_RE)) total += Number(n) * UNIT_MS.get(unit)!;
-  return total;
+  const rounded = Math.round(total);
+  return Math.abs(total - rounded) < 1e-6 ? rounded : undefined;
 }
 
 /**
@@ -74,4 +80,15 @@ export function formatPercent(ratio: number): string {
 /** A float printed without exponent noise, for PromQL literals. */
 export function formatNumber(n: number): string {
   return String(Number(n.toPrecision(12)));
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40,
+};
+const BYTES_RE = /^(\d+(?:\.\d+)?)\s*(B|kB|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/;
+
+/** `"500MB"` → 5e8, `"1GiB"` → 2^30 (MB/GB decimal as providers bill, MiB/GiB binary); undefined when malformed. */
+export function parseBytes(value: string): number | undefined {
+  const m = BYTES_RE.exec(value.trim());
+  return m ? Math.round(Number(m[1]) * BYTE_UNITS[m[2]]) : undefined;
 }
