@@ -1,13 +1,31 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatDuration, formatPercent, parseDuration, parsePercent, parseSeverity } from "../../catalog/units";
+import { formatDuration, formatPercent, parseBytes, parseDuration, parsePercent, parseSeverity } from "../../catalog/units";
 
 test("durations parse in Prometheus syntax and reject anything else", () => {
   assert.equal(parseDuration("90s"), 90_000);
   assert.equal(parseDuration("1h30m"), 5_400_000);
   assert.equal(parseDuration("500ms"), 500);
   assert.equal(parseDuration("30d"), 30 * 86_400_000);
-  for (const bad of ["5 minutes", "5", "m5", "", "1.5h"]) assert.equal(parseDuration(bad), undefined, bad);
+  for (const bad of ["5 minutes", "5", "m5", "", "1.5", ".5s", "1.s", "1.0005s", "1,5s"]) assert.equal(parseDuration(bad), undefined, bad);
+});
+
+test("durations with decimals parse to whole milliseconds and print the way Prometheus reads them", () => {
+  assert.equal(parseDuration("1.5s"), 1500);
+  assert.equal(parseDuration("0.5m"), 30_000);
+  assert.equal(parseDuration("1.25h"), 4_500_000);
+  assert.equal(parseDuration("2.5ms"), undefined);
+  assert.equal(formatDuration(parseDuration("1.5s")!), "1s500ms");
+  assert.equal(formatDuration(parseDuration("0.5m")!), "30s");
+});
+
+test("sizes parse with decimal (as providers bill) and binary units", () => {
+  assert.equal(parseBytes("500MB"), 500_000_000);
+  assert.equal(parseBytes("1GB"), 1_000_000_000);
+  assert.equal(parseBytes("100GB"), 100_000_000_000);
+  assert.equal(parseBytes("1GiB"), 1_073_741_824);
+  assert.equal(parseBytes("1.5 MiB"), 1_572_864);
+  for (const bad of ["500", "5 gigabytes", "MB", "1mb", ""]) assert.equal(parseBytes(bad), undefined, bad);
 });
 
 test("durations print in the canonical form Prometheus and Grafana return", () => {
