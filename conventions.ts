@@ -15,6 +15,8 @@ export const LABEL = {
   slo: "slo",
   system: "system",
   environment: "environment",
+  /** On the escalated copy of an alert: how long the original has been firing (`30m`). */
+  escalation: "escalation",
 } as const;
 
 /** Annotations every alert carries. */

@@ -1,15 +1,18 @@
 /**
- * `alertmanager.yml`: route tree by severity from `alerting.routes` (one receiver per
- * contact, fanned out with `continue`), secrets only as `*_file` paths, inhibition, and
- * P0/P1 re-notification after `ack_timeout`.
+ * `alertmanager.yml`: route tree — Watchdog, escalated copies to `alerting.escalation`
+ * contacts, `alerting.policies` in order, then one route per severity from `alerting.routes`
+ * (one receiver per contact, fanned out with `continue`) — secrets only as `*_file` paths,
+ * inhibition, mute timings and P0/P1 re-notification after exactly `ack_timeout`.
  */
-import type { Catalog, Contact, Severity } from "../catalog/model";
-import { formatDuration, SEVERITIES } from "../catalog/units";
+import type { Catalog, Contact, MuteTiming, PolicyMatch, Severity } from "../catalog/model";
+import { formatDuration, parseDuration, SEVERITIES } from "../catalog/units";
+import { ackTimings } from "./ack-timing";
 import { DEFAULTS, LABEL, WATCHDOG_ALERT, secretFileName } from "../conventions";
 import { GENERATED_HEADER, toYaml } from "./yaml";
 
 export const NO_RECEIVER = "dashboard-only";
 export const SINK_RECEIVER = "local-sink";
+const LOCAL_GROUP_INTERVAL = "10s";
 
 export interface AlertmanagerOptions {
   secretsDir: string;
@@ -67,29 +70,45 @@ export function dayRanges(times: Array<{ start: string; end: string }>): Array<{
 }
 
 /** Weekday/time spec of a mute timing in Alertmanager's `time_intervals` form. */
-function timeInterval(weekdays: string[], times: Array<{ start: string; end: string }>): Record<string, unknown> {
+function timeInterval(m: MuteTiming): Record<string, unknown> {
   return {
-    ...(weekdays.length ? { weekdays } : {}),
-    ...(times.length ? { times: dayRanges(times) } : {}),
+    ...(m.weekdays.length ? { weekdays: m.weekdays } : {}),
+    ...(m.times.length ? { times: dayRanges(m.times) } : {}),
+    ...(m.location ? { location: m.location } : {}),
   };
+}
+
+/** Matchers of one `alerting.policies` entry, in label order. */
+export function policyMatchers(match: PolicyMatch): Array<[string, string]> {
+  return (["service", "signal", "team"] as const).flatMap((k) => (match[k] === undefined ? [] : [[LABEL[k], match[k]!] as [string, string]]));
 }
 
 export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOptions): Record<string, unknown> {
   const { alerting } = catalog;
   const local = options.profile === "local";
+  const groupInterval = local ? LOCAL_GROUP_INTERVAL : DEFAULTS.groupInterval;
+  const urgent = ackTimings(alerting.ackTimeoutMs, parseDuration(groupInterval)!);
   const mutedBy = (severity: Severity) => alerting.muteTimings.filter((m) => m.severities.includes(severity)).map((m) => m.name);
-  const severityRoute = (severity: Severity) => {
-    const contacts = alerting.routes[severity];
-    const urgent = severity === "P0" || severity === "P1";
+  /** Alerts of `severity` matching `matchers`, to `contacts`: ack timing for P0/P1, mute timings on every contact route (Alertmanager does not pass them down). */
+  const notify = (severity: Severity, matchers: string[], contacts: string[]) => {
     const muted = mutedBy(severity);
     return {
       receiver: NO_RECEIVER,
-      matchers: [`${LABEL.severity}="${severity}"`],
-      ...(urgent ? { repeat_interval: formatDuration(alerting.ackTimeoutMs) } : {}),
-      ...(muted.length ? { mute_time_intervals: muted } : {}),
-      ...(contacts.length ? { routes: contacts.map((name) => ({ receiver: name, continue: true })) } : {}),
+      matchers: [`${LABEL.severity}="${severity}"`, ...matchers],
+      ...(contacts.length && (severity === "P0" || severity === "P1")
+        ? { group_interval: formatDuration(urgent.groupIntervalMs), repeat_interval: formatDuration(urgent.repeatIntervalMs) }
+        : {}),
+      ...(contacts.length
+        ? { routes: contacts.map((name) => ({ receiver: name, continue: true, ...(muted.length ? { mute_time_intervals: muted } : {}) })) }
+        : {}),
     };
   };
+  const escalationRoutes = alerting.escalations.map((e) => notify(e.severity, [`${LABEL.escalation}!=""`], e.to));
+  const policyRoutes = alerting.policies.map((p) => ({
+    receiver: NO_RECEIVER,
+    matchers: policyMatchers(p.match).map(([label, value]) => `${label}=${JSON.stringify(value)}`),
+    routes: SEVERITIES.map((s) => notify(s, [], p.to)),
+  }));
   const watchdogRoute = {
     receiver: alerting.watchdog ?? NO_RECEIVER,
     matchers: [`alertname="${WATCHDOG_ALERT}"`],
@@ -103,9 +122,9 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
       receiver: NO_RECEIVER,
       group_by: alerting.groupBy,
       group_wait: local ? "2s" : DEFAULTS.groupWait,
-      group_interval: local ? "10s" : DEFAULTS.groupInterval,
+      group_interval: groupInterval,
       repeat_interval: DEFAULTS.repeatInterval,
-      routes: [...sinkRoute, watchdogRoute, ...SEVERITIES.map(severityRoute)],
+      routes: [...sinkRoute, watchdogRoute, ...escalationRoutes, ...policyRoutes, ...SEVERITIES.map((s) => notify(s, [], alerting.routes[s]))],
     },
     inhibit_rules: [
       {
@@ -130,7 +149,7 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
       ...alerting.contacts.map((c) => receiver(c, options.secretsDir)),
     ],
     ...(alerting.muteTimings.length
-      ? { time_intervals: alerting.muteTimings.map((m) => ({ name: m.name, time_intervals: [timeInterval(m.weekdays, m.times)] })) }
+      ? { time_intervals: alerting.muteTimings.map((m) => ({ name: m.name, time_intervals: [timeInterval(m)] })) }
       : {}),
   };
 }

@@ -4,6 +4,7 @@ import { BUDGET_SERVICE, MONITORING_SERVICE, SHARED_RECORDS, probeJob, ruleGroup
 import { budgetRules } from "./budget";
 import type { GenContext } from "./context";
 import { catalogRule, customRuleGroups, owners } from "./custom";
+import { withEscalations } from "./escalation";
 import { externalApiRules } from "./external-apis";
 import { heartbeatRules } from "./heartbeat";
 import type { Rule, RuleGroup } from "./model";
@@ -54,7 +55,7 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
   for (const [service, rules] of byService) {
     if (rules.length) groups.push({ name: ruleGroupName(catalog.system, service), service, intervalMs, rules });
   }
-  return [...groups, ...customRuleGroups(ctx, options.customRules ?? {})];
+  return withEscalations(catalog, [...groups, ...customRuleGroups(ctx, options.customRules ?? {})]);
 }
 
 /**

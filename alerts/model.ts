@@ -60,6 +60,8 @@ export interface RuleTest {
   /** Series under which no alert of this rule exists at `evalAfterMs`; absent for always-firing rules. */
   quiet?: InputSeries[];
   evalAfterMs: number;
+  /** Under `fire`, no alert of this rule exists yet at this time (an escalated copy before `after`). */
+  silentUntilMs?: number;
   /** Sampling interval of the input series. */
   intervalMs: number;
   /** Labels the firing alert carries besides the rule's own. */

@@ -46,6 +46,10 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
       const cases: unknown[] = [
         { name: `${rule.id} fires`, interval, input_series: t.fire, alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [expected] }] },
       ];
+      if (t.silentUntilMs !== undefined) {
+        const before = formatDuration(t.silentUntilMs);
+        cases.push({ name: `${rule.id} is silent until ${before}`, interval, input_series: t.fire, alert_rule_test: [{ eval_time: before, alertname: rule.alert, exp_alerts: [] }] });
+      }
       if (t.quiet) {
         cases.push({ name: `${rule.id} stays quiet`, interval, input_series: t.quiet, alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [] }] });
       }

@@ -1,17 +1,17 @@
 /**
  * The offline verification of rendered artifacts with the real tools: promtool (config,
- * rules, generated unit tests), amtool (config, one route test per severity), the blackbox
- * exporter's config check, and a PromQL parse of every dashboard query.
+ * rules, generated unit tests), amtool (config, one route test per severity, escalation and
+ * policy), the blackbox exporter's config check, and a PromQL parse of every dashboard query.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Catalog, Severity } from "../catalog/model";
-import { SEVERITIES } from "../catalog/units";
+import type { Catalog, Policy, Severity } from "../catalog/model";
+import { formatDuration, SEVERITIES } from "../catalog/units";
 import { promqlError } from "../catalog/promql";
-import { NO_RECEIVER } from "../alerts/alertmanager";
+import { NO_RECEIVER, policyMatchers } from "../alerts/alertmanager";
 import type { RuleGroup } from "../alerts/model";
 import { renderRuleTests } from "../alerts/rule-tests";
-import { WATCHDOG_ALERT } from "../conventions";
+import { LABEL, WATCHDOG_ALERT } from "../conventions";
 import { panelQueries } from "../dashboards";
 import { currentPlatform, installCommand } from "../local/binaries";
 import { findBinary, runTool, type Tool } from "./tools";
@@ -77,6 +77,15 @@ function routeTests(dir: string, catalog: Catalog, amtool: string): CheckResult[
     receivers: expect(s),
   }));
   cases.push({ name: `route ${WATCHDOG_ALERT}`, labels: [`alertname=${WATCHDOG_ALERT}`, "severity=P3"], receivers: [catalog.alerting.watchdog ?? NO_RECEIVER] });
+  for (const e of catalog.alerting.escalations) {
+    cases.push({ name: `escalation ${e.severity}`, labels: [`severity=${e.severity}`, `${LABEL.escalation}=${formatDuration(e.afterMs)}`, "service=routing-test", "alertname=RoutingTest"], receivers: e.to });
+  }
+  catalog.alerting.policies.forEach((p, i) => {
+    const labels = policyMatchers(p.match);
+    const has = (q: Policy) => policyMatchers(q.match).every(([k, v]) => labels.some(([l, w]) => l === k && w === v));
+    const first = catalog.alerting.policies.find(has)!;
+    cases.push({ name: `policy #${i + 1}`, labels: ["severity=P1", "alertname=RoutingTest", ...labels.map(([k, v]) => `${k}=${v}`)], receivers: first.to });
+  });
   return cases.map((c) => {
     const r = runTool(amtool, ["config", "routes", "test", "--config.file=alertmanager/alertmanager.yml", `--verify.receivers=${c.receivers.join(",")}`, ...c.labels], dir);
     return { name: `amtool ${c.name}`, ok: r.ok, detail: r.ok ? `→ ${c.receivers.join(", ")}` : `expected ${c.receivers.join(", ")}: ${r.output.trim()}` };

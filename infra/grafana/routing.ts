@@ -1,22 +1,26 @@
 /**
  * `alerting:` → Grafana's notification policy tree and mute timings, as plain provider inputs.
  *
- * Root → Watchdog route (its own contact, fast repeat) → one policy per severity matching
- * the `severity` label, re-notifying P0/P1 after `ack_timeout`, fanning out to one child per
- * contact with `continue`. A severity with no contacts is muted at all times (dashboard only).
- * Mute timings sit on the policies that notify (Grafana does not pass them down to children).
+ * Root → Watchdog route (its own contact, fast repeat) → escalated copies (label
+ * `escalation`) to `alerting.escalation` contacts → `alerting.policies` in order, each split
+ * by severity → one policy per severity matching the `severity` label. P0/P1 re-notify after
+ * exactly `ack_timeout` (see `alerts/ack-timing.ts`); each notifying policy fans out to one
+ * child per contact with `continue`. A severity with no contacts is muted at all times
+ * (dashboard only). Mute timings sit on the policies that notify (Grafana does not pass them
+ * down to children).
  */
 import type { Catalog, Severity } from "../../catalog/model";
 import { formatDuration, parseDuration, SEVERITIES } from "../../catalog/units";
 import type { RuleGroup } from "../../alerts/model";
-import { dayRanges } from "../../alerts/alertmanager";
+import { ackTimings } from "../../alerts/ack-timing";
+import { dayRanges, policyMatchers } from "../../alerts/alertmanager";
 import {
   ALWAYS_MUTED, contactPointName, DEFAULTS, GRAFANA_DEFAULT_CONTACT_POINT, grafanaRuleTitle, LABEL, muteTimingName, WATCHDOG_ALERT,
 } from "../../conventions";
 
 export interface Matcher {
   label: string;
-  match: "=";
+  match: "=" | "!=";
   value: string;
 }
 
@@ -44,7 +48,7 @@ export interface MuteTimingSpec {
   /** Catalog name (`dashboard-only` for the always-on one). */
   key: string;
   name: string;
-  intervals: Array<{ weekdays?: string[]; times?: Array<{ start: string; end: string }> }>;
+  intervals: Array<{ weekdays?: string[]; times?: Array<{ start: string; end: string }>; location?: string }>;
 }
 
 const canonical = (d: string) => formatDuration(parseDuration(d)!);
@@ -75,6 +79,7 @@ export function muteTimings(catalog: Catalog, groups: RuleGroup[]): MuteTimingSp
     intervals: [{
       ...(m.weekdays.length ? { weekdays: m.weekdays.map((d) => d.toLowerCase()) } : {}),
       ...(m.times.length ? { times: dayRanges(m.times).map((t) => ({ start: t.start_time, end: t.end_time })) } : {}),
+      ...(m.location ? { location: m.location } : {}),
     }],
   }));
   if (needsAlwaysMuted(catalog, groups)) specs.push({ key: ALWAYS_MUTED, name: muteTimingName(system, ALWAYS_MUTED), intervals: [{ weekdays: ["monday:sunday"] }] });
@@ -92,19 +97,27 @@ export function notificationPolicy(catalog: Catalog, groups: RuleGroup[]): RootP
   const alwaysMuted = muteTimingName(system, ALWAYS_MUTED);
   const mutedBy = (severity: Severity) => alerting.muteTimings.filter((m) => m.severities.includes(severity)).map((m) => muteTimingName(system, m.name));
 
-  const severityPolicy = (severity: Severity): Policy => {
-    const contacts = alerting.routes[severity];
+  const urgent = ackTimings(alerting.ackTimeoutMs, parseDuration(DEFAULTS.groupInterval)!);
+  /** Alerts of `severity` matching `matchers`, to `contacts`; a severity nobody is told of is muted at all times. */
+  const notify = (severity: Severity, matchers: Matcher[], contacts: string[]): Policy => {
     const muted = mutedBy(severity);
-    const urgent = severity === "P0" || severity === "P1";
     return {
-      matchers: [{ label: LABEL.severity, match: "=", value: severity }],
+      matchers: [{ label: LABEL.severity, match: "=", value: severity }, ...matchers],
       continue: false,
-      ...(urgent ? { repeatInterval: formatDuration(alerting.ackTimeoutMs) } : {}),
+      ...(contacts.length && (severity === "P0" || severity === "P1")
+        ? { groupInterval: formatDuration(urgent.groupIntervalMs), repeatInterval: formatDuration(urgent.repeatIntervalMs) }
+        : {}),
       ...(contacts.length
         ? { policies: contacts.map((c) => ({ contactPoint: contactPointName(system, c), continue: true, ...(muted.length ? { muteTimings: muted } : {}) })) }
         : { muteTimings: [alwaysMuted] }),
     };
   };
+  const escalations = alerting.escalations.map((e) => notify(e.severity, [{ label: LABEL.escalation, match: "!=", value: "" }], e.to));
+  const policies = alerting.policies.map((p): Policy => ({
+    matchers: policyMatchers(p.match).map(([label, value]) => ({ label, match: "=", value })),
+    continue: false,
+    policies: SEVERITIES.map((s) => notify(s, [], p.to)),
+  }));
 
   const title = watchdogTitle(groups);
   const watchdog: Policy[] = title === undefined ? [] : [{
@@ -122,6 +135,6 @@ export function notificationPolicy(catalog: Catalog, groups: RuleGroup[]): RootP
     groupWait: canonical(DEFAULTS.groupWait),
     groupInterval: canonical(DEFAULTS.groupInterval),
     repeatInterval: canonical(DEFAULTS.repeatInterval),
-    policies: [...watchdog, ...SEVERITIES.map(severityPolicy)],
+    policies: [...watchdog, ...escalations, ...policies, ...SEVERITIES.map((s) => notify(s, [], alerting.routes[s]))],
   };
 }

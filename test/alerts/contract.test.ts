@@ -84,5 +84,5 @@ test("Alertmanager inhibits lower severities under a P0 of the same service and 
   assert.deepEqual(am.inhibit_rules[0], { source_matchers: ['severity="P0"'], target_matchers: ['severity=~"P1|P2|P3"'], equal: ["service"] });
   assert.deepEqual(am.inhibit_rules[2], { source_matchers: ['signal="probe"'], target_matchers: ['signal=~"error_rate|availability|latency|slo_burn"'], equal: ["service"] });
   const p0 = am.route.routes.find((r: { matchers: string[] }) => r.matchers?.[0] === 'severity="P0"');
-  assert.equal(p0.repeat_interval, "5m", "unacknowledged P0 re-notifies after ack_timeout");
+  assert.deepEqual([p0.group_interval, p0.repeat_interval], ["2m30s", "3m45s"], "unacknowledged P0 re-notifies on the tick ack_timeout (5m) after the last notification");
 });

@@ -22,10 +22,9 @@ test("one policy per severity matches the severity label and fans out to each co
   }
 });
 
-test("P0 and P1 re-notify after ack_timeout, lower severities use the root's repeat interval", () => {
-  assert.equal(severity("P0").repeatInterval, "5m");
-  assert.equal(severity("P1").repeatInterval, "5m");
-  assert.equal(severity("P2").repeatInterval, undefined);
+test("P0 and P1 re-notify exactly ack_timeout (5m) after the last notification: a tick every 2m30s, repeat due half a tick earlier", () => {
+  for (const s of ["P0", "P1"]) assert.deepEqual([severity(s).groupInterval, severity(s).repeatInterval], ["2m30s", "3m45s"]);
+  assert.deepEqual([severity("P2").groupInterval, severity("P2").repeatInterval], [undefined, undefined]);
   assert.equal(policy.repeatInterval, "4h");
   assert.deepEqual([policy.groupWait, policy.groupInterval], ["30s", "5m"]);
   assert.deepEqual(policy.groupBies, ["alertname", "service"]);
