@@ -1,8 +1,9 @@
 /**
  * Notification routing: contacts per severity, contact settings (secret references by name,
- * never values; URLs only as "changed"), timings and mute windows.
+ * never values; URLs only as "changed"), timings, mute windows, escalation and policies.
  */
-import type { Alerting, Contact } from "../catalog/model";
+import type { Alerting, Contact, Escalation, Policy } from "../catalog/model";
+import { policyMatchers } from "../alerts/alertmanager";
 import { formatDuration, SEVERITIES } from "../catalog/units";
 import { canonical, change, keyed, list, setChange } from "./text";
 
@@ -59,7 +60,42 @@ export function diffRouting(before: Alerting | undefined, after: Alerting | unde
   for (const [name, a, b] of keyed(before?.muteTimings ?? [], after?.muteTimings ?? [], (m) => m.name)) {
     if (!a) lines.push(`mute timing ${name}: added`);
     else if (!b) lines.push(`mute timing ${name}: removed`);
-    else if (canonical(a) !== canonical(b)) lines.push(`mute timing ${name}: changed`);
+    else if (canonical(a) !== canonical(b)) {
+      const zone = change("location", a.location ?? "UTC", b.location ?? "UTC");
+      const rest = canonical({ ...a, location: undefined }) !== canonical({ ...b, location: undefined });
+      lines.push(`mute timing ${name}: ${[...(rest ? ["changed"] : []), ...zone].join("; ")}`);
+    }
+  }
+  return [...lines, ...diffEscalations(before?.escalations ?? [], after?.escalations ?? []), ...diffPolicies(before?.policies ?? [], after?.policies ?? [])];
+}
+
+function diffEscalations(before: Escalation[], after: Escalation[]): string[] {
+  const lines: string[] = [];
+  for (const [severity, a, b] of keyed(before, after, (e) => e.severity)) {
+    if (!a) lines.push(`escalation ${severity}: added (after ${formatDuration(b!.afterMs)} -> ${list(b!.to)})`);
+    else if (!b) lines.push(`escalation ${severity}: removed`);
+    else {
+      const to = setChange(a.to, b.to);
+      const changes = [...change("after", formatDuration(a.afterMs), formatDuration(b.afterMs)), ...(to ? [`to ${to}`] : [])];
+      if (changes.length) lines.push(`escalation ${severity}: ${changes.join("; ")}`);
+    }
   }
   return lines;
+}
+
+/** Policies are keyed by what they match; their order matters (first match wins), so a reorder is a change too. */
+function diffPolicies(before: Policy[], after: Policy[]): string[] {
+  const key = (p: Policy) => policyMatchers(p.match).map(([k, v]) => `${k}=${v}`).join(",");
+  const lines: string[] = [];
+  for (const [match, a, b] of keyed(before, after, key)) {
+    if (!a) lines.push(`policy ${match}: added (-> ${list(b!.to)})`);
+    else if (!b) lines.push(`policy ${match}: removed`);
+    else {
+      const to = setChange(a.to, b.to);
+      if (to) lines.push(`policy ${match}: to ${to}`);
+    }
+  }
+  const kept = (from: Policy[], other: Policy[]) => from.map(key).filter((k) => other.some((p) => key(p) === k));
+  const order = change("policies order", kept(before, after).join(" > "), kept(after, before).join(" > "));
+  return [...lines, ...(order.length ? [`${order[0]}`] : [])];
 }

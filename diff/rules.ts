@@ -4,7 +4,8 @@
  * series) folded into that line.
  */
 import { formatDuration } from "../catalog/units";
-import type { AlertRule, RecordingRule, RuleGroup } from "../alerts/model";
+import type { AlertRule, RecordingRule, Rule, RuleGroup } from "../alerts/model";
+import { LABEL } from "../conventions";
 import { canonical, change, keyed } from "./text";
 
 const SEVERITY_SUFFIX = /\/P[0-3]$/;
@@ -75,9 +76,11 @@ export function diffRules(before: readonly RuleGroup[], after: readonly RuleGrou
     if (g1 && g2 && g1.intervalMs !== g2.intervalMs) lines.push(`rule group ${g2.name}: interval ${formatDuration(g1.intervalMs)} -> ${formatDuration(g2.intervalMs)}`);
   }
 
+  // Escalated copies follow from their alert and `alerting.escalation`; the routing diff shows that.
+  const original = (rule: Rule): rule is AlertRule => rule.kind === "alert" && !(LABEL.escalation in rule.labels);
   const alerts = keyed(
-    rules(before).flatMap((r) => (r.rule.kind === "alert" ? [r.rule] : [])),
-    rules(after).flatMap((r) => (r.rule.kind === "alert" ? [r.rule] : [])),
+    rules(before).flatMap((r) => (original(r.rule) ? [r.rule] : [])),
+    rules(after).flatMap((r) => (original(r.rule) ? [r.rule] : [])),
     (r) => r.id,
   );
   const changed: Array<{ name: string; change: string }> = [];
