@@ -5,9 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CatalogError } from "./catalog/diagnostics";
-import { CUSTOM_RULES_DIR, readCustomRules } from "./cli/inputs";
+import { CUSTOM_RULES_DIR, readCustomRules } from "./alerts/custom-files";
 import { StackConfigError } from "./infra/config";
-import type { StackOutputs } from "./infra/program";
+import type { StackOutputs } from "./infra/stack";
 import { runStack } from "./infra/run";
 
 function program(): StackOutputs {

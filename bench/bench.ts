@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderArtifacts } from "../artifacts";
 import { validateCatalog } from "../catalog/validate";
-import { writeArtifacts } from "../cli/write-artifacts";
+import { writeArtifacts } from "../write-artifacts";
 import { runProgramUnderMocks } from "../infra/offline-engine";
 import { findBinary, runTool } from "../verify/tools";
 import { generateCatalog } from "./catalog";

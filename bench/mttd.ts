@@ -3,7 +3,7 @@
  * catalog, the demo app's health check broken, and the time until the sink receives the
  * firing ProbeDown, next to its floor (probe interval + evaluation + `for` + group_wait).
  */
-import { spawnStart, stopStart, until } from "../test/e2e/helpers";
+import { spawnStart, stopStart, until } from "../local/start-process";
 
 export async function measureMttd(): Promise<{ mttdMs: number; floor: string }> {
   const start = spawnStart([]);

@@ -10,7 +10,8 @@ import { parseCatalogYaml } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
 import { diffModels, EMPTY_MODEL, monitoringModel, type MonitoringModel } from "../diff";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
-import { CUSTOM_RULES_DIR, loadInputs } from "./inputs";
+import { CUSTOM_RULES_DIR } from "../alerts/custom-files";
+import { loadInputs } from "./inputs";
 
 function git(cwd: string, args: string[]): string | undefined {
   try {

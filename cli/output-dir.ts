@@ -9,7 +9,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSy
 import { basename, dirname, join, resolve } from "node:path";
 import type { Artifacts } from "../artifacts";
 import { UsageError } from "./args";
-import { writeArtifacts } from "./write-artifacts";
+import { writeArtifacts } from "../write-artifacts";
 
 /** The file in a render output listing what render wrote there. */
 export const MANIFEST = ".ops-monitoring-render.json";

@@ -14,7 +14,7 @@ import { validateCatalog } from "../catalog/validate";
 import { StackConfigError } from "../infra/config";
 import { MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type ConfigValue, type RegisteredResource } from "../infra/offline-engine";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
-import { CUSTOM_RULES_DIR, readCustomRules } from "./inputs";
+import { CUSTOM_RULES_DIR, readCustomRules } from "../alerts/custom-files";
 
 /** Config keys of a Pulumi stack file besides the catalog; `secure:` values become placeholders. */
 export function stackFileConfig(text: string): Record<string, ConfigValue> {

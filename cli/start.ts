@@ -15,7 +15,8 @@ import { startDemoApp, type DemoApp } from "../local/demo-app";
 import { startSink, type Sink } from "../local/sink";
 import { startLocalStack, type LocalStack } from "../local/supervisor";
 import type { Args } from "./args";
-import { CUSTOM_RULES_DIR, loadInputs, readCustomRules } from "./inputs";
+import { CUSTOM_RULES_DIR, readCustomRules } from "../alerts/custom-files";
+import { loadInputs } from "./inputs";
 
 const READY_TIMEOUT_MS = 60_000;
 

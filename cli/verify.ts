@@ -6,7 +6,7 @@ import { renderArtifacts, ruleGroupsOf, DEFAULT_RENDER_OPTIONS } from "../artifa
 import { runChecks } from "../verify/checks";
 import type { Args } from "./args";
 import { loadInputs } from "./inputs";
-import { writeArtifacts } from "./write-artifacts";
+import { writeArtifacts } from "../write-artifacts";
 
 export async function run(args: Args): Promise<number> {
   const { catalog, customRules, path } = loadInputs(args);

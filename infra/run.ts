@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { validateCatalog } from "../catalog/validate";
 import { CONFIG_KEY, PROJECT, readStackSettings, type ConfigSource } from "./config";
-import { defineStack, stackContext, type StackOutputs } from "./program";
+import { defineStack } from "./program";
+import { stackContext, type StackOutputs } from "./stack";
 import { startRun } from "./secrets";
 
 export interface RunInputs {

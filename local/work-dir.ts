@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Artifacts } from "../artifacts";
-import { writeArtifacts } from "../cli/write-artifacts";
+import { writeArtifacts } from "../write-artifacts";
 import { secretEnvName } from "../conventions";
 
 export interface WorkDir {

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
 import { PROJECT } from "../config";
-import type { StackContext, StackOutputs } from "../program";
+import type { StackContext, StackOutputs } from "../stack";
 import { secretRef } from "../secrets";
 import { githubActionsSpecs, type GitHubActionsSpec } from "../../env/github-actions";
 

@@ -14,7 +14,7 @@ import { ruleGroupsOf } from "../../artifacts";
 import { buildDashboards, type DashboardDoc } from "../../dashboards";
 import { folderUid, resourceName, STACK_OUTPUT } from "../../conventions";
 import type { GrafanaSettings } from "../config";
-import type { StackContext, StackOutputs } from "../program";
+import type { StackContext, StackOutputs } from "../stack";
 import { secretRef } from "../secrets";
 import { GrafanaAlertRules } from "./alert-rules";
 import { syntheticChecks, type CheckSpec } from "./checks";

@@ -11,7 +11,7 @@ import { buildDashboards, type DashboardDoc } from "../../dashboards";
 import { folderUid, resourceName, STACK_OUTPUT } from "../../conventions";
 import { PROJECT } from "../config";
 import { GrafanaDashboards } from "../grafana/dashboards";
-import type { StackContext, StackOutputs } from "../program";
+import type { StackContext, StackOutputs } from "../stack";
 import { secretRef } from "../secrets";
 import { CONTAINER_RENDER_OPTIONS, CONTAINER_SECRETS_DIR, containerSpecs, LOCAL_PORTS, type ContainerSpec } from "./specs";
 

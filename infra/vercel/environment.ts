@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as vercel from "@pulumiverse/vercel";
-import type { StackContext } from "../program";
+import type { StackContext } from "../stack";
 import { secretRef } from "../secrets";
 import { vercelEnvSpecs, type VercelEnvSpec } from "../../env/vercel-env";
 

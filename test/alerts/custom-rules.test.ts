@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
 import { CatalogError } from "../../catalog/diagnostics";
 import { ruleGroupsOf } from "../../artifacts";
-import { readCustomRules } from "../../cli/inputs";
+import { readCustomRules } from "../../alerts/custom-files";
 import { GOOD, ROOT } from "../helpers/catalogs";
 
 const catalog = loadCatalogFile(join(GOOD, "all-kinds", "catalog.yaml"));

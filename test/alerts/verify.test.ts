@@ -8,7 +8,7 @@ import { loadCatalogFile } from "../../catalog/load";
 import { renderArtifacts, ruleGroupsOf, DEFAULT_RENDER_OPTIONS } from "../../artifacts";
 import type { RuleGroup } from "../../alerts/model";
 import { runChecks } from "../../verify/checks";
-import { writeArtifacts } from "../../cli/write-artifacts";
+import { writeArtifacts } from "../../write-artifacts";
 import { BIN, ROOT, exampleCatalogs, GOOD } from "../helpers/catalogs";
 
 for (const file of exampleCatalogs()) {

@@ -13,7 +13,8 @@ import { panelQueries } from "../../dashboards";
 import { loadDemoCatalog } from "../../local/demo-catalog";
 import { formatBound, probeDetectionBound } from "../../local/detection";
 import type { SinkAlert } from "../../local/sink";
-import { descendants, interruptAndCheck, promQuery, sleep, spawnStart, stopStart, until, type StartProcess } from "./helpers";
+import { descendants, interruptAndCheck, sleep, spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
+import { promQuery } from "./prometheus-api";
 
 const catalog = loadDemoCatalog({ demoApp: "http://127.0.0.1:1", sink: "http://127.0.0.1:2/" });
 const bound = probeDetectionBound(renderArtifacts(catalog, { profile: "local", sinkUrl: "http://127.0.0.1:2/" }), "web");

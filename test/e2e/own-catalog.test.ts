@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { interruptAndCheck, spawnStart, stopStart, until, type StartProcess } from "./helpers";
+import { interruptAndCheck, spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
 
 interface Received {
   status: string;

@@ -1,9 +1,12 @@
-/** Running `bin/ops-monitoring start` as a real process and looking at what it runs. */
+/**
+ * `bin/ops-monitoring start` as a child process, as the e2e tests and the MTTD bench drive it:
+ * its output lines and URLs, the processes it started, stopping it and everything it started.
+ */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const REPO = join(__dirname, "..", "..");
+const REPO = join(__dirname, "..");
 
 export interface StartProcess {
   child: ChildProcess;
@@ -114,21 +117,6 @@ export async function until<T>(what: string, timeoutMs: number, probe: () => Pro
     await sleep(everyMs);
   }
   throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-}
-
-export interface PromResult {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-/** An instant query; throws Prometheus' error message when the query fails. */
-export async function promQuery(prometheus: string, expr: string): Promise<PromResult[]> {
-  const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(5000) });
-  const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: PromResult[] | [number, string] } };
-  if (body.status !== "success") throw new Error(`${expr}: ${body.error}`);
-  const r = body.data!.result;
-  if (body.data!.resultType === "scalar") return [{ metric: {}, value: r as [number, string] }];
-  return r as PromResult[];
 }
 
 /** SIGINT to `start`; resolves with its exit code after checking none of `children` outlived it. */
