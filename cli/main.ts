@@ -14,6 +14,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
   plan: { summary: "plan --catalog F --stack prod|local [--json]   resources the Pulumi program registers (mocked engine)", load: () => require("./plan").run },
   diff: { summary: "diff --base REF [--catalog F]     semantic diff of the monitoring between REF and the work tree", load: () => require("./diff").run },
   start: { summary: "start [--catalog F]               local stack from native binaries (default: the demo catalog)", load: () => require("./start").run },
+  backtest: {
+    summary: "backtest --prometheus URL --from T --to T [--step D] [--base REF] [--json|--format markdown]   replay every alert over Prometheus history",
+    load: () => require("./backtest").run,
+  },
   secrets: { summary: "secrets [--catalog F]             rotation due dates; exit 1 when one is overdue", load: () => require("./secrets").run },
 };
 

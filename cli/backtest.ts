@@ -1,0 +1,91 @@
+/**
+ * `backtest [--catalog F] --prometheus URL --from T --to T [--step D] [--base REF] [--json | --format markdown] [--dashboards]`:
+ * every alert of the catalog (and of the catalog at git REF) evaluated over the Prometheus
+ * history in [from, to] as Prometheus would have evaluated it. Credentials only from
+ * PROMETHEUS_USER + PROMETHEUS_PASSWORD or PROMETHEUS_TOKEN. Exit 0 on success, 2 on bad
+ * arguments or catalog, 1 when Prometheus cannot be queried.
+ */
+import { CUSTOM_RULES_DIR } from "../alerts/custom-files";
+import { ruleGroupsOf } from "../artifacts";
+import { parseDuration } from "../catalog/units";
+import { authorizationFromEnv, PrometheusClient, PrometheusError } from "../backtest/prometheus";
+import { renderMarkdown, renderText } from "../backtest/report";
+import { backtest, groupInterval } from "../backtest/run";
+import { parseInstant } from "../backtest/time";
+import { catalogPath, stringFlag, UsageError, type Args } from "./args";
+import { inputsAt } from "./at-ref";
+import { loadInputs } from "./inputs";
+
+const PROGRESS_AFTER_MS = 3000;
+const PROGRESS_EVERY_MS = 2000;
+
+function instant(args: Args, name: string, nowMs: number, fallback?: string): number {
+  const value = stringFlag(args, name, fallback);
+  const ms = parseInstant(value, nowMs);
+  if (ms === undefined) throw new UsageError(`backtest: --${name} "${value}" is not a time: use RFC 3339 (2026-11-18T00:00:00Z), Unix seconds, now or now-7d`);
+  return ms;
+}
+
+function format(args: Args): "text" | "json" | "markdown" {
+  const f = stringFlag(args, "format", args.flags.json === true ? "json" : "text");
+  if (f !== "text" && f !== "json" && f !== "markdown") throw new UsageError(`backtest: --format "${f}" is not one of text, json, markdown`);
+  if (args.flags.json === true && f !== "json") throw new UsageError("backtest: --json and --format markdown exclude each other");
+  return f;
+}
+
+export async function run(args: Args): Promise<number> {
+  const nowMs = Date.now();
+  const output = format(args);
+  const url = stringFlag(args, "prometheus", process.env.PROMETHEUS_URL || "");
+  if (!url) throw new UsageError("backtest: --prometheus URL (or PROMETHEUS_URL) is required");
+  try {
+    new URL(url);
+  } catch {
+    throw new UsageError(`backtest: --prometheus "${url.replace(/\/\/[^@/]*@/, "//")}" is not a URL`);
+  }
+  let authorization: string | undefined;
+  try {
+    authorization = authorizationFromEnv(process.env);
+  } catch (e) {
+    throw new UsageError(`backtest: ${(e as Error).message}`);
+  }
+  const fromMs = instant(args, "from", nowMs);
+  const toMs = instant(args, "to", nowMs, "now");
+  if (fromMs >= toMs) throw new UsageError("backtest: --from must be before --to");
+  const step = typeof args.flags.step === "string" ? parseDuration(args.flags.step) : undefined;
+  if (args.flags.step !== undefined && !step) throw new UsageError(`backtest: --step "${String(args.flags.step)}" is not a positive duration such as 1m or 30s`);
+
+  const custom = args.flags["custom-rules"];
+  const customDir = typeof custom === "string" ? custom : CUSTOM_RULES_DIR;
+  const { catalog, customRules } = loadInputs(args);
+  const head = ruleGroupsOf(catalog, { customRules, profile: "prod" });
+  const ref = args.flags.base === undefined ? undefined : stringFlag(args, "base");
+  const baseInputs = ref === undefined ? undefined : inputsAt("backtest", ref, catalogPath(args), customDir, customRules);
+  const base = ref === undefined ? undefined : baseInputs ? ruleGroupsOf(baseInputs.catalog, { customRules: baseInputs.customRules, profile: "prod" }) : [];
+
+  const client = new PrometheusClient(url, { authorization });
+  let lastProgress = nowMs + PROGRESS_AFTER_MS - PROGRESS_EVERY_MS;
+  try {
+    const result = await backtest(client, {
+      fromMs,
+      toMs,
+      stepMs: step ?? groupInterval(head),
+      head,
+      base,
+      progress: (done, total) => {
+        const now = Date.now();
+        if (now - lastProgress < PROGRESS_EVERY_MS && done < total) return;
+        if (now - nowMs < PROGRESS_AFTER_MS) return;
+        lastProgress = now;
+        process.stderr.write(`backtest: ${done}/${total} queries done (${((now - nowMs) / 1000).toFixed(0)}s)\n`);
+      },
+    });
+    if (output === "json") process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    else process.stdout.write(output === "markdown" ? renderMarkdown(result, ref) : renderText(result, ref));
+    return 0;
+  } catch (e) {
+    if (!(e instanceof PrometheusError)) throw e;
+    console.error(`backtest: ${e.message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Synthetic history: a stretch of realistic traffic with incidents for a catalog's services,
+ * written as OpenMetrics and turned into TSDB blocks by `promtool tsdb create-blocks-from
+ * openmetrics`, so a local Prometheus has days of data to backtest alerts against.
+ *
+ * Each service is scraped as the local stack scrapes it (`job` = service, `service` label) and
+ * produces the demo app's metrics for its kind (local/demo-app.ts); services with a health
+ * check get blackbox probe series under their probe job. The incidents are fixed points of the
+ * range, so the same range always gives the same series.
+ */
+import { execFile } from "node:child_process";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { promisify } from "node:util";
+import type { Catalog, ServiceKind } from "../catalog/model";
+import { JOB_LABEL, LABEL, probeJob } from "../conventions";
+import { DemoMetrics, healthyState, type DemoState, type Role } from "./demo-app";
+
+export const HISTORY_SCRAPE_MS = 60_000;
+/** Demo-app ticks per scrape; the job succeeds every 10th tick, i.e. at every scrape. */
+const TICKS_PER_SCRAPE = 10;
+const INSTANCE = "synthetic-history";
+
+const ROLE: Record<ServiceKind, Role | undefined> = {
+  frontend: "frontend",
+  api: "api",
+  "edge-function": "api",
+  database: "database",
+  job: "job",
+  llm: "llm",
+  "external-api": undefined,
+};
+
+/** A failure injected into the demo metrics of every service of `role` during [at, at + ms). */
+export interface Incident {
+  /** Position in the range, 0..1. */
+  at: number;
+  ms: number;
+  role: Role;
+  what: string;
+  apply(state: DemoState, role: Role): void;
+}
+
+export const INCIDENTS: Incident[] = [
+  { at: 0.1, ms: 40 * 60_000, role: "frontend", what: "30% of front-end requests fail", apply: (s, r) => (s.errorShare[r] = 0.3) },
+  { at: 0.25, ms: 20 * 60_000, role: "api", what: "API requests take 3 s longer", apply: (s, r) => (s.extraLatencyMs[r] = 3000) },
+  { at: 0.4, ms: 15 * 60_000, role: "frontend", what: "front end down (health check and metrics unreachable)", apply: (s) => (s.outage = "down") },
+  { at: 0.55, ms: 60 * 60_000, role: "job", what: "job stops succeeding", apply: (s) => (s.heartbeatStale = true) },
+  { at: 0.7, ms: 30 * 60_000, role: "llm", what: "25% of LLM calls fail", apply: (s, r) => (s.errorShare[r] = 0.25) },
+  { at: 0.85, ms: 25 * 60_000, role: "api", what: "8% of API requests fail", apply: (s, r) => (s.errorShare[r] = 0.08) },
+];
+
+/** Quota use of the demo external API climbs from this to QUOTA_END over the range. */
+const QUOTA_START = 120;
+const QUOTA_END = 450;
+
+export interface HistoryRange {
+  startMs: number;
+  endMs: number;
+}
+
+/** When each incident happens in `range`, start aligned to the scrape interval. */
+export function incidentTimes(range: HistoryRange): Array<{ incident: Incident; startMs: number; endMs: number }> {
+  return INCIDENTS.map((incident) => {
+    const startMs = range.startMs + Math.floor(((range.endMs - range.startMs) * incident.at) / HISTORY_SCRAPE_MS) * HISTORY_SCRAPE_MS;
+    return { incident, startMs, endMs: startMs + incident.ms };
+  });
+}
+
+const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(",");
+
+/** `name{a="b"} 1` from the demo app's exposition → `name{<extra>,a="b"} 1 <seconds>`. */
+function stamp(line: string, extra: string, seconds: number): string {
+  const brace = line.indexOf("{");
+  const space = line.lastIndexOf(" ");
+  if (brace < 0 || brace > space) return `${line.slice(0, space)}{${extra}}${line.slice(space)} ${seconds}`;
+  const close = line.lastIndexOf("}");
+  const inner = line.slice(brace + 1, close);
+  return `${line.slice(0, brace)}{${extra}${inner ? `,${inner}` : ""}}${line.slice(close + 1)} ${seconds}`;
+}
+
+interface Source {
+  service: string;
+  role: Role;
+  metrics: DemoMetrics;
+  probe?: { job: string; url: string };
+  clock: { now: number };
+}
+
+/**
+ * Writes the OpenMetrics history of `catalog`'s services for [startMs, endMs] to `file`, one
+ * sample per series per minute; returns the number of samples.
+ */
+export function writeHistory(catalog: Catalog, range: HistoryRange, file: string): number {
+  const sources: Source[] = [];
+  for (const svc of catalog.services) {
+    const role = ROLE[svc.kind];
+    if (!role) continue;
+    const clock = { now: range.startMs };
+    sources.push({ service: svc.name, role, metrics: new DemoMetrics(() => clock.now), clock, ...(svc.health ? { probe: { job: probeJob(svc.name), url: svc.health.url } } : {}) });
+  }
+  const incidents = incidentTimes(range);
+  const fd = openSync(file, "w");
+  let samples = 0;
+  try {
+    for (let t = range.startMs; t <= range.endMs; t += HISTORY_SCRAPE_MS) {
+      const lines: string[] = [];
+      const seconds = t / 1000;
+      for (const src of sources) {
+        Object.assign(src.metrics.state, healthyState(), { quotaUsed: Math.round(QUOTA_START + ((QUOTA_END - QUOTA_START) * (t - range.startMs)) / Math.max(1, range.endMs - range.startMs)) });
+        for (const i of incidents) if (i.incident.role === src.role && t >= i.startMs && t < i.endMs) i.incident.apply(src.metrics.state, src.role);
+        for (let k = TICKS_PER_SCRAPE - 1; k >= 0; k--) {
+          src.clock.now = t - (k * HISTORY_SCRAPE_MS) / TICKS_PER_SCRAPE;
+          src.metrics.tick();
+        }
+        const extra = labelText({ [JOB_LABEL]: src.service, instance: INSTANCE, [LABEL.service]: src.service });
+        const reachable = src.metrics.state.outage !== "down" || src.role !== "frontend";
+        lines.push(stamp(`up ${reachable ? 1 : 0}`, extra, seconds));
+        if (reachable) for (const l of src.metrics.text(src.role).split("\n")) if (l && !l.startsWith("#")) lines.push(stamp(l, extra, seconds));
+        if (src.probe) {
+          const up = src.metrics.state.outage === "none" ? 1 : 0;
+          const probe = labelText({ [JOB_LABEL]: src.probe.job, instance: src.probe.url, [LABEL.service]: src.service });
+          lines.push(`probe_success{${probe}} ${up} ${seconds}`, `probe_duration_seconds{${probe}} ${up ? 0.05 : 2} ${seconds}`);
+        }
+      }
+      samples += lines.length;
+      writeSync(fd, lines.join("\n") + "\n");
+    }
+    writeSync(fd, "# EOF\n");
+  } finally {
+    closeSync(fd);
+  }
+  return samples;
+}
+
+/** `promtool tsdb create-blocks-from openmetrics file dir`. */
+export async function createBlocks(promtool: string, file: string, dir: string): Promise<void> {
+  await promisify(execFile)(promtool, ["tsdb", "create-blocks-from", "openmetrics", file, dir], { maxBuffer: 64 * 1024 * 1024 });
+}
