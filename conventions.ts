@@ -344,10 +344,6 @@ export function folderUid(system: string): string {
   return uid(system);
 }
 
-export function contactPointUid(system: string, contact: string): string {
-  return uid(system, "cp", contact);
-}
-
 /** Uid of a Grafana-managed rule, stable under reordering: derived from its identity. */
 export function ruleUid(system: string, identity: string): string {
   return uid(system, identity);

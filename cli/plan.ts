@@ -12,6 +12,7 @@ import { CatalogError } from "../catalog/diagnostics";
 import { CATALOG_CONFIG_KEY, parseCatalogYaml } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
 import { StackConfigError } from "../infra/config";
+import { ProviderFactsError } from "../infra/provider-facts";
 import { MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type ConfigValue, type RegisteredResource } from "../infra/offline-engine";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
 import { CUSTOM_RULES_DIR, readCustomRules } from "../alerts/custom-files";
@@ -72,6 +73,10 @@ export async function run(args: Args): Promise<number> {
     if (e instanceof MockRunFailure && (e.cause instanceof CatalogError || e.cause instanceof StackConfigError)) {
       console.error(e.message);
       return 2;
+    }
+    if (e instanceof MockRunFailure && e.cause instanceof ProviderFactsError) {
+      console.error(e.message);
+      return 1;
     }
     throw e;
   }

@@ -65,8 +65,8 @@ export interface StackSettings {
 }
 
 export class StackConfigError extends Error {
-  constructor(readonly problems: string[], stack: string) {
-    super([`stack ${stack}: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`, ...problems.map((p) => `  ${p}`)].join("\n"));
+  constructor(readonly problems: string[], readonly stackName: string) {
+    super([`stack ${stackName}: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`, ...problems.map((p) => `  ${p}`)].join("\n"));
     this.name = "StackConfigError";
   }
 }

@@ -3,11 +3,12 @@
  * the provider's typed secret fields (`integrationKey`, `url`), never the free-form `settings`
  * map: Grafana returns secrets as `[REDACTED]` and only the typed fields are compared with what
  * was sent, so a secret does not show a change on every `up`. Fields Grafana fills with a
- * default are sent with that default.
+ * default are sent with that default. Notifiers carry no `uid`: the provider computes it and
+ * refuses a set one; a contact point is identified by its name.
  */
 import type { Catalog, Contact } from "../../catalog/model";
 import type { SecretRef } from "../../catalog/schema";
-import { contactPointName, contactPointUid } from "../../conventions";
+import { contactPointName } from "../../conventions";
 
 const TITLE = '[{{ .Status | toUpper }}] {{ .CommonLabels.severity }} {{ .CommonLabels.service }}: {{ .CommonAnnotations.summary }}';
 const TEXT = '{{ range .Alerts }}{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard_url }}\nDashboard: {{ .Annotations.dashboard_url }}{{ end }}\n{{ end }}';
@@ -17,15 +18,15 @@ const PAGERDUTY_SEVERITY = '{{ if eq .CommonLabels.severity "P0" }}critical{{ el
 export interface ContactPointSpec<S> {
   contact: string;
   name: string;
-  pagerduties?: Array<{ uid: string; integrationKey: S; severity: string; summary: string; disableResolveMessage: boolean }>;
-  slacks?: Array<{ uid: string; url: S; recipient?: string; title: string; text: string; disableResolveMessage: boolean }>;
-  emails?: Array<{ uid: string; addresses: string[]; singleEmail: boolean; subject: string; message: string; disableResolveMessage: boolean }>;
-  webhooks?: Array<{ uid: string; url: string | S; httpMethod: "POST"; disableResolveMessage: boolean }>;
+  pagerduties?: Array<{ integrationKey: S; severity: string; summary: string; disableResolveMessage: boolean }>;
+  slacks?: Array<{ url: S; recipient?: string; title: string; text: string; disableResolveMessage: boolean }>;
+  emails?: Array<{ addresses: string[]; singleEmail: boolean; subject: string; message: string; disableResolveMessage: boolean }>;
+  webhooks?: Array<{ url: string | S; httpMethod: "POST"; disableResolveMessage: boolean }>;
 }
 
 function spec<S>(system: string, c: Contact, secret: (ref: SecretRef) => S): ContactPointSpec<S> {
   const base = { contact: c.name, name: contactPointName(system, c.name) };
-  const common = { uid: contactPointUid(system, c.name), disableResolveMessage: false };
+  const common = { disableResolveMessage: false };
   switch (c.type) {
     case "pagerduty":
       return { ...base, pagerduties: [{ ...common, integrationKey: secret(c.integrationKey), severity: PAGERDUTY_SEVERITY, summary: TITLE }] };
