@@ -18,6 +18,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: "backtest --prometheus URL --from T --to T [--step D] [--base REF] [--json|--format markdown]   replay every alert over Prometheus history",
     load: () => require("./backtest").run,
   },
+  ack: {
+    summary: "ack ALERTNAME [--service S] [--for 1h] [--comment TEXT] [--alertmanager URL]   silence an alert and its escalation; prints the silence id",
+    load: () => require("./ack").run,
+  },
   secrets: { summary: "secrets [--catalog F]             rotation due dates; exit 1 when one is overdue", load: () => require("./secrets").run },
 };
 

@@ -13,6 +13,7 @@ import { formatBound, probeDetectionBound } from "../local/detection";
 import { DEMO_CATALOG_PATH, loadDemoCatalog } from "../local/demo-catalog";
 import { startDemoApp, type DemoApp } from "../local/demo-app";
 import { startSink, type Sink } from "../local/sink";
+import { clearRunning, recordRunning } from "../local/running";
 import { startLocalStack, type LocalStack } from "../local/supervisor";
 import type { Args } from "./args";
 import { CUSTOM_RULES_DIR, readCustomRules } from "../alerts/custom-files";
@@ -29,6 +30,7 @@ interface Running {
 }
 
 async function shutdown(r: Running, keep: boolean): Promise<void> {
+  clearRunning(process.pid);
   await r.stack?.stop({ keep });
   await r.demo?.close();
   await r.sink?.close();
@@ -120,6 +122,7 @@ export async function run(args: Args): Promise<number> {
     ]).catch((error: Error) => ({ error }));
 
     if ("ready" in outcome) {
+      recordRunning({ pid: process.pid, alertmanager: stack.urls.alertmanager, prometheus: stack.urls.prometheus, workDir: stack.work.root });
       console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: every component answers; notifications print below (Ctrl-C stops)`);
       if (running.demo) console.log(demoHints(running.demo, catalog, stack.artifacts).join("\n"));
       const end = await Promise.race([stopRequested.then((signal) => ({ signal })), stack.failed.then((error) => ({ error }))]);
