@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { renderArtifacts, ruleGroupsOf, DEFAULT_RENDER_OPTIONS } from "../../artifacts";
 import type { AlertRule, RuleGroup } from "../../alerts/model";
 import { validateCatalog } from "../../catalog/validate";
-import { writeArtifacts } from "../../cli/write-artifacts";
+import { writeArtifacts } from "../../write-artifacts";
 import { runChecks } from "../../verify/checks";
 
 const catalog = validateCatalog({

@@ -12,7 +12,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { REPO, sleep, spawnStart, stopStart, until, type StartProcess } from "./helpers";
+import { sleep, spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
+import { BIN } from "../helpers/catalogs";
 
 interface Alert {
   status: string;
@@ -85,7 +86,7 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
 
   it("ack silences QueueStuck on the running local stack as soon as on-call is told, and prints the silence id", async () => {
     await until("QueueStuck at on-call", 40_000, async () => got("oncall", "QueueStuck")[0]);
-    const r = spawnSync(join(REPO, "bin", "ops-monitoring"), ["ack", "QueueStuck", "--service", "api", "--for", "10m", "--comment", "looking"], { env, encoding: "utf8" });
+    const r = spawnSync(BIN, ["ack", "QueueStuck", "--service", "api", "--for", "10m", "--comment", "looking"], { env, encoding: "utf8" });
     ackedAt = Date.now();
     assert.equal(r.status, 0, r.stderr);
     silenceId = r.stdout.trim();
