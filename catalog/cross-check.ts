@@ -21,15 +21,15 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 const FASTEST_BURN = 14.4;
 
 /** What unit each threshold key takes. */
-const THRESHOLD_UNITS: Record<string, "percent" | "duration" | "count-or-percent"> = {
-  error_rate: "percent",
-  availability: "percent",
-  latency_p50: "duration",
-  latency_p95: "duration",
-  latency_p99: "duration",
-  connections: "count-or-percent",
-  replication_lag: "duration",
-};
+const THRESHOLD_UNITS: ReadonlyMap<string, "percent" | "duration" | "count-or-percent"> = new Map([
+  ["error_rate", "percent"],
+  ["availability", "percent"],
+  ["latency_p50", "duration"],
+  ["latency_p95", "duration"],
+  ["latency_p99", "duration"],
+  ["connections", "count-or-percent"],
+  ["replication_lag", "duration"],
+]);
 const DATABASE_ONLY = new Set(["connections", "replication_lag"]);
 
 export function crossCheck(raw: unknown): Diagnostic[] {
@@ -143,7 +143,7 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
 
   if (isObj(svc.thresholds)) {
     for (const [key, set] of Object.entries(svc.thresholds)) {
-      const unit = THRESHOLD_UNITS[key];
+      const unit = THRESHOLD_UNITS.get(key);
       if (!unit || !isObj(set)) continue;
       if (DATABASE_ONLY.has(key) && kind !== undefined && kind !== "database")
         at([...path, "thresholds", key], `only database services have ${key} (this one is ${kind})`);

@@ -3,16 +3,16 @@
 export const SEVERITIES = ["P0", "P1", "P2", "P3"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-const SEVERITY_ALIASES: Record<string, Severity> = {
-  p0: "P0", sev1: "P0", critical: "P0",
-  p1: "P1", sev2: "P1", high: "P1",
-  p2: "P2", sev3: "P2", medium: "P2",
-  p3: "P3", sev4: "P3", low: "P3",
-};
+const SEVERITY_ALIASES: ReadonlyMap<string, Severity> = new Map([
+  ["p0", "P0"], ["sev1", "P0"], ["critical", "P0"],
+  ["p1", "P1"], ["sev2", "P1"], ["high", "P1"],
+  ["p2", "P2"], ["sev3", "P2"], ["medium", "P2"],
+  ["p3", "P3"], ["sev4", "P3"], ["low", "P3"],
+]);
 
 /** `P0..P3`, `SEV1..SEV4` or `critical|high|medium|low` (any case) → canonical severity, else undefined. */
 export function parseSeverity(value: string): Severity | undefined {
-  return SEVERITY_ALIASES[value.trim().toLowerCase()];
+  return SEVERITY_ALIASES.get(value.trim().toLowerCase());
 }
 
 export const SEVERITY_HELP = "P0..P3, SEV1..SEV4 or critical|high|medium|low";

@@ -119,7 +119,7 @@ function substitute(expr: string, vars: { service: string }): string {
   return expr.replace(/\$(?:\{(\w+)\}|(\w+))/g, (whole, braced: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare ?? "";
     if (name === SERVICE_VAR) return vars.service;
-    return BUILTIN_VALUES[name] ?? whole;
+    return Object.hasOwn(BUILTIN_VALUES, name) ? BUILTIN_VALUES[name] : whole;
   });
 }
 

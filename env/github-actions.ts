@@ -43,7 +43,7 @@ export function secretConfigKeys(catalog: Catalog): Set<string> {
 }
 
 function sourceOf(name: string): GitHubValueSource {
-  return name in GITHUB_OUTPUT_SOURCES ? { output: name } : { config: name };
+  return Object.hasOwn(GITHUB_OUTPUT_SOURCES, name) ? { output: name } : { config: name };
 }
 
 /** Whether a source holds a secret: a secret stack output or a config key used as a secret anywhere in the catalog. */
