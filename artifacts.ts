@@ -56,7 +56,7 @@ export function renderArtifacts(catalog: Catalog, options: Partial<RenderOptions
     "prometheus/prometheus.yml": renderPrometheusConfig(catalog, o),
     ...renderRuleFiles(ruleGroupsOf(catalog, o)),
     "alertmanager/alertmanager.yml": renderAlertmanager(catalog, o),
-    "blackbox/blackbox.yml": renderBlackbox(catalog, o.profile),
+    "blackbox/blackbox.yml": renderBlackbox(catalog, o.profile, o.secretsDir),
     ...renderDashboardFiles(catalog),
   };
   return Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));

@@ -6,6 +6,8 @@ import { parse } from "yaml";
 import type { Catalog, RawRule, Severity, Signal } from "../catalog/model";
 import { CatalogError, type Diagnostic } from "../catalog/diagnostics";
 import { promqlError } from "../catalog/promql";
+import { promqlResultError } from "../catalog/promql-types";
+import { escapeTemplateText, templateError } from "../catalog/template-text";
 import { parseDuration, parseSeverity, SEVERITY_HELP } from "../catalog/units";
 import { ANNOTATION, BUDGET_SERVICE, LABEL, MONITORING_SERVICE, ruleGroupName } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
@@ -33,7 +35,7 @@ export function catalogRule(ctx: GenContext, r: RawRule, team: string): Rule {
     severity: r.severity,
     signal: r.signal,
     summary: r.summary ?? `${r.name} on ${r.service}`,
-    description: r.description ?? `Hand-written rule ${r.name}: ${r.expr}`,
+    description: r.description ?? `Hand-written rule ${r.name}: ${escapeTemplateText(r.expr)}`,
     runbook: "custom",
     noData: "OK",
   });
@@ -79,7 +81,7 @@ export function customRuleGroups(ctx: GenContext, files: Record<string, string>)
 
 function customRule(ctx: GenContext, r: unknown, path: string, teams: Map<string, string>, problems: Diagnostic[]): Rule | undefined {
   if (!isObj(r) || typeof r.expr !== "string") return void problems.push({ path, message: "needs alert or record, and expr" });
-  const err = promqlError(r.expr);
+  const err = promqlError(r.expr) ?? promqlResultError(r.expr);
   if (err) problems.push({ path: `${path}.expr`, message: err });
   const labels = isObj(r.labels) ? Object.fromEntries(Object.entries(r.labels).map(([k, v]) => [k, String(v)])) : {};
   if (typeof r.record === "string") return err ? undefined : recordingRule(`custom/${r.record}/${JSON.stringify(labels)}`, r.record, r.expr, labels);
@@ -96,6 +98,11 @@ function customRule(ctx: GenContext, r: unknown, path: string, teams: Map<string
   if (forMs === undefined) problems.push({ path: `${path}.for`, message: `"${String(r.for)}" is not a duration like 5m` });
   if (err || problems.length > before) return undefined;
   const annotations = isObj(r.annotations) ? Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, String(v)])) : {};
+  for (const [key, text] of Object.entries(annotations)) {
+    const templateProblem = templateError(text);
+    if (templateProblem) problems.push({ path: `${path}.annotations.${key}`, message: `is a Prometheus template and ${templateProblem}` });
+  }
+  if (problems.length > before) return undefined;
   const rule = alertRule(ctx, {
     id: `${service}/custom/${r.alert}`,
     alert: r.alert,
@@ -106,7 +113,7 @@ function customRule(ctx: GenContext, r: unknown, path: string, teams: Map<string
     severity: severity as Severity,
     signal: signal as Signal,
     summary: annotations[ANNOTATION.summary] ?? `${r.alert} on ${service}`,
-    description: annotations[ANNOTATION.description] ?? `Hand-written rule ${r.alert}: ${r.expr}`,
+    description: annotations[ANNOTATION.description] ?? `Hand-written rule ${r.alert}: ${escapeTemplateText(r.expr)}`,
     runbook: "custom",
     noData: "OK",
     labels: Object.fromEntries(Object.entries(labels).filter(([k]) => k !== LABEL.severity)),

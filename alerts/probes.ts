@@ -1,4 +1,5 @@
 /** Synthetic-check alerts: probe down (every location failing) and TLS certificate expiry. */
+import { escapeTemplateText } from "../catalog/template-text";
 import type { Service } from "../catalog/model";
 import { formatDuration, formatNumber, parseDuration } from "../catalog/units";
 import { DEFAULTS, DEFAULT_SEVERITY, METRIC, PANEL, probeSelector } from "../conventions";
@@ -25,7 +26,7 @@ export function probeRules(ctx: GenContext, svc: Service): Rule[] {
       severity: h.severity,
       signal: "probe",
       summary: `${svc.name} is down: ${h.url} fails its health check`,
-      description: `Every probe of ${h.url} failed for ${formatDuration(h.forMs)} (expects status ${h.expectStatus.join(", ")}${h.expectBody ? ` and body matching ${h.expectBody}` : ""} within ${formatDuration(h.timeoutMs)}).`,
+      description: `Every probe of ${h.url} failed for ${formatDuration(h.forMs)} (expects status ${h.expectStatus.join(", ")}${h.expectBody ? ` and body matching ${escapeTemplateText(h.expectBody)}` : ""} within ${formatDuration(h.timeoutMs)}).`,
       runbook: "probe",
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "Alerting",

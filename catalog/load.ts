@@ -1,6 +1,6 @@
 /** Reading a catalog from a YAML file: a bare catalog, or a Pulumi stack file holding `ops-monitoring:catalog`. */
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { isAlias, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { CatalogError } from "./diagnostics";
 import { validateCatalog } from "./validate";
 import type { Catalog } from "./model";
@@ -9,17 +9,42 @@ export const CATALOG_CONFIG_KEY = "ops-monitoring:catalog";
 
 /** The raw catalog object in a YAML text; throws CatalogError on YAML syntax errors. */
 export function parseCatalogYaml(text: string, source: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new CatalogError(doc.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0] })), source);
   }
-  const value = doc.toJS() as unknown;
+  const value = toJS(doc, lines, source);
   if (value && typeof value === "object" && "config" in value) {
     const config = (value as { config?: Record<string, unknown> }).config ?? {};
     if (!(CATALOG_CONFIG_KEY in config)) throw new CatalogError([{ path: "config", message: `has no ${CATALOG_CONFIG_KEY} key` }], source);
     return config[CATALOG_CONFIG_KEY];
   }
   return value;
+}
+
+/** The document's value; aliases to no anchor and alias bombs become catalog errors naming the line. */
+function toJS(doc: Document, lines: LineCounter, source: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    if (/Excessive alias count/.test(e.message))
+      throw new CatalogError([{ path: "", message: "YAML aliases expand to too many nodes (an alias bomb?); write the values out or use fewer aliases" }], source);
+    const anchors = new Set<string>();
+    let problem = { path: "", message: `YAML alias error: ${e.message}` };
+    visit(doc, (_key, node) => {
+      if (isAlias(node)) {
+        if (anchors.has(node.source)) return undefined;
+        problem = { path: `line ${node.range ? lines.linePos(node.range[0]).line : "?"}`, message: `alias *${node.source} refers to no anchor &${node.source} defined before it` };
+        return visit.BREAK;
+      }
+      const anchor = (node as { anchor?: string }).anchor;
+      if (anchor) anchors.add(anchor);
+      return undefined;
+    });
+    throw new CatalogError([problem], source);
+  }
 }
 
 export function loadCatalogFile(path: string): Catalog {

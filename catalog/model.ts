@@ -57,7 +57,7 @@ export interface ServiceMetrics {
   latencySelector: string;
   /** Matcher marking failed requests, e.g. `http_response_status_code=~"5.."`. */
   errors: string;
-  scrape?: { url: string; username?: string; password?: SecretRef; everyMs?: number };
+  scrape?: { url: string; username?: string; password?: SecretRef; bearer?: SecretRef; everyMs?: number };
 }
 
 export interface HealthCheck {
@@ -72,7 +72,12 @@ export interface HealthCheck {
   /** Only for https URLs. */
   tlsExpiryMs?: number;
   probes: string[];
+  /** Credentials the probe sends, secrets only. */
+  auth?: ProbeAuth;
 }
+
+/** Basic auth or a bearer token for a probe. */
+export type ProbeAuth = { username: string; password: SecretRef } | { bearer: SecretRef };
 
 export type SliKind = "availability" | "latency" | "probe";
 

@@ -95,11 +95,12 @@ function normalizeService(s: RawService, defaultTeam: string, syntheticProbes: s
         url: s.metrics.scrape.url,
         username: s.metrics.scrape.username,
         password: s.metrics.scrape.password,
+        bearer: s.metrics.scrape.bearer,
         everyMs: s.metrics.scrape.every ? ms(s.metrics.scrape.every) : undefined,
       },
     },
     health: s.health && normalizeHealth(s.health, syntheticProbes),
-    slos: (s.slos ?? []).map((o): Slo => ({
+    slos: [...(s.slos ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((o): Slo => ({
       name: o.name,
       sli: o.sli,
       objective: o.objective / 100,
@@ -167,6 +168,7 @@ function normalizeHealth(h: NonNullable<RawService["health"]>, syntheticProbes: 
     forMs: ms(h.for ?? DEFAULTS.healthFor),
     tlsExpiryMs: h.url.startsWith("https://") ? ms(h.tls_expiry ?? DEFAULTS.tlsExpiry) : undefined,
     probes: h.probes ?? syntheticProbes,
+    auth: h.auth && (h.auth.bearer ? { bearer: h.auth.bearer } : { username: h.auth.username!, password: h.auth.password! }),
   };
 }
 
@@ -188,7 +190,7 @@ export function thresholdsOf(kind: ThresholdKind, set: RawThresholdSet): Thresho
 function normalizeAlerting(raw: RawCatalog): Alerting {
   const a = raw.alerting ?? {};
   const routes = Object.fromEntries(SEVERITIES.map((s) => [s, [] as string[]])) as Record<Severity, string[]>;
-  for (const [key, names] of Object.entries(a.routes ?? {})) routes[parseSeverity(key)!] = [...names];
+  for (const [key, names] of Object.entries(a.routes ?? {})) routes[parseSeverity(key)!] = [...names].sort();
   const contacts = Object.entries(a.contacts ?? {})
     .map(([name, c]): Contact => {
       switch (c.type) {

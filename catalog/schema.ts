@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parseBytes, parseDuration, parsePercent, parseSeverity, SEVERITY_HELP } from "./units";
+import { httpUrl } from "./urls";
 
 /** The `signal` label of an alert: what kind of problem it reports. */
 const signal = z.enum(["availability", "error_rate", "latency", "probe", "heartbeat", "saturation", "quota", "budget", "tls", "slo_burn", "custom"]);
@@ -14,7 +15,10 @@ const slug = z.string().regex(SLUG_RE, { error: "must be a lowercase slug (a-z, 
 
 /** A Prometheus duration such as `30s`, `5m`, `1h30m`, `30d`. */
 export const duration = z.string().refine((v) => parseDuration(v) !== undefined, {
-  error: (issue) => `"${String(issue.input)}" is not a duration like 30s, 5m, 1h, 30d`,
+  error: (issue) =>
+    /^(?:\d+(?:ms|s|m|h|d|w|y))+$/.test(String(issue.input))
+      ? `"${String(issue.input)}" is longer than Prometheus can represent (about 292y)`
+      : `"${String(issue.input)}" is not a duration like 30s, 5m, 1h, 30d`,
 });
 /** A size in bytes with a unit: `"500MB"`, `"1GB"`, `"100GB"` (decimal, as providers bill) or `"1GiB"` (binary). */
 export const byteSize = z.string().refine((v) => parseBytes(v) !== undefined && parseBytes(v)! > 0, {
@@ -101,12 +105,14 @@ const metrics = z.strictObject({
   /** A Prometheus endpoint to scrape for this service (local mode, Supabase metrics endpoint). */
   scrape: z
     .strictObject({
-      /** Full URL of the metrics endpoint. @example https://abc.supabase.co/customer/v1/privileged/metrics */
-      url: z.url(),
+      /** Full http(s) URL of the metrics endpoint, without credentials. @example https://abc.supabase.co/customer/v1/privileged/metrics */
+      url: httpUrl,
       /** Basic-auth user name. Supabase: `service_role`. */
       username: z.string().optional(),
       /** Basic-auth password, always a secret; rendered as `password_file`. */
       password: secretRef.optional(),
+      /** Bearer token instead of basic auth, always a secret; rendered as `authorization.credentials_file`. @example { secret: metricsToken } */
+      bearer: secretRef.optional(),
       /** Scrape interval. Default the global 30s. */
       every: duration.optional(),
     })
@@ -115,8 +121,24 @@ const metrics = z.strictObject({
 
 /** Synthetic uptime check of a service (blackbox exporter locally, Grafana Synthetic Monitoring in prod). */
 const health = z.strictObject({
-  /** URL to probe. @example https://prospectpro.app/api/health */
-  url: z.url(),
+  /** http(s) URL to probe, without credentials (use `auth`). @example https://prospectpro.app/api/health */
+  url: httpUrl,
+  /**
+   * Credentials the probe sends: basic auth (`username` + `password`) or a `bearer` token,
+   * secrets only. Rendered as `password_file` / `credentials_file` in blackbox.yml and as
+   * sensitive settings of the Synthetic Monitoring check. Default none.
+   * @example { username: probe, password: { secret: healthPassword } }
+   */
+  auth: z
+    .strictObject({
+      /** Basic-auth user name. */
+      username: z.string().optional(),
+      /** Basic-auth password. */
+      password: secretRef.optional(),
+      /** Bearer token (`Authorization: Bearer …`). */
+      bearer: secretRef.optional(),
+    })
+    .optional(),
   /** Probe interval, 1s..1h. Default 1m. */
   every: duration.optional(),
   /** Probe timeout, at most `every`. Default 5s (capped to `every`). */
@@ -402,7 +424,7 @@ const contact = z.discriminatedUnion("type", [
     /** Generic JSON webhook (Alertmanager / Grafana payload). */
     type: z.literal("webhook"),
     /** Receiver URL; receives Alertmanager's / Grafana's JSON payload. */
-    url: z.union([z.url(), secretRef]),
+    url: z.union([httpUrl, secretRef]),
   }),
 ]);
 
@@ -502,13 +524,20 @@ export const catalogSchema = z.strictObject({
   /** Team of services and APIs that name none. Default ops. */
   default_team: slug.optional(),
   /** Grafana instance the alerts link to; `url` builds `dashboard_url`. */
-  grafana: z.strictObject({ url: z.url().optional(), folder: z.string().optional() }).optional(),
+  grafana: z.strictObject({ url: httpUrl.optional(), folder: z.string().optional() }).optional(),
   /** Where runbooks are published. Default `https://github.com/<github.repository>/blob/main/docs/runbooks`. */
-  runbooks: z.strictObject({ base_url: z.url() }).optional(),
+  runbooks: z.strictObject({ base_url: httpUrl }).optional(),
   /** Synthetic Monitoring defaults. */
-  synthetics: z.strictObject({ probes: z.array(z.string()).min(1).optional() }).optional(),
+  synthetics: z
+    .strictObject({
+      /** Default probe locations of health checks, public probe names. Default Frankfurt, NorthVirginia, Singapore. */
+      probes: z.array(z.string()).min(1).optional(),
+      /** Names of your private probes, accepted in `probes` besides the public ones. Default none. */
+      private_probes: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
   /** Where apps send OpenTelemetry (OTLP/HTTP); fills OTEL_* env vars of Vercel projects. */
-  telemetry: z.strictObject({ otlp_endpoint: z.url(), otlp_headers: secretRef.optional() }).optional(),
+  telemetry: z.strictObject({ otlp_endpoint: httpUrl, otlp_headers: secretRef.optional() }).optional(),
   /** What is watched: one entry per deployable thing. Default none. */
   services: z.array(service).optional(),
   /** Paid third-party APIs with quotas. Default none. */

@@ -30,9 +30,13 @@ const UNIT_MS = new Map(DURATION_UNITS);
 const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w|y))+$/;
 const DURATION_PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g;
 
+/** Longest duration Prometheus (Go's int64 nanoseconds) can hold, about 292 years; longer ones are "out of range". */
+export const MAX_DURATION_MS = Math.floor(Number(2n ** 63n - 1n) / 1e6);
+
 /**
  * A duration (`"90s"`, `"1h30m"`, `"30d"`, and with decimals `"1.5s"`, `"0.5h"`) in whole
- * milliseconds, or undefined when malformed or finer than a millisecond (`"1.0005s"`).
+ * milliseconds, or undefined when malformed, finer than a millisecond (`"1.0005s"`) or longer
+ * than Prometheus can hold (`MAX_DURATION_MS`).
  * Decimals are ours: `formatDuration` renders the result the way Prometheus and Grafana
  * accept (`1.5s` → `1s500ms`).
  */
@@ -41,7 +45,7 @@ export function parseDuration(value: string): number | undefined {
   let total = 0;
   for (const [, n, unit] of value.matchAll(DURATION_PART_RE)) total += Number(n) * UNIT_MS.get(unit)!;
   const rounded = Math.round(total);
-  return Math.abs(total - rounded) < 1e-6 ? rounded : undefined;
+  return Math.abs(total - rounded) < 1e-6 && rounded <= MAX_DURATION_MS ? rounded : undefined;
 }
 
 /**

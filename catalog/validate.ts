@@ -6,6 +6,8 @@ import type { z } from "zod";
 import { catalogSchema, type RawCatalog } from "./schema";
 import { CatalogError, formatPath, type Diagnostic } from "./diagnostics";
 import { crossCheck } from "./cross-check";
+import { parityCheck } from "./parity-checks";
+import { httpUrlError } from "./urls";
 import { normalize } from "./normalize";
 import { vercelEnvSpecs } from "../env/vercel-env";
 import { githubActionsSpecs } from "../env/github-actions";
@@ -17,7 +19,7 @@ export function validateCatalog(raw: unknown, source = "catalog"): Catalog {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) diagnostics.push(...fromIssue(issue, raw));
   }
-  diagnostics.push(...crossCheck(raw));
+  diagnostics.push(...crossCheck(raw), ...parityCheck(raw));
   if (diagnostics.length > 0) throw new CatalogError(dedupe(diagnostics).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), source);
   const catalog = normalize(parsed.data as RawCatalog);
   const derived = [vercelEnvSpecs, githubActionsSpecs].flatMap((specs) => problemsOf(() => specs(catalog)));
@@ -49,6 +51,7 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
       if (isSecretRef(input)) return [{ path, message: "a {secret: ...} reference is not allowed here; this field needs a plain value" }];
       if (issue.expected === "object" && looksLikeSecretSlot(issue.path))
         return [{ path, message: "must be a secret reference like { secret: NAME }: a plain value here would end up in state and rendered files" }];
+      if (typeof input === "number" && !Number.isFinite(input)) return [{ path, message: `expected a finite number, got ${yamlNumber(input)}` }];
       return [{ path, message: `expected ${issue.expected}, got ${describe(input)}` }];
     case "invalid_format":
       if (issue.format === "regex") return [{ path, message: `${JSON.stringify(input)} ${issue.message}` }];
@@ -58,11 +61,13 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
       const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
       if (issue.origin === "array") return [{ path, message: `needs ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} item(s)` }];
       const op = issue.code === "too_small" ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
-      return [{ path, message: `${JSON.stringify(input)} must be ${op} ${String(bound)}` }];
+      return [{ path, message: `${typeof input === "number" && !Number.isFinite(input) ? yamlNumber(input) : JSON.stringify(input)} must be ${op} ${String(bound)}` }];
     }
     case "invalid_union":
       if (String(issue.path[issue.path.length - 1]) === "type" && isObj(input))
         return [{ path, message: `${JSON.stringify(input.type)} is not one of pagerduty | slack | email | webhook` }];
+      if (typeof input === "string" && String(issue.path[issue.path.length - 1]) === "url" && httpUrlError(input))
+        return [{ path, message: `${httpUrlError(input)!}; or a secret reference { secret: NAME }` }];
       if (isSecretRef(input) && issue.errors.length === 0) return [{ path, message: "a {secret: ...} reference is not allowed here" }];
       if (issue.errors.length === 0) return [{ path, message: `${JSON.stringify(input)} is not valid here` }];
       return [{ path, message: unionMessage(issue.path) }];
@@ -71,7 +76,7 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
   }
 }
 
-const SECRET_SLOTS = new Set(["integration_key", "url", "password", "otlp_headers"]);
+const SECRET_SLOTS = new Set(["integration_key", "url", "password", "bearer", "otlp_headers"]);
 function looksLikeSecretSlot(path: ReadonlyArray<PropertyKey>): boolean {
   return SECRET_SLOTS.has(String(path[path.length - 1]));
 }
@@ -92,10 +97,16 @@ function isSecretRef(v: unknown): boolean {
   return isObj(v) && "secret" in v;
 }
 
+/** `.inf`, `-.inf`, `.nan` as YAML spells them. */
+function yamlNumber(n: number): string {
+  return Number.isNaN(n) ? ".nan" : n > 0 ? ".inf" : "-.inf";
+}
+
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "an object";
+  if (typeof v === "number" && !Number.isFinite(v)) return yamlNumber(v);
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 

@@ -1,7 +1,7 @@
 /** Synthetic checks → blackbox exporter modules, one per distinct probe expectation. */
-import type { Catalog, HealthCheck, Service } from "../catalog/model";
+import type { Catalog, HealthCheck, ProbeAuth, Service } from "../catalog/model";
 import { formatDuration } from "../catalog/units";
-import { blackboxModuleName } from "../conventions";
+import { blackboxModuleName, secretFileName } from "../conventions";
 import { GENERATED_HEADER, toYaml } from "../alerts/yaml";
 
 /** Probe interval and timeout as run; the local profile probes at most every 5s. */
@@ -10,7 +10,17 @@ export function probeTiming(h: HealthCheck, profile: "prod" | "local"): { everyM
   return { everyMs, timeoutMs: Math.min(h.timeoutMs, everyMs) };
 }
 
-function moduleSpec(h: HealthCheck, timeoutMs: number): Record<string, unknown> {
+/**
+ * Prometheus' HTTP client auth with the secret read from a file: `basic_auth.password_file`
+ * or `authorization.credentials_file` (blackbox modules and scrape jobs share this shape).
+ */
+export function httpClientAuth(auth: ProbeAuth | undefined, secretsDir: string): Record<string, unknown> {
+  if (!auth) return {};
+  if ("bearer" in auth) return { authorization: { type: "Bearer", credentials_file: `${secretsDir}/${secretFileName(auth.bearer.secret)}` } };
+  return { basic_auth: { username: auth.username, password_file: `${secretsDir}/${secretFileName(auth.password.secret)}` } };
+}
+
+function moduleSpec(h: HealthCheck, timeoutMs: number, secretsDir: string): Record<string, unknown> {
   return {
     prober: "http",
     timeout: formatDuration(timeoutMs),
@@ -20,21 +30,22 @@ function moduleSpec(h: HealthCheck, timeoutMs: number): Record<string, unknown> 
       ...(h.expectBody ? { fail_if_body_not_matches_regexp: [h.expectBody] } : {}),
       preferred_ip_protocol: "ip4",
       follow_redirects: true,
+      ...httpClientAuth(h.auth, secretsDir),
     },
   };
 }
 
 /** The module a service's check uses; services with equal expectations share one. */
-export function blackboxModule(svc: Service & { health: HealthCheck }, profile: "prod" | "local"): { name: string; spec: Record<string, unknown> } {
-  const spec = moduleSpec(svc.health, probeTiming(svc.health, profile).timeoutMs);
+export function blackboxModule(svc: Service & { health: HealthCheck }, profile: "prod" | "local", secretsDir: string): { name: string; spec: Record<string, unknown> } {
+  const spec = moduleSpec(svc.health, probeTiming(svc.health, profile).timeoutMs, secretsDir);
   return { name: blackboxModuleName(JSON.stringify(spec)), spec };
 }
 
-export function renderBlackbox(catalog: Catalog, profile: "prod" | "local"): string {
+export function renderBlackbox(catalog: Catalog, profile: "prod" | "local", secretsDir: string): string {
   const modules: Record<string, unknown> = {};
   for (const svc of catalog.services) {
     if (!svc.health) continue;
-    const m = blackboxModule(svc as Service & { health: HealthCheck }, profile);
+    const m = blackboxModule(svc as Service & { health: HealthCheck }, profile, secretsDir);
     modules[m.name] = m.spec;
   }
   const sorted = Object.fromEntries(Object.keys(modules).sort().map((k) => [k, modules[k]]));

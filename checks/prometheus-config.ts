@@ -3,7 +3,7 @@ import type { Catalog, HealthCheck, Service } from "../catalog/model";
 import { formatDuration } from "../catalog/units";
 import { DEFAULTS, LABEL, probeJob, secretFileName } from "../conventions";
 import { GENERATED_HEADER, toYaml } from "../alerts/yaml";
-import { blackboxModule, probeTiming } from "./blackbox";
+import { blackboxModule, httpClientAuth, probeTiming } from "./blackbox";
 
 export interface PrometheusConfigOptions {
   alertmanagerAddress: string;
@@ -19,7 +19,7 @@ function probeScrape(svc: Service & { health: HealthCheck }, o: PrometheusConfig
     metrics_path: "/probe",
     scrape_interval: formatDuration(everyMs),
     scrape_timeout: formatDuration(Math.min(everyMs, timeoutMs + 1000)),
-    params: { module: [blackboxModule(svc, o.profile).name] },
+    params: { module: [blackboxModule(svc, o.profile, o.secretsDir).name] },
     static_configs: [{ targets: [svc.health.url], labels: { [LABEL.service]: svc.name } }],
     relabel_configs: [
       { source_labels: ["__address__"], target_label: "__param_target" },
@@ -39,9 +39,11 @@ function appScrape(svc: Service, o: PrometheusConfigOptions): Record<string, unk
     metrics_path: url.pathname,
     ...(url.search ? { params: Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])) } : {}),
     ...(everyMs ? { scrape_interval: formatDuration(everyMs) } : {}),
-    ...(s.username || s.password
-      ? { basic_auth: { ...(s.username ? { username: s.username } : {}), ...(s.password ? { password_file: `${o.secretsDir}/${secretFileName(s.password.secret)}` } : {}) } }
-      : {}),
+    ...(s.bearer
+      ? httpClientAuth({ bearer: s.bearer }, o.secretsDir)
+      : s.username || s.password
+        ? { basic_auth: { ...(s.username ? { username: s.username } : {}), ...(s.password ? { password_file: `${o.secretsDir}/${secretFileName(s.password.secret)}` } : {}) } }
+        : {}),
     static_configs: [{ targets: [url.host], labels: { [LABEL.service]: svc.name } }],
   };
 }

@@ -18,14 +18,19 @@ import { catalogSecretKey, CONFIG_KEY, targetOf } from "./config";
 import {
   deserializeError, PLACEHOLDER_SECRET_PREFIX, type ConfigValue, type EngineReply, type EngineRequest, type MockRun, type RegisteredResource,
 } from "./offline-engine-protocol";
+import { SM_PUBLIC_PROBES } from "../catalog/sm-probes";
 
 export { PLACEHOLDER_SECRET_PREFIX, SECRET_MARK, type ConfigValue, type MockRun, type RegisteredResource } from "./offline-engine-protocol";
 
 /** Synthetic Monitoring public probes the mocked `getProbes` returns, name → id. */
-export const MOCK_PROBES: Readonly<Record<string, number>> = Object.fromEntries(
-  ["Amsterdam", "Atlanta", "Bangalore", "CapeTown", "Dallas", "Frankfurt", "London", "Mumbai", "NewYork", "NorthCalifornia",
-    "NorthVirginia", "Ohio", "Oregon", "Paris", "SaoPaulo", "Seoul", "Singapore", "Stockholm", "Sydney", "Tokyo", "Toronto"].map((n, i) => [n, i + 1]),
-);
+export const MOCK_PROBES: Readonly<Record<string, number>> = Object.fromEntries(SM_PUBLIC_PROBES.map((n, i) => [n, i + 1]));
+
+/** The catalog's `synthetics.private_probes`, given ids after the public ones, as a real stack would list them. */
+function privateProbes(rawCatalog: unknown): Record<string, number> {
+  const names = (rawCatalog as { synthetics?: { private_probes?: unknown } } | undefined)?.synthetics?.private_probes;
+  const offset = SM_PUBLIC_PROBES.length + 1;
+  return Array.isArray(names) ? Object.fromEntries(names.filter((n) => typeof n === "string").map((n, i) => [n, offset + i])) : {};
+}
 
 export interface MockRunOptions {
   /** Hand-written rule files, by name (default none). */
@@ -121,7 +126,7 @@ export function runProgramUnderMocks(rawCatalog: unknown, stack: string, options
     stack,
     config: { ...mockStackConfig(rawCatalog, stack), ...(options.config ?? {}) },
     customRules: options.customRules ?? {},
-    probes: options.probes ?? { ...MOCK_PROBES },
+    probes: options.probes ?? { ...MOCK_PROBES, ...privateProbes(rawCatalog) },
     stackTransformations: options.stackTransformations ?? [],
   };
   const run = queue.then(() => runInThread(request)).then((reply) => {

@@ -3,7 +3,7 @@
  * stay names here; the component resolves them to ids. Frequency and timeout are in ms
  * within SM's limits (frequency 1s..1h, timeout at most the frequency and 60s).
  */
-import type { Catalog } from "../../catalog/model";
+import type { Catalog, ProbeAuth } from "../../catalog/model";
 import { CatalogError, type Diagnostic } from "../../catalog/diagnostics";
 import { probeJob, resourceName } from "../../conventions";
 
@@ -17,6 +17,8 @@ export interface CheckSpec {
   frequency: number;
   timeout: number;
   probeNames: string[];
+  /** Credentials of the probe, by secret name; the component sets them as sensitive `basicAuth` / `bearerToken`. */
+  auth?: ProbeAuth;
   enabled: true;
   alertSensitivity: "none";
   basicMetricsOnly: true;
@@ -51,6 +53,7 @@ export function syntheticChecks(catalog: Catalog): CheckSpec[] {
       frequency: h.everyMs,
       timeout: h.timeoutMs,
       probeNames: [...h.probes].sort(),
+      ...(h.auth ? { auth: h.auth } : {}),
       enabled: true,
       alertSensitivity: "none",
       basicMetricsOnly: true,

@@ -90,7 +90,7 @@ export function containerSpecs(artifacts: Artifacts): ContainerSpec[] {
       port: LOCAL_PORTS.blackbox,
       command: ["--config.file=/etc/blackbox_exporter/config.yml", `--web.listen-address=:${LOCAL_PORTS.blackbox}`],
       files: { "/etc/blackbox_exporter/config.yml": artifacts["blackbox/blackbox.yml"] },
-      secrets: [],
+      secrets: secretsOf({ config: artifacts["blackbox/blackbox.yml"] }),
     },
     {
       component: "grafana",

@@ -101,10 +101,10 @@ test("synthetic checks probe each health URL with its expectations, in milliseco
   }
 });
 
-test("a probe Synthetic Monitoring does not have fails the run naming the service", async () => {
+test("a private probe the Synthetic Monitoring stack does not have fails the run naming the service", async () => {
   const raw = allKindsRaw() as { synthetics?: unknown };
   await assert.rejects(
-    runProgramUnderMocks({ ...raw, synthetics: { probes: ["Atlantis"] } }, "prod"),
+    runProgramUnderMocks({ ...raw, synthetics: { probes: ["Atlantis"], private_probes: ["Atlantis"] } }, "prod", { probes: { ...MOCK_PROBES } }),
     (e: unknown) => e instanceof MockRunFailure && /health\.probes: unknown Synthetic Monitoring probe Atlantis/.test(e.message),
   );
 });

@@ -1,0 +1,184 @@
+/**
+ * What Prometheus, Alertmanager, the blackbox exporter and Synthetic Monitoring would refuse
+ * at load or run time, and values that load but make no sense (an always-firing heartbeat,
+ * a 0ms latency threshold): refused at validation, so `render` and `plan` write and register
+ * nothing for such a catalog. Runs on the raw catalog next to the schema check.
+ */
+import { formatPath, type Diagnostic } from "./diagnostics";
+import { plainTextError, templateError } from "./template-text";
+import { promqlResultError } from "./promql-types";
+import { parseDuration, parsePercent } from "./units";
+import { probeJob } from "../conventions";
+import { SM_PUBLIC_PROBES } from "./sm-probes";
+
+type Obj = Record<string, unknown>;
+type At = (path: PropertyKey[], message: string) => void;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** Alertmanager's label name syntax (`group_by` also takes `...`, meaning every label). */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+/** Shortest and longest SLO window: the slowest burn-rate alert looks back 3d; Prometheus keeps no longer history in practice than a year. */
+const SLO_WINDOW_MS = { min: 86400_000, max: 365 * 86400_000 };
+
+export function parityCheck(raw: unknown): Diagnostic[] {
+  if (!isObj(raw)) return [];
+  const out: Diagnostic[] = [];
+  const at: At = (path, message) => out.push({ path: formatPath(path, raw), message });
+  const probes = new Set([...SM_PUBLIC_PROBES, ...list(isObj(raw.synthetics) ? raw.synthetics.private_probes : undefined).filter((p): p is string => typeof p === "string")]);
+
+  if (isObj(raw.synthetics)) checkProbes(raw.synthetics.probes, ["synthetics", "probes"], probes, at);
+  checkJobNames(raw, at);
+  list(raw.services).forEach((svc, i) => {
+    if (isObj(svc)) checkService(svc, ["services", i], probes, at);
+  });
+  list(raw.external_apis).forEach((api, i) => {
+    if (isObj(api) && typeof api.alert_at === "string") nonZeroPercent(api.alert_at, ["external_apis", i, "alert_at"], at);
+  });
+  if (isObj(raw.budget) && typeof raw.budget.alert_at === "string") nonZeroPercent(raw.budget.alert_at, ["budget", "alert_at"], at);
+  list(raw.rules).forEach((rule, i) => {
+    if (!isObj(rule)) return;
+    if (typeof rule.expr === "string") {
+      const err = promqlResultError(rule.expr);
+      if (err) at(["rules", i, "expr"], err);
+    }
+    for (const field of ["summary", "description"] as const) {
+      const text = rule[field];
+      const err = typeof text === "string" ? templateError(text) : undefined;
+      if (err) at(["rules", i, field], `is a Prometheus template and ${err}`);
+    }
+  });
+  if (isObj(raw.alerting)) checkAlerting(raw.alerting, at);
+  return out;
+}
+
+function checkProbes(names: unknown, path: PropertyKey[], known: ReadonlySet<string>, at: At): void {
+  list(names).forEach((name, i) => {
+    if (typeof name === "string" && !known.has(name))
+      at([...path, i], `"${name}" is not a Synthetic Monitoring public probe (${SM_PUBLIC_PROBES.join(", ")}); list private probes under synthetics.private_probes`);
+  });
+}
+
+/** Services whose generated scrape job names collide: `web`'s probe job `web-health` and a service named `web-health`. */
+function checkJobNames(raw: Obj, at: At): void {
+  const jobs = new Map<string, string>();
+  list(raw.services).forEach((svc, i) => {
+    if (!isObj(svc) || typeof svc.name !== "string") return;
+    const own: string[] = [];
+    if (svc.health !== undefined) own.push(probeJob(svc.name));
+    if (isObj(svc.metrics) && svc.metrics.scrape !== undefined) own.push(svc.name);
+    for (const job of own) {
+      const other = jobs.get(job);
+      if (other !== undefined && other !== svc.name) at(["services", i, "name"], `its scrape job "${job}" collides with a job of service ${other}; rename one of them`);
+      else jobs.set(job, svc.name);
+    }
+  });
+  list(raw.services).forEach((svc, i) => {
+    if (!isObj(svc) || typeof svc.name !== "string") return;
+    const other = jobs.get(svc.name);
+    if (other !== undefined && other !== svc.name) at(["services", i, "name"], `equals the generated scrape job "${svc.name}" of service ${other}; rename one of them`);
+  });
+}
+
+function checkService(svc: Obj, path: PropertyKey[], probes: ReadonlySet<string>, at: At): void {
+  const positive = (value: unknown, p: PropertyKey[], what: string) => {
+    if (typeof value === "string" && parseDuration(value) === 0) at(p, `must be longer than 0s (${what})`);
+  };
+  const heartbeat = isObj(svc.heartbeat) ? svc.heartbeat.every : svc.heartbeat;
+  positive(heartbeat, [...path, "heartbeat", ...(isObj(svc.heartbeat) ? ["every"] : [])], "a 0s heartbeat would always fire");
+  if (isObj(svc.metrics) && isObj(svc.metrics.scrape)) {
+    const scrape = svc.metrics.scrape;
+    positive(scrape.every, [...path, "metrics", "scrape", "every"], "Prometheus refuses a 0s scrape interval");
+    if (scrape.bearer !== undefined && (scrape.password !== undefined || scrape.username !== undefined))
+      at([...path, "metrics", "scrape", "bearer"], "use either basic auth (username, password) or bearer, not both");
+  }
+  if (isObj(svc.health)) {
+    const h = svc.health;
+    positive(h.timeout, [...path, "health", "timeout"], "a probe cannot succeed in no time");
+    positive(h.tls_expiry, [...path, "health", "tls_expiry"], "it would warn only once the certificate has expired");
+    checkProbes(h.probes, [...path, "health", "probes"], probes, at);
+    if (isObj(h.auth)) {
+      const a = h.auth;
+      if (a.bearer !== undefined && (a.username !== undefined || a.password !== undefined))
+        at([...path, "health", "auth"], "use either basic auth (username, password) or bearer, not both");
+      else if (a.bearer === undefined && (a.username === undefined || a.password === undefined))
+        at([...path, "health", "auth"], "needs username and password, or bearer");
+    }
+  }
+  list(svc.slos).forEach((slo, j) => {
+    if (!isObj(slo)) return;
+    positive(slo.threshold, [...path, "slos", j, "threshold"], "no request is faster than 0ms");
+    if (typeof slo.window === "string") {
+      const ms = parseDuration(slo.window);
+      if (ms !== undefined && (ms < SLO_WINDOW_MS.min || ms > SLO_WINDOW_MS.max)) at([...path, "slos", j, "window"], `"${slo.window}" is outside 1d..365d`);
+    }
+  });
+  if (isObj(svc.thresholds)) {
+    for (const [kind, set] of Object.entries(svc.thresholds)) {
+      if (!kind.startsWith("latency_") || !isObj(set)) continue;
+      for (const [key, value] of Object.entries(set))
+        if (key !== "for") positive(value, [...path, "thresholds", kind, key], "every request would cross it");
+    }
+  }
+}
+
+function nonZeroPercent(value: string, path: PropertyKey[], at: At): void {
+  const ratio = parsePercent(value);
+  if (ratio === 0) at(path, `"${value}" would alert before anything is used; use a share above 0%`);
+  else if (ratio !== undefined && ratio > 1) at(path, `"${value}" is above 100%`);
+}
+
+function checkAlerting(alerting: Obj, at: At): void {
+  list(alerting.group_by).forEach((label, i) => {
+    if (typeof label === "string" && label !== "..." && !LABEL_NAME.test(label))
+      at(["alerting", "group_by", i], `"${label}" is not a label name (letters, digits, _; not starting with a digit)`);
+  });
+  const noDuplicates = (names: unknown, path: PropertyKey[]) => {
+    const seen = new Set<string>();
+    list(names).forEach((name, i) => {
+      if (typeof name !== "string") return;
+      if (seen.has(name)) at([...path, i], `contact "${name}" is listed twice; it would be notified twice`);
+      seen.add(name);
+    });
+  };
+  if (isObj(alerting.routes)) for (const [key, names] of Object.entries(alerting.routes)) noDuplicates(names, ["alerting", "routes", key]);
+  if (isObj(alerting.escalation))
+    for (const [key, step] of Object.entries(alerting.escalation)) if (isObj(step)) noDuplicates(step.to, ["alerting", "escalation", key, "to"]);
+  list(alerting.policies).forEach((p, i) => isObj(p) && noDuplicates(p.to, ["alerting", "policies", i, "to"]));
+  list(alerting.mute_timings).forEach((m, i) => {
+    if (isObj(m)) list(m.weekdays).forEach((d, j) => {
+      const err = typeof d === "string" ? weekdayError(d) : undefined;
+      if (err) at(["alerting", "mute_timings", i, "weekdays", j], err);
+    });
+  });
+  if (isObj(alerting.contacts)) {
+    for (const [name, c] of Object.entries(alerting.contacts)) {
+      if (!isObj(c)) continue;
+      if (c.type === "slack" && typeof c.channel === "string") {
+        const err = plainTextError(c.channel);
+        if (err) at(["alerting", "contacts", name, "channel"], err);
+      }
+      if (c.type === "email" && typeof c.smarthost === "string") {
+        const err = hostPortError(c.smarthost);
+        if (err) at(["alerting", "contacts", name, "smarthost"], err);
+      }
+    }
+  }
+}
+
+/** Alertmanager's weekday syntax: a day name (any case) or a range `monday:friday` running forward. */
+export function weekdayError(spec: string): string | undefined {
+  const days = spec.toLowerCase().split(":");
+  const index = days.map((d) => WEEKDAYS.indexOf(d));
+  if (days.length > 2 || index.some((n) => n < 0)) return `"${spec}" is not a weekday (${WEEKDAYS.join(", ")}) or a range like monday:friday`;
+  if (index.length === 2 && index[0] > index[1]) return `"${spec}" runs backwards; write it as two entries, e.g. ${days[0]}:sunday and monday:${days[1]}`;
+  return undefined;
+}
+
+/** Alertmanager's `smarthost`: `host:port` (IPv6 in brackets), port 1..65535. */
+export function hostPortError(value: string): string | undefined {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/.exec(value);
+  if (!m || Number(m[3]) < 1 || Number(m[3]) > 65535) return `"${value}" is not host:port like smtp.example.com:587`;
+  return undefined;
+}
