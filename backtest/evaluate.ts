@@ -19,21 +19,19 @@ export interface Episode {
   end: number | null;
 }
 
-const slots = (g: Grid) => Math.floor((g.endMs - g.startMs) / g.stepMs) + 1;
+export const slots = (g: Grid) => Math.floor((g.endMs - g.startMs) / g.stepMs) + 1;
 
-/** Per evaluation of `grid`, whether any label set of the alert is firing. */
-export function firingAt(series: RangeSeries[], grid: Grid, forMs: number): Uint8Array {
+/** Per evaluation of `grid`, whether the alert of this label set is firing. */
+export function firingAt(series: RangeSeries, grid: Grid, forMs: number): Uint8Array {
   const firing = new Uint8Array(slots(grid));
-  for (const s of series) {
-    let activeAt = -1;
-    let previous = -2;
-    for (const t of [...s.times].sort((a, b) => a - b)) {
-      const k = Math.round((t - grid.startMs) / grid.stepMs);
-      if (k < 0 || k >= firing.length) continue;
-      if (k !== previous + 1) activeAt = t;
-      previous = k;
-      if (t - activeAt >= forMs) firing[k] = 1;
-    }
+  let activeAt = -1;
+  let previous = -2;
+  for (const t of [...series.times].sort((a, b) => a - b)) {
+    const k = Math.round((t - grid.startMs) / grid.stepMs);
+    if (k < 0 || k >= firing.length) continue;
+    if (k !== previous + 1) activeAt = t;
+    previous = k;
+    if (t - activeAt >= forMs) firing[k] = 1;
   }
   return firing;
 }
@@ -42,7 +40,7 @@ export function firingAt(series: RangeSeries[], grid: Grid, forMs: number): Uint
 export function episodesOf(firing: Uint8Array, grid: Grid, fromMs: number): Episode[] {
   const out: Episode[] = [];
   let open: Episode | undefined;
-  for (let k = Math.max(0, Math.ceil((fromMs - grid.startMs) / grid.stepMs)); k < firing.length; k++) {
+  for (let k = firstSlot(grid, fromMs); k < firing.length; k++) {
     const t = grid.startMs + k * grid.stepMs;
     if (firing[k] && !open) out.push((open = { start: t, end: null }));
     else if (!firing[k] && open) {
@@ -51,6 +49,11 @@ export function episodesOf(firing: Uint8Array, grid: Grid, fromMs: number): Epis
     }
   }
   return out;
+}
+
+/** Index of the first evaluation at or after `fromMs`. */
+export function firstSlot(grid: Grid, fromMs: number): number {
+  return Math.max(0, Math.ceil((fromMs - grid.startMs) / grid.stepMs));
 }
 
 /** Seconds the alert fired: each episode up to its end, or up to `endMs` while still firing. */

@@ -28,9 +28,10 @@ export function displayUrl(url: string): string {
  * The `Authorization` header from `PROMETHEUS_USER` + `PROMETHEUS_PASSWORD` (basic, as
  * Grafana Cloud Prometheus uses) or `PROMETHEUS_TOKEN` (bearer); undefined without either.
  * Throws a message naming the variables (never their values) when they are set inconsistently.
+ * Empty variables count as unset (GitHub Actions passes a missing secret as "").
  */
 export function authorizationFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  const { PROMETHEUS_USER: user, PROMETHEUS_PASSWORD: password, PROMETHEUS_TOKEN: token } = env;
+  const [user, password, token] = [env.PROMETHEUS_USER, env.PROMETHEUS_PASSWORD, env.PROMETHEUS_TOKEN].map((v) => v || undefined);
   if (token && (user || password)) throw new Error("set either PROMETHEUS_TOKEN or PROMETHEUS_USER + PROMETHEUS_PASSWORD, not both");
   if (token) return `Bearer ${token}`;
   if (user === undefined && password === undefined) return undefined;

@@ -4,7 +4,7 @@
  * matched between head and base by identity: alert name + the rule's own labels.
  */
 import type { AlertRule, RuleGroup } from "../alerts/model";
-import { episodesOf, firingAt, firingSeconds, type Grid } from "./evaluate";
+import { episodesOf, firingAt, firingSeconds, firstSlot, slots, type Grid } from "./evaluate";
 import { RecordingRules, vectorSelectors } from "./expand";
 import type { PrometheusClient, RangeSeries } from "./prometheus";
 import { formatInstant } from "./time";
@@ -22,6 +22,8 @@ export interface BacktestInput {
 export interface Side {
   episodes: Array<{ start: string; end: string | null }>;
   firing_seconds: number;
+  /** Label sets returned by the expression that fired in the range (besides the rule's own labels). */
+  series: Array<Record<string, string>>;
 }
 
 export interface AlertResult {
@@ -90,12 +92,21 @@ export async function backtest(client: PrometheusClient, input: BacktestInput): 
 
   const side = async (alerts: Evaluated[] | undefined): Promise<Side | null> => {
     if (!alerts) return null;
-    const firing = new Uint8Array(Math.floor((grid.endMs - grid.startMs) / grid.stepMs) + 1);
-    for (const a of alerts) firingAt(await ranges.get(a.expr)!, grid, a.rule.forMs).forEach((f, k) => (firing[k] |= f));
+    const firing = new Uint8Array(slots(grid));
+    const fired = new Map<string, Record<string, string>>();
+    for (const a of alerts) {
+      for (const s of await ranges.get(a.expr)!) {
+        const f = firingAt(s, grid, a.rule.forMs);
+        f.forEach((v, k) => (firing[k] |= v));
+        const labels = Object.fromEntries(Object.entries(sortedLabels(s.labels)).filter(([k]) => k !== "__name__" && !(k in a.rule.labels)));
+        if (f.subarray(firstSlot(grid, input.fromMs)).includes(1)) fired.set(JSON.stringify(labels), labels);
+      }
+    }
     const episodes = episodesOf(firing, grid, input.fromMs);
     return {
       episodes: episodes.map((e) => ({ start: formatInstant(e.start), end: e.end === null ? null : formatInstant(e.end) })),
       firing_seconds: firingSeconds(episodes, lastEvaluation(grid)),
+      series: [...fired.keys()].sort().map((k) => fired.get(k)!),
     };
   };
   const missing = async (alerts: Evaluated[]) => {
