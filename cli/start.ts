@@ -126,9 +126,9 @@ export async function run(args: Args): Promise<number> {
       console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: every component answers; notifications print below (Ctrl-C stops)`);
       if (running.demo) console.log(demoHints(running.demo, catalog, stack.artifacts).join("\n"));
       const end = await Promise.race([stopRequested.then((signal) => ({ signal })), stack.failed.then((error) => ({ error }))]);
-      return await finish(running, end, keep);
+      return await finish(running, end, keep, true);
     }
-    return await finish(running, outcome, keep);
+    return await finish(running, outcome, keep, false);
   } catch (e) {
     await shutdown(running, keep);
     throw e;
@@ -138,15 +138,18 @@ export async function run(args: Args): Promise<number> {
   }
 }
 
-async function finish(running: Running, end: { signal: string } | { error: Error }, keep: boolean): Promise<number> {
+/** Exit status of a run stopped by `signal`: 0 once it was ready, else the shell's 128 + signal number (130 for Ctrl-C). */
+const signalExit = (signal: string, wasReady: boolean) => (wasReady ? 0 : 128 + (signal === "SIGTERM" ? 15 : 2));
+
+async function finish(running: Running, end: { signal: string } | { error: Error }, keep: boolean, wasReady: boolean): Promise<number> {
   if ("signal" in end) {
-    console.log(`${end.signal}: stopping every component`);
+    console.log(`${end.signal}${wasReady ? "" : " during start-up"}: stopping every component`);
     await shutdown(running, keep);
-    console.log(keep ? `stopped; work dir kept at ${running.stack?.work.root}` : "stopped; work dir removed");
-    return 0;
+    console.log(keep && running.stack ? `stopped; work dir kept at ${running.stack.work.root} (secrets removed)` : "stopped; work dir removed");
+    return signalExit(end.signal, wasReady);
   }
   console.error(`ops-monitoring start: ${end.error.message}`);
   await shutdown(running, true);
-  console.error(`stopped; work dir kept for inspection at ${running.stack?.work.root}`);
+  if (running.stack) console.error(`stopped; work dir kept for inspection at ${running.stack.work.root} (secrets removed)`);
   return 1;
 }

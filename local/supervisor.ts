@@ -8,8 +8,8 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { renderArtifacts, type Artifacts, type RenderOptions } from "../artifacts";
 import type { Catalog } from "../catalog/model";
-import { Component, type ComponentSpec } from "./component";
-import { createWorkDir, referencedSecrets, writeConfig, writeSecrets, type WorkDir } from "./work-dir";
+import { Component, type ComponentSpec, type Supervision } from "./component";
+import { createWorkDir, referencedSecrets, retire, writeConfig, writeSecrets, type WorkDir } from "./work-dir";
 
 const HOST = "127.0.0.1";
 
@@ -34,8 +34,8 @@ export interface LocalStackOptions {
   env?: NodeJS.ProcessEnv;
   /** SIGTERM → SIGKILL grace period when stopping. Default 5s. */
   graceMs?: number;
-  /** Restarts per component before the stack fails. Default 3. */
-  maxRestarts?: number;
+  /** Health checks, restart budget and back-off of every component (`DEFAULT_SUPERVISION` otherwise). */
+  supervision?: Partial<Supervision>;
 }
 
 export interface LocalStack {
@@ -51,7 +51,7 @@ export interface LocalStack {
   waitReady(timeoutMs: number): Promise<void>;
   /** Resolves (never rejects) with the error once a component died more often than allowed. */
   failed: Promise<Error>;
-  /** Stops every component; removes the work dir unless `keep`. */
+  /** Stops every component; removes the work dir, or with `keep` only its secrets. */
   stop(options?: { keep?: boolean }): Promise<void>;
 }
 
@@ -78,6 +78,7 @@ export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometh
       command: bins.blackbox,
       args: [`--config.file=${join(w.config, "blackbox", "blackbox.yml")}`, `--web.listen-address=${addr(ports.blackbox)}`],
       readyUrl: `http://${addr(ports.blackbox)}/-/ready`,
+      healthUrl: `http://${addr(ports.blackbox)}/-/healthy`,
       logFile: join(w.logs, "blackbox.log"),
     },
     {
@@ -90,6 +91,7 @@ export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometh
         "--cluster.listen-address=",
       ],
       readyUrl: `http://${addr(ports.alertmanager)}/-/ready`,
+      healthUrl: `http://${addr(ports.alertmanager)}/-/healthy`,
       logFile: join(w.logs, "alertmanager.log"),
     },
     {
@@ -104,6 +106,7 @@ export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometh
         "--rules.alert.resend-delay=5s",
       ],
       readyUrl: `http://${addr(ports.prometheus)}/-/ready`,
+      healthUrl: `http://${addr(ports.prometheus)}/-/healthy`,
       logFile: join(w.logs, "prometheus.log"),
     },
   ];
@@ -115,7 +118,7 @@ export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometh
 export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack> {
   const [prometheus, alertmanager, blackbox] = await freePorts(3);
   const ports = { prometheus, alertmanager, blackbox };
-  const work = createWorkDir(o.workDir);
+  const work = createWorkDir(o.workDir, o.log);
   const options: Partial<RenderOptions> = {
     profile: "local",
     alertmanagerAddress: `${HOST}:${alertmanager}`,
@@ -132,7 +135,7 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   let reportFailure: (e: Error) => void = () => {};
   const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
   const components = componentSpecs(work, o.binaries, ports).map(
-    (spec) => new Component(spec, { log: o.log, maxRestarts: o.maxRestarts, onGiveUp: reportFailure }),
+    (spec) => new Component(spec, { log: o.log, supervision: o.supervision, onGiveUp: reportFailure }),
   );
   const killAll = () => components.forEach((c) => c.kill());
   process.once("exit", killAll);
@@ -161,7 +164,8 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
       stopped = true;
       await Promise.all(components.map((c) => c.stop(o.graceMs ?? 5000)));
       process.removeListener("exit", killAll);
-      if (!keep) rmSync(work.root, { recursive: true, force: true });
+      if (keep) retire(work);
+      else rmSync(work.root, { recursive: true, force: true });
     },
   };
 }

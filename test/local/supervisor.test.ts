@@ -78,14 +78,14 @@ describe("components", () => {
       const gaveUp = new Promise<Error>((resolve) => {
         const c = new Component(
           { name: "flaky", command: "sh", args: ["-c", "echo boom; exit 3"], readyUrl: "http://127.0.0.1:1/", logFile: join(w.logs, "flaky.log") },
-          { log: (l) => logs.push(l), maxRestarts: 2, onGiveUp: resolve },
+          { log: (l) => logs.push(l), supervision: { maxRestarts: 2 }, onGiveUp: resolve },
         );
         c.start();
       });
       const error = await gaveUp;
       assert.equal(logs.length, 2);
       assert.match(logs[0], /flaky stopped \(exit code 3\); restarting in 500ms \(1\/2\)/);
-      assert.match(error.message, /flaky stopped \(exit code 3\) after 2 restarts; log .*flaky\.log:\nboom\nboom\nboom/);
+      assert.match(error.message, /flaky stopped \(exit code 3\) after 2 restarts in a row; log .*flaky\.log:\nboom\nboom\nboom/);
     } finally {
       rmSync(w.root, { recursive: true, force: true });
     }
