@@ -9,7 +9,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { alive, descendants, promQuery, spawnStart, stopStart, until, type StartProcess } from "./helpers";
+import { alive, descendants, spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
+import { promQuery } from "./prometheus-api";
 
 const scratch = mkdtempSync(join(tmpdir(), "faults-e2e-"));
 const runtimeDir = join(scratch, "runtime");
