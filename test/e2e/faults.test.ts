@@ -70,6 +70,7 @@ describe("local mode under faults", { timeout: 240_000 }, () => {
     );
     assert.equal(p.child.exitCode, null, "start keeps running");
     assert.ok(!p.lines.some((l) => /after \d+ restarts in a row/.test(l)), "no component gave up");
+    await stopStart(p);
   });
 
   it("removes the work dir of a start killed with kill -9 at the next start; Ctrl-C during that start-up exits 130 within seconds", async () => {
