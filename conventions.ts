@@ -69,7 +69,22 @@ export const METRIC = {
   pgUp: "pg_up",
   /** Prometheus' synthetic series of pending/firing alerts, label `alertstate`. */
   alerts: "ALERTS",
+  /** Alertmanager: notifications given up on after every retry failed, counter with label `integration`. */
+  amNotificationsFailed: "alertmanager_notifications_failed_total",
+  /** Alertmanager: single delivery attempts that failed (retried ones included), label `integration`. */
+  amNotificationRequestsFailed: "alertmanager_notification_requests_failed_total",
+  /**
+   * Grafana Cloud's rate of notifications its Grafana-managed Alertmanager failed to deliver, in
+   * the `grafanacloud-usage` data source (grafana/grafana
+   * public/app/features/alerting/unified/insights/grafana/alertmanager/NotificationsScene.tsx).
+   */
+  grafanaCloudNotificationsFailed: "grafanacloud_grafana_instance_alerting_notifications_failed_total:rate5m",
 } as const;
+
+/** Label of the Alertmanager notification metrics naming the notifier kind (slack, pagerduty, email, webhook). */
+export const INTEGRATION_LABEL = "integration";
+/** Uid of Grafana Cloud's usage data source, which holds the hosted Grafana's own alerting metrics. */
+export const GRAFANA_CLOUD_USAGE_DATASOURCE = "grafanacloud-usage";
 
 /** Labels of the `ALERTS` series: the alert's name, and its state (value of a firing alert). */
 export const ALERT_STATE_LABEL = "alertstate";
@@ -183,19 +198,24 @@ export const RUNBOOK = {
   budget: "budget.md",
   tls: "tls-expiry.md",
   watchdog: "watchdog.md",
+  notifications: "notifications-failing.md",
   custom: "custom.md",
 } as const;
 export type RunbookKey = keyof typeof RUNBOOK;
 
 export const WATCHDOG_ALERT = "Watchdog";
+/** Alert on notifications Alertmanager (or Grafana's notifier) could not deliver. */
+export const NOTIFICATIONS_FAILING_ALERT = "NotificationsFailing";
 
 /** Pseudo-services for alerts that belong to no service. */
 export const BUDGET_SERVICE = "budget";
 export const MONITORING_SERVICE = "monitoring";
 /** Rule group of the recording rules shared by services that follow the `job` convention. */
 export const SHARED_RECORDS = "shared-records";
-/** Names no service or external API may take: they name generated rule groups. */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set([BUDGET_SERVICE, MONITORING_SERVICE, SHARED_RECORDS]);
+/** Scrape job of Alertmanager's own metrics in `prometheus.yml`. */
+export const ALERTMANAGER_JOB = `${MONITORING_SERVICE}-alertmanager`;
+/** Names no service or external API may take: they name generated rule groups or scrape jobs. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([BUDGET_SERVICE, MONITORING_SERVICE, SHARED_RECORDS, ALERTMANAGER_JOB]);
 
 /** Prometheus rule group of one service's rules, prefixed by the system. */
 export function ruleGroupName(system: string, service: string): string {

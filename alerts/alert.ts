@@ -21,6 +21,7 @@ export interface AlertSpec {
   threshold?: string;
   labels?: Record<string, string>;
   test?: RuleTest;
+  grafana?: AlertRule["grafana"];
 }
 
 export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
@@ -50,6 +51,7 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
     noData: spec.noData,
     threshold: spec.threshold,
     test: spec.test,
+    ...(spec.grafana ? { grafana: spec.grafana } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { catalogRule, customRuleGroups, owners } from "./custom";
 import { withEscalations } from "./escalation";
 import { externalApiRules } from "./external-apis";
 import { heartbeatRules } from "./heartbeat";
+import { notificationFailureRules } from "./notification-failures";
 import type { Rule, RuleGroup } from "./model";
 import { probeRules } from "./probes";
 import { followsJobConvention, groupBy, scopeKey, serviceScope, sharedScope } from "./scope";
@@ -48,7 +49,7 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
   }
   for (const api of catalog.externalApis) add(api.name, externalApiRules(ctx, api));
   add(BUDGET_SERVICE, budgetRules(ctx, catalog));
-  add(MONITORING_SERVICE, watchdogRules(ctx, catalog));
+  add(MONITORING_SERVICE, [...watchdogRules(ctx, catalog), ...notificationFailureRules(ctx, catalog)]);
   for (const r of catalog.rules) add(r.service, [catalogRule(ctx, r, teams.get(r.service)!)]);
 
   const groups: RuleGroup[] = [];

@@ -26,6 +26,11 @@ export interface AlertRule {
   noData: "OK" | "Alerting" | "NoData";
   /** Synthetic series proving the rule fires (and stays quiet); absent for hand-written rules. */
   test?: RuleTest;
+  /**
+   * What Grafana-managed evaluation (prod) queries instead, when `expr` reads series only a
+   * Prometheus target has (Alertmanager's own metrics): another query and data source.
+   */
+  grafana?: { expr: string; datasourceUid: string };
 }
 
 export interface RecordingRule {

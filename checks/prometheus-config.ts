@@ -1,7 +1,7 @@
-/** `prometheus.yml`: rule files, Alertmanager, a blackbox scrape job per health check, and app scrape jobs. */
+/** `prometheus.yml`: rule files, Alertmanager (also scraped), a blackbox scrape job per health check, and app scrape jobs. */
 import type { Catalog, HealthCheck, Service } from "../catalog/model";
 import { formatDuration } from "../catalog/units";
-import { DEFAULTS, LABEL, probeJob, secretFileName } from "../conventions";
+import { ALERTMANAGER_JOB, DEFAULTS, LABEL, probeJob, secretFileName } from "../conventions";
 import { GENERATED_HEADER, toYaml } from "../alerts/yaml";
 import { blackboxModule, httpClientAuth, probeTiming } from "./blackbox";
 
@@ -61,6 +61,8 @@ export function renderPrometheusConfig(catalog: Catalog, o: PrometheusConfigOpti
     alerting: { alertmanagers: [{ static_configs: [{ targets: [o.alertmanagerAddress] }] }] },
     // Sorted by job name so reordering services in the catalog changes nothing.
     scrape_configs: [
+      // Alertmanager's own metrics: its failed notifications drive NotificationsFailing.
+      { job_name: ALERTMANAGER_JOB, static_configs: [{ targets: [o.alertmanagerAddress] }] },
       ...catalog.services.filter((s): s is Service & { health: HealthCheck } => !!s.health).map((s) => probeScrape(s, o)),
       ...catalog.services.filter((s) => s.metrics.scrape).map((s) => appScrape(s, o)),
     ].sort((a, b) => String(a.job_name).localeCompare(String(b.job_name))),

@@ -110,7 +110,7 @@ function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
     execErrState: "Error",
     labels: { ...rule.labels },
     annotations,
-    datas: [queryData(rule.expr, o.datasourceUid), ...PRESENCE_STEPS],
+    datas: [queryData(rule.grafana?.expr ?? rule.expr, rule.grafana?.datasourceUid ?? o.datasourceUid), ...PRESENCE_STEPS],
   };
 }
 

@@ -34,16 +34,26 @@ test("every alert signal of the catalog converts to query, presence math and thr
     assert.equal(r.condition, "C", alert.id);
     assert.deepEqual(r.datas.map((d) => d.refId), ["A", "B", "C"]);
     const [a, b, c] = models(r);
-    assert.equal(a.expr, alert.expr);
+    const uid = alert.grafana?.datasourceUid ?? "prom-uid";
+    assert.equal(a.expr, alert.grafana?.expr ?? alert.expr);
     assert.equal(a.instant, true);
     assert.equal(a.range, false);
-    assert.deepEqual(a.datasource, { type: "prometheus", uid: "prom-uid" });
+    assert.deepEqual(a.datasource, { type: "prometheus", uid });
     assert.deepEqual(r.datas[0].relativeTimeRange, { from: QUERY_RANGE_SECONDS, to: 0 });
-    assert.equal(r.datas[0].datasourceUid, "prom-uid");
+    assert.equal(r.datas[0].datasourceUid, uid);
     assert.deepEqual([r.datas[1].datasourceUid, b.type, b.expression], [EXPRESSION_DATASOURCE, "math", PRESENCE_MATH]);
     assert.deepEqual([r.datas[2].datasourceUid, c.type, c.expression], [EXPRESSION_DATASOURCE, "threshold", "B"]);
     assert.deepEqual(c.conditions, [{ evaluator: { type: "gt", params: [0] } }]);
   }
+});
+
+test("NotificationsFailing reads Grafana Cloud's own notifier failures from the grafanacloud-usage data source, not Alertmanager's metric", () => {
+  const r = convertedOf({ id: "monitoring/notifications-failing" });
+  const [a] = models(r);
+  assert.equal(a.expr, "sum(grafanacloud_grafana_instance_alerting_notifications_failed_total:rate5m) > 0");
+  assert.equal(r.datas[0].datasourceUid, "grafanacloud-usage");
+  assert.equal(r.noDataState, "OK");
+  assert.ok(converted.flatMap((g) => g.rules).every((x) => !x.datas[0].model.includes("alertmanager_notifications_failed_total")));
 });
 
 test("alerts keep the model's labels, annotations and no-data behaviour; execution errors are errors", () => {
