@@ -22,8 +22,12 @@ export interface RoutingScope {
 export function checkRouting(alerting: Obj, scope: RoutingScope, at: At): void {
   const contactRefs = (names: unknown, path: PropertyKey[]) =>
     list(names).forEach((name, i) => {
-      if (typeof name === "string" && !scope.contacts.has(name)) at([...path, i], undefinedContact(name, scope.contacts));
+      if (typeof name !== "string") return;
+      if (!scope.contacts.has(name)) at([...path, i], undefinedContact(name, scope.contacts));
+      else if (list(names).indexOf(name) < i) at([...path, i], `contact "${name}" is listed twice`);
     });
+  const routed = new Map<string, unknown[]>();
+  if (isObj(alerting.routes)) for (const [key, names] of Object.entries(alerting.routes)) routed.set(parseSeverity(key) ?? key, list(names));
 
   if (typeof alerting.ack_timeout === "string") {
     const ms = parseDuration(alerting.ack_timeout);
@@ -44,6 +48,10 @@ export function checkRouting(alerting: Obj, scope: RoutingScope, at: At): void {
       if (!isObj(step)) continue;
       if (typeof step.after === "string" && parseDuration(step.after) === 0) at(["alerting", "escalation", key, "after"], "must be longer than 0s");
       contactRefs(step.to, ["alerting", "escalation", key, "to"]);
+      list(step.to).forEach((name, i) => {
+        if (routed.get(severity)?.includes(name))
+          at(["alerting", "escalation", key, "to", i], `"${name}" already gets every ${severity} from alerting.routes; escalation must reach contacts that have not been told yet`);
+      });
     }
   }
 
