@@ -22,9 +22,7 @@ export interface RoutingScope {
 export function checkRouting(alerting: Obj, scope: RoutingScope, at: At): void {
   const contactRefs = (names: unknown, path: PropertyKey[]) =>
     list(names).forEach((name, i) => {
-      if (typeof name !== "string") return;
-      if (!scope.contacts.has(name)) at([...path, i], undefinedContact(name, scope.contacts));
-      else if (list(names).indexOf(name) < i) at([...path, i], `contact "${name}" is listed twice`);
+      if (typeof name === "string" && !scope.contacts.has(name)) at([...path, i], undefinedContact(name, scope.contacts));
     });
   const routed = new Map<string, unknown[]>();
   if (isObj(alerting.routes)) for (const [key, names] of Object.entries(alerting.routes)) routed.set(parseSeverity(key) ?? key, list(names));

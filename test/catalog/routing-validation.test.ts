@@ -72,13 +72,13 @@ test("escalation problems name the severity key and field", () => {
   );
 });
 
-test("an escalation contact must not already be told by the severity's route, nor be listed twice", () => {
+test("an escalation contact must not already be told by the severity's route (nor, as everywhere, be listed twice)", () => {
   assert.deepEqual(
     problems({ contacts, routes: { critical: ["pd", "lead"] }, escalation: { P0: { after: "30m", to: ["lead", "finance", "finance"] } }, policies: [{ match: { team: "ops" }, to: ["pd", "pd"] }] }),
     [
       'alerting.escalation.P0.to[0]: "lead" already gets every P0 from alerting.routes; escalation must reach contacts that have not been told yet',
-      'alerting.escalation.P0.to[2]: contact "finance" is listed twice',
-      'alerting.policies[0].to[1]: contact "pd" is listed twice',
+      'alerting.escalation.P0.to[2]: contact "finance" is listed twice; it would be notified twice',
+      'alerting.policies[0].to[1]: contact "pd" is listed twice; it would be notified twice',
     ],
   );
 });
