@@ -100,7 +100,7 @@ export class MissingBinariesError extends Error {}
  * (printing each command via `log`). Throws `MissingBinariesError` with the install command
  * for the platform when they cannot be installed here.
  */
-export function ensureBinaries(log: (line: string) => void, tools: Tool[] = REQUIRED_TOOLS, platform = currentPlatform()): Binaries {
+export function ensureBinaries(log: (line: string) => void, tools: Tool[] = REQUIRED_TOOLS, platform = currentPlatform(), purpose = "local mode"): Binaries {
   let bins = findBinaries();
   let missing = missingTools(bins, tools);
   if (missing.length === 0) return bins;
@@ -116,5 +116,5 @@ export function ensureBinaries(log: (line: string) => void, tools: Tool[] = REQU
     missing = missingTools(bins, tools);
     if (missing.length === 0) return bins;
   }
-  throw new MissingBinariesError(`local mode needs ${names} on PATH; install with:\n  ${installCommand(missing, platform)}`);
+  throw new MissingBinariesError(`${purpose} needs ${names} on PATH; install with:\n  ${installCommand(missing, platform)}`);
 }

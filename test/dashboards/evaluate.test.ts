@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import { stringify } from "yaml";
 import { PANEL, type DashboardKey } from "../../conventions";
 import { panelQueries } from "../../dashboards";
+import { requireTool } from "../helpers/tools";
 import { prod } from "./fixtures";
 
 const queries = panelQueries(prod, { service: "web" });
@@ -15,15 +16,6 @@ function query(dashboard: DashboardKey, panel: string, contains = ""): string {
   const found = queries.filter((q) => q.dashboard === dashboard && q.panel === panel && q.expr.includes(contains));
   assert.equal(found.length, 1, `${dashboard}/${panel} containing ${contains}`);
   return found[0].expr;
-}
-
-function hasPromtool(): boolean {
-  try {
-    execFileSync("promtool", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Series at 1m steps, and what each panel query must return at 10m (promtool rule unit test). */
@@ -51,14 +43,14 @@ const expectations: Array<{ expr: string; exp_samples: Array<{ labels: string; v
 ];
 
 describe("dashboard query results", () => {
-  it("computes burn rate, probe status, TLS days, overdue jobs and quota share as intended (promtool)", (t) => {
-    if (!hasPromtool()) return t.skip("promtool is not installed");
+  it("computes burn rate, probe status, TLS days, overdue jobs and quota share as intended (promtool)", () => {
+    const promtool = requireTool("promtool");
     const dir = mkdtempSync(join(tmpdir(), "dashboards-eval-"));
     try {
       writeFileSync(join(dir, "empty.yml"), stringify({ groups: [] }));
       const promqlTests = expectations.map((e) => ({ ...e, eval_time: "10m" }));
       writeFileSync(join(dir, "test.yml"), stringify({ rule_files: ["empty.yml"], evaluation_interval: "1m", tests: [{ interval: "1m", input_series: inputSeries, promql_expr_test: promqlTests }] }));
-      const run = spawnSync("promtool", ["test", "rules", join(dir, "test.yml")], { encoding: "utf8" });
+      const run = spawnSync(promtool, ["test", "rules", join(dir, "test.yml")], { encoding: "utf8" });
       assert.equal(run.status, 0, run.stdout + run.stderr);
     } finally {
       rmSync(dir, { recursive: true, force: true });
