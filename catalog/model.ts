@@ -199,7 +199,11 @@ export interface RawRule {
 export type Contact =
   | { name: string; type: "pagerduty"; integrationKey: SecretRef }
   | { name: string; type: "slack"; url: SecretRef; channel?: string }
-  | { name: string; type: "email"; to: string[]; from: string; smarthost: string; username?: string; password?: SecretRef }
+  | {
+    name: string; type: "email"; to: string[]; from: string; smarthost: string; username?: string; password?: SecretRef;
+    /** Which of `from`, `smarthost`, `username`, `password` the catalog sets: Alertmanager's SMTP settings, which Grafana ignores. */
+    smtpKeys: string[];
+  }
   | { name: string; type: "webhook"; url: string | SecretRef };
 
 export interface MuteTiming {

@@ -199,6 +199,7 @@ function normalizeAlerting(raw: RawCatalog): Alerting {
         case "email": return {
           name, type: "email", to: c.to, from: c.from ?? `alerts@${raw.system}.invalid`,
           smarthost: c.smarthost ?? "localhost:25", username: c.username, password: c.password,
+          smtpKeys: (["from", "smarthost", "username", "password"] as const).filter((k) => c[k] !== undefined),
         };
         case "webhook": return { name, type: "webhook", url: c.url };
       }

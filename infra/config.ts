@@ -64,6 +64,12 @@ export interface StackSettings {
   secrets: string[];
 }
 
+/** The catalog as Grafana sees it: email contacts without their SMTP password (Grafana sends email through its own SMTP). */
+function withoutSmtpPasswords(catalog: Catalog): Catalog {
+  const contacts = catalog.alerting.contacts.map((c) => (c.type === "email" ? { ...c, password: undefined } : c));
+  return { ...catalog, alerting: { ...catalog.alerting, contacts } };
+}
+
 export class StackConfigError extends Error {
   constructor(readonly problems: string[], readonly stackName: string) {
     super([`stack ${stackName}: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`, ...problems.map((p) => `  ${p}`)].join("\n"));
@@ -110,7 +116,7 @@ export function readStackSettings(catalog: Catalog, stack: string, source: Confi
 
   const secrets = [...secretConfigKeys(catalog)].sort();
   if (target === "prod") {
-    for (const name of secrets) requireSecret(catalogSecretKey(name), `referenced by the catalog as { secret: ${name} }`);
+    for (const name of secretConfigKeys(withoutSmtpPasswords(catalog))) requireSecret(catalogSecretKey(name), `referenced by the catalog as { secret: ${name} }`);
     for (const spec of githubActionsSpecs(catalog)) {
       if (!("config" in spec.source) || secrets.includes(spec.source.config)) continue;
       const key = catalogSecretKey(spec.source.config);

@@ -39,6 +39,18 @@ function spec<S>(system: string, c: Contact, secret: (ref: SecretRef) => S): Con
   }
 }
 
+/**
+ * Warnings for the prod stack: an email contact's SMTP settings configure Alertmanager (local
+ * mode) only; Grafana sends email through its own SMTP server.
+ */
+export function ignoredEmailSettings(catalog: Catalog): string[] {
+  return catalog.alerting.contacts.flatMap((c) =>
+    c.type === "email" && c.smtpKeys.length
+      ? [`alerting.contacts.${c.name}: ${c.smtpKeys.join(", ")} have no effect in Grafana, which sends email through its own SMTP server (Grafana Cloud's, or [smtp] in grafana.ini); they apply to Alertmanager in local mode`]
+      : [],
+  );
+}
+
 /** One contact point per catalog contact, in catalog (name) order. */
 export function contactPoints<S>(catalog: Catalog, secret: (ref: SecretRef) => S): Array<ContactPointSpec<S>> {
   return catalog.alerting.contacts.map((c) => spec(catalog.system, c, secret));

@@ -18,7 +18,7 @@ import type { StackContext, StackOutputs } from "../stack";
 import { secretRef } from "../secrets";
 import { GrafanaAlertRules } from "./alert-rules";
 import { syntheticChecks, type CheckSpec } from "./checks";
-import { contactPoints, type ContactPointSpec } from "./contact-points";
+import { contactPoints, ignoredEmailSettings, type ContactPointSpec } from "./contact-points";
 import { GrafanaDashboards } from "./dashboards";
 import { DeployToken } from "./deploy-token";
 import { GrafanaNotifications } from "./notifications";
@@ -75,6 +75,7 @@ export class GrafanaMonitoring extends pulumi.ComponentResource {
 export function provisionGrafana(ctx: StackContext): StackOutputs {
   const settings = ctx.settings.grafana;
   if (!settings) throw new Error(`stack ${ctx.stack}: Grafana settings were not read`);
+  for (const warning of ignoredEmailSettings(ctx.catalog)) void pulumi.log.warn(warning);
   const rules = ruleGroupsOf(ctx.catalog, { customRules: ctx.customRules, profile: "prod" });
   const inputs = grafanaInputs(ctx.catalog, rules, settings);
   const g = new GrafanaMonitoring(ctx.catalog.system, { system: ctx.catalog.system, inputs });

@@ -1,0 +1,147 @@
+/**
+ * The user-visible contract, pinned by values written out by hand (not taken from the code's
+ * constants, not regenerated): what `render` writes for an alert, and what `pulumi up` sends to
+ * Grafana for a contact point, the notification policy and a Synthetic Monitoring check.
+ * A change here is a change users see: update these literals on purpose.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { validateCatalog } from "../../catalog/validate";
+import { contactPoints } from "../../infra/grafana/contact-points";
+import { runProgramUnderMocks } from "../../infra/offline-engine";
+import { BIN, ROOT } from "../helpers/catalogs";
+
+const CATALOG = `
+system: acme
+services:
+  - name: api
+    kind: api
+    team: core
+    health: { url: "https://api.acme.example/health", every: 1m, timeout: 5s }
+    thresholds:
+      error_rate: { P1: "5%" }
+alerting:
+  routes: { P0: [pager], P1: [pager, mail], P2: [mail], P3: [] }
+  contacts:
+    pager: { type: pagerduty, integration_key: { secret: pagerdutyKey } }
+    mail: { type: email, to: [ops@acme.example] }
+`;
+const raw = parse(CATALOG) as Record<string, unknown>;
+
+const SUBJECT = "[{{ .Status | toUpper }}] {{ .CommonLabels.severity }} {{ .CommonLabels.service }}: {{ .CommonAnnotations.summary }}";
+const MESSAGE = "{{ range .Alerts }}{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard_url }}\nDashboard: {{ .Annotations.dashboard_url }}{{ end }}\n{{ end }}";
+
+function withCatalogFile<T>(text: string, f: (path: string, dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), "contract-"));
+  try {
+    writeFileSync(join(dir, "catalog.yaml"), text);
+    return f(join(dir, "catalog.yaml"), dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("an error-rate threshold of 5% at P1 renders this exact Prometheus alert", () => {
+  const rule = withCatalogFile(CATALOG, (catalog, dir) => {
+    const r = spawnSync(BIN, ["render", "--catalog", catalog, "--out", join(dir, "out")], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const file = parse(readFileSync(join(dir, "out/prometheus/rules/acme-api.yml"), "utf8")) as { groups: Array<{ rules: Array<{ alert?: string }> }> };
+    return file.groups.flatMap((g) => g.rules).find((x) => x.alert === "ErrorRateHigh");
+  });
+  assert.deepEqual(rule, {
+    alert: "ErrorRateHigh",
+    expr: 'service:errors:ratio_rate5m{service="api"} > 0.05',
+    for: "5m",
+    labels: { service: "api", severity: "P1", signal: "error_rate", team: "core" },
+    annotations: {
+      summary: "api error rate above 5%",
+      description: "api (api) error rate above 5% for 5m.",
+      runbook_url: "docs/runbooks/error-rate.md",
+      dashboard_url: "/d/acme-service/acme-service-red?var-service=api&viewPanel=6",
+    },
+  });
+});
+
+test("an email contact becomes this Grafana contact point, named from the catalog, with no notifier uid", async () => {
+  const { resources } = await runProgramUnderMocks(raw, "prod");
+  const mail = resources.find((r) => r.type === "grafana:alerting/contactPoint:ContactPoint" && r.name === "acme-contact-mail");
+  assert.deepEqual(mail?.inputs, {
+    name: "acme-mail",
+    emails: [{ addresses: ["ops@acme.example"], disableResolveMessage: false, message: MESSAGE, singleEmail: false, subject: SUBJECT }],
+  });
+});
+
+test("a PagerDuty contact sends its key only in the typed secret field, with severity mapped from P0..P3", () => {
+  const [, pager] = contactPoints(validateCatalog(raw), (ref) => `secret:${ref.secret}`);
+  assert.deepEqual(pager, {
+    contact: "pager",
+    name: "acme-pager",
+    pagerduties: [{
+      integrationKey: "secret:pagerdutyKey",
+      severity: '{{ if eq .CommonLabels.severity "P0" }}critical{{ else if eq .CommonLabels.severity "P1" }}error{{ else }}warning{{ end }}',
+      summary: SUBJECT,
+      disableResolveMessage: false,
+    }],
+  });
+});
+
+test("routes per severity become this notification policy tree", async () => {
+  const { resources } = await runProgramUnderMocks(raw, "prod");
+  const policy = resources.find((r) => r.type === "grafana:alerting/notificationPolicy:NotificationPolicy");
+  const severity = (s: string) => [{ label: "severity", match: "=", value: s }];
+  assert.deepEqual(policy?.inputs, {
+    contactPoint: "acme-mail",
+    groupBies: ["alertname", "service", "severity"],
+    groupWait: "30s",
+    groupInterval: "5m",
+    repeatInterval: "4h",
+    policies: [
+      {
+        matchers: [{ label: "alertname", match: "=", value: "Watchdog (monitoring/watchdog)" }],
+        continue: false, groupWait: "0s", groupInterval: "1m", repeatInterval: "5m", muteTimings: ["acme-dashboard-only"],
+      },
+      { matchers: severity("P0"), continue: false, groupInterval: "2m30s", repeatInterval: "3m45s", policies: [{ contactPoint: "acme-pager", continue: true }] },
+      {
+        matchers: severity("P1"), continue: false, groupInterval: "2m30s", repeatInterval: "3m45s",
+        policies: [{ contactPoint: "acme-pager", continue: true }, { contactPoint: "acme-mail", continue: true }],
+      },
+      { matchers: severity("P2"), continue: false, policies: [{ contactPoint: "acme-mail", continue: true }] },
+      { matchers: severity("P3"), continue: false, muteTimings: ["acme-dashboard-only"] },
+    ],
+  });
+});
+
+test("a health check becomes this Synthetic Monitoring check: 1m in ms, three default probes, HTTPS required", async () => {
+  const { resources } = await runProgramUnderMocks(raw, "prod");
+  const check = resources.find((r) => r.type === "grafana:syntheticMonitoring/check:Check");
+  assert.deepEqual(check?.inputs, {
+    job: "api-health",
+    target: "https://api.acme.example/health",
+    enabled: true,
+    frequency: 60000,
+    timeout: 5000,
+    alertSensitivity: "none",
+    basicMetricsOnly: true,
+    probes: [6, 11, 17], // Frankfurt, NorthVirginia, Singapore in the offline engine's probe list
+    settings: { http: { failIfNotSsl: true, ipVersion: "V4", method: "GET", noFollowRedirects: false, validStatusCodes: [200] } },
+  });
+});
+
+test("in prod an email contact's SMTP settings are reported as without effect", () => {
+  const text = `${CATALOG}    smtp: { type: email, to: [ops@acme.example], smarthost: "smtp.example.com:587", username: alerts, password: { secret: smtpPassword } }\n`;
+  const r = withCatalogFile(text, (catalog) => spawnSync(BIN, ["plan", "--catalog", catalog, "--stack", "prod"], { cwd: ROOT, encoding: "utf8" }));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /alerting\.contacts\.smtp: smarthost, username, password have no effect in Grafana, which sends email through its own SMTP server/);
+});
+
+test("the prod stack runs without the SMTP password in its config", async () => {
+  const contacts = { ...(raw.alerting as { contacts: object }).contacts, smtp: { type: "email", to: ["ops@acme.example"], password: { secret: "smtpPassword" } } };
+  const run = await runProgramUnderMocks({ ...raw, alerting: { ...(raw.alerting as object), contacts } }, "prod", { config: { "ops-monitoring:smtpPassword": null } });
+  const smtp = run.resources.find((r) => r.name === "acme-contact-smtp");
+  assert.deepEqual(smtp?.inputs.emails, [{ addresses: ["ops@acme.example"], disableResolveMessage: false, message: MESSAGE, singleEmail: false, subject: SUBJECT }]);
+});
