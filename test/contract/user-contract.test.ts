@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { validateCatalog } from "../../catalog/validate";
 import { contactPoints } from "../../infra/grafana/contact-points";
-import { runProgramUnderMocks } from "../../infra/offline-engine";
+import { MOCK_PROBES, runProgramUnderMocks } from "../../infra/offline-engine";
 import { BIN, ROOT } from "../helpers/catalogs";
 
 const CATALOG = `
@@ -108,7 +108,7 @@ test("routes per severity become this notification policy tree", async () => {
       { matchers: severity("P0"), continue: false, groupInterval: "2m30s", repeatInterval: "3m45s", policies: [{ contactPoint: "acme-pager", continue: true }] },
       {
         matchers: severity("P1"), continue: false, groupInterval: "2m30s", repeatInterval: "3m45s",
-        policies: [{ contactPoint: "acme-pager", continue: true }, { contactPoint: "acme-mail", continue: true }],
+        policies: [{ contactPoint: "acme-mail", continue: true }, { contactPoint: "acme-pager", continue: true }],
       },
       { matchers: severity("P2"), continue: false, policies: [{ contactPoint: "acme-mail", continue: true }] },
       { matchers: severity("P3"), continue: false, muteTimings: ["acme-dashboard-only"] },
@@ -127,7 +127,7 @@ test("a health check becomes this Synthetic Monitoring check: 1m in ms, three de
     timeout: 5000,
     alertSensitivity: "none",
     basicMetricsOnly: true,
-    probes: [6, 11, 17], // Frankfurt, NorthVirginia, Singapore in the offline engine's probe list
+    probes: [MOCK_PROBES.Frankfurt, MOCK_PROBES.NorthVirginia, MOCK_PROBES.Singapore].sort((a, b) => a - b), // the ids the offline engine gives these locations
     settings: { http: { failIfNotSsl: true, ipVersion: "V4", method: "GET", noFollowRedirects: false, validStatusCodes: [200] } },
   });
 });
