@@ -44,7 +44,7 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
       [LABEL.signal]: spec.signal,
       [LABEL.team]: spec.team,
       ...spec.labels,
-    } as AlertRule["labels"],
+    },
     annotations,
     runbook: spec.runbook,
     dashboard: spec.dashboard,

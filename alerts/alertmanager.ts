@@ -80,7 +80,7 @@ function timeInterval(m: MuteTiming): Record<string, unknown> {
 
 /** Matchers of one `alerting.policies` entry, in label order. */
 export function policyMatchers(match: PolicyMatch): Array<[string, string]> {
-  return (["service", "signal", "team"] as const).flatMap((k) => (match[k] === undefined ? [] : [[LABEL[k], match[k]!] as [string, string]]));
+  return (["service", "signal", "team"] as const).flatMap((k) => (match[k] === undefined ? [] : [[LABEL[k], match[k]] as [string, string]]));
 }
 
 export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOptions): Record<string, unknown> {

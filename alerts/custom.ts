@@ -68,7 +68,7 @@ export function customRuleGroups(ctx: GenContext, files: Record<string, string>)
       if (!isObj(g) || !Array.isArray(g.rules)) return void problems.push({ path: gpath, message: "needs a name and a rules list" });
       const rules: Rule[] = [];
       g.rules.forEach((r: unknown, ri: number) => {
-        const rule = customRule(ctx, r, `${gpath}.rules[${isObj(r) ? String(r.alert ?? r.record ?? ri) : ri}]`, teams, problems);
+        const rule = customRule(ctx, r, `${gpath}.rules[${isObj(r) ? [r.alert, r.record].find((n) => typeof n === "string") ?? ri : ri}]`, teams, problems);
         if (rule) rules.push(rule);
       });
       const intervalMs = typeof g.interval === "string" ? parseDuration(g.interval) : undefined;
@@ -108,8 +108,8 @@ function customRule(ctx: GenContext, r: unknown, path: string, teams: Map<string
     alert: r.alert,
     expr: r.expr,
     forMs: forMs!,
-    service: service!,
-    team: labels[LABEL.team] ?? teams.get(service!)!,
+    service: service,
+    team: labels[LABEL.team] ?? teams.get(service)!,
     severity: severity as Severity,
     signal: signal as Signal,
     summary: annotations[ANNOTATION.summary] ?? `${r.alert} on ${service}`,

@@ -8,13 +8,21 @@
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_ ./@+:-]*$|^(\d+(ms|s|m|h|d|w|y))+$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
 
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 function scalar(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value === null || value === undefined) return "null";
-  const s = String(value);
-  if (PLAIN.test(s) && !/ $|:$|: /.test(s) && !RESERVED.test(s)) return s;
-  if (!/[\n\r\t\u0000-\u001f\u007f]/.test(s)) return `'${s.replace(/'/g, "''")}'`;
-  return JSON.stringify(s);
+  if (typeof value !== "string") throw new TypeError(`cannot write a ${typeof value} as YAML`);
+  if (PLAIN.test(value) && !/ $|:$|: /.test(value) && !RESERVED.test(value)) return value;
+  if (!hasControlCharacter(value)) return `'${value.replace(/'/g, "''")}'`;
+  return JSON.stringify(value);
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -112,9 +112,9 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
     const h = svc.health;
     const every = parseDuration(str(h.every) ?? "1m");
     const timeout = parseDuration(str(h.timeout) ?? "5s");
-    if (every !== undefined && (every < 1000 || every > 3600_000)) at([...path, "health", "every"], `${String(h.every)} is outside 1s..1h (Synthetic Monitoring's limits)`);
+    if (every !== undefined && (every < 1000 || every > 3600_000)) at([...path, "health", "every"], `${str(h.every)} is outside 1s..1h (Synthetic Monitoring's limits)`);
     if (h.timeout !== undefined && every !== undefined && timeout !== undefined && timeout > every)
-      at([...path, "health", "timeout"], `${String(h.timeout)} is longer than every (${String(h.every ?? "1m")})`);
+      at([...path, "health", "timeout"], `${str(h.timeout)} is longer than every (${str(h.every) ?? "1m"})`);
     if (typeof h.expect_body === "string") {
       const err = re2Error(h.expect_body);
       if (err) at([...path, "health", "expect_body"], err);

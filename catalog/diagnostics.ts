@@ -28,7 +28,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, root: unknown): str
   let node: unknown = root;
   for (const key of path) {
     if (typeof key === "number") {
-      const item = Array.isArray(node) ? node[key] : undefined;
+      const item: unknown = Array.isArray(node) ? node[key] : undefined;
       const name = item && typeof item === "object" && typeof (item as { name?: unknown }).name === "string" ? (item as { name: string }).name : undefined;
       out += `[${name ?? key}]`;
       node = item;

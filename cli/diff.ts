@@ -15,7 +15,7 @@ function modelAt(ref: string, catalogFile: string, customDir: string, workingCus
   return inputs ? monitoringModel(inputs.catalog, inputs.customRules) : EMPTY_MODEL;
 }
 
-export async function run(args: Args): Promise<number> {
+export function run(args: Args): number {
   const ref = stringFlag(args, "base");
   const custom = args.flags["custom-rules"];
   const customDir = typeof custom === "string" ? custom : CUSTOM_RULES_DIR;

@@ -5,24 +5,24 @@
 import { CatalogError } from "../catalog/diagnostics";
 import { parseArgs, UsageError, type Args } from "./args";
 
-type Command = (args: Args) => Promise<number>;
+type Command = (args: Args) => number | Promise<number>;
 
 /** Commands load lazily: `plan` pulls in the Pulumi SDK, `render` should not pay for it. */
-const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
-  render: { summary: "render --catalog F --out DIR      write every artifact (no secret values)", load: () => require("./render").run },
-  verify: { summary: "verify --catalog F                promtool/amtool/blackbox checks + generated rule tests", load: () => require("./verify").run },
-  plan: { summary: "plan --catalog F --stack prod|local [--json]   resources the Pulumi program registers (mocked engine)", load: () => require("./plan").run },
-  diff: { summary: "diff --base REF [--catalog F]     semantic diff of the monitoring between REF and the work tree", load: () => require("./diff").run },
-  start: { summary: "start [--catalog F]               local stack from native binaries (default: the demo catalog)", load: () => require("./start").run },
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  render: { summary: "render --catalog F --out DIR      write every artifact (no secret values)", load: async () => (await import("./render.js")).run },
+  verify: { summary: "verify --catalog F                promtool/amtool/blackbox checks + generated rule tests", load: async () => (await import("./verify.js")).run },
+  plan: { summary: "plan --catalog F --stack prod|local [--json]   resources the Pulumi program registers (mocked engine)", load: async () => (await import("./plan.js")).run },
+  diff: { summary: "diff --base REF [--catalog F]     semantic diff of the monitoring between REF and the work tree", load: async () => (await import("./diff.js")).run },
+  start: { summary: "start [--catalog F]               local stack from native binaries (default: the demo catalog)", load: async () => (await import("./start.js")).run },
   backtest: {
     summary: "backtest --prometheus URL --from T --to T [--step D] [--base REF] [--json|--format markdown]   replay every alert over Prometheus history",
-    load: () => require("./backtest").run,
+    load: async () => (await import("./backtest.js")).run,
   },
   ack: {
     summary: "ack ALERTNAME [--service S] [--for 1h] [--comment TEXT] [--alertmanager URL]   silence an alert and its escalation; prints the silence id",
-    load: () => require("./ack").run,
+    load: async () => (await import("./ack.js")).run,
   },
-  secrets: { summary: "secrets [--catalog F]             rotation due dates; exit 1 when one is overdue", load: () => require("./secrets").run },
+  secrets: { summary: "secrets [--catalog F]             rotation due dates; exit 1 when one is overdue", load: async () => (await import("./secrets.js")).run },
 };
 
 function usage(): string {
@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.load()(parseArgs(rest));
+    const run = await command.load();
+    return await run(parseArgs(rest));
   } catch (e) {
     if (e instanceof CatalogError || e instanceof UsageError) {
       console.error(e.message);

@@ -40,7 +40,7 @@ function manifestFiles(dir: string): string[] | undefined {
   try {
     const m = JSON.parse(readFileSync(join(dir, MANIFEST), "utf8")) as { generator?: unknown; files?: unknown };
     if (m.generator !== GENERATOR || !Array.isArray(m.files) || !m.files.every((f) => typeof f === "string")) return undefined;
-    return m.files as string[];
+    return m.files;
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@ import { stringFlag, type Args } from "./args";
 import { loadInputs } from "./inputs";
 import { replaceOutputDir } from "./output-dir";
 
-export async function run(args: Args): Promise<number> {
+export function run(args: Args): number {
   const out = stringFlag(args, "out");
   const { catalog, customRules, path } = loadInputs(args);
   const artifacts = renderArtifacts(catalog, { customRules });

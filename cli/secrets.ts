@@ -70,7 +70,7 @@ function describe(e: RotationEntry): string {
   }
 }
 
-export async function run(args: Args): Promise<number> {
+export function run(args: Args): number {
   const today = stringFlag(args, "today", isoDay(Date.now()));
   const { catalog, path } = loadInputs(args);
   const entries = rotationReport(vercelEnvSpecs(catalog), today);

@@ -8,7 +8,7 @@ import type { Args } from "./args";
 import { loadInputs } from "./inputs";
 import { writeArtifacts } from "../write-artifacts";
 
-export async function run(args: Args): Promise<number> {
+export function run(args: Args): number {
   const { catalog, customRules, path } = loadInputs(args);
   const options = { ...DEFAULT_RENDER_OPTIONS, customRules };
   const artifacts = renderArtifacts(catalog, options);

@@ -28,7 +28,7 @@ function contactChanges(a: Contact, b: Contact): string[] {
     if (va === vb) continue;
     const secretA = va?.startsWith("secret ref ");
     const secretB = vb?.startsWith("secret ref ");
-    if (secretA && secretB) out.push(`${field}: ${va} -> ${vb!.slice("secret ref ".length)}`);
+    if (secretA && secretB) out.push(`${field}: ${va} -> ${vb.slice("secret ref ".length)}`);
     else if (va?.startsWith("url#") || vb?.startsWith("url#") || secretA || secretB) out.push(`${field} changed`);
     else out.push(...change(field, va, vb));
   }

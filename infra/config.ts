@@ -34,14 +34,14 @@ export function targetOf(stack: string): Target {
 
 /** Where config values come from: the Pulumi runtime in a real run or under mocks, a map in unit tests. */
 export interface ConfigSource {
-  get(key: string): string | undefined;
-  isSecret(key: string): boolean;
+  get: (key: string) => string | undefined;
+  isSecret: (key: string) => boolean;
 }
 
 /** The Pulumi runtime's stack config (`PULUMI_CONFIG`, `PULUMI_CONFIG_SECRET_KEYS`), read once. */
 export function pulumiConfigSource(): ConfigSource {
   // isConfigSecret is exported by the runtime but missing from its type declarations.
-  const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret;
+  const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(this: void, k: string): boolean }).isConfigSecret;
   const all = runtimeConfig.allConfig();
   return { get: (key) => all[key], isSecret: (key) => isConfigSecret(key) };
 }

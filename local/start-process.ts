@@ -43,8 +43,8 @@ export function spawnStart(args: string[], env: NodeJS.ProcessEnv = process.env)
       for (const l of listeners) l(line);
     }
   };
-  child.stdout!.on("data", onData({ rest: "" }));
-  child.stderr!.on("data", onData({ rest: "" }));
+  child.stdout.on("data", onData({ rest: "" }));
+  child.stderr.on("data", onData({ rest: "" }));
   return {
     child,
     lines,
@@ -116,7 +116,7 @@ export async function until<T>(what: string, timeoutMs: number, probe: () => Pro
     }
     await sleep(everyMs);
   }
-  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ""}`);
 }
 
 /** SIGINT to `start`; resolves with its exit code after checking none of `children` outlived it. */

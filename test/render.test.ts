@@ -47,7 +47,11 @@ test("rendering the same catalog twice gives byte-identical artifacts", () => {
 
 test("reordering services, APIs, contacts and routes changes no artifact", () => {
   const file = join(GOOD, "all-kinds", "catalog.yaml");
-  const raw = parseCatalogYaml(readFileSync(file, "utf8"), file) as Record<string, any>;
+  const raw = parseCatalogYaml(readFileSync(file, "utf8"), file) as {
+    services: unknown[];
+    external_apis: unknown[];
+    alerting: { contacts: Record<string, unknown>; routes: Record<string, unknown> };
+  };
   const shuffled = structuredClone(raw);
   shuffled.services.reverse();
   shuffled.external_apis.reverse();
@@ -74,6 +78,9 @@ test("no secret value from the environment appears in any rendered file", () => 
     assert.match(am, /api_url_file: \/etc\/ops-monitoring\/secrets\/slackWebhookUrl/);
     assert.match(artifacts["prometheus/prometheus.yml"], /password_file: \/etc\/ops-monitoring\/secrets\/supabaseServiceRoleKey/);
   } finally {
-    for (const [k, v] of saved) (v === undefined ? delete process.env[k] : (process.env[k] = v));
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 });

@@ -80,9 +80,14 @@ test("the quota alert fires at alert_at of the quota and the heartbeat alert at 
 
 test("Alertmanager inhibits lower severities under a P0 of the same service and error/latency alerts under probe down", () => {
   const catalog = loadCatalogFile(join(GOOD, "all-kinds", "catalog.yaml"));
-  const am = parse(renderArtifacts(catalog)["alertmanager/alertmanager.yml"]);
+  interface Route {
+    matchers?: string[];
+    group_interval?: string;
+    repeat_interval?: string;
+  }
+  const am = parse(renderArtifacts(catalog)["alertmanager/alertmanager.yml"]) as { inhibit_rules: unknown[]; route: { routes: Route[] } };
   assert.deepEqual(am.inhibit_rules[0], { source_matchers: ['severity="P0"'], target_matchers: ['severity=~"P1|P2|P3"'], equal: ["service"] });
   assert.deepEqual(am.inhibit_rules[2], { source_matchers: ['signal="probe"'], target_matchers: ['signal=~"error_rate|availability|latency|slo_burn"'], equal: ["service"] });
-  const p0 = am.route.routes.find((r: { matchers: string[] }) => r.matchers?.[0] === 'severity="P0"');
-  assert.deepEqual([p0.group_interval, p0.repeat_interval], ["2m30s", "3m45s"], "unacknowledged P0 re-notifies on the tick ack_timeout (5m) after the last notification");
+  const p0 = am.route.routes.find((r) => r.matchers?.[0] === 'severity="P0"');
+  assert.deepEqual([p0?.group_interval, p0?.repeat_interval], ["2m30s", "3m45s"], "unacknowledged P0 re-notifies on the tick ack_timeout (5m) after the last notification");
 });

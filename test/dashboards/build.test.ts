@@ -115,7 +115,7 @@ describe("dashboards", () => {
     for (const doc of docs) {
       const list = (doc.json.annotations as { list: Array<Record<string, unknown>> }).list;
       assert.ok(list.some((a) => JSON.stringify(a.target ?? {}).includes('"deploy"')), doc.key);
-      assert.ok(list.some((a) => String(a.expr ?? "").includes("changes(ops_deployments_total")), doc.key);
+      assert.ok(list.some((a) => typeof a.expr === "string" && a.expr.includes("changes(ops_deployments_total")), doc.key);
     }
   });
 

@@ -51,7 +51,7 @@ test("every missing or plain-text key is reported at once with the command that 
 });
 
 test("the error message names the stack and counts the problems", () => {
-  assert.throws(() => readStackSettings(catalog, "prod", source({})), (e: Error) => /^stack prod: 6 configuration problems\n  grafana:url is not set/.test(e.message));
+  assert.throws(() => readStackSettings(catalog, "prod", source({})), (e: Error) => /^stack prod: 6 configuration problems\n {2}grafana:url is not set/.test(e.message));
 });
 
 test("a Grafana URL other than the catalog's is refused, since alert links would point elsewhere", () => {

@@ -126,7 +126,8 @@ test("durations and query models are in the form Grafana returns", () => {
   assert.equal(rule.for, "1h");
   for (const d of rule.datas) {
     assert.equal(d.model, canonicalJson(JSON.parse(d.model)));
-    assert.deepEqual([JSON.parse(d.model).intervalMs, JSON.parse(d.model).maxDataPoints], [1000, 43200]);
+    const model = JSON.parse(d.model) as { intervalMs: number; maxDataPoints: number };
+    assert.deepEqual([model.intervalMs, model.maxDataPoints], [1000, 43200]);
   }
 });
 

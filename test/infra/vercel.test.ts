@@ -127,9 +127,9 @@ async function underMocks(build: (opts: pulumi.ComponentResourceOptions) => Verc
     {
       newResource: (args) => {
         seen.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, deleteBeforeReplace: options.get(args.name) });
-        return { id: args.name, state: args.inputs };
+        return { id: args.name, state: args.inputs as Record<string, unknown> };
       },
-      call: (args) => ({ id: `prj_looked_up_${String(args.inputs.name)}` }),
+      call: (args) => ({ id: `prj_looked_up_${(args.inputs as { name: string }).name}` }),
     },
     "ops-monitoring",
     "prod",
