@@ -144,12 +144,14 @@ async function run(request: EngineRequest): Promise<EngineReply> {
   let outputs: Record<string, pulumi.Output<unknown>> = {};
   const fail = (error: unknown): EngineReply => ({ ok: false, error: serializeError(error), resources: sortResources(registered) });
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
+    await pulumi.runtime.runInPulumiStack(() => {
       for (const path of stackTransformations) {
+        // A module path known only at run time; this thread has tsx's CommonJS hook, not its ESM loader.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         pulumi.runtime.registerStackTransformation((require(path) as { transformation: pulumi.ResourceTransformation }).transformation);
       }
       outputs = runStack({ customRules: () => customRules });
-      return undefined;
+      return Promise.resolve(undefined);
     });
   } catch (e) {
     return fail(e);

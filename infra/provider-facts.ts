@@ -244,7 +244,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
     rule("settings", "must hold exactly one check kind (http, ping, dns, tcp, ...)", (v) => !isSet(v) || Object.values(v as Record<string, unknown>).filter(isSet).length === 1, at(SM_CHECK, "resourceCheckCustomizeDiff")),
     oneOf("alertSensitivity", ["none", "low", "medium", "high"], at(SM_CHECK, "schema alert_sensitivity")),
     oneOf("settings.http.ipVersion", ["V4", "V6", "Any"], at(SM_CHECK, "syntheticMonitoringCheckIPVersion")),
-    value("labels", "must have at most 5 labels", (v) => !isSet(v) || Object.keys(v as object).length <= 5, at(SM_CHECK, "schema labels")),
+    value("labels", "must have at most 5 labels", (v) => !isSet(v) || Object.keys(v).length <= 5, at(SM_CHECK, "schema labels")),
   ],
   "github:index/actionsSecret:ActionsSecret": [
     required("repository", at(GITHUB_SECRET, "schema repository")),
