@@ -85,7 +85,7 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
   });
 
   it("ack silences QueueStuck on the running local stack as soon as on-call is told, and prints the silence id", async () => {
-    await until("QueueStuck at on-call", 40_000, async () => got("oncall", "QueueStuck")[0]);
+    await until("QueueStuck at on-call", 40_000, () => got("oncall", "QueueStuck")[0]);
     const r = spawnSync(BIN, ["ack", "QueueStuck", "--service", "api", "--for", "10m", "--comment", "looking"], { env, encoding: "utf8" });
     ackedAt = Date.now();
     assert.equal(r.status, 0, r.stderr);
@@ -105,7 +105,7 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
   });
 
   it("the lead hears of the unacknowledged P0 only once it has been firing 20s, within one evaluation and group_wait after", async () => {
-    const escalated = await until("PaymentsDown at the lead", 60_000, async () => got("lead", "PaymentsDown")[0]);
+    const escalated = await until("PaymentsDown at the lead", 60_000, () => got("lead", "PaymentsDown")[0]);
     const started = Date.parse(got("oncall", "PaymentsDown")[0].alert.startsAt);
     const late = escalated.at - started;
     console.log(`# PaymentsDown: started ${new Date(started).toISOString()}, lead notified after ${(late / 1000).toFixed(1)}s (after: 20s)`);

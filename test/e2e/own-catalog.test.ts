@@ -85,12 +85,12 @@ describe("local mode with a catalog of one's own", { timeout: 120_000 }, () => {
     });
     assert.equal(firing("firing"), undefined, "no alert while healthy");
     healthy = false;
-    const down = await until("ProbeDown firing at the webhook", 50_000, () => Promise.resolve(firing("firing")));
+    const down = await until("ProbeDown firing at the webhook", 50_000, () => firing("firing"));
     assert.equal(down.labels.severity, "P0");
     assert.equal(down.labels.team, "checkout");
     assert.match(down.annotations.summary, /shop is down/);
     healthy = true;
-    await until("ProbeDown resolved at the webhook", 50_000, () => Promise.resolve(firing("resolved")));
+    await until("ProbeDown resolved at the webhook", 50_000, () => firing("resolved"));
   });
 
   it("leaves no child process behind after SIGINT", async () => {
