@@ -47,7 +47,7 @@ export function checkRouting(alerting: Obj, scope: RoutingScope, at: At): void {
       if (typeof step.after === "string" && parseDuration(step.after) === 0) at(["alerting", "escalation", key, "after"], "must be longer than 0s");
       contactRefs(step.to, ["alerting", "escalation", key, "to"]);
       list(step.to).forEach((name, i) => {
-        if (routed.get(severity)?.includes(name))
+        if (typeof name === "string" && routed.get(severity)?.includes(name))
           at(["alerting", "escalation", key, "to", i], `"${name}" already gets every ${severity} from alerting.routes; escalation must reach contacts that have not been told yet`);
       });
     }

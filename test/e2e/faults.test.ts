@@ -83,7 +83,7 @@ describe("local mode under faults", { timeout: 240_000 }, () => {
     const children = descendants(first.child.pid!);
     first.child.kill("SIGKILL");
     await first.exited;
-    await until("the children of the killed start to exit", 20_000, async () => (children.some(alive) ? undefined : true));
+    await until("the children of the killed start to exit", 20_000, () => (children.some(alive) ? undefined : true));
     assert.ok(existsSync(workDir), "kill -9 leaves the work dir behind");
 
     const second = start(slowPrometheusEnv());
@@ -91,7 +91,7 @@ describe("local mode under faults", { timeout: 240_000 }, () => {
     assert.ok(removed.includes(workDir), removed);
     assert.ok(!existsSync(workDir));
     await second.waitForLine(/^ {2}work dir/, 30_000);
-    await until("the never-ready prometheus to be started", 30_000, async () => (childWith(second, "sleep 600") ? true : undefined));
+    await until("the never-ready prometheus to be started", 30_000, () => (childWith(second, "sleep 600") ? true : undefined));
     const secondChildren = descendants(second.child.pid!);
     const t0 = Date.now();
     second.child.kill("SIGINT");
