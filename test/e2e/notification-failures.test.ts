@@ -80,7 +80,7 @@ alerting:
   it("notifies NotificationsFailing for the webhook integration at the working P1 contact once the P0 webhook fails", async () => {
     const brokenAt = Date.now();
     healthy = false;
-    const alert = await until("NotificationsFailing at team-hook", 150_000, async () => failing());
+    const alert = await until("NotificationsFailing at team-hook", 150_000, failing);
     console.log(`NotificationsFailing delivered ${((Date.now() - brokenAt) / 1000).toFixed(1)}s after the outage began`);
     assert.equal(alert.receiver, "team-hook");
     assert.equal(alert.labels.integration, "webhook");
