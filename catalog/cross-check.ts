@@ -34,7 +34,7 @@ const DATABASE_ONLY = new Set(["connections", "replication_lag"]);
 
 export function crossCheck(raw: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
-  if (!isObj(raw)) return [{ path: "", message: "the catalog must be a mapping with system, services, ..." }];
+  if (!isObj(raw)) return [];
   const at = (path: PropertyKey[], message: string) => out.push({ path: formatPath(path, raw), message });
 
   const owners = new Set<string>([BUDGET_SERVICE, MONITORING_SERVICE]);
@@ -131,7 +131,7 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
       if (sloNames.has(slo.name)) at([...p, "name"], `duplicate SLO name "${slo.name}"`);
       sloNames.add(slo.name);
     }
-    if (typeof slo.objective === "number") {
+    if (typeof slo.objective === "number" && Number.isFinite(slo.objective)) {
       if (!(slo.objective > 0 && slo.objective < 100)) at([...p, "objective"], `${slo.objective} is outside (0, 100): objectives are percentages like 99.9`);
       else if ((1 - slo.objective / 100) * FASTEST_BURN >= 1)
         at([...p, "objective"], `${slo.objective} is too low for burn-rate paging (14.4x its error budget exceeds 100%); use at least 93.1 or a threshold alert`);
@@ -155,7 +155,7 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
 function checkThresholdValues(set: Obj, unit: "percent" | "duration" | "count-or-percent", path: PropertyKey[], at: At): void {
   const severities = new Map<string, string>();
   for (const [key, value] of Object.entries(set)) {
-    if (key === "for") continue;
+    if (key === "for" || (typeof value === "number" && !Number.isFinite(value))) continue;
     const severity = parseSeverity(key);
     if (!severity) continue;
     if (severities.has(severity)) at([...path, key], `same severity as ${severities.get(severity)} (${severity})`);

@@ -30,11 +30,12 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, root: unknown): str
     if (typeof key === "number") {
       const item: unknown = Array.isArray(node) ? node[key] : undefined;
       const name = item && typeof item === "object" && typeof (item as { name?: unknown }).name === "string" ? (item as { name: string }).name : undefined;
-      out += `[${name ?? key}]`;
+      out += `[${name === undefined ? key : /^[A-Za-z0-9_.:-]+$/.test(name) ? name : JSON.stringify(name)}]`;
       node = item;
     } else {
       const k = String(key);
-      out += out === "" ? k : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+      const plain = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k);
+      out += plain ? (out === "" ? k : `.${k}`) : `[${JSON.stringify(k)}]`;
       node = node && typeof node === "object" ? (node as Record<string, unknown>)[k] : undefined;
     }
   }

@@ -12,7 +12,7 @@ export function parseCatalogYaml(text: string, source: string): unknown {
   const lines = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new CatalogError(doc.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0] })), source);
+    throw new CatalogError(doc.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0].replace(/:$/, "") })), source);
   }
   const value = toJS(doc, lines, source);
   if (value && typeof value === "object" && "config" in value) {

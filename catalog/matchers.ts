@@ -5,7 +5,6 @@
  * name is plain, and every regex matcher is valid RE2.
  */
 import { parser } from "@prometheus-io/lezer-promql";
-import { promqlError } from "./promql";
 import { re2Error, re2FullMatch } from "./re2";
 
 export type MatchOp = "=" | "!=" | "=~" | "!~";
@@ -22,9 +21,13 @@ export type ParsedMatchers = { matchers: LabelMatcher[] } | { error: string };
 export function parseMatcherList(text: string): ParsedMatchers {
   if (text.trim() === "") return { error: "is empty" };
   const src = `{${text}}`;
-  const syntax = promqlError(src);
-  if (syntax) return { error: syntax.replace(/at character (\d+)/, (_, n: string) => `at character ${Math.max(1, Number(n) - 1)}`) };
-  const top = parser.parse(src).topNode.firstChild;
+  const tree = parser.parse(src);
+  const errorAt = firstErrorAt(tree);
+  if (errorAt !== undefined) {
+    const at = Math.min(Math.max(0, errorAt - 1), text.length);
+    return { error: `does not parse at character ${at + 1} (near ${JSON.stringify(text.slice(Math.max(0, at - 10), at + 10))})` };
+  }
+  const top = tree.topNode.firstChild;
   if (!top || top.name !== "VectorSelector" || top.from !== 0 || top.to !== src.length || top.nextSibling)
     return { error: "is not a plain label-matcher list (it closes its braces or adds an expression)" };
   const list = top.firstChild;
@@ -42,6 +45,17 @@ export function parseMatcherList(text: string): ParsedMatchers {
 }
 
 type SyntaxNode = NonNullable<ReturnType<typeof parser.parse>["topNode"]["firstChild"]>;
+
+function firstErrorAt(tree: ReturnType<typeof parser.parse>): number | undefined {
+  let at: number | undefined;
+  tree.iterate({
+    enter: (node) => {
+      if (at === undefined && node.type.isError) at = node.from;
+      return at === undefined;
+    },
+  });
+  return at;
+}
 
 function matcherOf(node: SyntaxNode, src: string): LabelMatcher | { error: string } {
   const name = src.slice(node.getChild("LabelName")!.from, node.getChild("LabelName")!.to);

@@ -50,6 +50,11 @@ export function parityCheck(raw: unknown): Diagnostic[] {
     }
   });
   if (isObj(raw.alerting)) checkAlerting(raw.alerting, at);
+  if (isObj(raw.github) && typeof raw.github.repository === "string") {
+    const [owner, name] = raw.github.repository.split("/");
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(owner ?? "") || name === "." || name === "..")
+      at(["github", "repository"], `"${raw.github.repository}" is not a GitHub owner/name (owner: letters, digits, hyphens)`);
+  }
   return out;
 }
 
@@ -60,25 +65,23 @@ function checkProbes(names: unknown, path: PropertyKey[], known: ReadonlySet<str
   });
 }
 
-/** Services whose generated scrape job names collide: `web`'s probe job `web-health` and a service named `web-health`. */
+/**
+ * Generated scrape jobs that collide: `web`'s probe job `web-health` and the scrape job of a
+ * service named `web-health`, or a service whose default selector `job="web-health"` would
+ * also select `web`'s probe series.
+ */
 function checkJobNames(raw: Obj, at: At): void {
-  const jobs = new Map<string, string>();
-  list(raw.services).forEach((svc, i) => {
-    if (!isObj(svc) || typeof svc.name !== "string") return;
-    const own: string[] = [];
-    if (svc.health !== undefined) own.push(probeJob(svc.name));
-    if (isObj(svc.metrics) && svc.metrics.scrape !== undefined) own.push(svc.name);
-    for (const job of own) {
-      const other = jobs.get(job);
-      if (other !== undefined && other !== svc.name) at(["services", i, "name"], `its scrape job "${job}" collides with a job of service ${other}; rename one of them`);
-      else jobs.set(job, svc.name);
-    }
-  });
-  list(raw.services).forEach((svc, i) => {
-    if (!isObj(svc) || typeof svc.name !== "string") return;
-    const other = jobs.get(svc.name);
-    if (other !== undefined && other !== svc.name) at(["services", i, "name"], `equals the generated scrape job "${svc.name}" of service ${other}; rename one of them`);
-  });
+  const probeJobs = new Map<string, string>();
+  const services = list(raw.services).flatMap((svc, i) => (isObj(svc) && typeof svc.name === "string" ? [{ svc, i, name: svc.name }] : []));
+  for (const { svc, name } of services) if (svc.health !== undefined) probeJobs.set(probeJob(name), name);
+  for (const { svc, i, name } of services) {
+    const other = probeJobs.get(name);
+    if (other === undefined) continue;
+    const metrics = isObj(svc.metrics) ? svc.metrics : {};
+    if (metrics.scrape !== undefined) at(["services", i, "name"], `its scrape job "${name}" is also the probe job of service ${other}; rename one of them`);
+    else if (metrics.selector === undefined)
+      at(["services", i, "name"], `its default selector job="${name}" would also select the probe series of service ${other}; rename one of them or set metrics.selector`);
+  }
 }
 
 function checkService(svc: Obj, path: PropertyKey[], probes: ReadonlySet<string>, at: At): void {

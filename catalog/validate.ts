@@ -47,6 +47,7 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
     case "invalid_value":
       return [{ path, message: `${JSON.stringify(input)} is not one of ${issue.values.map(String).join(" | ")}` }];
     case "invalid_type":
+      if (issue.path.length === 0) return [{ path, message: `the catalog must be a mapping with system, services, ... (got ${describe(input)})` }];
       if (input === undefined) return [{ path, message: "is required" }];
       if (isSecretRef(input)) return [{ path, message: "a {secret: ...} reference is not allowed here; this field needs a plain value" }];
       if (issue.expected === "object" && looksLikeSecretSlot(issue.path))
@@ -63,11 +64,14 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
       const op = issue.code === "too_small" ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
       return [{ path, message: `${typeof input === "number" && !Number.isFinite(input) ? yamlNumber(input) : JSON.stringify(input)} must be ${op} ${String(bound)}` }];
     }
+    case "invalid_key":
+      return [{ path, message: `${JSON.stringify(input)} ${issue.issues[0]?.message ?? "is not a valid key here"}` }];
     case "invalid_union":
       if (String(issue.path[issue.path.length - 1]) === "type" && isObj(input))
         return [{ path, message: `${JSON.stringify(input.type)} is not one of pagerduty | slack | email | webhook` }];
       if (typeof input === "string" && String(issue.path[issue.path.length - 1]) === "url" && httpUrlError(input))
         return [{ path, message: `${httpUrlError(input)!}; or a secret reference { secret: NAME }` }];
+      if (typeof input === "number" && !Number.isFinite(input)) return [{ path, message: `expected a finite number, got ${yamlNumber(input)}` }];
       if (isSecretRef(input) && issue.errors.length === 0) return [{ path, message: "a {secret: ...} reference is not allowed here" }];
       if (issue.errors.length === 0) return [{ path, message: `${JSON.stringify(input)} is not valid here` }];
       return [{ path, message: unionMessage(issue.path) }];
