@@ -20,7 +20,8 @@ describe("which Alertmanager ack talks to", () => {
   });
   after(() => {
     other.kill();
-    process.env.TMPDIR = savedTmp;
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
     rmSync(dir, { recursive: true, force: true });
   });
   const stack = (pid: number, port: number) => ({ pid, alertmanager: `http://127.0.0.1:${port}`, prometheus: "http://127.0.0.1:1", workDir: "/nonexistent" });
