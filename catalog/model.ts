@@ -21,6 +21,8 @@ export interface Catalog {
   grafanaUrl?: string;
   /** Title of the Grafana folder; default the system name. */
   folderTitle: string;
+  /** The prod Grafana's version and whether it runs Grafana-managed recording rules (`grafana.version`, `grafana.recording_rules`). */
+  grafanaVersion: { version: [number, number, number]; recordingRules: boolean };
   /** Base URL of `docs/runbooks/`, without trailing slash. */
   runbookBaseUrl: string;
   syntheticProbes: string[];

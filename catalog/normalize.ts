@@ -24,6 +24,7 @@ export function normalize(raw: RawCatalog): Catalog {
     defaultTeam,
     grafanaUrl: raw.grafana?.url?.replace(/\/+$/, ""),
     folderTitle: raw.grafana?.folder ?? raw.system,
+    grafanaVersion: grafanaVersion(raw.grafana?.version, raw.grafana?.recording_rules),
     runbookBaseUrl,
     syntheticProbes,
     telemetry: raw.telemetry && { otlpEndpoint: raw.telemetry.otlp_endpoint, otlpHeaders: raw.telemetry.otlp_headers },
@@ -223,4 +224,13 @@ function normalizeAlerting(raw: RawCatalog): Alerting {
       .sort((x, y) => SEVERITIES.indexOf(x.severity) - SEVERITIES.indexOf(y.severity)),
     policies: (a.policies ?? []).map((p) => ({ match: { ...p.match }, to: [...p.to] })),
   };
+}
+
+/** Grafana Cloud's version line; every feature the prod stack uses is there. */
+const DEFAULT_GRAFANA_VERSION = "12.0";
+
+function grafanaVersion(text = DEFAULT_GRAFANA_VERSION, recordingRules?: boolean): Catalog["grafanaVersion"] {
+  const [major, minor, patch = 0] = text.split(".").map(Number);
+  const version: [number, number, number] = [major, minor, patch];
+  return { version, recordingRules: recordingRules ?? (major > 11 || (major === 11 && minor >= 2)) };
 }

@@ -524,7 +524,30 @@ export const catalogSchema = z.strictObject({
   /** Team of services and APIs that name none. Default ops. */
   default_team: slug.optional(),
   /** Grafana instance the alerts link to; `url` builds `dashboard_url`. */
-  grafana: z.strictObject({ url: httpUrl.optional(), folder: z.string().optional() }).optional(),
+  grafana: z
+    .strictObject({
+      url: httpUrl.optional(),
+      folder: z.string().optional(),
+      /**
+       * Version of the prod Grafana, `MAJOR.MINOR[.PATCH]`, at least 11.0. Default 12.0: Grafana
+       * Cloud runs 12.x, which has every feature used. Below 11.2 (or with `recording_rules:
+       * false`) alerts compute their recording rules inline; below 11.5.2 rules get no explicit
+       * uid (they are identified by title); below 12.0 recording rules omit
+       * `targetDatasourceUid`. @example 11.6.1
+       */
+      version: z
+        .string()
+        .regex(/^\d+\.\d+(\.\d+)?$/, { error: "must be a Grafana version like 12.0 or 11.5.2" })
+        .refine((v) => Number(v.split(".")[0]) >= 11, { error: "is older than 11.0, the oldest Grafana the prod stack provisions" })
+        .optional(),
+      /**
+       * Whether the prod Grafana runs Grafana-managed recording rules (11.2+ with the
+       * `grafanaManagedRecordingRules` feature toggle; on in Grafana Cloud). Default: true from
+       * 11.2 on. With false, alerts compute their recording rules inline. @example false
+       */
+      recording_rules: z.boolean().optional(),
+    })
+    .optional(),
   /** Where runbooks are published. Default `https://github.com/<github.repository>/blob/main/docs/runbooks`. */
   runbooks: z.strictObject({ base_url: httpUrl }).optional(),
   /** Synthetic Monitoring defaults. */

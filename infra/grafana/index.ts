@@ -25,6 +25,7 @@ import { GrafanaNotifications } from "./notifications";
 import { muteTimings, notificationPolicy, type MuteTimingSpec, type RootPolicy } from "./routing";
 import { grafanaRuleGroups, type GrafanaRuleGroup } from "./rule-groups";
 import { SyntheticChecks } from "./synthetics";
+import { grafanaFeatures, rulesForGrafana } from "./versions";
 
 /** Everything the Grafana section registers, as plain inputs. */
 export interface GrafanaInputs {
@@ -38,10 +39,11 @@ export interface GrafanaInputs {
 }
 
 export function grafanaInputs(catalog: Catalog, rules: RuleGroup[], settings: GrafanaSettings): GrafanaInputs {
+  const features = grafanaFeatures(catalog);
   return {
     folder: { uid: folderUid(catalog.system), title: catalog.folderTitle },
     dashboards: buildDashboards(catalog),
-    ruleGroups: grafanaRuleGroups(rules, { catalog, datasourceUid: settings.prometheusDatasourceUid }),
+    ruleGroups: grafanaRuleGroups(rulesForGrafana(rules, features), { catalog, datasourceUid: settings.prometheusDatasourceUid, features }),
     contactPoints: contactPoints(catalog, secretRef),
     muteTimings: muteTimings(catalog, rules),
     policy: notificationPolicy(catalog, rules),

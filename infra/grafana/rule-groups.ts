@@ -15,6 +15,7 @@ import type { AlertRule, RecordingRule, RuleGroup } from "../../alerts/model";
 import { grafanaRuleTitle, ruleUid } from "../../conventions";
 import { dashboardLink } from "../../dashboards";
 import { canonicalJson } from "./canonical";
+import type { GrafanaFeatures } from "./versions";
 
 /** Grafana's uid of server-side expressions. */
 export const EXPRESSION_DATASOURCE = "__expr__";
@@ -34,7 +35,8 @@ export interface RuleData {
 }
 
 export interface GrafanaRule {
-  uid: string;
+  /** Where the Grafana version takes explicit uids (`GrafanaFeatures.ruleUids`); else the title identifies the rule. */
+  uid?: string;
   name: string;
   datas: RuleData[];
   labels: Record<string, string>;
@@ -45,7 +47,7 @@ export interface GrafanaRule {
   noDataState?: "OK" | "Alerting" | "NoData";
   execErrState?: "Error";
   /** Recording rules only. */
-  record?: { metric: string; from: string; targetDatasourceUid: string };
+  record?: { metric: string; from: string; targetDatasourceUid?: string };
 }
 
 export interface GrafanaRuleGroup {
@@ -58,6 +60,8 @@ export interface RuleGroupOptions {
   catalog: Catalog;
   /** Prometheus data source rules query and recording rules write to. */
   datasourceUid: string;
+  /** What the prod Grafana supports (`versions.ts`). */
+  features: GrafanaFeatures;
 }
 
 /** The instant query; keys spelled in sorted order, as `canonicalJson` would put them (it runs once per rule). */
@@ -102,7 +106,7 @@ function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
     annotations.__panelId__ = String(link.panelId);
   }
   return {
-    uid: ruleUid(catalog.system, rule.id),
+    ...(o.features.ruleUids ? { uid: ruleUid(catalog.system, rule.id) } : {}),
     name: grafanaRuleTitle(rule.alert, rule.id),
     condition: "C",
     for: formatDuration(rule.forMs),
@@ -116,12 +120,12 @@ function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
 
 function recordingRule(rule: RecordingRule, o: RuleGroupOptions): GrafanaRule {
   return {
-    uid: ruleUid(o.catalog.system, rule.id),
+    ...(o.features.ruleUids ? { uid: ruleUid(o.catalog.system, rule.id) } : {}),
     name: grafanaRuleTitle(rule.record, rule.id),
     labels: { ...rule.labels },
     annotations: {},
     datas: [queryData(rule.expr, o.datasourceUid)],
-    record: { metric: rule.record, from: "A", targetDatasourceUid: o.datasourceUid },
+    record: { metric: rule.record, from: "A", ...(o.features.targetDatasourceUid ? { targetDatasourceUid: o.datasourceUid } : {}) },
   };
 }
 
@@ -135,11 +139,11 @@ export function grafanaRuleGroups(groups: RuleGroup[], o: RuleGroupOptions): Gra
     name: g.name,
     intervalSeconds: g.intervalMs / 1000,
     rules: g.rules.map((rule) => {
-      const out = rule.kind === "alert" ? alertRule(rule, o) : recordingRule(rule, o);
-      const clash = seen.get(out.uid);
-      if (clash !== undefined) throw new Error(`rules ${clash} and ${rule.id} map to the same Grafana rule uid ${out.uid}`);
-      seen.set(out.uid, rule.id);
-      return out;
+      const uid = ruleUid(o.catalog.system, rule.id);
+      const clash = seen.get(uid);
+      if (clash !== undefined) throw new Error(`rules ${clash} and ${rule.id} map to the same Grafana rule uid ${uid}`);
+      seen.set(uid, rule.id);
+      return rule.kind === "alert" ? alertRule(rule, o) : recordingRule(rule, o);
     }),
   }));
 }

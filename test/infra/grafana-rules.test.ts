@@ -8,11 +8,13 @@ import { ruleGroupsOf } from "../../artifacts";
 import { dashboardLink } from "../../dashboards";
 import { canonicalJson } from "../../infra/grafana/canonical";
 import { EXPRESSION_DATASOURCE, grafanaRuleGroups, PRESENCE_MATH, QUERY_RANGE_SECONDS, type GrafanaRule } from "../../infra/grafana/rule-groups";
+import { grafanaFeatures } from "../../infra/grafana/versions";
 import { GOOD } from "../helpers/catalogs";
 
 const catalog = loadCatalogFile(join(GOOD, "all-kinds", "catalog.yaml"));
 const model = ruleGroupsOf(catalog, { customRules: {}, profile: "prod" });
-const converted = grafanaRuleGroups(model, { catalog, datasourceUid: "prom-uid" });
+const features = grafanaFeatures(catalog);
+const converted = grafanaRuleGroups(model, { catalog, datasourceUid: "prom-uid", features });
 const alerts = model.flatMap((g) => g.rules).filter((r): r is AlertRule => r.kind === "alert");
 const byUid = new Map(converted.flatMap((g) => g.rules).map((r) => [r.uid, r]));
 
@@ -98,10 +100,10 @@ test("recording rules write their query back under the record name to the same d
 test("every rule has an explicit uid of at most 40 characters, unique and derived from its identity", () => {
   const all = converted.flatMap((g) => g.rules);
   assert.equal(byUid.size, all.length);
-  for (const r of all) assert.match(r.uid, /^[a-z0-9-]{1,40}$/);
+  for (const r of all) assert.match(r.uid ?? "", /^[a-z0-9-]{1,40}$/);
   const reordered = grafanaRuleGroups(
     [...model].reverse().map((g) => ({ ...g, rules: [...g.rules].reverse() })),
-    { catalog, datasourceUid: "prom-uid" },
+    { catalog, datasourceUid: "prom-uid", features },
   );
   for (const r of reordered.flatMap((g) => g.rules)) assert.equal(byUid.get(r.uid)?.name, r.name);
 });
@@ -122,7 +124,7 @@ test("durations and query models are in the form Grafana returns", () => {
       annotations: { summary: "s", description: "d", runbook_url: "r" },
     }],
   };
-  const [rule] = grafanaRuleGroups([group], { catalog, datasourceUid: "p" })[0].rules;
+  const [rule] = grafanaRuleGroups([group], { catalog, datasourceUid: "p", features })[0].rules;
   assert.equal(rule.for, "1h");
   for (const d of rule.datas) {
     assert.equal(d.model, canonicalJson(JSON.parse(d.model)));
@@ -134,7 +136,7 @@ test("durations and query models are in the form Grafana returns", () => {
 test("two rules whose ids slug to the same uid are refused, naming both", () => {
   const rule = (id: string): RuleGroup["rules"][number] => ({ kind: "record", id, record: "x:y", expr: "up", labels: {} });
   assert.throws(
-    () => grafanaRuleGroups([{ name: "g", service: "s", intervalMs: 60_000, rules: [rule("web/error_rate"), rule("web/error-rate")] }], { catalog, datasourceUid: "p" }),
+    () => grafanaRuleGroups([{ name: "g", service: "s", intervalMs: 60_000, rules: [rule("web/error_rate"), rule("web/error-rate")] }], { catalog, datasourceUid: "p", features }),
     /web\/error_rate and web\/error-rate/,
   );
 });

@@ -1,0 +1,53 @@
+/**
+ * What the prod Grafana supports, from `grafana.version` / `grafana.recording_rules`, and the
+ * rule model adapted to it: without Grafana-managed recording rules every alert computes the
+ * recording rules it reads inline, so every alert still works.
+ *
+ * Sources: recording rules "Available since Grafana 11.2, requires feature flag
+ * 'grafanaManagedRecordingRules'" (terraform-provider-grafana v4.45.1,
+ * internal/resources/grafana/resource_alerting_rule_group.go, `record`); a recording rule's
+ * `target_datasource_uid` is exercised from Grafana 12.0.0 on (its acceptance test
+ * TestAccAlertRule_RecordingRules_TargetDatasourceUID); explicit uids on new rules from 11.5.2.
+ */
+import type { Catalog } from "../../catalog/model";
+import type { RuleGroup } from "../../alerts/model";
+import { RecordingRules } from "../../backtest/expand";
+
+export interface GrafanaFeatures {
+  /** Grafana-managed recording rules (`record`). */
+  recordingRules: boolean;
+  /** An explicit `uid` on each rule. */
+  ruleUids: boolean;
+  /** `record.targetDatasourceUid` is stored (older versions drop it: a diff on every run). */
+  targetDatasourceUid: boolean;
+}
+
+const atLeast = (v: readonly [number, number, number], floor: readonly [number, number, number]) => {
+  for (let i = 0; i < 3; i++) if (v[i] !== floor[i]) return v[i] > floor[i];
+  return true;
+};
+
+export function grafanaFeatures(catalog: Catalog): GrafanaFeatures {
+  const { version, recordingRules } = catalog.grafanaVersion;
+  return {
+    recordingRules: recordingRules && atLeast(version, [11, 2, 0]),
+    ruleUids: atLeast(version, [11, 5, 2]),
+    targetDatasourceUid: atLeast(version, [12, 0, 0]),
+  };
+}
+
+/**
+ * The rule groups the prod Grafana evaluates: as modelled when it runs recording rules;
+ * otherwise without recording rules, each alert's expression reading them computed inline,
+ * and groups left empty dropped.
+ */
+export function rulesForGrafana(groups: RuleGroup[], features: GrafanaFeatures): RuleGroup[] {
+  if (features.recordingRules) return groups;
+  const records = new RecordingRules(groups);
+  return groups
+    .map((g) => ({
+      ...g,
+      rules: g.rules.flatMap((r) => (r.kind === "record" ? [] : [{ ...r, expr: records.expand(r.expr), ...(r.grafana ? { grafana: { ...r.grafana, expr: records.expand(r.grafana.expr) } } : {}) }])),
+    }))
+    .filter((g) => g.rules.length > 0);
+}
