@@ -46,6 +46,15 @@ function manifestFiles(dir: string): string[] | undefined {
   }
 }
 
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const listed = (paths: string[], max = 5) => paths.slice(0, max).join(", ") + (paths.length > max ? ` and ${paths.length - max} more` : "");
 
 /**
@@ -53,11 +62,15 @@ const listed = (paths: string[], max = 5) => paths.slice(0, max).join(", ") + (p
  * an empty directory, or a render output holding only the files (and their directories) its manifest lists.
  */
 export function checkReplaceable(out: string): void {
-  if (!existsSync(out)) return;
-  if (!lstatSync(realpathSync(out)).isDirectory()) throw new UsageError(`render: --out ${out} is not a directory`);
-  const present = entries(out);
+  const abs = resolve(out);
+  if (!existsSync(abs)) {
+    if (lexists(abs)) throw new UsageError(`render: --out ${out} is a symbolic link to nothing`);
+    return;
+  }
+  if (!lstatSync(realpathSync(abs)).isDirectory()) throw new UsageError(`render: --out ${out} is not a directory`);
+  const present = entries(abs);
   if (present.length === 0) return;
-  const files = manifestFiles(out);
+  const files = manifestFiles(abs);
   if (!files) {
     throw new UsageError(
       `render: --out ${out} is not empty and not an earlier render output (it has no ${MANIFEST}); render never deletes files it did not write: choose a new or empty directory`,
@@ -78,7 +91,7 @@ export function checkReplaceable(out: string): void {
  */
 export function replaceOutputDir(out: string, artifacts: Artifacts, io: OutputIo = NODE_IO): void {
   checkReplaceable(out);
-  const target = existsSync(out) ? realpathSync(out) : resolve(out);
+  const target = existsSync(resolve(out)) ? realpathSync(resolve(out)) : resolve(out);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
   const sibling = (what: string) => join(parent, `.${basename(target)}.${what}-${process.pid}-${randomBytes(4).toString("hex")}`);

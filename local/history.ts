@@ -5,14 +5,15 @@
  *
  * Each service is scraped as the local stack scrapes it (`job` = service, `service` label) and
  * produces the demo app's metrics for its kind (local/demo-app.ts); services with a health
- * check get blackbox probe series under their probe job. The incidents are fixed points of the
+ * check get blackbox probe series under their probe job, and the scraped Alertmanager reports
+ * no failed notification. The incidents are fixed points of the
  * range, so the same range always gives the same series.
  */
 import { execFile } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { promisify } from "node:util";
 import type { Catalog, ServiceKind } from "../catalog/model";
-import { JOB_LABEL, LABEL, probeJob } from "../conventions";
+import { ALERTMANAGER_JOB, INTEGRATION_LABEL, JOB_LABEL, LABEL, METRIC, probeJob } from "../conventions";
 import { DemoMetrics, healthyState, type DemoState, type Role } from "./demo-app";
 
 export const HISTORY_SCRAPE_MS = 60_000;
@@ -123,6 +124,8 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, file: string
           lines.push(`probe_success{${probe}} ${up} ${seconds}`, `probe_duration_seconds{${probe}} ${up ? 0.05 : 2} ${seconds}`);
         }
       }
+      // The Alertmanager the local stack scrapes, delivering every notification.
+      lines.push(`${METRIC.amNotificationsFailed}{${labelText({ [JOB_LABEL]: ALERTMANAGER_JOB, instance: INSTANCE, [INTEGRATION_LABEL]: "webhook" })}} 0 ${seconds}`);
       samples += lines.length;
       writeSync(fd, lines.join("\n") + "\n");
     }

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -96,6 +96,22 @@ describe("render --out", () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /is not a directory/);
     assert.equal(readFileSync(file, "utf8"), "x");
+  });
+
+  it("refuses an empty --out (the working directory) and a dangling symbolic link, changing nothing", () => {
+    const { parent, out } = outDir();
+    mkdirSync(out);
+    writeFileSync(join(out, "mine.txt"), "mine");
+    const r = spawnSync(BIN, ["render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out="], { encoding: "utf8", cwd: out });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /is not empty and not an earlier render output/);
+    assert.deepEqual(readdirSync(out), ["mine.txt"]);
+    const link = join(parent, "link");
+    symlinkSync(join(parent, "nowhere"), link);
+    const l = cli("render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out", link);
+    assert.equal(l.status, 2);
+    assert.match(l.stderr, /is a symbolic link to nothing/);
+    assert.deepEqual(readdirSync(parent).sort(), ["link", "out"]);
   });
 
   it("leaves the previous output byte-identical and no temp dir behind when a write fails half-way", () => {
