@@ -14,7 +14,7 @@ import { parser } from "@prometheus-io/lezer-promql";
 import { re2FullMatch } from "../catalog/re2";
 import { formatDuration } from "../catalog/units";
 import type { RecordingRule, RuleGroup } from "../alerts/model";
-import { LABEL } from "../conventions";
+import { JOB_LABEL, LABEL } from "../conventions";
 
 /** Prometheus' default lookback: how far back an instant selector finds its latest sample. */
 const LOOKBACK = "5m";
@@ -94,6 +94,32 @@ function filtered(expr: string, m: Matcher): string {
   return `label_replace(${kept}, ${str(KEEP_LABEL)}, "", "", "")`;
 }
 
+/**
+ * A shared rule's `expr` (series selected by `job=~"<job of each service>"`, in the order of
+ * `services`, `service` taken from `job`) computing only for `selected`: the other jobs'
+ * series would be filtered out after the aggregation by service anyway, so they need not be read.
+ * Selectors of another shape are left as they are.
+ */
+function narrowJobs(expr: string, services: string[], selected: string[]): string {
+  const keep = new Set(selected);
+  const edits: Array<{ from: number; to: number; text: string }> = [];
+  parser.parse(expr).iterate({
+    enter: (ref) => {
+      if (ref.name !== "UnquotedLabelMatcher") return true;
+      const node = ref.node;
+      const value = node.lastChild!;
+      if (expr.slice(node.firstChild!.from, node.firstChild!.to) !== JOB_LABEL || expr.slice(node.getChild("MatchOp")!.from, node.getChild("MatchOp")!.to) !== "=~") return false;
+      const jobs = unquote(expr.slice(value.from, value.to)).split("|");
+      if (jobs.length !== services.length) return false;
+      edits.push({ from: value.from, to: value.to, text: str(jobs.filter((_, i) => keep.has(services[i])).join("|")) });
+      return false;
+    },
+  });
+  let out = expr;
+  for (const e of edits.sort((a, b) => b.from - a.from)) out = out.slice(0, e.from) + e.text + out.slice(e.to);
+  return out;
+}
+
 /** An expression with no series. */
 const EMPTY = "(vector(0) < 0)";
 
@@ -143,9 +169,11 @@ export class RecordingRules {
     for (const { rule } of rules) {
       const own = sel.matchers.filter((m) => m.name in rule.labels);
       if (!own.every((m) => matches(m, rule.labels[m.name]))) continue;
-      const services = rule.services;
-      if (services && !sel.matchers.filter((m) => m.name === LABEL.service).every((m) => services.some((s) => matches(m, s)))) continue;
-      let e = this.expand(rule.expr, expanding);
+      const serviceMatchers = sel.matchers.filter((m) => m.name === LABEL.service);
+      const services = rule.services ?? [];
+      const selected = services.filter((s) => serviceMatchers.every((m) => matches(m, s)));
+      if (services.length && !selected.length) continue;
+      let e = this.expand(selected.length < services.length ? narrowJobs(rule.expr, services, selected) : rule.expr, expanding);
       for (const [name, value] of Object.entries(rule.labels).sort(([a], [b]) => a.localeCompare(b))) e = `label_replace(${e}, ${str(name)}, ${str(value)}, "", "")`;
       for (const m of sel.matchers.filter((m) => !(m.name in rule.labels))) e = filtered(e, m);
       parts.push(e);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: render and plan cost at 10, 100 and 1000 services, resources per service,
  * how long a real Prometheus takes to load the 1000-service rules, and local mode's time to
- * detect an outage next to its floor.
+ * detect an outage next to its floor, and a 7-day backtest of the production catalog.
  * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size.
  */
 import { spawn } from "node:child_process";
@@ -14,6 +14,7 @@ import { writeArtifacts } from "../write-artifacts";
 import { runProgramUnderMocks } from "../infra/offline-engine";
 import { findBinary, runTool } from "../verify/tools";
 import { generateCatalog } from "./catalog";
+import { benchBacktest } from "./backtest";
 import { measureMttd } from "./mttd";
 
 const SIZES = [10, 100, 1000];
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     console.log(`services=1000 promtool_check_config_ms=${Math.round(performance.now() - t)} ok=${r.ok}`);
     const prometheus = findBinary("prometheus");
     if (prometheus) console.log(`services=1000 prometheus_rule_load_ms=${await prometheusRuleLoadMs(prometheus, dir)}`);
+    if (prometheus) console.log(await benchBacktest(prometheus, promtool));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

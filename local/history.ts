@@ -10,13 +10,19 @@
  * range, so the same range always gives the same series.
  */
 import { execFile } from "node:child_process";
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Catalog, ServiceKind } from "../catalog/model";
 import { ALERTMANAGER_JOB, INTEGRATION_LABEL, JOB_LABEL, LABEL, METRIC, probeJob } from "../conventions";
 import { DemoMetrics, healthyState, type DemoState, type Role } from "./demo-app";
 
 export const HISTORY_SCRAPE_MS = 60_000;
+/**
+ * One OpenMetrics file per TSDB block range: promtool (before 2.44) re-reads its whole input for
+ * every 2-hour block it writes, so a week in one file costs 84 passes over it.
+ */
+const BLOCK_MS = 2 * 3600_000;
 /** Demo-app ticks per scrape; the job succeeds every 10th tick, i.e. at every scrape. */
 const TICKS_PER_SCRAPE = 10;
 const INSTANCE = "synthetic-history";
@@ -89,10 +95,10 @@ interface Source {
 }
 
 /**
- * Writes the OpenMetrics history of `catalog`'s services for [startMs, endMs] to `file`, one
- * sample per series per minute; returns the number of samples.
+ * Writes the OpenMetrics history of `catalog`'s services for [startMs, endMs] into `dir`, one
+ * sample per series per minute, one file per 2-hour block; returns the files and the number of samples.
  */
-export function writeHistory(catalog: Catalog, range: HistoryRange, file: string): number {
+export function writeHistory(catalog: Catalog, range: HistoryRange, dir: string): { files: string[]; samples: number } {
   const sources: Source[] = [];
   for (const svc of catalog.services) {
     const role = ROLE[svc.kind];
@@ -101,10 +107,22 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, file: string
     sources.push({ service: svc.name, role, metrics: new DemoMetrics(() => clock.now), clock, ...(svc.health ? { probe: { job: probeJob(svc.name), url: svc.health.url } } : {}) });
   }
   const incidents = incidentTimes(range);
-  const fd = openSync(file, "w");
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  let fd: number | undefined;
+  let block = Number.NaN;
   let samples = 0;
   try {
     for (let t = range.startMs; t <= range.endMs; t += HISTORY_SCRAPE_MS) {
+      if (Math.floor(t / BLOCK_MS) !== block) {
+        if (fd !== undefined) {
+          writeSync(fd, "# EOF\n");
+          closeSync(fd);
+        }
+        block = Math.floor(t / BLOCK_MS);
+        files.push(join(dir, `history-${String(files.length).padStart(4, "0")}.om`));
+        fd = openSync(files[files.length - 1], "w");
+      }
       const lines: string[] = [];
       const seconds = t / 1000;
       for (const src of sources) {
@@ -127,16 +145,21 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, file: string
       // The Alertmanager the local stack scrapes, delivering every notification.
       lines.push(`${METRIC.amNotificationsFailed}{${labelText({ [JOB_LABEL]: ALERTMANAGER_JOB, instance: INSTANCE, [INTEGRATION_LABEL]: "webhook" })}} 0 ${seconds}`);
       samples += lines.length;
-      writeSync(fd, lines.join("\n") + "\n");
+      writeSync(fd!, lines.join("\n") + "\n");
     }
-    writeSync(fd, "# EOF\n");
+    if (fd !== undefined) writeSync(fd, "# EOF\n");
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
-  return samples;
+  return { files, samples };
 }
 
-/** `promtool tsdb create-blocks-from openmetrics file dir`. */
-export async function createBlocks(promtool: string, file: string, dir: string): Promise<void> {
-  await promisify(execFile)(promtool, ["tsdb", "create-blocks-from", "openmetrics", file, dir], { maxBuffer: 64 * 1024 * 1024 });
+/** `promtool tsdb create-blocks-from openmetrics <file> <dir>` for each file, two at a time. */
+export async function createBlocks(promtool: string, files: string[], dir: string): Promise<void> {
+  const run = promisify(execFile);
+  const queue = [...files];
+  const worker = async () => {
+    for (let f = queue.shift(); f !== undefined; f = queue.shift()) await run(promtool, ["tsdb", "create-blocks-from", "openmetrics", "--quiet", f, dir], { maxBuffer: 16 * 1024 * 1024 });
+  };
+  await Promise.all([worker(), worker()]);
 }

@@ -74,9 +74,9 @@ before(async () => {
   repo.commit("base catalog", { "catalog.yaml": BASE_YAML });
   writeFileSync(join(repo.dir, "catalog.yaml"), HEAD_YAML);
   mkdirSync(join(repo.dir, "custom"));
-  writeHistory(loadCatalogFile(join(repo.dir, "catalog.yaml")), HISTORY, join(work, "history.om"));
-  openMetrics = readFileSync(join(work, "history.om"), "utf8");
-  await createBlocks("promtool", join(work, "history.om"), join(work, "blocks"));
+  const { files } = writeHistory(loadCatalogFile(join(repo.dir, "catalog.yaml")), HISTORY, join(work, "history"));
+  openMetrics = files.map((f) => readFileSync(f, "utf8")).join("");
+  await createBlocks("promtool", files, join(work, "blocks"));
   prom = await serveHistory("prometheus", join(work, "blocks"));
 });
 
