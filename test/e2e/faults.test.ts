@@ -87,11 +87,11 @@ describe("local mode under faults", { timeout: 240_000 }, () => {
     assert.ok(existsSync(workDir), "kill -9 leaves the work dir behind");
 
     const second = start(slowPrometheusEnv());
-    const removed = await second.waitForLine(/removed .* the work dir of a run that ended without cleaning up/, 30_000);
+    const removed = await second.waitForLine(/removed .* the work dir of a run that ended without cleaning up/, 60_000);
     assert.ok(removed.includes(workDir), removed);
     assert.ok(!existsSync(workDir));
     await second.waitForLine(/^ {2}work dir/, 30_000);
-    await until("the never-ready prometheus to be started", 30_000, () => (childWith(second, "sleep 600") ? true : undefined));
+    await until("the never-ready prometheus to be started", 60_000, () => (childWith(second, "sleep 600") ? true : undefined));
     const secondChildren = descendants(second.child.pid!);
     const t0 = Date.now();
     second.child.kill("SIGINT");
