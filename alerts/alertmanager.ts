@@ -103,7 +103,7 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
         : {}),
     };
   };
-  const escalationRoutes = alerting.escalations.map((e) => notify(e.severity, [`${LABEL.escalation}!=""`], e.to));
+  const escalationRoutes = alerting.escalations.map((e) => notify(e.severity, [`${LABEL.escalation}=~".+"`], e.to));
   const policyRoutes = alerting.policies.map((p) => ({
     receiver: NO_RECEIVER,
     matchers: policyMatchers(p.match).map(([label, value]) => `${label}=${JSON.stringify(value)}`),

@@ -20,7 +20,7 @@ import {
 
 export interface Matcher {
   label: string;
-  match: "=" | "!=";
+  match: "=" | "=~";
   value: string;
 }
 
@@ -112,7 +112,7 @@ export function notificationPolicy(catalog: Catalog, groups: RuleGroup[]): RootP
         : { muteTimings: [alwaysMuted] }),
     };
   };
-  const escalations = alerting.escalations.map((e) => notify(e.severity, [{ label: LABEL.escalation, match: "!=", value: "" }], e.to));
+  const escalations = alerting.escalations.map((e) => notify(e.severity, [{ label: LABEL.escalation, match: "=~", value: ".+" }], e.to));
   const policies = alerting.policies.map((p): Policy => ({
     matchers: policyMatchers(p.match).map(([label, value]) => ({ label, match: "=", value })),
     continue: false,

@@ -45,7 +45,7 @@ test("the policy tree: Watchdog, escalated copies, policies in catalog order, th
   const [policy] = ofType(resources, "grafana:alerting/notificationPolicy:NotificationPolicy");
   const tree = policy.inputs.policies as unknown[];
   assert.deepEqual(tree.slice(1), [
-    { matchers: [severity("P0"), { label: "escalation", match: "!=", value: "" }], continue: false, ...fast, policies: to("lead") },
+    { matchers: [severity("P0"), { label: "escalation", match: "=~", value: ".+" }], continue: false, ...fast, policies: to("lead") },
     { matchers: [{ label: "signal", match: "=", value: "budget" }], continue: false, policies: bySeverity(["finance"]) },
     {
       matchers: [{ label: "signal", match: "=", value: "probe" }, { label: "team", match: "=", value: "growth" }],
