@@ -18,7 +18,8 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Alertmanager's label name syntax (`group_by` also takes `...`, meaning every label). */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+/** In Alertmanager's (Go's `time.Weekday`) order: a range runs forward within sunday..saturday. */
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 /** Shortest and longest SLO window: the slowest burn-rate alert looks back 3d; Prometheus keeps no longer history in practice than a year. */
 const SLO_WINDOW_MS = { min: 86400_000, max: 365 * 86400_000 };
 
@@ -133,9 +134,14 @@ function nonZeroPercent(value: string, path: PropertyKey[], at: At): void {
 }
 
 function checkAlerting(alerting: Obj, at: At): void {
-  list(alerting.group_by).forEach((label, i) => {
-    if (typeof label === "string" && label !== "..." && !LABEL_NAME.test(label))
-      at(["alerting", "group_by", i], `"${label}" is not a label name (letters, digits, _; not starting with a digit)`);
+  const groupBy = list(alerting.group_by);
+  const grouped = new Set<string>();
+  groupBy.forEach((label, i) => {
+    if (typeof label !== "string") return;
+    if (label === "..." && groupBy.length > 1) at(["alerting", "group_by", i], '"..." (group by every label) cannot be combined with other labels');
+    else if (label !== "..." && !LABEL_NAME.test(label)) at(["alerting", "group_by", i], `"${label}" is not a label name (letters, digits, _; not starting with a digit)`);
+    else if (grouped.has(label)) at(["alerting", "group_by", i], `"${label}" is listed twice`);
+    grouped.add(label);
   });
   const noDuplicates = (names: unknown, path: PropertyKey[]) => {
     const seen = new Set<string>();
@@ -175,7 +181,8 @@ export function weekdayError(spec: string): string | undefined {
   const days = spec.toLowerCase().split(":");
   const index = days.map((d) => WEEKDAYS.indexOf(d));
   if (days.length > 2 || index.some((n) => n < 0)) return `"${spec}" is not a weekday (${WEEKDAYS.join(", ")}) or a range like monday:friday`;
-  if (index.length === 2 && index[0] > index[1]) return `"${spec}" runs backwards; write it as two entries, e.g. ${days[0]}:sunday and monday:${days[1]}`;
+  if (index.length === 2 && index[0] > index[1])
+    return `"${spec}" runs backwards (weeks run sunday..saturday); write it as two entries: ${days[0]}${days[0] === "saturday" ? "" : ":saturday"} and ${days[1] === "sunday" ? "" : "sunday:"}${days[1]}`;
   return undefined;
 }
 

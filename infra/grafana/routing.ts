@@ -82,7 +82,7 @@ export function muteTimings(catalog: Catalog, groups: RuleGroup[]): MuteTimingSp
       ...(m.location ? { location: m.location } : {}),
     }],
   }));
-  if (needsAlwaysMuted(catalog, groups)) specs.push({ key: ALWAYS_MUTED, name: muteTimingName(system, ALWAYS_MUTED), intervals: [{ weekdays: ["monday:sunday"] }] });
+  if (needsAlwaysMuted(catalog, groups)) specs.push({ key: ALWAYS_MUTED, name: muteTimingName(system, ALWAYS_MUTED), intervals: [{ weekdays: ["sunday:saturday"] }] });
   return specs;
 }
 

@@ -35,7 +35,7 @@ test("a severity with no contacts is muted at all times instead of notifying the
   assert.equal(p3.policies, undefined);
   assert.deepEqual(p3.muteTimings, ["acme-dashboard-only"]);
   const always = muteTimings(catalog, rules).find((m) => m.key === "dashboard-only")!;
-  assert.deepEqual(always.intervals, [{ weekdays: ["monday:sunday"] }]);
+  assert.deepEqual(always.intervals, [{ weekdays: ["sunday:saturday"] }]);
 });
 
 test("the Watchdog goes first to its own contact with a fast repeat", () => {
