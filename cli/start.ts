@@ -1,25 +1,31 @@
 /**
- * `start [--catalog F] [--keep]`: the whole stack on this machine from native binaries.
+ * `start [--catalog F] [--keep] [--history D]`: the whole stack on this machine from native binaries.
+ * `--history 7d` first writes D of synthetic traffic with incidents (local/history.ts) as TSDB
+ * blocks Prometheus starts with, and prints the `backtest` command line for this stack.
  * Without --catalog it runs the bundled demo catalog against the demo app. Prints each
  * component's URL, a line containing `ready` once all answer, then one line per notification;
  * SIGINT/SIGTERM stops every child and removes the work dir (kept with --keep or after a crash).
  */
-import { relative } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { Artifacts } from "../artifacts";
 import type { Catalog } from "../catalog/model";
 import { ensureBinaries, MissingBinariesError, which } from "../local/binaries";
 import { answers200 } from "../local/component";
 import { formatBound, probeDetectionBound } from "../local/detection";
-import { DEMO_CATALOG_PATH, loadDemoCatalog } from "../local/demo-catalog";
+import { formatDuration, parseDuration } from "../catalog/units";
+import { DEMO_CATALOG_PATH, loadDemoCatalog, substituteDemoUrls } from "../local/demo-catalog";
+import { buildHistory, INCIDENTS } from "../local/history";
 import { startDemoApp, type DemoApp } from "../local/demo-app";
 import { startSink, type Sink } from "../local/sink";
 import { clearRunning, recordRunning } from "../local/running";
 import { startLocalStack, type LocalStack } from "../local/supervisor";
-import type { Args } from "./args";
+import { stringFlag, UsageError, type Args } from "./args";
 import { CUSTOM_RULES_DIR, readCustomRules } from "../alerts/custom-files";
 import { loadInputs } from "./inputs";
 
 const READY_TIMEOUT_MS = 60_000;
+const MAX_HISTORY_MS = 30 * 86_400_000;
 
 const row = (name: string, url: string, note = "") => `  ${name.padEnd(13)} ${url}${note ? `   ${note}` : ""}`;
 
@@ -56,6 +62,30 @@ function demoHints(demo: DemoApp, catalog: Catalog, artifacts: Artifacts): strin
   ];
 }
 
+/** `--history D`: how much synthetic history Prometheus starts with (at most 30 days). */
+function historyFlag(args: Args): number | undefined {
+  if (args.flags.history === undefined) return undefined;
+  const value = stringFlag(args, "history");
+  const ms = parseDuration(value);
+  if (!ms || ms > MAX_HISTORY_MS) throw new UsageError(`start: --history "${value}" is not a duration between 1m and 30d (e.g. 7d)`);
+  return ms;
+}
+
+async function syntheticHistory(catalog: Catalog, ms: number, promtool: string): Promise<Awaited<ReturnType<typeof buildHistory>>> {
+  const t0 = Date.now();
+  const history = await buildHistory(catalog, ms, promtool);
+  console.log(`history: ${formatDuration(ms)} of synthetic traffic with ${INCIDENTS.length} incidents (${history.samples} samples) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  return history;
+}
+
+/** The backtest command line for this stack: the catalog it runs (the demo's written out with its URLs) and its Prometheus. */
+function backtestCommand(args: Args, stack: LocalStack, running: Running, ms: number): string {
+  let catalog = typeof args.flags.catalog === "string" ? args.flags.catalog : join(stack.work.root, "catalog.yaml");
+  if (running.demo) writeFileSync(catalog, substituteDemoUrls(readFileSync(DEMO_CATALOG_PATH, "utf8"), { demoApp: running.demo.url, sink: running.sink!.url }));
+  if (/\s/.test(catalog)) catalog = `'${catalog}'`;
+  return `bin/ops-monitoring backtest --catalog ${catalog} --prometheus ${stack.urls.prometheus} --from now-${formatDuration(ms)} --to now`;
+}
+
 export async function run(args: Args): Promise<number> {
   const started = Date.now();
   const keep = args.flags.keep === true;
@@ -69,6 +99,11 @@ export async function run(args: Args): Promise<number> {
     return 1;
   }
 
+  const historyMs = historyFlag(args);
+  if (historyMs !== undefined && !binaries.promtool) {
+    console.error("ops-monitoring start: --history needs promtool (it ships with Prometheus) on PATH");
+    return 1;
+  }
   const running: Running = {};
   // A user catalog is validated before anything starts; the demo catalog needs the demo app's and sink's URLs first.
   const userInputs = useDemo ? undefined : loadInputs(args);
@@ -90,6 +125,7 @@ export async function run(args: Args): Promise<number> {
     if (useDemo) running.demo = await startDemoApp();
     const { catalog, customRules, path } = userInputs ?? loadCatalog(args, running.demo, running.sink);
     console.log(`ops-monitoring start: ${relative(process.cwd(), path) || path} (system ${catalog.system}, ${catalog.services.length} services), local profile`);
+    const history = historyMs === undefined ? undefined : await syntheticHistory(catalog, historyMs, binaries.promtool!);
     const stack = await startLocalStack({
       catalog,
       customRules,
@@ -101,13 +137,16 @@ export async function run(args: Args): Promise<number> {
       },
       sinkUrl: running.sink.url,
       log: (line) => console.log(line),
+      ...(history ? { history: { blocks: history.blocks, ms: historyMs! } } : {}),
     });
+    history?.cleanup();
     running.stack = stack;
     console.log(row("work dir", stack.work.root, `(logs in ${stack.work.logs}, configs in ${stack.work.config})`));
     console.log(row("prometheus", stack.urls.prometheus, "(/alerts, /rules, /targets)"));
     console.log(row("alertmanager", stack.urls.alertmanager));
     console.log(row("blackbox", stack.urls.blackbox));
     if (running.demo) console.log(row("demo app", running.demo.url, "(/api/health, /metrics, /control)"));
+    if (history) console.log(row("backtest", backtestCommand(args, stack, running, historyMs!)));
     console.log(row("sink", running.sink.url, "(notifications print below; JSON at /alerts)"));
 
     const outcome = await Promise.race([

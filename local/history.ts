@@ -10,7 +10,8 @@
  * range, so the same range always gives the same series.
  */
 import { execFile } from "node:child_process";
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Catalog, ServiceKind } from "../catalog/model";
@@ -162,4 +163,22 @@ export async function createBlocks(promtool: string, files: string[], dir: strin
     for (let f = queue.shift(); f !== undefined; f = queue.shift()) await run(promtool, ["tsdb", "create-blocks-from", "openmetrics", "--quiet", f, dir], { maxBuffer: 16 * 1024 * 1024 });
   };
   await Promise.all([worker(), worker()]);
+}
+
+/**
+ * `start --history D`: D of synthetic history up to the last whole minute before now, as TSDB
+ * blocks in a temp dir for the local Prometheus to start with; `cleanup` removes them.
+ */
+export async function buildHistory(catalog: Catalog, ms: number, promtool: string): Promise<{ blocks: string; samples: number; cleanup(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-history-"));
+  try {
+    const endMs = Math.floor(Date.now() / HISTORY_SCRAPE_MS) * HISTORY_SCRAPE_MS - HISTORY_SCRAPE_MS;
+    const { files, samples } = writeHistory(catalog, { startMs: endMs - ms, endMs }, join(dir, "openmetrics"));
+    await createBlocks(promtool, files, join(dir, "blocks"));
+    rmSync(join(dir, "openmetrics"), { recursive: true, force: true });
+    return { blocks: join(dir, "blocks"), samples, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 }

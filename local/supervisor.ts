@@ -3,7 +3,7 @@
  * work dir, writes the secrets it references, and supervises Prometheus, Alertmanager and the
  * blackbox exporter on free loopback ports until `stop()`.
  */
-import { rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { renderArtifacts, type Artifacts, type RenderOptions } from "../artifacts";
@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   graceMs?: number;
   /** Health checks, restart budget and back-off of every component (`DEFAULT_SUPERVISION` otherwise). */
   supervision?: Partial<Supervision>;
+  /** TSDB blocks of synthetic history (local/history.ts) Prometheus starts with, and how far back they reach. */
+  history?: { blocks: string; ms: number };
 }
 
 export interface LocalStack {
@@ -70,7 +72,10 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /** The command lines of the three binaries, each on its own port and dirs under the work dir. */
-export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometheus: number; alertmanager: number; blackbox: number }): ComponentSpec[] {
+/** Prometheus keeps a day of data, or the loaded history and a day more. */
+const retention = (historyMs = 0) => `${Math.ceil(historyMs / 86_400_000) + 1}d`;
+
+export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometheus: number; alertmanager: number; blackbox: number }, historyMs?: number): ComponentSpec[] {
   const addr = (p: number) => `${HOST}:${p}`;
   const specs: ComponentSpec[] = [
     {
@@ -101,7 +106,7 @@ export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometh
         `--config.file=${join(w.config, "prometheus", "prometheus.yml")}`,
         `--storage.tsdb.path=${join(w.data, "prometheus")}`,
         `--web.listen-address=${addr(ports.prometheus)}`,
-        "--storage.tsdb.retention.time=1d",
+        `--storage.tsdb.retention.time=${retention(historyMs)}`,
         // Alerts Alertmanager missed (e.g. while restarting) are re-sent within seconds, not a minute.
         "--rules.alert.resend-delay=5s",
       ],
@@ -129,12 +134,13 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   };
   const artifacts = renderArtifacts(o.catalog, options);
   writeConfig(work, artifacts);
+  if (o.history) cpSync(o.history.blocks, join(work.data, "prometheus"), { recursive: true });
   const secrets = writeSecrets(referencedSecrets(artifacts, work.secrets), work.secrets, o.env);
   for (const m of secrets.missing) o.log(`secret ${m.name} is not set (environment variable ${m.env}); whatever reads it will fail`);
 
   let reportFailure: (e: Error) => void = () => {};
   const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
-  const components = componentSpecs(work, o.binaries, ports).map(
+  const components = componentSpecs(work, o.binaries, ports, o.history?.ms).map(
     (spec) => new Component(spec, { log: o.log, supervision: o.supervision, onGiveUp: reportFailure }),
   );
   const killAll = () => components.forEach((c) => c.kill());
