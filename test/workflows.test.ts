@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { DEPLOY_ANNOTATION_TAG } from "../conventions";
@@ -35,7 +37,17 @@ function workflow(name: string): { text: string; wf: Workflow } {
 
 const WORKFLOWS = ["pr", "deploy", "drift"];
 /** Repository secrets the workflows may read (documented in the README). */
-const DOCUMENTED_SECRETS = ["GITHUB_TOKEN", "PULUMI_ACCESS_TOKEN", "VERCEL_API_TOKEN", "GH_ADMIN_TOKEN", "GRAFANA_DEPLOY_TOKEN"];
+const DOCUMENTED_SECRETS = [
+  "GITHUB_TOKEN",
+  "PULUMI_ACCESS_TOKEN",
+  "VERCEL_API_TOKEN",
+  "GH_ADMIN_TOKEN",
+  "GRAFANA_DEPLOY_TOKEN",
+  "PROMETHEUS_URL",
+  "PROMETHEUS_USER",
+  "PROMETHEUS_PASSWORD",
+  "PROMETHEUS_TOKEN",
+];
 
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps);
 const pulumiSteps = (wf: Workflow) => steps(wf).filter((s) => s.uses?.startsWith("pulumi/actions@"));
@@ -141,5 +153,35 @@ test("workflows read only documented secrets and never interpolate event data in
     const { text, wf } = workflow(name);
     for (const [, secret] of text.matchAll(/secrets\.([A-Z_]+)/g)) assert.ok(DOCUMENTED_SECRETS.includes(secret), `${name}: ${secret}`);
     for (const s of steps(wf).filter((s) => s.run)) assert.doesNotMatch(s.run!, /\$\{\{/, `${name}: ${s.run!.split("\n")[0]}`);
+  }
+});
+
+test("the PR backtests every alert over the last 7 days, base vs head, with credentials only from secrets", () => {
+  const job = workflow("pr").wf.jobs.backtest;
+  const step = job.steps.find((s) => s.run?.includes("bin/ops-monitoring backtest"))!;
+  assert.match(step.run!, /bin\/ops-monitoring backtest --base "origin\/\$BASE_REF" --from now-7d --to now --format markdown/);
+  assert.match(step.run!, /GITHUB_STEP_SUMMARY/);
+  for (const name of ["PROMETHEUS_URL", "PROMETHEUS_USER", "PROMETHEUS_PASSWORD", "PROMETHEUS_TOKEN"]) assert.equal(step.env![name], `\${{ secrets.${name} }}`);
+  assert.equal(job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with!["fetch-depth"], 0, "the base branch must be fetched");
+});
+
+test("without a PROMETHEUS_URL secret the PR backtest passes and says in one line why it was skipped (fork or no secret)", () => {
+  const step = workflow("pr").wf.jobs.backtest.steps.find((s) => s.run?.includes("bin/ops-monitoring backtest"))!;
+  const dir = mkdtempSync(join(tmpdir(), "workflow-"));
+  try {
+    const skipped = (headRepo: string) => {
+      const summary = join(dir, `summary-${headRepo.replace("/", "-")}`);
+      const r = spawnSync("bash", ["-e", "-c", step.run!], {
+        encoding: "utf8",
+        cwd: dir,
+        env: { PATH: process.env.PATH, PROMETHEUS_URL: "", HEAD_REPO: headRepo, GITHUB_REPOSITORY: "acme/prospectpro", GITHUB_STEP_SUMMARY: summary, BASE_REF: "main" },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return readFileSync(summary, "utf8");
+    };
+    assert.equal(skipped("someone/prospectpro"), "Backtest skipped: pull requests from forks get no secrets, so there is no Prometheus to read.\n");
+    assert.equal(skipped("acme/prospectpro"), "Backtest skipped: the repository has no PROMETHEUS_URL secret.\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
