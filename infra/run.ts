@@ -8,6 +8,7 @@ import { validateCatalog } from "../catalog/validate";
 import { CONFIG_KEY, PROJECT, readStackSettings, type ConfigSource } from "./config";
 import { defineStack } from "./program";
 import { stackContext, type StackOutputs } from "./stack";
+import { forPulumiEngine } from "./errors";
 import { startRun } from "./secrets";
 
 export interface RunInputs {
@@ -24,4 +25,13 @@ export function runStack(inputs: RunInputs): StackOutputs {
   const catalog = validateCatalog(raw, `${CONFIG_KEY.catalog} (Pulumi.${stack}.yaml)`);
   const settings = readStackSettings(catalog, stack, inputs.config);
   return defineStack(stackContext(catalog, settings, inputs.customRules(catalog.system)));
+}
+
+/** `runStack` for `pulumi up`/`preview` (`index.ts`): configuration problems print as one message, no stack trace. */
+export function runPulumiProgram(inputs: RunInputs): StackOutputs {
+  try {
+    return runStack(inputs);
+  } catch (e) {
+    throw forPulumiEngine(e);
+  }
 }

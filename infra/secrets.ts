@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import type { SecretRef } from "../catalog/model";
-import { catalogSecretKey } from "./config";
+import { catalogSecretKey, StackConfigError } from "./config";
 
 let config: Record<string, string> | undefined;
 let cache = new Map<string, pulumi.Output<string>>();
@@ -24,7 +24,7 @@ export function secretRef(ref: SecretRef | string): pulumi.Output<string> {
   if (!value) {
     config ??= runtimeConfig.allConfig();
     const key = catalogSecretKey(name);
-    if (config[key] === undefined) throw new Error(`Missing required configuration variable '${key}': run \`pulumi config set --secret ${name} <value>\``);
+    if (config[key] === undefined) throw new StackConfigError([`${key} is not set: pulumi config set --secret ${name} <value>`], pulumi.getStack());
     value = pulumi.secret(config[key]);
     cache.set(name, value);
   }

@@ -51,23 +51,33 @@ export function grafanaInputs(catalog: Catalog, rules: RuleGroup[], settings: Gr
   };
 }
 
+export interface GrafanaMonitoringArgs {
+  /** Catalog `system`: prefixes every resource name. */
+  system: string;
+  inputs: GrafanaInputs;
+}
+
 export class GrafanaMonitoring extends pulumi.ComponentResource {
   readonly folder: grafana.oss.Folder;
   readonly dashboards: GrafanaDashboards;
+  readonly rules: GrafanaAlertRules;
+  readonly notifications: GrafanaNotifications;
+  /** Absent when no service has a `health:` check. */
+  readonly checks?: SyntheticChecks;
   readonly deployToken: DeployToken;
 
-  constructor(name: string, args: { system: string; inputs: GrafanaInputs }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: GrafanaMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:GrafanaMonitoring", name, {}, opts);
     const { system, inputs } = args;
     this.folder = new grafana.oss.Folder(resourceName(system, "folder"), inputs.folder, { parent: this });
     this.dashboards = new GrafanaDashboards(resourceName(system, "dashboards"), { system, folderUid: this.folder.uid, docs: inputs.dashboards }, { parent: this });
-    new GrafanaAlertRules(resourceName(system, "rules"), { folderUid: this.folder.uid, groups: inputs.ruleGroups }, { parent: this });
-    new GrafanaNotifications(
+    this.rules = new GrafanaAlertRules(resourceName(system, "rules"), { folderUid: this.folder.uid, groups: inputs.ruleGroups }, { parent: this });
+    this.notifications = new GrafanaNotifications(
       resourceName(system, "notifications"),
       { system, contactPoints: inputs.contactPoints, muteTimings: inputs.muteTimings, policy: inputs.policy },
       { parent: this },
     );
-    if (inputs.checks.length) new SyntheticChecks(resourceName(system, "synthetics"), { checks: inputs.checks }, { parent: this });
+    if (inputs.checks.length) this.checks = new SyntheticChecks(resourceName(system, "synthetics"), { checks: inputs.checks }, { parent: this });
     this.deployToken = new DeployToken(resourceName(system, "deploy"), { system }, { parent: this });
     this.registerOutputs({ folderUid: this.folder.uid, dashboardUids: this.dashboards.uids });
   }

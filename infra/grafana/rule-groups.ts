@@ -9,6 +9,7 @@
  * `1h`, not `60m`; query models with `intervalMs`/`maxDataPoints`; sorted JSON keys), so a
  * second `pulumi up` finds nothing to change.
  */
+import { CatalogError } from "../../catalog/diagnostics";
 import type { Catalog } from "../../catalog/model";
 import { formatDuration } from "../../catalog/units";
 import type { AlertRule, RecordingRule, RuleGroup } from "../../alerts/model";
@@ -141,7 +142,7 @@ export function grafanaRuleGroups(groups: RuleGroup[], o: RuleGroupOptions): Gra
     rules: g.rules.map((rule) => {
       const uid = ruleUid(o.catalog.system, rule.id);
       const clash = seen.get(uid);
-      if (clash !== undefined) throw new Error(`rules ${clash} and ${rule.id} map to the same Grafana rule uid ${uid}`);
+      if (clash !== undefined) throw new CatalogError([{ path: "rules", message: `${clash} and ${rule.id} map to the same Grafana rule uid ${uid}; rename one` }]);
       seen.set(uid, rule.id);
       return rule.kind === "alert" ? alertRule(rule, o) : recordingRule(rule, o);
     }),

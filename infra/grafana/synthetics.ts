@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import type { CheckSpec } from "./checks";
 import type { ProbeAuth } from "../../catalog/model";
+import { CatalogError } from "../../catalog/diagnostics";
+import { componentError } from "../errors";
 import { secretRef } from "../secrets";
 
 /** SM HTTP settings carrying a probe's credentials, each a Pulumi secret. */
@@ -15,26 +17,39 @@ export interface SyntheticChecksArgs {
   checks: CheckSpec[];
 }
 
-/** Probe ids of `names`; throws naming the service and every unknown probe. */
+/** Probe ids of `names`; throws `CatalogError` naming the service and every unknown probe. */
 export function probeIds(service: string, names: string[], available: Record<string, number>): number[] {
   const unknown = names.filter((n) => !Object.hasOwn(available, n));
   if (unknown.length) {
-    throw new Error(`services[${service}].health.probes: unknown Synthetic Monitoring probe ${unknown.join(", ")}; available: ${Object.keys(available).sort().join(", ")}`);
+    const message = `unknown Synthetic Monitoring probe ${unknown.join(", ")}; available: ${Object.keys(available).sort().join(", ")}`;
+    throw new CatalogError([{ path: `services[${service}].health.probes`, message }]);
   }
   return names.map((n) => available[n]).sort((a, b) => a - b);
 }
 
 export class SyntheticChecks extends pulumi.ComponentResource {
+  readonly checks: grafana.syntheticmonitoring.Check[];
+
   constructor(name: string, args: SyntheticChecksArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:SyntheticChecks", name, {}, opts);
     const available = grafana.syntheticmonitoring.getProbesOutput({ filterDeprecated: true }, { parent: this }).probes;
-    for (const { service, name: checkName, probeNames, auth, settings, ...inputs } of args.checks) {
-      new grafana.syntheticmonitoring.Check(
-        checkName,
-        { ...inputs, settings: { http: { ...settings.http, ...authSettings(auth) } }, probes: available.apply((p) => probeIds(service, probeNames, p)) },
-        { parent: this },
-      );
-    }
+    // Probe names are known only once SM answers: an unknown one is reported under this component.
+    const resolve = (service: string, names: string[]) =>
+      available.apply((p) => {
+        try {
+          return probeIds(service, names, p);
+        } catch (e) {
+          throw e instanceof CatalogError ? componentError(e.message, this) : e;
+        }
+      });
+    this.checks = args.checks.map(
+      ({ service, name: checkName, probeNames, auth, settings, ...inputs }) =>
+        new grafana.syntheticmonitoring.Check(
+          checkName,
+          { ...inputs, settings: { http: { ...settings.http, ...authSettings(auth) } }, probes: resolve(service, probeNames) },
+          { parent: this },
+        ),
+    );
     this.registerOutputs({ jobs: args.checks.map((c) => c.job) });
   }
 }

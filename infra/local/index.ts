@@ -29,6 +29,8 @@ export interface LocalMonitoringArgs {
 
 export class LocalMonitoring extends pulumi.ComponentResource {
   readonly grafanaUrl: string;
+  /** Containers by component (`prometheus`, `alertmanager`, `blackbox`, `grafana`). */
+  readonly containers: Record<string, docker.Container> = {};
   readonly folder: grafana.oss.Folder;
   readonly dashboards: GrafanaDashboards;
 
@@ -36,7 +38,6 @@ export class LocalMonitoring extends pulumi.ComponentResource {
     super("ops-monitoring:index:LocalMonitoring", name, {}, opts);
     const { system } = args;
     const network = new docker.Network(resourceName(system, "network"), { name: resourceName(PROJECT, system) }, { parent: this });
-    const containers: Record<string, docker.Container> = {};
     for (const spec of args.containers) {
       const image = new docker.RemoteImage(resourceName(system, spec.component, "image"), { name: spec.image, keepLocally: true }, { parent: this });
       const uploads: docker.types.input.ContainerUpload[] = [
@@ -46,7 +47,7 @@ export class LocalMonitoring extends pulumi.ComponentResource {
       const grafanaEnvs = spec.component === "grafana"
         ? { envs: pulumi.secret(args.grafanaAdminPassword.apply((p) => [`GF_SECURITY_ADMIN_USER=${GRAFANA_ADMIN_USER}`, `GF_SECURITY_ADMIN_PASSWORD=${p}`])) }
         : {};
-      containers[spec.component] = new docker.Container(
+      this.containers[spec.component] = new docker.Container(
         resourceName(system, spec.component),
         {
           name: resourceName(PROJECT, system, spec.component),
@@ -68,7 +69,7 @@ export class LocalMonitoring extends pulumi.ComponentResource {
     const provider = new grafana.Provider(
       resourceName(system, "local-grafana"),
       { url: this.grafanaUrl, auth: pulumi.secret(args.grafanaAdminPassword.apply((p) => `${GRAFANA_ADMIN_USER}:${p}`)) },
-      { parent: this, dependsOn: containers.grafana ? [containers.grafana] : [] },
+      { parent: this, dependsOn: this.containers.grafana ? [this.containers.grafana] : [] },
     );
     this.folder = new grafana.oss.Folder(resourceName(system, "folder"), args.folder, { parent: this, provider });
     this.dashboards = new GrafanaDashboards(resourceName(system, "dashboards"), { system, folderUid: this.folder.uid, docs: args.dashboards }, { parent: this, providers: [provider] });

@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vercel from "@pulumiverse/vercel";
 import type { StackContext } from "../stack";
+import { componentError } from "../errors";
 import { secretRef } from "../secrets";
 import { vercelEnvSpecs, type VercelEnvSpec } from "../../env/vercel-env";
 
@@ -34,7 +35,7 @@ export class VercelEnvironment extends pulumi.ComponentResource {
   constructor(name: string, args: VercelEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:VercelEnvironment", name, {}, opts);
     const stray = args.specs.find((s) => s.project !== args.project);
-    if (stray) throw new pulumi.ResourceError(`Vercel env var ${stray.key} of service ${stray.service} belongs to project ${stray.project}, not ${args.project}`, this);
+    if (stray) throw componentError(`Vercel env var ${stray.key} of service ${stray.service} belongs to project ${stray.project}, not ${args.project}`, this);
 
     this.projectId = args.project.startsWith(PROJECT_ID_PREFIX)
       ? pulumi.output(args.project)
