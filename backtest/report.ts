@@ -58,6 +58,7 @@ export function verdict(r: BacktestResult): string {
     parts.push(`${fired.length} of ${r.alerts.length} alerts fired`, `${pageCount} ${pageCount === 1 ? "page" : "pages"}`);
   }
   parts.push(...count(r.alerts.filter((a) => a.missing_series.length).length, "alert reads series that do not exist", "alerts read series that do not exist"));
+  parts.push(...count(r.dashboards?.length ?? 0, "dashboard panel stays empty", "dashboard panels stay empty"));
   if (!parts.length) return "no alert fires differently; every series exists";
   return parts.join(", ");
 }
@@ -113,6 +114,11 @@ export function renderText(r: BacktestResult, base?: string): string {
     for (const row of table) out.push(`  ${COLUMNS.map((c) => row[c].padEnd(width(c))).join("  ").trimEnd()}`);
     out.push("");
   }
+  if (r.dashboards?.length) {
+    out.push("dashboard panels that stay empty over the range (missing series listed)");
+    for (const d of r.dashboards) out.push(`  ${d.dashboard} / ${d.panel}: ${d.missing_series.join(" ")}`);
+    out.push("");
+  }
   out.push(`verdict: ${verdict(r)}`);
   return out.join("\n") + "\n";
 }
@@ -138,6 +144,11 @@ export function renderMarkdown(r: BacktestResult, base?: string): string {
   for (const [service, alerts] of byService(r)) {
     out.push(`#### ${service}`, "", `| ${COLUMNS.map((c) => HEADERS[c]).join(" | ")} |`, `|${COLUMNS.map(() => "---").join("|")}|`);
     for (const row of rows(r, alerts)) out.push(`| ${COLUMNS.map((c) => cell(c === "missing" && row.missing ? `\`${row.missing}\`` : row[c])).join(" | ")} |`);
+    out.push("");
+  }
+  if (r.dashboards?.length) {
+    out.push("#### Dashboard panels that stay empty over the range", "", "| dashboard | panel | missing series |", "|---|---|---|");
+    for (const d of r.dashboards) out.push(`| ${cell(d.dashboard)} | ${cell(d.panel)} | ${cell(`\`${d.missing_series.join(" ")}\``)} |`);
     out.push("");
   }
   const shown = r.alerts.filter((a) => (a.base === undefined ? episodes(a.head) > 0 : changed(a)));

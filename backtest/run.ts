@@ -15,6 +15,8 @@ export interface BacktestInput {
   stepMs: number;
   head: RuleGroup[];
   base?: RuleGroup[];
+  /** Dashboard panel queries to check for series that do not exist (`--dashboards`). */
+  panels?: PanelQuery[];
   /** Called after each finished query with (done, total). */
   progress?: (done: number, total: number) => void;
 }
@@ -35,11 +37,22 @@ export interface AlertResult {
   base?: Side | null;
 }
 
+export interface PanelQuery {
+  dashboard: string;
+  panel: string;
+  expr: string;
+}
+
 export interface BacktestResult {
   from: string;
   to: string;
   step_seconds: number;
   alerts: AlertResult[];
+  /**
+   * With `--dashboards`: the panels none of whose queries returns a series anywhere in the range
+   * (for any service), with the selectors (after expansion) that match no series.
+   */
+  dashboards?: Array<{ dashboard: string; panel: string; missing_series: string[] }>;
 }
 
 interface Evaluated {
@@ -48,6 +61,8 @@ interface Evaluated {
 }
 
 const sortedLabels = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+const PANEL_POINTS = 250;
+
 export const identity = (alert: string, labels: Record<string, string>) => JSON.stringify([alert, sortedLabels(labels)]);
 
 /** Every alert of `groups` with its expression expanded, by identity. */
@@ -78,8 +93,11 @@ export async function backtest(client: PrometheusClient, input: BacktestInput): 
   const grid: Grid = { startMs: input.fromMs - Math.ceil(maxFor / input.stepMs) * input.stepMs, endMs: input.toMs, stepMs: input.stepMs };
 
   const exprs = [...new Set(all.map((a) => a.expr))];
-  const selectors = [...new Set(all.flatMap((a) => vectorSelectors(a.expr)))];
-  const total = exprs.length + selectors.length;
+  const records = new RecordingRules(input.head);
+  const panels = (input.panels ?? []).map((p) => ({ ...p, expanded: records.expand(p.expr) }));
+  const panelExprs = [...new Set(panels.map((p) => p.expanded))];
+  const selectors = [...new Set([...all.flatMap((a) => vectorSelectors(a.expr)), ...panels.flatMap((p) => vectorSelectors(p.expanded))])];
+  const total = exprs.length + selectors.length + panelExprs.length;
   let done = 0;
   const tick = <T>(p: Promise<T>) =>
     p.then((v) => {
@@ -88,7 +106,10 @@ export async function backtest(client: PrometheusClient, input: BacktestInput): 
     });
   const ranges = new Map<string, Promise<RangeSeries[]>>(exprs.map((e) => [e, tick(client.queryRange(e, grid.startMs, grid.endMs, grid.stepMs))]));
   const exists = new Map<string, Promise<boolean>>(selectors.map((s) => [s, tick(client.hasSeries(s, input.fromMs, input.toMs))]));
-  await Promise.all([...ranges.values(), ...exists.values()]);
+  // A panel is looked at as a graph is: about PANEL_POINTS evaluations over the range.
+  const panelStep = Math.max(input.stepMs, Math.ceil((input.toMs - input.fromMs) / PANEL_POINTS / 1000) * 1000);
+  const panelData = new Map(panelExprs.map((e) => [e, tick(client.queryRange(e, input.fromMs, input.toMs, panelStep).then((r) => r.length > 0))]));
+  await Promise.all([...ranges.values(), ...exists.values(), ...panelData.values()]);
 
   const side = async (alerts: Evaluated[] | undefined): Promise<Side | null> => {
     if (!alerts) return null;
@@ -128,8 +149,23 @@ export async function backtest(client: PrometheusClient, input: BacktestInput): 
       ...(base ? { base: await side(b) } : {}),
     });
   }
+  const byPanel = new Map<string, { dashboard: string; panel: string; data: boolean; missing_series: string[] }>();
+  for (const p of panels) {
+    const key = JSON.stringify([p.dashboard, p.panel]);
+    const entry = byPanel.get(key) ?? { dashboard: p.dashboard, panel: p.panel, data: false, missing_series: [] };
+    entry.data ||= await panelData.get(p.expanded)!;
+    for (const sel of vectorSelectors(p.expanded)) if (!(await exists.get(sel)!) && !entry.missing_series.includes(sel)) entry.missing_series.push(sel);
+    byPanel.set(key, entry);
+  }
+  const dashboards = [...byPanel.values()].filter((d) => !d.data).map(({ dashboard, panel, missing_series }) => ({ dashboard, panel, missing_series }));
   results.sort((x, y) => x.labels.service.localeCompare(y.labels.service) || x.alert.localeCompare(y.alert) || identity(x.alert, x.labels).localeCompare(identity(y.alert, y.labels)));
-  return { from: formatInstant(input.fromMs), to: formatInstant(input.toMs), step_seconds: input.stepMs / 1000, alerts: results };
+  return {
+    from: formatInstant(input.fromMs),
+    to: formatInstant(input.toMs),
+    step_seconds: input.stepMs / 1000,
+    alerts: results,
+    ...(input.panels ? { dashboards } : {}),
+  };
 }
 
 function lastEvaluation(grid: Grid): number {

@@ -1,22 +1,27 @@
 /**
  * `backtest [--catalog F] --prometheus URL --from T --to T [--step D] [--base REF] [--json | --format markdown] [--dashboards]`:
  * every alert of the catalog (and of the catalog at git REF) evaluated over the Prometheus
- * history in [from, to] as Prometheus would have evaluated it. Credentials only from
+ * history in [from, to] as Prometheus would have evaluated it; `--dashboards` also lists the
+ * dashboard panels that stay empty over the range whichever service is selected. Credentials only from
  * PROMETHEUS_USER + PROMETHEUS_PASSWORD or PROMETHEUS_TOKEN. Exit 0 on success, 2 on bad
  * arguments or catalog, 1 when Prometheus cannot be queried.
  */
 import { CUSTOM_RULES_DIR } from "../alerts/custom-files";
 import { ruleGroupsOf } from "../artifacts";
+import { panelQueries } from "../dashboards";
 import { parseDuration } from "../catalog/units";
 import { authorizationFromEnv, PrometheusClient, PrometheusError } from "../backtest/prometheus";
 import { renderMarkdown, renderText } from "../backtest/report";
-import { backtest, groupInterval } from "../backtest/run";
+import { backtest, groupInterval, type PanelQuery } from "../backtest/run";
+import type { Catalog } from "../catalog/model";
 import { parseInstant } from "../backtest/time";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
 import { inputsAt } from "./at-ref";
 import { loadInputs } from "./inputs";
 
 const PROGRESS_AFTER_MS = 3000;
+/** How `panelQueries` names a dashboard annotation's query. */
+const ANNOTATION_PANEL_PREFIX = "annotation: ";
 const PROGRESS_EVERY_MS = 2000;
 
 function instant(args: Args, name: string, nowMs: number, fallback?: string): number {
@@ -31,6 +36,11 @@ function format(args: Args): "text" | "json" | "markdown" {
   if (f !== "text" && f !== "json" && f !== "markdown") throw new UsageError(`backtest: --format "${f}" is not one of text, json, markdown`);
   if (args.flags.json === true && f !== "json") throw new UsageError("backtest: --json and --format markdown exclude each other");
   return f;
+}
+
+/** Every panel query with `$service` set to each service in turn (dashboard annotations are not panels). */
+function dashboardPanels(catalog: Catalog): PanelQuery[] {
+  return catalog.services.flatMap((svc) => panelQueries(catalog, { service: svc.name })).filter((q) => !q.panel.startsWith(ANNOTATION_PANEL_PREFIX));
 }
 
 export async function run(args: Args): Promise<number> {
@@ -72,6 +82,7 @@ export async function run(args: Args): Promise<number> {
       stepMs: step ?? groupInterval(head),
       head,
       base,
+      ...(args.flags.dashboards === true ? { panels: dashboardPanels(catalog) } : {}),
       progress: (done, total) => {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_EVERY_MS && done < total) return;

@@ -221,3 +221,15 @@ test("bad arguments exit 2 with a message: time, step, missing URL, half of basi
     assert.match(r.stderr, message);
   }
 });
+
+test("--dashboards lists the panels whose queries read series that do not exist, and only those", async () => {
+  const result = await json(["--prometheus", prom.url, "--from", FROM, "--to", TO, "--dashboards"]);
+  // The history has no ALERTS series (no rules ran) and no TLS probes (the demo's health checks are http://).
+  assert.deepEqual(
+    result.dashboards!.map((d) => `${d.dashboard}/${d.panel}`),
+    ["overview/Alerts firing now", "synthetics/TLS certificate days left"],
+  );
+  assert.deepEqual(result.dashboards![0].missing_series, ['ALERTS{alertstate="firing", alertname!="Watchdog"}']);
+  const text = await cli(["--prometheus", prom.url, "--from", FROM, "--to", TO, "--dashboards"]);
+  assert.match(text.stdout, /verdict: .*2 dashboard panels stay empty/);
+});
