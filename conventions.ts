@@ -177,6 +177,7 @@ export const DEFAULTS = {
   databaseDownFor: "1m",
   groupBy: ["alertname", LABEL.service, LABEL.severity],
   syntheticProbes: ["Frankfurt", "NorthVirginia", "Singapore"],
+  vercelTargets: ["production", "preview"],
   groupWait: "30s",
   groupInterval: "5m",
   repeatInterval: "4h",
@@ -326,9 +327,12 @@ export const OTEL_ENV = {
   resourceAttributes: "OTEL_RESOURCE_ATTRIBUTES",
 } as const;
 
-/** Pulumi resource name of one Vercel env var: `<project>-<KEY>`. */
-export function vercelEnvResourceName(project: string, key: string): string {
-  return resourceName(project, key);
+/**
+ * Pulumi resource name of one Vercel env var: `<project>-<KEY>`, or `<project>-<KEY>-<targets>`
+ * (`shop-web-GROQ_API_KEY-development`) when a key is several variables, one per set of targets.
+ */
+export function vercelEnvResourceName(project: string, key: string, targets?: readonly string[]): string {
+  return targets ? resourceName(project, key, ...targets) : resourceName(project, key);
 }
 
 /** Pulumi resource name of one GitHub Actions secret or variable: `<owner>-<repo>-<secret|variable>-<NAME>`. */

@@ -1,12 +1,20 @@
 /**
- * Hand-written Prometheus rule files on disk: `alerts/custom/*.yml` apply to every catalog,
- * `alerts/custom/<system>/*.yml` only to that system's.
+ * Hand-written Prometheus rule files on disk. They belong to a catalog by place: the
+ * `alerts/custom/` directory beside the catalog file, `*.yml` there for that catalog and
+ * `<system>/*.yml` when its system matches. So this repository's `alerts/custom/prospectpro/`
+ * applies to its own `Pulumi.prod.yaml`, never to a user's catalog elsewhere that happens to be
+ * called prospectpro.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
-/** The repository's own hand-written rules directory (`alerts/custom`). */
+/** The repository's own hand-written rules directory (`alerts/custom`), beside its `Pulumi.<stack>.yaml` files. */
 export const CUSTOM_RULES_DIR = join(__dirname, "custom");
+
+/** The hand-written rules directory of a catalog file: `alerts/custom` in the file's directory. */
+export function customRulesDirFor(catalogFile: string): string {
+  return join(dirname(resolve(catalogFile)), "alerts", "custom");
+}
 
 function yamlFiles(dir: string, prefix: string): Record<string, string> {
   if (!existsSync(dir)) return {};

@@ -41,3 +41,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, root: unknown): str
   }
   return out;
 }
+
+/** Warnings as printed by the commands: one `warning: <source>: <path>: <message>` line each. */
+export function formatWarnings(warnings: Diagnostic[], source: string): string[] {
+  return warnings.map((w) => `warning: ${source}: ${w.path ? `${w.path}: ` : ""}${w.message}`);
+}

@@ -1,8 +1,8 @@
 /** Reading a catalog from a YAML file: a bare catalog, or a Pulumi stack file holding `ops-monitoring:catalog`. */
 import { readFileSync } from "node:fs";
 import { isAlias, LineCounter, parseDocument, visit, type Document } from "yaml";
-import { CatalogError } from "./diagnostics";
-import { validateCatalog } from "./validate";
+import { CatalogError, type Diagnostic } from "./diagnostics";
+import { checkCatalog } from "./validate";
 import type { Catalog } from "./model";
 
 export const CATALOG_CONFIG_KEY = "ops-monitoring:catalog";
@@ -47,12 +47,17 @@ function toJS(doc: Document, lines: LineCounter, source: string): unknown {
   }
 }
 
-export function loadCatalogFile(path: string): Catalog {
+/** The validated catalog in a file and its warnings; throws `CatalogError` listing every problem. */
+export function loadCatalog(path: string): { catalog: Catalog; warnings: Diagnostic[] } {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
     throw new CatalogError([{ path: "", message: `cannot read file: ${(e as Error).message}` }], path);
   }
-  return validateCatalog(parseCatalogYaml(text, path), path);
+  return checkCatalog(parseCatalogYaml(text, path), path);
+}
+
+export function loadCatalogFile(path: string): Catalog {
+  return loadCatalog(path).catalog;
 }

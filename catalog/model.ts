@@ -118,6 +118,9 @@ export interface Threshold {
 export interface VercelProject {
   project: string;
   teamId?: string;
+  /** `always`: the team enforces sensitive variables, so every variable is created sensitive. */
+  sensitive: "always" | "auto";
+  /** One item per catalog entry; a key written as a list has one item per list entry. */
   env: VercelEnvVar[];
 }
 
@@ -126,6 +129,8 @@ export interface VercelEnvVar {
   value?: string;
   secret?: string;
   targets: Array<"production" | "preview" | "development">;
+  /** Explicit `sensitive:` of the entry; default: secrets are sensitive where Vercel allows it. */
+  sensitive?: boolean;
   rotateEveryMs?: number;
   rotatedAt?: string;
 }

@@ -118,14 +118,18 @@ function normalizeService(s: RawService, defaultTeam: string, syntheticProbes: s
     vercel: s.vercel && {
       project: s.vercel.project,
       teamId: s.vercel.team_id,
-      env: Object.entries(s.vercel.env ?? {}).map(([key, v]) => ({
-        key,
-        value: v.value,
-        secret: v.secret,
-        targets: v.targets ?? ["production", "preview"],
-        rotateEveryMs: v.rotate_every ? ms(v.rotate_every) : undefined,
-        rotatedAt: v.rotated_at,
-      })),
+      sensitive: s.vercel.sensitive ?? "auto",
+      env: Object.entries(s.vercel.env ?? {}).flatMap(([key, entries]) =>
+        (Array.isArray(entries) ? entries : [entries]).map((v) => ({
+          key,
+          value: v.value,
+          secret: v.secret,
+          targets: v.targets ?? [...DEFAULTS.vercelTargets],
+          ...(v.sensitive !== undefined ? { sensitive: v.sensitive } : {}),
+          rotateEveryMs: v.rotate_every ? ms(v.rotate_every) : undefined,
+          rotatedAt: v.rotated_at,
+        })),
+      ),
     },
   };
 }

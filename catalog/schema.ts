@@ -184,8 +184,17 @@ const vercelEnvVar = z
     value: z.string().optional(),
     /** Pulumi secret config key holding the value; the variable is created as `sensitive`. */
     secret: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: "must be a config key name" }).optional(),
-    /** Vercel targets. Default [production, preview]. */
+    /**
+     * Vercel targets. Default [production, preview]. A secret that also targets development
+     * becomes two variables: sensitive on production/preview, non-sensitive (encrypted) on
+     * development, as Vercel has no sensitive development variables.
+     */
     targets: z.array(z.enum(["production", "preview", "development"])).min(1).optional(),
+    /**
+     * Create the variable sensitive (value unreadable after creation). Default: true for secrets
+     * on production/preview, false otherwise. `true` cannot target development.
+     */
+    sensitive: z.boolean().optional(),
     /** Rotation period of a secret; `bin/ops-monitoring secrets` reports overdue ones. @example 90d */
     rotate_every: duration.optional(),
     /** When the secret was last rotated (ISO date), to compute the due date. @example 2026-09-01 */
@@ -199,8 +208,24 @@ const vercel = z.strictObject({
   project: z.string().min(1),
   /** Vercel team id, when the project belongs to a team. */
   team_id: z.string().optional(),
-  /** Environment variables by name. */
-  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an env var name (A-Z, 0-9, _)" }), vercelEnvVar).optional(),
+  /**
+   * `always` when the team enforces sensitive environment variables (Vercel team setting
+   * "Enforce Sensitive Environment Variables"): every variable is created sensitive, and one
+   * that is not allowed to be (`sensitive: false`, a development target) fails validation.
+   * Default `auto` (secrets sensitive, plain values not).
+   * @see https://vercel.com/docs/environment-variables/sensitive-environment-variables#environment-variables-policy
+   */
+  sensitive: z.enum(["always", "auto"]).optional(),
+  /**
+   * Environment variables by name: one entry, or a list of entries with disjoint `targets`
+   * (a value per target). @example NEXT_PUBLIC_SUPABASE_URL: [{ value: https://prod.supabase.co, targets: [production] }, { value: https://dev.supabase.co, targets: [preview, development] }]
+   */
+  env: z
+    .record(
+      z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an env var name (A-Z, 0-9, _)" }),
+      z.union([vercelEnvVar, z.array(vercelEnvVar).min(1)]),
+    )
+    .optional(),
 });
 
 /** A job's heartbeat: alert when no success is recorded for 2x this period. */
@@ -510,10 +535,13 @@ const alerting = z.strictObject({
 const github = z.strictObject({
   /** owner/name. @example acme/prospectpro */
   repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "must be owner/name" }),
-  /** Actions secrets: NAME → stack output or secret config key. */
-  secrets: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an Actions secret name (A-Z, 0-9, _)" }), z.string()).optional(),
-  /** Actions variables: NAME → stack output or config key. */
-  variables: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an Actions variable name (A-Z, 0-9, _)" }), z.string()).optional(),
+  /**
+   * Actions secrets: NAME → stack output or secret config key. Names: A-Z, 0-9, _, not starting
+   * with a digit or `GITHUB_` (GitHub refuses those).
+   */
+  secrets: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an Actions secret name (A-Z, 0-9, _; not starting with a digit)" }), z.string()).optional(),
+  /** Actions variables: NAME → stack output or config key. Same name rules as `secrets`. */
+  variables: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an Actions variable name (A-Z, 0-9, _; not starting with a digit)" }), z.string()).optional(),
 });
 
 export const catalogSchema = z.strictObject({

@@ -9,33 +9,35 @@ import { crossCheck } from "./cross-check";
 import { parityCheck } from "./parity-checks";
 import { httpUrlError } from "./urls";
 import { normalize } from "./normalize";
-import { vercelEnvSpecs } from "../env/vercel-env";
-import { githubActionsSpecs } from "../env/github-actions";
+import { linkWarnings } from "./link-warnings";
+import { vercelEnvDiagnostics } from "../env/vercel-diagnostics";
+import { githubActionsDiagnostics } from "../env/github-diagnostics";
 import type { Catalog } from "./model";
 
-export function validateCatalog(raw: unknown, source = "catalog"): Catalog {
+/**
+ * Validates a raw catalog: the schema, the cross-checks and the env/ diagnostics (Vercel, GitHub)
+ * run in one pass; every problem is reported at once as a `CatalogError`. Returns the normalized
+ * catalog and the warnings (allowed, but probably not what the user wants).
+ */
+export function checkCatalog(raw: unknown, source = "catalog"): { catalog: Catalog; warnings: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const parsed = catalogSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) diagnostics.push(...fromIssue(issue, raw));
   }
-  diagnostics.push(...crossCheck(raw), ...parityCheck(raw));
-  if (diagnostics.length > 0) throw new CatalogError(dedupe(diagnostics).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), source);
+  const vercel = vercelEnvDiagnostics(raw);
+  diagnostics.push(...crossCheck(raw), ...parityCheck(raw), ...vercel.problems, ...githubActionsDiagnostics(raw));
+  if (diagnostics.length > 0) throw new CatalogError(sortByPath(dedupe(diagnostics)), source);
   const catalog = normalize(parsed.data as RawCatalog);
-  const derived = [vercelEnvSpecs, githubActionsSpecs].flatMap((specs) => problemsOf(() => specs(catalog)));
-  if (derived.length > 0) throw new CatalogError(derived, source);
-  return catalog;
+  return { catalog, warnings: sortByPath([...vercel.warnings, ...linkWarnings(catalog)]) };
 }
 
-/** Problems found while deriving specs from the model (env vars per target, Actions secrets). */
-function problemsOf(derive: () => unknown): Diagnostic[] {
-  try {
-    derive();
-    return [];
-  } catch (e) {
-    if (e instanceof CatalogError) return e.diagnostics;
-    throw e;
-  }
+export function validateCatalog(raw: unknown, source = "catalog"): Catalog {
+  return checkCatalog(raw, source).catalog;
+}
+
+function sortByPath(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {

@@ -5,6 +5,9 @@ export interface Args {
   positional: string[];
 }
 
+/** Flags that never take a value, so `--json FILE` leaves FILE positional. */
+const SWITCHES = new Set(["json", "keep"]);
+
 export function parseArgs(argv: string[]): Args {
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
@@ -13,7 +16,7 @@ export function parseArgs(argv: string[]): Args {
     if (a.startsWith("--")) {
       const [name, inline] = a.slice(2).split("=", 2);
       if (inline !== undefined) flags[name] = inline;
-      else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) flags[name] = argv[++i];
+      else if (!SWITCHES.has(name) && i + 1 < argv.length && !argv[i + 1].startsWith("--")) flags[name] = argv[++i];
       else flags[name] = true;
     } else positional.push(a);
   }

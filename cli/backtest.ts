@@ -6,7 +6,6 @@
  * PROMETHEUS_USER + PROMETHEUS_PASSWORD or PROMETHEUS_TOKEN. Exit 0 on success, 2 on bad
  * arguments or catalog, 1 when Prometheus cannot be queried.
  */
-import { CUSTOM_RULES_DIR } from "../alerts/custom-files";
 import { ruleGroupsOf } from "../artifacts";
 import { panelQueries } from "../dashboards";
 import { parseDuration } from "../catalog/units";
@@ -17,7 +16,7 @@ import type { Catalog } from "../catalog/model";
 import { parseInstant } from "../backtest/time";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
 import { inputsAt } from "./at-ref";
-import { loadInputs } from "./inputs";
+import { customRulesDir, loadInputs } from "./inputs";
 
 const PROGRESS_AFTER_MS = 3000;
 /** How `panelQueries` names a dashboard annotation's query. */
@@ -65,8 +64,7 @@ export async function run(args: Args): Promise<number> {
   const step = typeof args.flags.step === "string" ? parseDuration(args.flags.step) : undefined;
   if (args.flags.step !== undefined && !step) throw new UsageError(`backtest: --step "${String(args.flags.step)}" is not a positive duration such as 1m or 30s`);
 
-  const custom = args.flags["custom-rules"];
-  const customDir = typeof custom === "string" ? custom : CUSTOM_RULES_DIR;
+  const customDir = customRulesDir(args, catalogPath(args));
   const { catalog, customRules } = loadInputs(args);
   const head = ruleGroupsOf(catalog, { customRules, profile: "prod" });
   const ref = args.flags.base === undefined ? undefined : stringFlag(args, "base");

@@ -3,11 +3,10 @@
  * as they are at git REF and in the working tree, and prints the semantic difference, one line
  * per change. Exit 0 when identical, 1 when something changed. Needs no credentials.
  */
-import { CUSTOM_RULES_DIR } from "../alerts/custom-files";
 import { diffModels, EMPTY_MODEL, monitoringModel, type MonitoringModel } from "../diff";
 import { catalogPath, stringFlag, type Args } from "./args";
 import { inputsAt } from "./at-ref";
-import { loadInputs } from "./inputs";
+import { customRulesDir, loadInputs } from "./inputs";
 
 /** The catalog and custom rule files as they are at `ref`; a catalog absent at `ref` gives the empty model. */
 function modelAt(ref: string, catalogFile: string, customDir: string, workingCustomRules: Record<string, string>): MonitoringModel {
@@ -17,8 +16,7 @@ function modelAt(ref: string, catalogFile: string, customDir: string, workingCus
 
 export function run(args: Args): number {
   const ref = stringFlag(args, "base");
-  const custom = args.flags["custom-rules"];
-  const customDir = typeof custom === "string" ? custom : CUSTOM_RULES_DIR;
+  const customDir = customRulesDir(args, catalogPath(args));
   const { catalog, customRules, path } = loadInputs(args);
   const after = monitoringModel(catalog, customRules);
   const before = modelAt(ref, catalogPath(args), customDir, customRules);

@@ -1,12 +1,19 @@
-/** What every command reads: the catalog file and the hand-written rule files in `alerts/custom/`. */
-import { loadCatalogFile } from "../catalog/load";
+/** What every command reads: the catalog file (printing its warnings) and the hand-written rule files beside it. */
+import { loadCatalog } from "../catalog/load";
+import { formatWarnings } from "../catalog/diagnostics";
 import type { Catalog } from "../catalog/model";
-import { CUSTOM_RULES_DIR, readCustomRules } from "../alerts/custom-files";
+import { customRulesDirFor, readCustomRules } from "../alerts/custom-files";
 import { catalogPath, type Args } from "./args";
 
 export function loadInputs(args: Args, fallbackCatalog?: string): { catalog: Catalog; customRules: Record<string, string>; path: string } {
   const path = catalogPath(args, fallbackCatalog);
-  const catalog = loadCatalogFile(path);
+  const { catalog, warnings } = loadCatalog(path);
+  for (const line of formatWarnings(warnings, path)) console.error(line);
+  return { catalog, customRules: readCustomRules(customRulesDir(args, path), catalog.system), path };
+}
+
+/** `--custom-rules DIR`, else `alerts/custom` beside the catalog file. */
+export function customRulesDir(args: Args, catalogFile: string): string {
   const custom = args.flags["custom-rules"];
-  return { catalog, customRules: readCustomRules(typeof custom === "string" ? custom : CUSTOM_RULES_DIR, catalog.system), path };
+  return typeof custom === "string" ? custom : customRulesDirFor(catalogFile);
 }

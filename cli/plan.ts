@@ -15,7 +15,8 @@ import { StackConfigError } from "../infra/config";
 import { ProviderFactsError } from "../infra/provider-facts";
 import { MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type ConfigValue, type RegisteredResource } from "../infra/offline-engine";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
-import { CUSTOM_RULES_DIR, readCustomRules } from "../alerts/custom-files";
+import { readCustomRules } from "../alerts/custom-files";
+import { customRulesDir } from "./inputs";
 
 /** Config keys of a Pulumi stack file besides the catalog; `secure:` values become placeholders. */
 export function stackFileConfig(text: string): Record<string, ConfigValue> {
@@ -59,12 +60,11 @@ export async function run(args: Args): Promise<number> {
   const raw = parseCatalogYaml(text, path);
   // Report catalog problems against the file (the program names the stack config key instead).
   validateCatalog(raw, path);
-  const custom = args.flags["custom-rules"];
   const system = raw && typeof raw === "object" && typeof (raw as { system?: unknown }).system === "string" ? (raw as { system: string }).system : "";
   try {
     const result = await runProgramUnderMocks(raw, stack, {
       config: stackFileConfig(text),
-      customRules: readCustomRules(typeof custom === "string" ? custom : CUSTOM_RULES_DIR, system),
+      customRules: readCustomRules(customRulesDir(args, path), system),
     });
     const resources = result.resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
     console.log(args.flags.json ? JSON.stringify({ resources }, null, 2) : planTable(result.resources));

@@ -28,7 +28,7 @@ function vercelChanges(a: VercelEnvSpec, b: VercelEnvSpec): string[] {
 
 export function diffVercel(before: readonly VercelEnvSpec[], after: readonly VercelEnvSpec[]): string[] {
   const lines: string[] = [];
-  for (const [id, a, b] of keyed(before, after, (s) => `${s.service} ${s.key}`)) {
+  for (const [id, a, b] of keyed(before, after, (s) => `${s.service} ${s.key}${s.part ? ` [${s.part}]` : ""}`)) {
     if (!a) lines.push(`vercel ${id}: added (targets ${list(b!.targets)}${"secret" in b!.source ? `, secret ref ${b!.source.secret}` : ""})`);
     else if (!b) lines.push(`vercel ${id}: removed`);
     else {

@@ -4,7 +4,6 @@
  * component, the semantic diff and the tests read it.
  */
 import type { Catalog } from "../catalog/model";
-import { CatalogError, type Diagnostic } from "../catalog/diagnostics";
 import { githubActionsResourceName, STACK_OUTPUT } from "../conventions";
 
 /** A stack output another section produces, or a Pulumi config key. */
@@ -28,7 +27,7 @@ export const GITHUB_OUTPUT_SOURCES: Readonly<Record<string, { secret: boolean }>
 };
 
 /** Every `{ secret: NAME }` config key the catalog references (also Vercel `secret:` keys). */
-export function secretConfigKeys(catalog: Catalog): Set<string> {
+export function secretConfigKeys(catalog: unknown): Set<string> {
   const keys = new Set<string>();
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
@@ -42,7 +41,7 @@ export function secretConfigKeys(catalog: Catalog): Set<string> {
   return keys;
 }
 
-function sourceOf(name: string): GitHubValueSource {
+export function sourceOf(name: string): GitHubValueSource {
   return Object.hasOwn(GITHUB_OUTPUT_SOURCES, name) ? { output: name } : { config: name };
 }
 
@@ -53,29 +52,15 @@ export function isSecretSource(source: GitHubValueSource, secretKeys: ReadonlySe
 
 /**
  * The Actions secrets and variables of `catalog.github`, secrets first, each sorted by name.
- * Throws `CatalogError` when a variable reads a secret source: variables are plain text,
- * readable by anyone with access to the repository.
+ * Validation has already refused what GitHub would (see `githubActionsDiagnostics`).
  */
 export function githubActionsSpecs(catalog: Catalog): GitHubActionsSpec[] {
   const gh = catalog.github;
   if (!gh) return [];
-  const secretKeys = secretConfigKeys(catalog);
-  const problems: Diagnostic[] = [];
-  const specs: GitHubActionsSpec[] = [];
-  for (const kind of ["secret", "variable"] as const) {
+  return (["secret", "variable"] as const).flatMap((kind) => {
     const entries = kind === "secret" ? gh.secrets : gh.variables;
-    for (const key of Object.keys(entries).sort()) {
-      const source = sourceOf(entries[key]);
-      if (kind === "variable" && isSecretSource(source, secretKeys)) {
-        problems.push({
-          path: `github.variables.${key}`,
-          message: `reads the secret ${entries[key]}; a variable is plain text readable by anyone with access to ${gh.repository}, so move it to github.secrets`,
-        });
-        continue;
-      }
-      specs.push({ name: githubActionsResourceName(gh.repository, kind, key), kind, repository: gh.repository, key, source });
-    }
-  }
-  if (problems.length) throw new CatalogError(problems, "catalog");
-  return specs;
+    return Object.keys(entries)
+      .sort()
+      .map((key) => ({ name: githubActionsResourceName(gh.repository, kind, key), kind, repository: gh.repository, key, source: sourceOf(entries[key]) }));
+  });
 }

@@ -6,6 +6,7 @@
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import type { Catalog } from "../catalog/model";
 import { githubActionsSpecs, secretConfigKeys } from "../env/github-actions";
+import { isAbsoluteUrl } from "../catalog/link-warnings";
 
 /** The Pulumi project (`Pulumi.yaml` name): namespace of the catalog and of catalog secrets. */
 export const PROJECT = "ops-monitoring";
@@ -111,6 +112,10 @@ export function readStackSettings(catalog: Catalog, stack: string, source: Confi
     if (url && !/^https?:\/\//.test(url)) problems.push(`${CONFIG_KEY.grafanaUrl} "${url}" is not an http(s) URL`);
     else if (url && catalog.grafanaUrl && url.replace(/\/+$/, "") !== catalog.grafanaUrl)
       problems.push(`${CONFIG_KEY.grafanaUrl} "${url}" differs from the catalog's grafana.url "${catalog.grafanaUrl}" (alert links point there): make them equal`);
+    // Notifications leave the stack: their runbook and dashboard links must be absolute.
+    if (!catalog.grafanaUrl) problems.push(`the catalog sets no grafana.url: alerts' dashboard_url links would be relative; set grafana.url (to ${url ?? "the grafana:url value"})`);
+    if (!isAbsoluteUrl(catalog.runbookBaseUrl))
+      problems.push("the catalog sets neither runbooks.base_url nor github.repository: alerts' runbook_url links would be relative; set one of them");
     if (url && prometheusDatasourceUid) grafana = { url: url.replace(/\/+$/, ""), prometheusDatasourceUid, syntheticMonitoring };
   }
 

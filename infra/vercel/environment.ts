@@ -1,6 +1,6 @@
 /**
  * `VercelEnvironment`: the env vars of one Vercel project, one `ProjectEnvironmentVariable`
- * per key, from the pure specs of `env-specs.ts`.
+ * per key and set of targets, from the pure specs of `env/vercel-env.ts`.
  *
  * The project is named in the catalog by name or id: a value starting with `prj_` is used as
  * the id; any other value is resolved by name with the provider's `getProject` data source
@@ -29,7 +29,7 @@ const PROJECT_ID_PREFIX = "prj_";
 export class VercelEnvironment extends pulumi.ComponentResource {
   /** Id of the Vercel project. */
   readonly projectId: pulumi.Output<string>;
-  /** Pulumi resources by env var key. */
+  /** Pulumi resources by resource name (`<project>-<KEY>`, or with its targets when a key is several variables). */
   readonly variables: Record<string, vercel.ProjectEnvironmentVariable>;
 
   constructor(name: string, args: VercelEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -43,7 +43,7 @@ export class VercelEnvironment extends pulumi.ComponentResource {
 
     this.variables = {};
     for (const spec of args.specs) {
-      this.variables[spec.key] = new vercel.ProjectEnvironmentVariable(
+      this.variables[spec.name] = new vercel.ProjectEnvironmentVariable(
         spec.name,
         {
           projectId: this.projectId,
@@ -59,7 +59,7 @@ export class VercelEnvironment extends pulumi.ComponentResource {
         { parent: this, deleteBeforeReplace: true },
       );
     }
-    this.registerOutputs({ projectId: this.projectId, keys: args.specs.map((s) => s.key) });
+    this.registerOutputs({ projectId: this.projectId, keys: [...new Set(args.specs.map((s) => s.key))] });
   }
 }
 

@@ -6,6 +6,7 @@ import { readStackSettings, StackConfigError, type ConfigSource } from "../../in
 const catalog = validateCatalog({
   system: "shop",
   grafana: { url: "https://shop.grafana.net" },
+  runbooks: { base_url: "https://wiki.shop.example.com/runbooks" },
   services: [{ name: "web", kind: "frontend", health: { url: "https://shop.example.com/health" } }],
   alerting: { routes: { P0: ["slack"] }, contacts: { slack: { type: "slack", url: { secret: "slackWebhookUrl" } } } },
 });
@@ -62,7 +63,7 @@ test("a Grafana URL other than the catalog's is refused, since alert links would
 });
 
 test("a catalog without health checks needs no Synthetic Monitoring settings", () => {
-  const noChecks = validateCatalog({ system: "shop" });
+  const noChecks = validateCatalog({ system: "shop", grafana: { url: "https://g.example.com" }, github: { repository: "acme/shop" } });
   const settings = readStackSettings(noChecks, "prod", source({ "grafana:url": "https://g.example.com", "ops-monitoring:prometheusDatasourceUid": "p" }, { "grafana:auth": "t" }));
   assert.equal(settings.grafana?.syntheticMonitoring, false);
 });
@@ -72,4 +73,20 @@ test("the local stack needs no Grafana Cloud settings but still refuses plain-te
   assert.deepEqual(problems(source({ "ops-monitoring:slackWebhookUrl": "x" }), "local"), [
     "ops-monitoring:slackWebhookUrl is set in plain text but must be a secret: run `pulumi config set --secret slackWebhookUrl <value>`",
   ]);
+});
+
+test("the prod stack refuses a catalog whose alert links would be relative, naming both bases", () => {
+  const relative = validateCatalog({ system: "shop", services: [{ name: "api", kind: "api" }] });
+  const src = source({ "grafana:url": "https://shop.grafana.net", "ops-monitoring:prometheusDatasourceUid": "prom" }, { "grafana:auth": "t" });
+  assert.throws(
+    () => readStackSettings(relative, "prod", src),
+    (e: unknown) =>
+      e instanceof StackConfigError &&
+      JSON.stringify(e.problems) ===
+        JSON.stringify([
+          "the catalog sets no grafana.url: alerts' dashboard_url links would be relative; set grafana.url (to https://shop.grafana.net)",
+          "the catalog sets neither runbooks.base_url nor github.repository: alerts' runbook_url links would be relative; set one of them",
+        ]),
+  );
+  assert.doesNotThrow(() => readStackSettings(relative, "local", src));
 });

@@ -1,0 +1,93 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BIN, ROOT } from "../helpers/catalogs";
+
+function cli(...args: string[]) {
+  return spawnSync(BIN, args, { encoding: "utf8", cwd: ROOT });
+}
+
+const COMMANDS = ["render", "verify", "plan", "diff", "start", "backtest", "secrets"];
+
+test("a positional argument is refused with a usage error by every command, before anything runs", () => {
+  for (const command of COMMANDS) {
+    const r = cli(command, "my-catalog.yaml");
+    assert.equal(r.status, 2, `${command}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.stderr.split("\n")[0], `${command}: unexpected argument "my-catalog.yaml" (to read a catalog: --catalog my-catalog.yaml)`);
+    assert.equal(r.stdout, "", command);
+  }
+});
+
+test("render FILE writes nothing and exits 2", () => {
+  const out = mkdtempSync(join(tmpdir(), "render-positional-"));
+  try {
+    const r = cli("render", "Pulumi.prod.yaml", "--out", out);
+    assert.equal(r.status, 2);
+    assert.deepEqual(readdirSync(out), []);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("a switch never swallows the next word: plan --json FILE is refused, not planned", () => {
+  const r = cli("plan", "--json", "Pulumi.prod.yaml");
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^plan: unexpected argument "Pulumi.prod.yaml"/);
+});
+
+test("every <command> --help prints that command's usage and exits 0", () => {
+  for (const command of COMMANDS) {
+    const r = cli(command, "--help");
+    assert.equal(r.status, 0, command);
+    assert.equal(r.stdout.split("\n")[0].startsWith(`usage: ops-monitoring ${command} `), true, `${command}: ${r.stdout}`);
+  }
+  const plan = cli("plan", "--help");
+  assert.equal(plan.stdout.split("\n")[0], "usage: ops-monitoring plan --catalog F --stack prod|local [--json]");
+  assert.doesNotMatch(plan.stdout, /resources$/m, "plan --help must not print a plan");
+});
+
+test("render and verify warn when the catalog's alert links would be relative", () => {
+  const dir = mkdtempSync(join(tmpdir(), "links-"));
+  try {
+    const catalog = join(dir, "catalog.yaml");
+    writeFileSync(catalog, "system: shop\nservices:\n  - { name: api, kind: api }\n");
+    const r = cli("render", "--catalog", catalog, "--out", join(dir, "out"));
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stderr.trimEnd().split("\n"), [
+      `warning: ${catalog}: grafana.url: alerts' dashboard_url links are relative (/d/…) and do not open from a notification; set grafana.url`,
+      `warning: ${catalog}: runbooks.base_url: alerts' runbook_url links are relative (docs/runbooks/…) and do not open from a notification; set runbooks.base_url or github.repository`,
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the bundled prospectpro rules stay out of a user's catalog named prospectpro", () => {
+  const dir = mkdtempSync(join(tmpdir(), "prospectpro-"));
+  try {
+    const catalog = join(dir, "catalog.yaml");
+    // No `db` service: the bundled alerts/custom/prospectpro/crm.yml (service: db) would be refused.
+    writeFileSync(catalog, "system: prospectpro\ngrafana: { url: https://x.grafana.net }\nrunbooks: { base_url: https://x.example.com/runbooks }\nservices:\n  - { name: api, kind: api }\n");
+    const r = cli("render", "--catalog", catalog, "--out", join(dir, "out"));
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    assert.deepEqual(readdirSync(join(dir, "out", "prometheus", "rules")).filter((f) => f.includes("custom")), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the repository's own catalog still gets its hand-written rules from alerts/custom beside it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "own-"));
+  try {
+    const r = cli("render", "--catalog", "Pulumi.prod.yaml", "--out", join(dir, "out"));
+    assert.equal(r.status, 0, r.stderr);
+    const rules = readdirSync(join(dir, "out", "prometheus", "rules"));
+    assert.ok(rules.some((f) => f.includes("crm")), rules.join(", "));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
