@@ -32,6 +32,8 @@ alerting:
     mail: { type: email, to: [ops@acme.example] }
 `;
 const raw = parse(CATALOG) as Record<string, unknown>;
+/** The prod stack needs absolute alert links: the same catalog with both bases. */
+const prodRaw = { ...raw, grafana: { url: "https://grafana.example.com" }, runbooks: { base_url: "https://runbooks.acme.example" } };
 
 const SUBJECT = "[{{ .Status | toUpper }}] {{ .CommonLabels.severity }} {{ .CommonLabels.service }}: {{ .CommonAnnotations.summary }}";
 const MESSAGE = "{{ range .Alerts }}{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard_url }}\nDashboard: {{ .Annotations.dashboard_url }}{{ end }}\n{{ end }}";
@@ -68,7 +70,7 @@ test("an error-rate threshold of 5% at P1 renders this exact Prometheus alert", 
 });
 
 test("an email contact becomes this Grafana contact point, named from the catalog, with no notifier uid", async () => {
-  const { resources } = await runProgramUnderMocks(raw, "prod");
+  const { resources } = await runProgramUnderMocks(prodRaw, "prod");
   const mail = resources.find((r) => r.type === "grafana:alerting/contactPoint:ContactPoint" && r.name === "acme-contact-mail");
   assert.deepEqual(mail?.inputs, {
     name: "acme-mail",
@@ -91,7 +93,7 @@ test("a PagerDuty contact sends its key only in the typed secret field, with sev
 });
 
 test("routes per severity become this notification policy tree", async () => {
-  const { resources } = await runProgramUnderMocks(raw, "prod");
+  const { resources } = await runProgramUnderMocks(prodRaw, "prod");
   const policy = resources.find((r) => r.type === "grafana:alerting/notificationPolicy:NotificationPolicy");
   const severity = (s: string) => [{ label: "severity", match: "=", value: s }];
   assert.deepEqual(policy?.inputs, {
@@ -117,7 +119,7 @@ test("routes per severity become this notification policy tree", async () => {
 });
 
 test("a health check becomes this Synthetic Monitoring check: 1m in ms, three default probes, HTTPS required", async () => {
-  const { resources } = await runProgramUnderMocks(raw, "prod");
+  const { resources } = await runProgramUnderMocks(prodRaw, "prod");
   const check = resources.find((r) => r.type === "grafana:syntheticMonitoring/check:Check");
   assert.deepEqual(check?.inputs, {
     job: "api-health",
@@ -133,7 +135,7 @@ test("a health check becomes this Synthetic Monitoring check: 1m in ms, three de
 });
 
 test("in prod an email contact's SMTP settings are reported as without effect", () => {
-  const text = `${CATALOG}    smtp: { type: email, to: [ops@acme.example], smarthost: "smtp.example.com:587", username: alerts, password: { secret: smtpPassword } }\n`;
+  const text = `grafana: { url: "https://grafana.example.com" }\nrunbooks: { base_url: "https://runbooks.acme.example" }${CATALOG}    smtp: { type: email, to: [ops@acme.example], smarthost: "smtp.example.com:587", username: alerts, password: { secret: smtpPassword } }\n`;
   const r = withCatalogFile(text, (catalog) => spawnSync(BIN, ["plan", "--catalog", catalog, "--stack", "prod"], { cwd: ROOT, encoding: "utf8" }));
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /alerting\.contacts\.smtp: smarthost, username, password have no effect in Grafana, which sends email through its own SMTP server/);
@@ -141,7 +143,7 @@ test("in prod an email contact's SMTP settings are reported as without effect", 
 
 test("the prod stack runs without the SMTP password in its config", async () => {
   const contacts = { ...(raw.alerting as { contacts: object }).contacts, smtp: { type: "email", to: ["ops@acme.example"], password: { secret: "smtpPassword" } } };
-  const run = await runProgramUnderMocks({ ...raw, alerting: { ...(raw.alerting as object), contacts } }, "prod", { config: { "ops-monitoring:smtpPassword": null } });
+  const run = await runProgramUnderMocks({ ...prodRaw, alerting: { ...(raw.alerting as object), contacts } }, "prod", { config: { "ops-monitoring:smtpPassword": null } });
   const smtp = run.resources.find((r) => r.name === "acme-contact-smtp");
   assert.deepEqual(smtp?.inputs.emails, [{ addresses: ["ops@acme.example"], disableResolveMessage: false, message: MESSAGE, singleEmail: false, subject: SUBJECT }]);
 });
