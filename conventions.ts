@@ -67,6 +67,8 @@ export const METRIC = {
   pgBlocksRead: "pg_stat_database_blks_read",
   pgReplicationLag: "pg_replication_lag",
   pgUp: "pg_up",
+  /** Prometheus' scrape health of a target (1 = scraped). */
+  up: "up",
   /** Prometheus' synthetic series of pending/firing alerts, label `alertstate`. */
   alerts: "ALERTS",
   /** Alertmanager: notifications given up on after every retry failed, counter with label `integration`. */
@@ -94,11 +96,27 @@ export const ALERT_STATE_FIRING = "firing";
 export const API_LABEL = "api";
 /** Label of `METRIC.usageBytes` naming the measured resource (a size quota's `resource`). */
 export const RESOURCE_LABEL = "resource";
+/** Label of `REC.customRule` naming the hand-written rule. */
+export const CUSTOM_RULE_LABEL = "rule";
+/** Label of rate-limit alerts and records: the limit's period (second | minute | hour | day). */
+export const RATE_LIMIT_LABEL = "per";
+/** Length of each rate-limit period. */
+export const RATE_PERIOD_MS = { second: 1000, minute: 60_000, hour: 3600_000, day: 86_400_000 } as const;
+/** How far back a quota-used gauge is read: its period (a month read as 31 days). */
+export const QUOTA_PERIOD_MS = { day: 86_400_000, month: 31 * 86_400_000 } as const;
 export const OUTCOME_LABEL = "outcome";
 /** Label of `METRIC.costMonthToDate` naming who bills (vercel, supabase, openai, ...). */
 export const COST_SOURCE_LABEL = "source";
 /** Values of `OUTCOME_LABEL`. */
 export const OUTCOME = { success: "success", failure: "failure" } as const;
+
+/**
+ * How far back month-to-date spend is read (its last value within this window): a gauge pushed
+ * once a day stays visible, and alerting, until the next push.
+ */
+export const COST_READ_WINDOW_MS = 86_400_000;
+/** How far back a size quota's usage gauge is read (pushed once a day is enough). */
+export const USAGE_READ_WINDOW_MS = 86_400_000;
 
 /** A job alerts when its last success is older than this many heartbeats. */
 export const HEARTBEAT_MISSING_FACTOR = 2;
@@ -159,6 +177,7 @@ export const DEFAULT_SEVERITY = {
   sloPage: "P0",
   sloTicket: "P2",
   databaseDown: "P0",
+  probeDataMissing: "P1",
 } as const;
 
 export const DEFAULTS = {
@@ -188,6 +207,8 @@ export const DEFAULTS = {
 /** Runbook file (under `docs/runbooks/`) of each alert family. */
 export const RUNBOOK = {
   probe: "probe-down.md",
+  probe_missing: "probe-data-missing.md",
+  database_down: "database-down.md",
   error_rate: "error-rate.md",
   availability: "availability.md",
   latency: "latency.md",
@@ -207,6 +228,8 @@ export type RunbookKey = keyof typeof RUNBOOK;
 export const WATCHDOG_ALERT = "Watchdog";
 /** Alert on notifications Alertmanager (or Grafana's notifier) could not deliver. */
 export const NOTIFICATIONS_FAILING_ALERT = "NotificationsFailing";
+/** The alert whose firing silences a service's error, latency and SLO alerts (Alertmanager inhibition). */
+export const PROBE_DOWN_ALERT = "ProbeDown";
 
 /** Pseudo-services for alerts that belong to no service. */
 export const BUDGET_SERVICE = "budget";
@@ -247,6 +270,10 @@ export const REC = {
   /** Buffer cache hit ratio. */
   dbCacheHit: "service:db_cache_hit:ratio_rate5m",
   dbReplicationLag: "service:db_replication_lag_seconds:max",
+  /** The expression of each of the catalog's hand-written `rules:`, labels `service`, `rule` (the alert name). */
+  customRule: "service:custom_rule:value",
+  /** postgres_exporter's pg_up (0: cannot reach Postgres). */
+  dbUp: "service:db_up:min",
   /** Seconds since a job's last success, and its heartbeat period. */
   jobLastSuccessAge: "service:job_last_success:age_seconds",
   jobHeartbeat: "service:job_heartbeat:seconds",
@@ -256,6 +283,15 @@ export const REC = {
   /** Monthly budget and its alert line in USD. */
   budgetMonthly: "budget:monthly:usd",
   budgetAlertAt: "budget:alert_at:usd",
+  /** Budget of one billing source and its lowest alert level in USD, label `source`. */
+  sourceBudgetMonthly: "budget:source_monthly:usd",
+  sourceBudgetAlertAt: "budget:source_alert_at:usd",
+  /** Rate limit and its alert line in calls per second, labels `api`, `per`. */
+  rateLimit: "api:rate_limit:calls_per_second",
+  rateLimitAlertAt: "api:rate_limit_alert_at:calls_per_second",
+  /** Size quota and its alert line in bytes, labels `api`, `resource`. */
+  sizeLimit: "api:size_limit:bytes",
+  sizeAlertAt: "api:size_alert_at:bytes",
 } as const;
 
 /** Label and values of `REC.latency` (and latency `REC.threshold`) series. */
@@ -282,7 +318,11 @@ export const PANEL = {
   dbLatency: "Query latency",
   dbCacheHit: "Cache hit ratio",
   dbReplicationLag: "Replication lag",
+  dbUp: "Database up",
+  customRules: "Hand-written rules",
   quotaUsed: "Quota used",
+  rateLimitUsed: "Rate limit used",
+  sizeUsed: "Size quota used",
   apiFailureRate: "API failure rate",
   spend: "Month-to-date spend vs budget",
   jobAge: "Last success age vs heartbeat",

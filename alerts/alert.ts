@@ -18,6 +18,7 @@ export interface AlertSpec {
   runbook: RunbookKey;
   dashboard?: { key: DashboardKey; panel: string };
   noData: AlertRule["noData"];
+  holdWhileMissing?: AlertRule["holdWhileMissing"];
   threshold?: string;
   labels?: Record<string, string>;
   test?: RuleTest;
@@ -49,6 +50,7 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
     runbook: spec.runbook,
     dashboard: spec.dashboard,
     noData: spec.noData,
+    ...(spec.holdWhileMissing ? { holdWhileMissing: spec.holdWhileMissing } : {}),
     threshold: spec.threshold,
     test: spec.test,
     ...(spec.grafana ? { grafana: spec.grafana } : {}),

@@ -7,7 +7,7 @@
 import type { Catalog, Contact, MuteTiming, PolicyMatch, Severity } from "../catalog/model";
 import { formatDuration, parseDuration, SEVERITIES } from "../catalog/units";
 import { ackTimings } from "./ack-timing";
-import { DEFAULTS, LABEL, WATCHDOG_ALERT, secretFileName } from "../conventions";
+import { DEFAULTS, LABEL, PROBE_DOWN_ALERT, WATCHDOG_ALERT, secretFileName } from "../conventions";
 import { GENERATED_HEADER, toYaml } from "./yaml";
 
 export const NO_RECEIVER = "dashboard-only";
@@ -138,7 +138,8 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
         equal: [LABEL.service, "alertname"],
       },
       {
-        source_matchers: [`${LABEL.signal}="probe"`],
+        // ProbeDown only: ProbeDataMissing (also signal probe) means the prober is blind, not the service down.
+        source_matchers: [`${LABEL.signal}="probe"`, `alertname="${PROBE_DOWN_ALERT}"`],
         target_matchers: [`${LABEL.signal}=~"error_rate|availability|latency|slo_burn"`],
         equal: [LABEL.service],
       },

@@ -1,58 +1,83 @@
-/** Monthly budget: month-to-date spend reaching `alert_at`, and exceeding the budget. */
-import type { Catalog } from "../catalog/model";
-import { formatNumber, formatPercent } from "../catalog/units";
-import { BUDGET_SERVICE, METRIC, PANEL, REC } from "../conventions";
+/**
+ * Monthly budgets: month-to-date spend reaching each level of the budget, overall (summed over
+ * billing sources) and per source. Spend is read as each source's last value within a day, so
+ * a gauge pushed once a day keeps its alert firing until the next push.
+ */
+import type { BudgetLevel, Catalog } from "../catalog/model";
+import { formatDuration, formatNumber, formatPercent } from "../catalog/units";
+import { BUDGET_SERVICE, COST_READ_WINDOW_MS, COST_SOURCE_LABEL, METRIC, PANEL, REC } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
 import type { InputSeries, Rule } from "./model";
-import { gauge } from "./synth";
+
+/** Sum over sources of each source's last month-to-date spend within a day. */
+export function spendExpr(source?: string): string {
+  const matcher = source === undefined ? "" : `{${COST_SOURCE_LABEL}="${source}"}`;
+  return `sum(max by (${COST_SOURCE_LABEL}) (last_over_time(${METRIC.costMonthToDate}${matcher}[${formatDuration(COST_READ_WINDOW_MS)}])))`;
+}
+
+/** `budget/alert_at` for the lowest level below 100%, `budget/exceeded` at 100%, else `budget/level/<percent>`. */
+function levelId(prefix: string, level: BudgetLevel, lowest: boolean): string {
+  if (level.at === 1) return `${prefix}/exceeded`;
+  if (lowest && level.at < 1) return `${prefix}/alert_at`;
+  return `${prefix}/level/${formatNumber(level.at * 100)}`;
+}
+
+interface BudgetScope {
+  idPrefix: string;
+  monthlyUsd: number;
+  levels: BudgetLevel[];
+  source?: string;
+}
+
+function levelRules(ctx: GenContext, catalog: Catalog, scope: BudgetScope): Rule[] {
+  const { source, monthlyUsd } = scope;
+  const what = source === undefined ? "all sources" : `source ${source}`;
+  const sources = source === undefined ? ["vercel", "supabase"] : [source];
+  // One push per source at 0s, then nothing for 6h: the alert must still hold at 6h.
+  const spend = (usd: number): InputSeries[] =>
+    sources.map((s) => ({ series: `${METRIC.costMonthToDate}{${COST_SOURCE_LABEL}="${s}"}`, values: `${formatNumber(usd / sources.length)} _x360` }));
+  return scope.levels.map((level, i) => {
+    const bound = monthlyUsd * level.at;
+    const over = level.at >= 1;
+    const budgetName = `$${formatNumber(monthlyUsd)}${source === undefined ? "" : ` ${source}`} budget`;
+    return alertRule(ctx, {
+      id: levelId(scope.idPrefix, level, i === 0),
+      alert: over ? "BudgetExceeded" : "BudgetThresholdReached",
+      expr: `${spendExpr(source)} >= ${formatNumber(bound)}`,
+      forMs: 0,
+      service: BUDGET_SERVICE,
+      team: catalog.defaultTeam,
+      severity: level.severity,
+      signal: "budget",
+      summary: over && level.at === 1
+        ? `Month-to-date spend exceeded the ${budgetName}`
+        : `Month-to-date spend reached ${formatPercent(level.at)} of the ${budgetName}`,
+      description: `Spend this month (${METRIC.costMonthToDate}, ${what}, last value within ${formatDuration(COST_READ_WINDOW_MS)}) is at or above $${formatNumber(bound)} (${formatPercent(level.at)} of $${formatNumber(monthlyUsd)}).`,
+      runbook: "budget",
+      dashboard: { key: "external-apis", panel: PANEL.spend },
+      noData: "OK",
+      threshold: formatPercent(level.at),
+      labels: source === undefined ? undefined : { [COST_SOURCE_LABEL]: source },
+      test: { fire: spend(bound * 1.1), quiet: spend(bound * 0.9), evalAfterMs: 6 * 3600_000, intervalMs: 60_000 },
+    });
+  });
+}
 
 export function budgetRules(ctx: GenContext, catalog: Catalog): Rule[] {
   const b = catalog.budget;
   if (!b) return [];
-  const alertAt = b.monthlyUsd * b.alertAt;
-  const spend = (usd: number): InputSeries[] => [
-    { series: `${METRIC.costMonthToDate}{source="vercel"}`, values: gauge(usd / 2, 20) },
-    { series: `${METRIC.costMonthToDate}{source="supabase"}`, values: gauge(usd / 2, 20) },
-  ];
-  const common = {
-    service: BUDGET_SERVICE,
-    team: catalog.defaultTeam,
-    signal: "budget" as const,
-    runbook: "budget" as const,
-    dashboard: { key: "external-apis" as const, panel: PANEL.spend },
-    noData: "OK" as const,
-    forMs: 0,
-  };
-  const test = (bound: number) => ({ fire: spend(bound * 1.1), quiet: spend(bound * 0.5), evalAfterMs: 5 * 60_000, intervalMs: 60_000 });
   const rules: Rule[] = [
     recordingRule("budget/rec/monthly", REC.budgetMonthly, `vector(${formatNumber(b.monthlyUsd)})`, {}),
-    recordingRule("budget/rec/alert_at", REC.budgetAlertAt, `vector(${formatNumber(alertAt)})`, {}),
-    alertRule(ctx, {
-      ...common,
-      id: "budget/alert_at",
-      alert: "BudgetThresholdReached",
-      expr: `sum(${METRIC.costMonthToDate}) >= ${formatNumber(alertAt)}`,
-      severity: b.severity,
-      summary: `Month-to-date spend reached ${formatPercent(b.alertAt)} of the $${formatNumber(b.monthlyUsd)} budget`,
-      description: `Spend this month (${METRIC.costMonthToDate}, all sources) is at or above $${formatNumber(alertAt)}.`,
-      threshold: formatPercent(b.alertAt),
-      test: test(alertAt),
-    }),
+    recordingRule("budget/rec/alert_at", REC.budgetAlertAt, `vector(${formatNumber(b.monthlyUsd * b.alertAt)})`, {}),
+    ...levelRules(ctx, catalog, { idPrefix: "budget", monthlyUsd: b.monthlyUsd, levels: b.levels }),
   ];
-  if (b.alertAt < 1) {
+  for (const s of b.sources) {
+    const labels = { [COST_SOURCE_LABEL]: s.source };
     rules.push(
-      alertRule(ctx, {
-        ...common,
-        id: "budget/exceeded",
-        alert: "BudgetExceeded",
-        expr: `sum(${METRIC.costMonthToDate}) >= ${formatNumber(b.monthlyUsd)}`,
-        severity: b.severity === "P2" || b.severity === "P3" ? "P1" : b.severity,
-        summary: `Month-to-date spend exceeded the $${formatNumber(b.monthlyUsd)} budget`,
-        description: `Spend this month (${METRIC.costMonthToDate}, all sources) is over the monthly budget of $${formatNumber(b.monthlyUsd)}.`,
-        threshold: "100%",
-        test: test(b.monthlyUsd),
-      }),
+      recordingRule(`budget/source/${s.source}/rec/monthly`, REC.sourceBudgetMonthly, `vector(${formatNumber(s.monthlyUsd)})`, labels),
+      recordingRule(`budget/source/${s.source}/rec/alert_at`, REC.sourceBudgetAlertAt, `vector(${formatNumber(s.monthlyUsd * s.levels[0].at)})`, labels),
+      ...levelRules(ctx, catalog, { idPrefix: `budget/source/${s.source}`, monthlyUsd: s.monthlyUsd, levels: s.levels, source: s.source }),
     );
   }
   return rules;

@@ -9,7 +9,7 @@ import { promqlError } from "../catalog/promql";
 import { promqlResultError } from "../catalog/promql-types";
 import { escapeTemplateText, templateError } from "../catalog/template-text";
 import { parseDuration, parseSeverity, SEVERITY_HELP } from "../catalog/units";
-import { ANNOTATION, BUDGET_SERVICE, LABEL, MONITORING_SERVICE, ruleGroupName } from "../conventions";
+import { ANNOTATION, BUDGET_SERVICE, CUSTOM_RULE_LABEL, LABEL, MONITORING_SERVICE, PANEL, REC, ruleGroupName } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
 import type { Rule, RuleGroup } from "./model";
@@ -24,8 +24,9 @@ export function owners(catalog: Catalog): Map<string, string> {
   return map;
 }
 
-export function catalogRule(ctx: GenContext, r: RawRule, team: string): Rule {
-  return alertRule(ctx, {
+/** A catalog `rules:` entry: its alert, and a recording rule of its expression for the dashboard panel. */
+export function catalogRules(ctx: GenContext, r: RawRule, team: string): Rule[] {
+  const alert = alertRule(ctx, {
     id: `${r.service}/custom/${r.name}`,
     alert: r.name,
     expr: r.expr,
@@ -37,8 +38,13 @@ export function catalogRule(ctx: GenContext, r: RawRule, team: string): Rule {
     summary: r.summary ?? `${r.name} on ${r.service}`,
     description: r.description ?? `Hand-written rule ${r.name}: ${escapeTemplateText(r.expr)}`,
     runbook: "custom",
+    dashboard: r.dashboardUrl ? undefined : { key: "service", panel: PANEL.customRules },
     noData: "OK",
   });
+  if (r.runbookUrl) alert.annotations[ANNOTATION.runbookUrl] = r.runbookUrl;
+  if (r.dashboardUrl) alert.annotations[ANNOTATION.dashboardUrl] = r.dashboardUrl;
+  const record = recordingRule(`${r.service}/custom/${r.name}/value`, REC.customRule, r.expr, { [LABEL.service]: r.service, [CUSTOM_RULE_LABEL]: r.name });
+  return [record, alert];
 }
 
 type Obj = Record<string, unknown>;

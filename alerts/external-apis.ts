@@ -1,27 +1,34 @@
-/** Paid third-party APIs: quota used per period and failure rate of calls. */
-import type { ExternalApi } from "../catalog/model";
-import { formatNumber, formatPercent } from "../catalog/units";
-import { API_LABEL, METRIC, OUTCOME, OUTCOME_LABEL, PANEL, REC } from "../conventions";
+/**
+ * Paid third-party APIs and platforms: quota used per period, rate limits, size quotas and
+ * failure rate of calls. Gauges that may be pushed once (quota used, usage bytes) are read as
+ * their last value within the quota period (a day for sizes).
+ */
+import type { ExternalApi, RateLimit, SizeQuota } from "../catalog/model";
+import { formatDuration, formatNumber, formatPercent } from "../catalog/units";
+import {
+  API_LABEL, METRIC, OUTCOME, OUTCOME_LABEL, PANEL, QUOTA_PERIOD_MS, RATE_LIMIT_LABEL, RATE_PERIOD_MS, REC, RESOURCE_LABEL, USAGE_READ_WINDOW_MS,
+} from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
 import type { InputSeries, Rule } from "./model";
-import { counter, gauge } from "./synth";
+import { counter } from "./synth";
 
 export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
   const rules: Rule[] = [];
   const apiSel = `${API_LABEL}="${api.name}"`;
   const labels = { [API_LABEL]: api.name };
-  const steps = 30;
   if (api.quota !== undefined) {
     const alertAt = api.quota * api.alertAt;
-    const used = (v: number): InputSeries[] => [{ series: `${METRIC.quotaUsed}{${apiSel}}`, values: gauge(v, steps) }];
+    const window = formatDuration(QUOTA_PERIOD_MS[api.period]);
+    // Pushed once at 0s, then nothing for 6h: read within the period, it still counts at 6h.
+    const used = (v: number): InputSeries[] => [{ series: `${METRIC.quotaUsed}{${apiSel}}`, values: `${v} _x360` }];
     rules.push(
       recordingRule(`${api.name}/rec/quota_limit`, REC.quotaLimit, `vector(${formatNumber(api.quota)})`, labels),
       recordingRule(`${api.name}/rec/quota_alert_at`, REC.quotaAlertAt, `vector(${formatNumber(alertAt)})`, labels),
       alertRule(ctx, {
         id: `${api.name}/quota`,
         alert: "ExternalApiQuotaHigh",
-        expr: `max(${METRIC.quotaUsed}{${apiSel}}) >= ${formatNumber(alertAt)}`,
+        expr: `max(last_over_time(${METRIC.quotaUsed}{${apiSel}}[${window}])) >= ${formatNumber(alertAt)}`,
         forMs: 0,
         service: api.name,
         team: api.team,
@@ -33,10 +40,12 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
         dashboard: { key: "external-apis", panel: PANEL.quotaUsed },
         noData: "OK",
         threshold: formatPercent(api.alertAt),
-        test: { fire: used(Math.ceil(alertAt)), quiet: used(Math.floor(alertAt / 2)), evalAfterMs: 5 * 60_000, intervalMs: 60_000 },
+        test: { fire: used(Math.ceil(alertAt)), quiet: used(Math.floor(alertAt / 2)), evalAfterMs: 6 * 3600_000, intervalMs: 60_000 },
       }),
     );
   }
+  for (const limit of api.rateLimits) rules.push(...rateLimitRules(ctx, api, limit));
+  for (const size of api.sizes) rules.push(...sizeRules(ctx, api, size));
   const calls = (outcome: string) => `sum(rate(${METRIC.externalApiRequests}{${apiSel}${outcome}}[5m]))`;
   for (const t of api.failureRate) {
     const evalAfterMs = t.forMs + 10 * 60_000;
@@ -66,4 +75,76 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
     );
   }
   return rules;
+}
+
+/** Window the call rate is averaged over: the limit's period, at least 2m (two scrapes at 1m). */
+function rateWindowMs(limit: RateLimit): number {
+  return Math.max(RATE_PERIOD_MS[limit.per], 2 * 60_000);
+}
+
+function rateLimitRules(ctx: GenContext, api: ExternalApi, limit: RateLimit): Rule[] {
+  const perSecond = limit.calls / (RATE_PERIOD_MS[limit.per] / 1000);
+  const bound = perSecond * limit.alertAt;
+  const windowMs = rateWindowMs(limit);
+  const labels = { [API_LABEL]: api.name, [RATE_LIMIT_LABEL]: limit.per };
+  const apiSel = `${API_LABEL}="${api.name}"`;
+  const evalAfterMs = limit.forMs + windowMs + 10 * 60_000;
+  const steps = Math.ceil(evalAfterMs / 60_000) + 5;
+  const calls = (share: number): InputSeries[] => [
+    { series: `${METRIC.externalApiRequests}{${apiSel}, ${OUTCOME_LABEL}="${OUTCOME.success}"}`, values: counter(Number((perSecond * share * 60).toPrecision(12)), steps) },
+  ];
+  const limitText = `${formatNumber(limit.calls)} calls/${limit.per}`;
+  return [
+    recordingRule(`${api.name}/rec/rate_limit/${limit.per}`, REC.rateLimit, `vector(${formatNumber(perSecond)})`, labels),
+    recordingRule(`${api.name}/rec/rate_limit_alert_at/${limit.per}`, REC.rateLimitAlertAt, `vector(${formatNumber(bound)})`, labels),
+    alertRule(ctx, {
+      id: `${api.name}/rate_limit/${limit.per}`,
+      alert: "ExternalApiRateLimitHigh",
+      expr: `sum(rate(${METRIC.externalApiRequests}{${apiSel}}[${formatDuration(windowMs)}])) >= ${formatNumber(bound)}`,
+      forMs: limit.forMs,
+      service: api.name,
+      team: api.team,
+      severity: limit.severity,
+      signal: "quota",
+      summary: `${api.name} calls at ${formatPercent(limit.alertAt)} of its ${limitText} rate limit`,
+      description: `Calls to ${api.name} (${METRIC.externalApiRequests}, averaged over ${formatDuration(windowMs)}) ran at ${formatPercent(limit.alertAt)} or more of its rate limit of ${limitText} for ${formatDuration(limit.forMs)}; above the limit the API refuses calls (HTTP 429).`,
+      runbook: "quota",
+      dashboard: { key: "external-apis", panel: PANEL.rateLimitUsed },
+      noData: "OK",
+      threshold: formatPercent(limit.alertAt),
+      labels: { [RATE_LIMIT_LABEL]: limit.per },
+      test: { fire: calls((1 + limit.alertAt) / 2), quiet: calls(limit.alertAt / 2), evalAfterMs, intervalMs: 60_000 },
+    }),
+  ];
+}
+
+function sizeRules(ctx: GenContext, api: ExternalApi, size: SizeQuota): Rule[] {
+  const bound = size.limitBytes * size.alertAt;
+  const match = `${API_LABEL}="${api.name}", ${RESOURCE_LABEL}="${size.resource}"`;
+  const labels = { [API_LABEL]: api.name, [RESOURCE_LABEL]: size.resource };
+  const window = formatDuration(USAGE_READ_WINDOW_MS);
+  // Pushed once at 0s, then nothing for 6h: the last value within a day still counts.
+  const usage = (bytes: number): InputSeries[] => [{ series: `${METRIC.usageBytes}{${match}}`, values: `${formatNumber(Math.round(bytes))} _x360` }];
+  return [
+    recordingRule(`${api.name}/rec/size_limit/${size.resource}`, REC.sizeLimit, `vector(${formatNumber(size.limitBytes)})`, labels),
+    recordingRule(`${api.name}/rec/size_alert_at/${size.resource}`, REC.sizeAlertAt, `vector(${formatNumber(bound)})`, labels),
+    alertRule(ctx, {
+      id: `${api.name}/size/${size.resource}`,
+      alert: "ExternalApiSizeQuotaHigh",
+      expr: `max(last_over_time(${METRIC.usageBytes}{${match}}[${window}])) >= ${formatNumber(bound)}`,
+      forMs: 0,
+      service: api.name,
+      team: api.team,
+      severity: size.severity,
+      signal: "quota",
+      summary: `${api.name} ${size.resource} at ${formatPercent(size.alertAt)} of its ${size.display} quota`,
+      description: `${api.name} ${size.resource} usage (${METRIC.usageBytes}, last value within ${window}) reached ${formatPercent(size.alertAt)} of the plan's ${size.display}; at the limit the platform restricts or bills the overage.`,
+      runbook: "quota",
+      dashboard: { key: "external-apis", panel: PANEL.sizeUsed },
+      noData: "OK",
+      threshold: formatPercent(size.alertAt),
+      labels: { [RESOURCE_LABEL]: size.resource },
+      test: { fire: usage((bound + size.limitBytes) / 2), quiet: usage(bound / 2), evalAfterMs: 6 * 3600_000, intervalMs: 60_000 },
+    }),
+  ];
 }

@@ -2,8 +2,9 @@
 import type { Catalog, Service, Slo } from "../catalog/model";
 import { BUDGET_SERVICE, MONITORING_SERVICE, SHARED_RECORDS, probeJob, ruleGroupName, type DashboardKey } from "../conventions";
 import { budgetRules } from "./budget";
+import { databaseDownRules } from "./database";
 import type { GenContext } from "./context";
-import { catalogRule, customRuleGroups, owners } from "./custom";
+import { catalogRules, customRuleGroups, owners } from "./custom";
 import { withEscalations } from "./escalation";
 import { externalApiRules } from "./external-apis";
 import { heartbeatRules } from "./heartbeat";
@@ -45,12 +46,13 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
       ...thresholdRules(ctx, svc),
       ...sloRules(ctx, svc, (slo) => !shared.slos.has(`${svc.name}/${slo.name}`)),
       ...heartbeatRules(ctx, svc),
+      ...databaseDownRules(ctx, svc),
     ]);
   }
   for (const api of catalog.externalApis) add(api.name, externalApiRules(ctx, api));
   add(BUDGET_SERVICE, budgetRules(ctx, catalog));
   add(MONITORING_SERVICE, [...watchdogRules(ctx, catalog), ...notificationFailureRules(ctx, catalog)]);
-  for (const r of catalog.rules) add(r.service, [catalogRule(ctx, r, teams.get(r.service)!)]);
+  for (const r of catalog.rules) add(r.service, catalogRules(ctx, r, teams.get(r.service)!));
 
   const groups: RuleGroup[] = [];
   for (const [service, rules] of byService) {

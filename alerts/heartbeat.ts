@@ -1,4 +1,8 @@
-/** Jobs: alert when no success was recorded for twice the heartbeat period (or never). */
+/**
+ * Jobs: alert when no success was recorded for twice the heartbeat period (or never). The
+ * last-success gauge is read as its last value within that window, so a job that pushes it
+ * once per run (OTLP, Pushgateway with a short TTL) reads the same as a scraped one.
+ */
 import type { Service } from "../catalog/model";
 import { formatDuration, formatNumber } from "../catalog/units";
 import { HEARTBEAT_MISSING_FACTOR, LABEL, METRIC, PANEL, REC } from "../conventions";
@@ -10,8 +14,8 @@ import { counter, gauge, labelsMatching, series } from "./synth";
 export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
   const hb = svc.heartbeat;
   if (!hb) return [];
-  const last = `max(${METRIC.jobLastSuccess}${sel(svc.metrics.selector)})`;
   const missingMs = HEARTBEAT_MISSING_FACTOR * hb.everyMs;
+  const last = `max(last_over_time(${METRIC.jobLastSuccess}${sel(svc.metrics.selector)}[${formatDuration(missingMs)}]))`;
   const limitS = missingMs / 1000;
   const labels = { [LABEL.service]: svc.name };
   const s = labelsMatching(svc.metrics.selector);
@@ -35,11 +39,12 @@ export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
       description: `Job ${svc.name} should succeed every ${formatDuration(hb.everyMs)}; no success has been recorded (${METRIC.jobLastSuccess}) for ${formatDuration(missingMs)}.`,
       runbook: "heartbeat",
       dashboard: { key: "jobs", panel: PANEL.jobAge },
-      noData: "Alerting",
+      noData: "OK",
       threshold: formatDuration(hb.everyMs),
       test: metric
         ? {
             // Fire: last success at time 0 and never again; quiet: a success every minute.
+            // test/alerts/semantics.test.ts covers a success pushed once.
             fire: [{ series: metric, values: gauge(0, steps) }],
             quiet: [{ series: metric, values: counter(intervalMs / 1000, steps) }],
             evalAfterMs,

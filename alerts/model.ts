@@ -23,7 +23,15 @@ export interface AlertRule {
   /** The dashboard (and panel title) where this alert's signal is shown. */
   dashboard?: { key: DashboardKey; panel: string };
   /** What Grafana-managed evaluation does when the query returns nothing. */
-  noData: "OK" | "Alerting" | "NoData";
+  noData: "OK" | "Alerting" | "NoData" | "KeepLast";
+  /**
+   * Set when missing input must neither resolve nor raise the alert (probe alerts): while no
+   * sample of `series` arrived within `windowMs`, the alert keeps its state. Prometheus:
+   * `expr` or (this alert firing and `series` absent) — see `prometheusExpr`; Grafana:
+   * `valueExpr` (1 while the condition holds, 0 while not, nothing without data) with
+   * NoData = KeepLast.
+   */
+  holdWhileMissing?: { series: string; windowMs: number; valueExpr: string };
   /** Synthetic series proving the rule fires (and stays quiet); absent for hand-written rules. */
   test?: RuleTest;
   /**

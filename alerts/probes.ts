@@ -1,25 +1,43 @@
-/** Synthetic-check alerts: probe down (every location failing) and TLS certificate expiry. */
+/**
+ * Synthetic-check alerts: probe down (every location failing), probe data missing, and TLS
+ * certificate expiry. Probes run every `every` (5m and more on Synthetic Monitoring), and
+ * `probe_success` is absent between a sample's staleness and the next probe's end, so probe
+ * alerts read each location's last result within two intervals plus the timeout, and
+ * missing data never resolves a ProbeDown (see `holdWhileMissing`).
+ */
 import { escapeTemplateText } from "../catalog/template-text";
-import type { Service } from "../catalog/model";
+import type { HealthCheck, Service } from "../catalog/model";
 import { formatDuration, formatNumber, parseDuration } from "../catalog/units";
-import { DEFAULTS, DEFAULT_SEVERITY, METRIC, PANEL, probeSelector } from "../conventions";
+import { probeTiming } from "../checks/blackbox";
+import { DEFAULTS, DEFAULT_SEVERITY, METRIC, PANEL, PROBE_DOWN_ALERT, probeJob, probeSelector } from "../conventions";
 import { alertRule } from "./alert";
 import type { GenContext } from "./context";
 import type { InputSeries, Rule } from "./model";
 import { gauge } from "./synth";
+
+/** How far back a probe's last result counts: two probe intervals plus the timeout. */
+export function probeWindowMs(h: HealthCheck, profile: "prod" | "local"): number {
+  const { everyMs, timeoutMs } = probeTiming(h, profile);
+  return 2 * everyMs + timeoutMs;
+}
 
 export function probeRules(ctx: GenContext, svc: Service): Rule[] {
   const h = svc.health;
   if (!h) return [];
   const job = `{${probeSelector(svc.name)}}`;
   const instance = `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${h.url}"}`;
-  const steps = 30;
+  const windowMs = probeWindowMs(h, ctx.profile);
+  const window = formatDuration(windowMs);
+  const lastResult = `max(last_over_time(${METRIC.probeSuccess}${job}[${window}]))`;
+  const intervalMs = probeTiming(h, ctx.profile).everyMs;
+  const steps = Math.ceil((h.forMs + 5 * 60_000) / intervalMs) + 5;
   const probeSeries = (v: number): InputSeries[] => [{ series: instance, values: gauge(v, steps) }];
   const rules: Rule[] = [
     alertRule(ctx, {
       id: `${svc.name}/probe`,
-      alert: "ProbeDown",
-      expr: `max(${METRIC.probeSuccess}${job}) < 1`,
+      alert: PROBE_DOWN_ALERT,
+      expr: `${lastResult} < 1`,
+      holdWhileMissing: { series: `${METRIC.probeSuccess}${job}`, windowMs, valueExpr: `${lastResult} < bool 1` },
       forMs: h.forMs,
       service: svc.name,
       team: svc.team,
@@ -29,8 +47,31 @@ export function probeRules(ctx: GenContext, svc: Service): Rule[] {
       description: `Every probe of ${h.url} failed for ${formatDuration(h.forMs)} (expects status ${h.expectStatus.join(", ")}${h.expectBody ? ` and body matching ${escapeTemplateText(h.expectBody)}` : ""} within ${formatDuration(h.timeoutMs)}).`,
       runbook: "probe",
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
-      noData: "Alerting",
-      test: { fire: probeSeries(0), quiet: probeSeries(1), evalAfterMs: h.forMs + 5 * 60_000, intervalMs: 60_000 },
+      noData: "KeepLast",
+      test: { fire: probeSeries(0), quiet: probeSeries(1), evalAfterMs: h.forMs + 5 * 60_000, intervalMs },
+    }),
+    alertRule(ctx, {
+      id: `${svc.name}/probe_data_missing`,
+      alert: "ProbeDataMissing",
+      expr: `absent_over_time(${METRIC.probeSuccess}${job}[${window}])`,
+      forMs: 0,
+      service: svc.name,
+      team: svc.team,
+      severity: DEFAULT_SEVERITY.probeDataMissing,
+      signal: "probe",
+      summary: `No probe result for ${svc.name} for ${window}`,
+      description: `No probe of ${h.url} reported a result (${METRIC.probeSuccess}) for ${window}, two probe intervals plus the timeout: the prober (blackbox exporter or Synthetic Monitoring) or its scrape is broken, so an outage of ${svc.name} would go unseen. A firing ProbeDown stays firing meanwhile.`,
+      runbook: "probe_missing",
+      dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
+      noData: "OK",
+      test: {
+        // Fire: one result at 0s, then none; quiet: a result every interval.
+        fire: [{ series: instance, values: `1 _x${steps}` }],
+        quiet: probeSeries(1),
+        evalAfterMs: windowMs + 5 * intervalMs,
+        intervalMs,
+        extraLabels: { job: probeJob(svc.name) },
+      },
     }),
   ];
   if (h.tlsExpiryMs !== undefined) {

@@ -1,8 +1,25 @@
 /** Rule model → Prometheus rule files, one file per group. */
 import { formatDuration } from "../catalog/units";
-import { ruleFileName } from "../conventions";
-import type { Rule, RuleGroup } from "./model";
+import { ALERT_NAME_LABEL, ALERT_STATE_FIRING, ALERT_STATE_LABEL, LABEL, METRIC, ruleFileName } from "../conventions";
+import type { AlertRule, Rule, RuleGroup } from "./model";
 import { GENERATED_HEADER, toYaml } from "./yaml";
+
+/**
+ * The expression Prometheus evaluates for an alert. With `holdWhileMissing`, the alert also
+ * stays firing while it fired at the previous evaluation (its own `ALERTS` series) and its
+ * input has no sample within the window, so a stalled prober never resolves a live outage.
+ */
+export function prometheusExpr(rule: AlertRule): string {
+  const hold = rule.holdWhileMissing;
+  if (!hold) return rule.expr;
+  const self = [
+    `${ALERT_NAME_LABEL}="${rule.alert}"`,
+    `${ALERT_STATE_LABEL}="${ALERT_STATE_FIRING}"`,
+    `${LABEL.service}="${rule.labels.service}"`,
+    `${LABEL.severity}="${rule.labels.severity}"`,
+  ].join(", ");
+  return `${rule.expr} or (max(${METRIC.alerts}{${self}}) and on () absent_over_time(${hold.series}[${formatDuration(hold.windowMs)}]))`;
+}
 
 /** One rule in Prometheus rule-file form. */
 export function promRule(rule: Rule): Record<string, unknown> {
@@ -11,7 +28,7 @@ export function promRule(rule: Rule): Record<string, unknown> {
   }
   return {
     alert: rule.alert,
-    expr: rule.expr,
+    expr: prometheusExpr(rule),
     ...(rule.forMs > 0 ? { for: formatDuration(rule.forMs) } : {}),
     labels: rule.labels,
     annotations: rule.annotations,

@@ -19,7 +19,7 @@ export interface Scope {
   /** `{...}` selecting the scope's series, with extra matchers. */
   select(...extra: Array<string | undefined>): string;
   /** `fn` over `inner`, keeping `service` (and `by`). */
-  agg(fn: "sum" | "avg" | "max", inner: string, by?: string[]): string;
+  agg(fn: "sum" | "avg" | "max" | "min", inner: string, by?: string[]): string;
 }
 
 /** A scope of one service by its own matchers. */

@@ -39,6 +39,7 @@ export function databaseRecords(scope: Scope): Rule[] {
     rec("db_max_connections", REC.dbMaxConnections, scope.agg("max", `${METRIC.pgMaxConnections}${scope.select()}`)),
     rec("db_cache_hit", REC.dbCacheHit, `${hit} / (${hit} + ${scope.agg("sum", `rate(${METRIC.pgBlocksRead}${scope.select()}[5m])`)})`),
     rec("db_replication_lag", REC.dbReplicationLag, scope.agg("max", `${METRIC.pgReplicationLag}${scope.select()}`)),
+    rec("db_up", REC.dbUp, scope.agg("min", `${METRIC.pgUp}${scope.select()}`)),
   ];
 }
 

@@ -33,8 +33,13 @@ export const TICKET_BURN: BurnCondition[] = [
   { factor: SLOWEST, long: "3d", short: "6h" },
 ];
 
-const PAGE_FOR_MS = 2 * 60_000;
-const TICKET_FOR_MS = 15 * 60_000;
+/**
+ * No `for`, as in Sloth and the SRE workbook: the short window of each pair is the flap guard
+ * (the alert resets as soon as the short window recovers), and a `for` would only delay
+ * detection (measured in test/alerts/burn-rate.test.ts).
+ */
+const PAGE_FOR_MS = 0;
+const TICKET_FOR_MS = 0;
 
 /** Bucket-boundary matcher tolerant of `0.5` / `0.50` / `3` / `3.0` spellings of `le`. */
 export function leMatcher(seconds: number): string {

@@ -1,4 +1,4 @@
-/** Database (Supabase Postgres): connections against the limit, query latency, cache hits, replication lag. */
+/** Database (Supabase Postgres): connections against the limit, query latency, cache hits, replication lag, up. */
 import { LABEL, LATENCY_QUANTILES, PANEL, QUANTILE_LABEL, REC } from "../conventions";
 import type { DashboardSpec } from "./frame";
 import { timeseriesPanel } from "./panels";
@@ -36,6 +36,10 @@ export function databaseDashboard(): DashboardSpec {
       timeseriesPanel({
         id: 4, title: PANEL.dbReplicationLag, description: "Seconds the replicas are behind the primary.", w: 12, h: 8, unit: "s",
         queries: [{ expr: ofServices(REC.dbReplicationLag), legend: SERVICE_LEGEND }],
+      }),
+      timeseriesPanel({
+        id: 5, title: PANEL.dbUp, description: "postgres_exporter's pg_up: 1 connected, 0 Postgres unreachable; no line: the metrics endpoint is not scraped.", w: 12, h: 8, unit: "short",
+        queries: [{ expr: ofServices(REC.dbUp), legend: SERVICE_LEGEND }],
       }),
     ],
   };

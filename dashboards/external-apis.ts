@@ -1,10 +1,16 @@
 /** External APIs & cost: quota use against quota and alert line, failure rate, month-to-date spend against budget. */
-import { API_LABEL, COST_SOURCE_LABEL, METRIC, OUTCOME, OUTCOME_LABEL, PANEL, REC } from "../conventions";
+import { formatDuration } from "../catalog/units";
+import {
+  API_LABEL, COST_READ_WINDOW_MS, COST_SOURCE_LABEL, METRIC, OUTCOME, OUTCOME_LABEL, PANEL, RATE_LIMIT_LABEL, REC, RESOURCE_LABEL, USAGE_READ_WINDOW_MS,
+} from "../conventions";
 import type { DashboardSpec } from "./frame";
 import { statPanel, timeseriesPanel } from "./panels";
 import { eq, RATE_INTERVAL, series } from "./queries";
 
 const API_LEGEND = `{{${API_LABEL}}}`;
+/** Month-to-date spend per source as the budget alerts read it: the last value within a day. */
+const SPEND_BY_SOURCE = `max by (${COST_SOURCE_LABEL}) (last_over_time(${METRIC.costMonthToDate}[${formatDuration(COST_READ_WINDOW_MS)}]))`;
+const USAGE = `max by (${API_LABEL}, ${RESOURCE_LABEL}) (last_over_time(${METRIC.usageBytes}[${formatDuration(USAGE_READ_WINDOW_MS)}]))`;
 
 function apiRequestRate(...matchers: string[]): string {
   return `sum by (${API_LABEL}) (rate(${series(METRIC.externalApiRequests, ...matchers)}[${RATE_INTERVAL}]))`;
@@ -13,7 +19,7 @@ function apiRequestRate(...matchers: string[]): string {
 export function externalApisDashboard(): DashboardSpec {
   return {
     key: "external-apis",
-    description: "Paid third-party APIs and spend: quota used in the current period against quota and alert line, failure rate, month-to-date spend against the monthly budget.",
+    description: "Paid third-party APIs and spend: quota used in the current period against quota and alert line, failure rate, rate limits, size quotas, month-to-date spend against the monthly budget and per-source budgets.",
     panels: [
       timeseriesPanel({
         id: 1, title: PANEL.quotaUsed, description: "Calls made in the current quota period; dashed: the quota and the alert line.", w: 12, h: 9, unit: "short",
@@ -39,14 +45,32 @@ export function externalApisDashboard(): DashboardSpec {
       timeseriesPanel({
         id: 5, title: PANEL.spend, description: "Spend this month across all sources; dashed: the monthly budget and its alert line.", w: 12, h: 8, unit: "currencyUSD",
         queries: [
-          { expr: `sum(${METRIC.costMonthToDate})`, legend: "spent" },
+          { expr: `sum(${SPEND_BY_SOURCE})`, legend: "spent" },
           { expr: REC.budgetMonthly, legend: "budget", line: true },
           { expr: REC.budgetAlertAt, legend: "alert at", line: true },
         ],
       }),
       timeseriesPanel({
         id: 6, title: "Spend by source", description: "Month-to-date spend per billing source.", w: 12, h: 8, unit: "currencyUSD", stacked: true,
-        queries: [{ expr: `sum by (${COST_SOURCE_LABEL}) (${METRIC.costMonthToDate})`, legend: `{{${COST_SOURCE_LABEL}}}` }],
+        queries: [{ expr: SPEND_BY_SOURCE, legend: `{{${COST_SOURCE_LABEL}}}` }],
+      }),
+      timeseriesPanel({
+        id: 7, title: "Spend by source vs its budget", description: "Sources with their own budget: month-to-date spend over that budget (1 = 100%).", w: 12, h: 8, unit: "percentunit",
+        queries: [{ expr: `${SPEND_BY_SOURCE} / on (${COST_SOURCE_LABEL}) ${REC.sourceBudgetMonthly}`, legend: `{{${COST_SOURCE_LABEL}}}` }],
+      }),
+      timeseriesPanel({
+        id: 8, title: PANEL.rateLimitUsed, description: "Call rate over each rate limit (1 = at the limit); dashed: the alert line.", w: 12, h: 8, unit: "percentunit",
+        queries: [
+          { expr: `sum by (${API_LABEL}) (rate(${METRIC.externalApiRequests}[${RATE_INTERVAL}])) / on (${API_LABEL}) group_right ${REC.rateLimit}`, legend: `${API_LEGEND} per {{${RATE_LIMIT_LABEL}}}` },
+          { expr: `${REC.rateLimitAlertAt} / ${REC.rateLimit}`, legend: `${API_LEGEND} per {{${RATE_LIMIT_LABEL}}} alert at`, line: true },
+        ],
+      }),
+      timeseriesPanel({
+        id: 9, title: PANEL.sizeUsed, description: "Bytes used of each size quota (database, storage, month-to-date bandwidth); dashed: the alert line.", w: 12, h: 8, unit: "percentunit",
+        queries: [
+          { expr: `${USAGE} / on (${API_LABEL}, ${RESOURCE_LABEL}) ${REC.sizeLimit}`, legend: `${API_LEGEND} {{${RESOURCE_LABEL}}}` },
+          { expr: `${REC.sizeAlertAt} / ${REC.sizeLimit}`, legend: `${API_LEGEND} {{${RESOURCE_LABEL}}} alert at`, line: true },
+        ],
       }),
     ],
   };

@@ -1,6 +1,9 @@
 /** Overview: every service's status at a glance, the alerts firing now, and spend. */
+import { formatDuration } from "../catalog/units";
 import {
   ALERT_NAME_LABEL,
+  COST_READ_WINDOW_MS,
+  COST_SOURCE_LABEL,
   ALERT_STATE_FIRING,
   ALERT_STATE_LABEL,
   dashboardUid,
@@ -43,7 +46,7 @@ export function overviewDashboard(system: string): DashboardSpec {
       }),
       statPanel({
         id: 4, title: "Spend of monthly budget", description: "Month-to-date spend over the monthly budget.", w: 6, h: 4, unit: "percentunit",
-        queries: [{ expr: `sum(${METRIC.costMonthToDate}) / scalar(${REC.budgetMonthly})`, legend: "spent" }],
+        queries: [{ expr: `sum(max by (${COST_SOURCE_LABEL}) (last_over_time(${METRIC.costMonthToDate}[${formatDuration(COST_READ_WINDOW_MS)}]))) / scalar(${REC.budgetMonthly})`, legend: "spent" }],
         steps: ["green", [0.8, "orange"], [1, "red"]],
       }),
       tablePanel({

@@ -1,5 +1,5 @@
 /** Service (RED): rate, errors and duration of the one service chosen in `$service`, with its alert thresholds. */
-import { LATENCY_QUANTILES, LABEL, METRIC, PANEL, probeSelector, QUANTILE_LABEL, REC, SLO_BUDGET_REMAINING_RECORD } from "../conventions";
+import { CUSTOM_RULE_LABEL, LATENCY_QUANTILES, LABEL, METRIC, PANEL, probeSelector, QUANTILE_LABEL, REC, SLO_BUDGET_REMAINING_RECORD } from "../conventions";
 import type { DashboardSpec } from "./frame";
 import { statPanel, timeseriesPanel } from "./panels";
 import { latencyQuantile, ofServices, SERVICE_VAR, series, thresholdLines } from "./queries";
@@ -54,6 +54,10 @@ export function serviceDashboard(): DashboardSpec {
         id: 8, title: "SLO error budget left", description: "Error budget remaining over each SLO's window (empty: the service has no SLO).", w: 24, h: 4, unit: "percentunit",
         queries: [{ expr: ofServices(SLO_BUDGET_REMAINING_RECORD), legend: `{{${LABEL.slo}}}` }],
         steps: ["red", [0, "orange"], [0.25, "green"]],
+      }),
+      timeseriesPanel({
+        id: 9, title: PANEL.customRules, description: "The expression of each hand-written rule (catalog `rules:`) of the service: a line while the rule's condition holds (empty: none holds, or the service has none).", w: 24, h: 8, unit: "short",
+        queries: [{ expr: ofServices(REC.customRule), legend: `{{${CUSTOM_RULE_LABEL}}}` }],
       }),
     ],
   };

@@ -4,7 +4,10 @@
  * Alerts take the form Grafana's own Prometheus import produces: an instant query (A) over
  * the last 600s, a math step turning every returned series into 1 (B:
  * `is_number($A) || is_nan($A) || is_inf($A)`) and a threshold `$B > 0` (C) as the condition,
- * so a rule fires for exactly the series its PromQL returns. Recording rules query A and
+ * so a rule fires for exactly the series its PromQL returns; an empty result is NoData = OK
+ * (healthy), as in Grafana's conversion. Probe alerts (`holdWhileMissing`) instead query a
+ * value that is 1 while failing and 0 while passing (B: `$A > 0`), so an empty result means
+ * the data is missing, and NoData = KeepLast neither resolves nor raises them. Recording rules query A and
  * write it back with `record`. Every value is spelled as Grafana returns it (durations like
  * `1h`, not `60m`; query models with `intervalMs`/`maxDataPoints`; sorted JSON keys), so a
  * second `pulumi up` finds nothing to change.
@@ -45,7 +48,7 @@ export interface GrafanaRule {
   /** Alerts only. */
   condition?: string;
   for?: string;
-  noDataState?: "OK" | "Alerting" | "NoData";
+  noDataState?: AlertRule["noData"];
   execErrState?: "Error";
   /** Recording rules only. */
   record?: { metric: string; from: string; targetDatasourceUid?: string };
@@ -92,11 +95,15 @@ function expressionData(refId: string, model: Record<string, unknown>): RuleData
   };
 }
 
-/** Steps B and C, the same for every alert. */
-const PRESENCE_STEPS: readonly RuleData[] = [
-  expressionData("B", { type: "math", expression: PRESENCE_MATH }),
-  expressionData("C", { type: "threshold", expression: "B", conditions: [{ evaluator: { type: "gt", params: [0] } }] }),
-];
+const THRESHOLD_STEP = expressionData("C", { type: "threshold", expression: "B", conditions: [{ evaluator: { type: "gt", params: [0] } }] });
+
+/** Steps B and C of presence-form alerts (every series the query returns fires). */
+const PRESENCE_STEPS: readonly RuleData[] = [expressionData("B", { type: "math", expression: PRESENCE_MATH }), THRESHOLD_STEP];
+
+/** Value-form math: the query returns 1 (firing) or 0 per series, nothing without data. */
+export const VALUE_MATH = "$A > 0";
+/** Steps B and C of value-form alerts (`holdWhileMissing`), whose missing data is NoData = KeepLast. */
+const VALUE_STEPS: readonly RuleData[] = [expressionData("B", { type: "math", expression: VALUE_MATH }), THRESHOLD_STEP];
 
 function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
   const { catalog } = o;
@@ -115,7 +122,9 @@ function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
     execErrState: "Error",
     labels: { ...rule.labels },
     annotations,
-    datas: [queryData(rule.grafana?.expr ?? rule.expr, rule.grafana?.datasourceUid ?? o.datasourceUid), ...PRESENCE_STEPS],
+    datas: rule.holdWhileMissing
+      ? [queryData(rule.holdWhileMissing.valueExpr, o.datasourceUid), ...VALUE_STEPS]
+      : [queryData(rule.grafana?.expr ?? rule.expr, rule.grafana?.datasourceUid ?? o.datasourceUid), ...PRESENCE_STEPS],
   };
 }
 
