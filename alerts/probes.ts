@@ -82,14 +82,14 @@ export function probeRules(ctx: GenContext, svc: Service): Rule[] {
     ] as const;
     for (const { severity, withinMs } of levels) {
       const expiry = (daysFromEpoch: number): InputSeries[] => [
-        { series: `${METRIC.probeSslExpiry}{${probeSelector(svc.name)}, instance="${h.url}"}`, values: gauge(daysFromEpoch * 86400, steps) },
+        { series: `${METRIC.probeSslExpiry}{${probeSelector(svc.name)}, instance="${h.url}"}`, values: gauge(daysFromEpoch * 86400, 30) },
       ];
       const within = formatDuration(withinMs);
       rules.push(
         alertRule(ctx, {
           id: `${svc.name}/tls/${severity}`,
           alert: "TlsCertificateExpiring",
-          expr: `min(${METRIC.probeSslExpiry}${job}) - time() < ${formatNumber(withinMs / 1000)}`,
+          expr: `min(last_over_time(${METRIC.probeSslExpiry}${job}[${window}])) - time() < ${formatNumber(withinMs / 1000)}`,
           forMs: 10 * 60_000,
           service: svc.name,
           team: svc.team,

@@ -55,8 +55,11 @@ export function externalApisDashboard(): DashboardSpec {
         queries: [{ expr: SPEND_BY_SOURCE, legend: `{{${COST_SOURCE_LABEL}}}` }],
       }),
       timeseriesPanel({
-        id: 7, title: "Spend by source vs its budget", description: "Sources with their own budget: month-to-date spend over that budget (1 = 100%).", w: 12, h: 8, unit: "percentunit",
-        queries: [{ expr: `${SPEND_BY_SOURCE} / on (${COST_SOURCE_LABEL}) ${REC.sourceBudgetMonthly}`, legend: `{{${COST_SOURCE_LABEL}}}` }],
+        id: 7, title: "Spend by source vs its budget", description: "Sources with their own budget: month-to-date spend over that budget (1 = 100%); dashed: the lowest alert level.", w: 12, h: 8, unit: "percentunit",
+        queries: [
+          { expr: `${SPEND_BY_SOURCE} / on (${COST_SOURCE_LABEL}) ${REC.sourceBudgetMonthly}`, legend: `{{${COST_SOURCE_LABEL}}}` },
+          { expr: `${REC.sourceBudgetAlertAt} / ${REC.sourceBudgetMonthly}`, legend: `{{${COST_SOURCE_LABEL}}} alert at`, line: true },
+        ],
       }),
       timeseriesPanel({
         id: 8, title: PANEL.rateLimitUsed, description: "Call rate over each rate limit (1 = at the limit); dashed: the alert line.", w: 12, h: 8, unit: "percentunit",

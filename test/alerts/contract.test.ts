@@ -74,11 +74,11 @@ test("the generated families exist: probe down, TLS expiry, heartbeat, quota, bu
 
 test("the quota alert fires at alert_at of the quota and the heartbeat alert at twice the heartbeat", () => {
   const alerts = alertsOf(join(GOOD, "all-kinds", "catalog.yaml"));
-  assert.equal(alerts.find((a) => a.id === "hunter/quota")!.expr, 'max(ops_external_api_quota_used{api="hunter"}) >= 400');
+  assert.equal(alerts.find((a) => a.id === "hunter/quota")!.expr, 'max(last_over_time(ops_external_api_quota_used{api="hunter"}[31d])) >= 400');
   assert.match(alerts.find((a) => a.id === "nightly-export/heartbeat")!.expr, / > 172800$/);
 });
 
-test("Alertmanager inhibits lower severities under a P0 of the same service and error/latency alerts under probe down", () => {
+test("Alertmanager inhibits lower severities under a P0 of the same service and error/latency alerts under ProbeDown (not ProbeDataMissing)", () => {
   const catalog = loadCatalogFile(join(GOOD, "all-kinds", "catalog.yaml"));
   interface Route {
     matchers?: string[];
@@ -87,7 +87,7 @@ test("Alertmanager inhibits lower severities under a P0 of the same service and 
   }
   const am = parse(renderArtifacts(catalog)["alertmanager/alertmanager.yml"]) as { inhibit_rules: unknown[]; route: { routes: Route[] } };
   assert.deepEqual(am.inhibit_rules[0], { source_matchers: ['severity="P0"'], target_matchers: ['severity=~"P1|P2|P3"'], equal: ["service"] });
-  assert.deepEqual(am.inhibit_rules[2], { source_matchers: ['signal="probe"'], target_matchers: ['signal=~"error_rate|availability|latency|slo_burn"'], equal: ["service"] });
+  assert.deepEqual(am.inhibit_rules[2], { source_matchers: ['signal="probe"', 'alertname="ProbeDown"'], target_matchers: ['signal=~"error_rate|availability|latency|slo_burn"'], equal: ["service"] });
   const p0 = am.route.routes.find((r) => r.matchers?.[0] === 'severity="P0"');
   assert.deepEqual([p0?.group_interval, p0?.repeat_interval], ["2m30s", "3m45s"], "unacknowledged P0 re-notifies on the tick ack_timeout (5m) after the last notification");
 });

@@ -29,7 +29,9 @@ describe("dashboard links", () => {
       [PANEL.probeSuccess, "synthetics"], [PANEL.probeDuration, "synthetics"], [PANEL.tlsDaysLeft, "synthetics"],
       [PANEL.sloBudget, "slos"], [PANEL.sloBurn, "slos"],
       [PANEL.dbConnections, "database"], [PANEL.dbLatency, "database"], [PANEL.dbCacheHit, "database"], [PANEL.dbReplicationLag, "database"],
+      [PANEL.dbUp, "database"], [PANEL.customRules, "service"],
       [PANEL.quotaUsed, "external-apis"], [PANEL.apiFailureRate, "external-apis"], [PANEL.spend, "external-apis"],
+      [PANEL.rateLimitUsed, "external-apis"], [PANEL.sizeUsed, "external-apis"],
       [PANEL.jobAge, "jobs"],
     ];
     assert.equal(homes.length, Object.keys(PANEL).length);

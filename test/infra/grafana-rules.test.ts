@@ -7,7 +7,7 @@ import type { AlertRule, RuleGroup } from "../../alerts/model";
 import { ruleGroupsOf } from "../../artifacts";
 import { dashboardLink } from "../../dashboards";
 import { canonicalJson } from "../../infra/grafana/canonical";
-import { EXPRESSION_DATASOURCE, grafanaRuleGroups, PRESENCE_MATH, QUERY_RANGE_SECONDS, type GrafanaRule } from "../../infra/grafana/rule-groups";
+import { EXPRESSION_DATASOURCE, grafanaRuleGroups, PRESENCE_MATH, QUERY_RANGE_SECONDS, VALUE_MATH, type GrafanaRule } from "../../infra/grafana/rule-groups";
 import { grafanaFeatures } from "../../infra/grafana/versions";
 import { GOOD } from "../helpers/catalogs";
 
@@ -26,7 +26,7 @@ function convertedOf(rule: { id: string }): GrafanaRule {
 
 const models = (r: GrafanaRule) => r.datas.map((d) => JSON.parse(d.model) as Record<string, unknown>);
 
-test("every alert signal of the catalog converts to query, presence math and threshold", () => {
+test("every alert signal of the catalog converts to query, presence math (probe down: value math) and threshold", () => {
   const signals = new Set(alerts.map((a) => a.labels.signal));
   for (const s of ["probe", "tls", "error_rate", "latency", "saturation", "slo_burn", "heartbeat", "quota", "budget", "custom"]) {
     assert.ok(signals.has(s as AlertRule["labels"]["signal"]), `the fixture has no ${s} alert`);
@@ -37,13 +37,14 @@ test("every alert signal of the catalog converts to query, presence math and thr
     assert.deepEqual(r.datas.map((d) => d.refId), ["A", "B", "C"]);
     const [a, b, c] = models(r);
     const uid = alert.grafana?.datasourceUid ?? "prom-uid";
-    assert.equal(a.expr, alert.grafana?.expr ?? alert.expr);
+    const hold = alert.holdWhileMissing;
+    assert.equal(a.expr, hold ? hold.valueExpr : (alert.grafana?.expr ?? alert.expr));
     assert.equal(a.instant, true);
     assert.equal(a.range, false);
     assert.deepEqual(a.datasource, { type: "prometheus", uid });
     assert.deepEqual(r.datas[0].relativeTimeRange, { from: QUERY_RANGE_SECONDS, to: 0 });
     assert.equal(r.datas[0].datasourceUid, uid);
-    assert.deepEqual([r.datas[1].datasourceUid, b.type, b.expression], [EXPRESSION_DATASOURCE, "math", PRESENCE_MATH]);
+    assert.deepEqual([r.datas[1].datasourceUid, b.type, b.expression], [EXPRESSION_DATASOURCE, "math", hold ? VALUE_MATH : PRESENCE_MATH]);
     assert.deepEqual([r.datas[2].datasourceUid, c.type, c.expression], [EXPRESSION_DATASOURCE, "threshold", "B"]);
     assert.deepEqual(c.conditions, [{ evaluator: { type: "gt", params: [0] } }]);
   }
@@ -67,8 +68,26 @@ test("alerts keep the model's labels, annotations and no-data behaviour; executi
     assert.equal(r.execErrState, "Error");
     assert.equal(r.for, formatDuration(alert.forMs));
   }
-  const probe = alerts.find((a) => a.labels.signal === "probe")!;
-  assert.equal(convertedOf(probe).noDataState, "Alerting");
+});
+
+test("an empty query result is healthy (NoData = OK) for every presence-form alert; only the Watchdog treats it as firing", () => {
+  for (const alert of alerts.filter((a) => !a.holdWhileMissing)) {
+    assert.equal(convertedOf(alert).noDataState, alert.alert === "Watchdog" ? "Alerting" : "OK", alert.id);
+  }
+});
+
+test("ProbeDown in Grafana queries 1 while failing and 0 while passing, and keeps its last state without probe data", () => {
+  const sem = loadCatalogFile(join(__dirname, "..", "fixtures", "semantics", "catalog.yaml"));
+  const rules = grafanaRuleGroups(ruleGroupsOf(sem, { customRules: {}, profile: "prod" }), { catalog: sem, datasourceUid: "prom-uid", features }).flatMap((g) => g.rules);
+  const probe = rules.find((r) => r.name === "ProbeDown (web/probe)")!;
+  // The same expression test/fixtures/semantics/probes.test.yml evaluates with promtool (1, 0, nothing).
+  assert.equal(models(probe)[0].expr, 'max(last_over_time(probe_success{job="web-health"}[10m10s])) < bool 1');
+  assert.equal(models(probe)[1].expression, "$A > 0");
+  assert.equal(probe.noDataState, "KeepLast");
+  assert.equal(probe.execErrState, "Error");
+  const missing = rules.find((r) => r.name === "ProbeDataMissing (web/probe_data_missing)")!;
+  assert.equal(models(missing)[0].expr, 'absent_over_time(probe_success{job="web-health"}[10m10s])');
+  assert.equal(missing.noDataState, "OK");
 });
 
 test("alerts shown on a dashboard link to its panel by uid and panel id", () => {
