@@ -15,10 +15,17 @@ import type { GenContext } from "./context";
 import type { InputSeries, Rule } from "./model";
 import { gauge } from "./synth";
 
-/** How far back a probe's last result counts: two probe intervals plus the timeout. */
+/** Prometheus' default lookback: an instant query already saw a sample this old. */
+const LOOKBACK_MS = 5 * 60_000;
+
+/**
+ * How far back a probe's last result counts: two probe intervals plus the timeout, and never
+ * less than the 5m lookback a plain instant query had (so probes scraped less often than
+ * `every` read as before).
+ */
 export function probeWindowMs(h: HealthCheck, profile: "prod" | "local"): number {
   const { everyMs, timeoutMs } = probeTiming(h, profile);
-  return 2 * everyMs + timeoutMs;
+  return Math.max(2 * everyMs + timeoutMs, LOOKBACK_MS);
 }
 
 export function probeRules(ctx: GenContext, svc: Service): Rule[] {
@@ -60,7 +67,7 @@ export function probeRules(ctx: GenContext, svc: Service): Rule[] {
       severity: DEFAULT_SEVERITY.probeDataMissing,
       signal: "probe",
       summary: `No probe result for ${svc.name} for ${window}`,
-      description: `No probe of ${h.url} reported a result (${METRIC.probeSuccess}) for ${window}, two probe intervals plus the timeout: the prober (blackbox exporter or Synthetic Monitoring) or its scrape is broken, so an outage of ${svc.name} would go unseen. A firing ProbeDown stays firing meanwhile.`,
+      description: `No probe of ${h.url} reported a result (${METRIC.probeSuccess}) for ${window} (two probe intervals plus the timeout, at least 5m): the prober (blackbox exporter or Synthetic Monitoring) or its scrape is broken, so an outage of ${svc.name} would go unseen. A firing ProbeDown stays firing meanwhile.`,
       runbook: "probe_missing",
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "OK",
