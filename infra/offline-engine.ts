@@ -95,12 +95,14 @@ function engineThread(): Worker {
     thread.unref();
     resolve?.(reply);
   });
-  thread.on("error", (e) => {
+  const crashed = (message: string) => {
     worker = undefined;
     const resolve = pending;
     pending = undefined;
-    resolve?.({ ok: false, error: { kind: "other", name: e.name, message: `offline engine crashed: ${e.message}` }, resources: [] });
-  });
+    resolve?.({ ok: false, error: { kind: "other", name: "Error", message: `offline engine crashed: ${message}` }, resources: [] });
+  };
+  thread.on("error", (e) => crashed(e.message));
+  thread.on("exit", (code) => crashed(`its thread exited (code ${code})`));
   worker = thread;
   return thread;
 }

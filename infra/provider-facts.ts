@@ -71,7 +71,8 @@ const GITHUB_VARIABLE: FactSource = { ...GITHUB_PROVIDER, path: "github/resource
 const VERCEL_ENV: FactSource = { ...VERCEL_PROVIDER, path: "vercel/resource_project_environment_variable.go", at: "" };
 const DOCKER_CONTAINER: FactSource = { ...DOCKER_PROVIDER, path: "internal/provider/resource_docker_container.go", at: "" };
 const DOCKER_NETWORK: FactSource = { ...DOCKER_PROVIDER, path: "internal/provider/resource_docker_network.go", at: "" };
-const DOCKER_IMAGE: FactSource = { ...DOCKER_PROVIDER, path: "internal/provider/resource_docker_remote_image.go", at: "" };
+/** Pulumi's `RemoteImage` is the provider's `docker_image`. */
+const DOCKER_IMAGE: FactSource = { ...DOCKER_PROVIDER, path: "internal/provider/resource_docker_image.go", at: "" };
 
 const at = (source: FactSource, where: string): FactSource => ({ ...source, at: where });
 
