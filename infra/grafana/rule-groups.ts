@@ -12,6 +12,9 @@
  * `1h`, not `60m`; query models with `intervalMs`/`maxDataPoints`; sorted JSON keys), so a
  * second `pulumi up` finds nothing to change.
  */
+import * as alerting from "@grafana/grafana-foundation-sdk/alerting";
+import * as expr from "@grafana/grafana-foundation-sdk/expr";
+import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import { CatalogError } from "../../catalog/diagnostics";
 import type { Catalog } from "../../catalog/model";
 import { formatDuration } from "../../catalog/units";
@@ -68,42 +71,43 @@ export interface RuleGroupOptions {
   features: GrafanaFeatures;
 }
 
-/** The instant query; keys spelled in sorted order, as `canonicalJson` would put them (it runs once per rule). */
-function queryData(expr: string, datasourceUid: string): RuleData {
-  return {
-    refId: "A",
-    datasourceUid,
-    relativeTimeRange: { from: QUERY_RANGE_SECONDS, to: 0 },
-    model: JSON.stringify({
-      datasource: { type: "prometheus", uid: datasourceUid },
-      expr,
-      instant: true,
-      intervalMs: MODEL_DEFAULTS.intervalMs,
-      maxDataPoints: MODEL_DEFAULTS.maxDataPoints,
-      range: false,
-      refId: "A",
-    }),
-  };
+/** An SDK rule query as the provider's `data` block, its model as canonical JSON. */
+function ruleData(query: alerting.QueryBuilder): RuleData {
+  const { refId, datasourceUid, relativeTimeRange, model } = query.build();
+  return { refId: refId!, datasourceUid: datasourceUid!, relativeTimeRange: { from: relativeTimeRange!.from!, to: relativeTimeRange!.to! }, model: canonicalJson(model) };
 }
 
-function expressionData(refId: string, model: Record<string, unknown>): RuleData {
-  return {
-    refId,
-    datasourceUid: EXPRESSION_DATASOURCE,
-    relativeTimeRange: { from: 0, to: 0 },
-    model: canonicalJson({ datasource: { type: EXPRESSION_DATASOURCE, uid: EXPRESSION_DATASOURCE }, refId, ...model, ...MODEL_DEFAULTS }),
-  };
+/** The instant query (A). */
+function queryData(promql: string, datasourceUid: string): RuleData {
+  const model = new prometheus.DataqueryBuilder()
+    .datasource({ type: "prometheus", uid: datasourceUid })
+    .expr(promql)
+    .instant()
+    .intervalMs(MODEL_DEFAULTS.intervalMs)
+    .maxDataPoints(MODEL_DEFAULTS.maxDataPoints)
+    .refId("A");
+  return ruleData(new alerting.QueryBuilder("A").datasourceUid(datasourceUid).relativeTimeRange({ from: QUERY_RANGE_SECONDS, to: 0 }).model(model));
 }
 
-const THRESHOLD_STEP = expressionData("C", { type: "threshold", expression: "B", conditions: [{ evaluator: { type: "gt", params: [0] } }] });
+/** A server-side expression step; Grafana stores the model defaults on these too. */
+function expressionData(refId: string, step: expr.TypeMathBuilder | expr.TypeThresholdBuilder): RuleData {
+  const model = step
+    .datasource({ type: EXPRESSION_DATASOURCE, uid: EXPRESSION_DATASOURCE })
+    .refId(refId)
+    .intervalMs(MODEL_DEFAULTS.intervalMs)
+    .maxDataPoints(MODEL_DEFAULTS.maxDataPoints);
+  return ruleData(new alerting.QueryBuilder(refId).datasourceUid(EXPRESSION_DATASOURCE).relativeTimeRange({ from: 0, to: 0 }).model(model));
+}
+
+const THRESHOLD_STEP = expressionData("C", new expr.TypeThresholdBuilder().expression("B").conditions([{ evaluator: { type: "gt", params: [0] } }]));
 
 /** Steps B and C of presence-form alerts (every series the query returns fires). */
-const PRESENCE_STEPS: readonly RuleData[] = [expressionData("B", { type: "math", expression: PRESENCE_MATH }), THRESHOLD_STEP];
+const PRESENCE_STEPS: readonly RuleData[] = [expressionData("B", new expr.TypeMathBuilder().expression(PRESENCE_MATH)), THRESHOLD_STEP];
 
 /** Value-form math: the query returns 1 (firing) or 0 per series, nothing without data. */
 export const VALUE_MATH = "$A > 0";
 /** Steps B and C of value-form alerts (`holdWhileMissing`), whose missing data is NoData = KeepLast. */
-const VALUE_STEPS: readonly RuleData[] = [expressionData("B", { type: "math", expression: VALUE_MATH }), THRESHOLD_STEP];
+const VALUE_STEPS: readonly RuleData[] = [expressionData("B", new expr.TypeMathBuilder().expression(VALUE_MATH)), THRESHOLD_STEP];
 
 function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
   const { catalog } = o;
