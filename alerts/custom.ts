@@ -104,9 +104,11 @@ function customRule(ctx: GenContext, r: unknown, path: string, teams: Map<string
   if (forMs === undefined) problems.push({ path: `${path}.for`, message: `"${String(r.for)}" is not a duration like 5m` });
   if (err || problems.length > before) return undefined;
   const annotations = isObj(r.annotations) ? Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, String(v)])) : {};
-  for (const [key, text] of Object.entries(annotations)) {
-    const templateProblem = templateError(text);
-    if (templateProblem) problems.push({ path: `${path}.annotations.${key}`, message: `is a Prometheus template and ${templateProblem}` });
+  for (const [field, texts] of [["annotations", annotations], ["labels", labels]] as const) {
+    for (const [key, text] of Object.entries(texts)) {
+      const templateProblem = templateError(text);
+      if (templateProblem) problems.push({ path: `${path}.${field}.${key}`, message: `is a Prometheus template and ${templateProblem}` });
+    }
   }
   if (problems.length > before) return undefined;
   const rule = alertRule(ctx, {
