@@ -15,8 +15,11 @@ import { CONTAINER_RENDER_OPTIONS, containerSpecs } from "../../infra/local/spec
 import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks } from "../../infra/offline-engine";
 import { findBinary, runTool } from "../../verify/tools";
 
+const LINKS = { grafana: { url: "https://grafana.shop.example" }, runbooks: { base_url: "https://wiki.shop.example/runbooks" } };
+
 const raw = {
   system: "shop",
+  ...LINKS,
   services: [
     { name: "web", kind: "frontend", health: { url: "https://shop.example/health", auth: { username: "prober", password: { secret: "healthPassword" } } } },
     {
@@ -82,7 +85,7 @@ test("Synthetic Monitoring checks carry probe credentials only as secret inputs"
 });
 
 test("a probe without auth keeps its settings in plain view", async () => {
-  const { resources } = await runProgramUnderMocks({ system: "shop", services: [{ name: "web", kind: "frontend", health: { url: "https://shop.example/health" } }] }, "prod");
+  const { resources } = await runProgramUnderMocks({ system: "shop", ...LINKS, services: [{ name: "web", kind: "frontend", health: { url: "https://shop.example/health" } }] }, "prod");
   const check = resources.find((r) => r.type === "grafana:syntheticMonitoring/check:Check");
   assert.ok(check && !check.secretInputs.includes("settings"));
   assert.equal((check.inputs.settings as { http: { method: string } }).http.method, "GET");

@@ -18,6 +18,8 @@ function catalog(reversed: boolean): unknown {
   const order = <T>(items: T[]): T[] => (reversed ? [...items].reverse() : items);
   return {
     system: "shop",
+    grafana: { url: "https://grafana.shop.example" },
+    runbooks: { base_url: "https://wiki.shop.example/runbooks" },
     services: [{
       name: "api",
       kind: "api",
