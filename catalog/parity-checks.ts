@@ -97,17 +97,20 @@ function checkService(svc: Obj, path: PropertyKey[], probes: ReadonlySet<string>
     if (scrape.bearer !== undefined && (scrape.password !== undefined || scrape.username !== undefined))
       at([...path, "metrics", "scrape", "bearer"], "use either basic auth (username, password) or bearer, not both");
   }
-  if (isObj(svc.health)) {
-    const h = svc.health;
-    positive(h.timeout, [...path, "health", "timeout"], "a probe cannot succeed in no time");
-    positive(h.tls_expiry, [...path, "health", "tls_expiry"], "it would warn only once the certificate has expired");
-    checkProbes(h.probes, [...path, "health", "probes"], probes, at);
+  const checks: Array<[unknown, PropertyKey[]]> = Array.isArray(svc.health)
+    ? svc.health.map((h, k): [unknown, PropertyKey[]] => [h, [...path, "health", k]])
+    : [[svc.health, [...path, "health"]]];
+  for (const [h, where] of checks) {
+    if (!isObj(h)) continue;
+    positive(h.timeout, [...where, "timeout"], "a probe cannot succeed in no time");
+    positive(h.tls_expiry, [...where, "tls_expiry"], "it would warn only once the certificate has expired");
+    checkProbes(h.probes, [...where, "probes"], probes, at);
     if (isObj(h.auth)) {
       const a = h.auth;
       if (a.bearer !== undefined && (a.username !== undefined || a.password !== undefined))
-        at([...path, "health", "auth"], "use either basic auth (username, password) or bearer, not both");
+        at([...where, "auth"], "use either basic auth (username, password) or bearer, not both");
       else if (a.bearer === undefined && (a.username === undefined || a.password === undefined))
-        at([...path, "health", "auth"], "needs username and password, or bearer");
+        at([...where, "auth"], "needs username and password, or bearer");
     }
   }
   list(svc.slos).forEach((slo, j) => {
