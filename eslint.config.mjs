@@ -17,7 +17,11 @@ export default tseslint.config(
       // node:test runs the promises `describe` and `test` return; awaiting them is not needed.
       "@typescript-eslint/no-floating-promises": [
         "error",
-        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["describe", "test", "it", "suite"] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["describe", "test", "it", "suite"] },
+          ],
+        },
       ],
       "@typescript-eslint/no-misused-promises": "error",
       // `const { id: _id, ...rest } = x` is how a field is dropped from a copy.

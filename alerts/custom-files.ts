@@ -19,7 +19,10 @@ export function customRulesDirFor(catalogFile: string): string {
 function yamlFiles(dir: string, prefix: string): Record<string, string> {
   if (!existsSync(dir)) return {};
   const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) out[`${prefix}${f}`] = readFileSync(join(dir, f), "utf8");
+  for (const f of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort())
+    out[`${prefix}${f}`] = readFileSync(join(dir, f), "utf8");
   return out;
 }
 

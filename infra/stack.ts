@@ -22,7 +22,11 @@ export interface StackContext {
 export type StackOutputs = Record<string, pulumi.Output<unknown>>;
 
 /** Builds a context for `catalog` on a stack; `artifacts` renders on demand with the custom rules. */
-export function stackContext(catalog: Catalog, settings: StackSettings, customRules: Record<string, string> = {}): StackContext {
+export function stackContext(
+  catalog: Catalog,
+  settings: StackSettings,
+  customRules: Record<string, string> = {},
+): StackContext {
   return {
     catalog,
     stack: settings.stack,

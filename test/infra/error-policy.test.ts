@@ -83,7 +83,9 @@ test("an unknown Synthetic Monitoring probe is reported under the checks compone
       enabled: true,
       alertSensitivity: "none",
       basicMetricsOnly: true,
-      settings: { http: { method: "GET", ipVersion: "V4", validStatusCodes: [200], failIfNotSsl: true, noFollowRedirects: false } },
+      settings: {
+        http: { method: "GET", ipVersion: "V4", validStatusCodes: [200], failIfNotSsl: true, noFollowRedirects: false },
+      },
     };
     component = new SyntheticChecks("shop-synthetics", { checks: [spec] });
     await new Promise((resolve) => setTimeout(resolve, 500));
