@@ -153,6 +153,22 @@ export function probeJob(service: string): string {
   return `${service}-health`;
 }
 
+/** Default name of a health check, from its URL path: `/` → `root`, `/api/health` → `api-health`. */
+export function healthCheckName(url: string): string {
+  let path = url;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    // validation reports the URL; the name only needs to be deterministic
+  }
+  return path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "root";
+}
+
+/** Prometheus scrape job name of one check: the probe job, suffixed with the check's key when the service has several. */
+export function probeScrapeJob(service: string, key?: string): string {
+  return key ? `${probeJob(service)}-${key}` : probeJob(service);
+}
+
 /** Selector of a service's probe series. */
 export function probeSelector(service: string): string {
   return `job="${probeJob(service)}"`;

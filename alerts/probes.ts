@@ -29,9 +29,17 @@ export function probeWindowMs(h: HealthCheck, profile: "prod" | "local"): number
 }
 
 export function probeRules(ctx: GenContext, svc: Service): Rule[] {
-  const h = svc.health;
-  if (!h) return [];
-  const job = `{${probeSelector(svc.name)}}`;
+  return svc.health.flatMap((h) => checkRules(ctx, svc, h));
+}
+
+/**
+ * The alerts of one check. A service's only check reads every series of its probe job; one of
+ * several reads its own `instance` (the URL) and suffixes its ids with the check's name.
+ */
+function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
+  const job = h.key ? `{${probeSelector(svc.name)}, instance="${h.url}"}` : `{${probeSelector(svc.name)}}`;
+  const idPrefix = h.key ? `${svc.name}/probe/${h.key}` : `${svc.name}/probe`;
+  const tlsPrefix = h.key ? `${svc.name}/tls/${h.key}` : `${svc.name}/tls`;
   const instance = `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${h.url}"}`;
   const windowMs = probeWindowMs(h, ctx.profile);
   const window = formatDuration(windowMs);
@@ -41,7 +49,7 @@ export function probeRules(ctx: GenContext, svc: Service): Rule[] {
   const probeSeries = (v: number): InputSeries[] => [{ series: instance, values: gauge(v, steps) }];
   const rules: Rule[] = [
     alertRule(ctx, {
-      id: `${svc.name}/probe`,
+      id: idPrefix,
       alert: PROBE_DOWN_ALERT,
       expr: `${lastResult} < 1`,
       holdWhileMissing: { series: `${METRIC.probeSuccess}${job}`, windowMs, valueExpr: `${lastResult} < bool 1` },
@@ -94,7 +102,7 @@ export function probeRules(ctx: GenContext, svc: Service): Rule[] {
       const within = formatDuration(withinMs);
       rules.push(
         alertRule(ctx, {
-          id: `${svc.name}/tls/${severity}`,
+          id: `${tlsPrefix}/${severity}`,
           alert: "TlsCertificateExpiring",
           expr: `min(last_over_time(${METRIC.probeSslExpiry}${job}[${window}])) - time() < ${formatNumber(withinMs / 1000)}`,
           forMs: 10 * 60_000,

@@ -155,7 +155,7 @@ function burnTest(svc: Service, slo: Slo, forMs: number, afterMs: number): RuleT
     return fire && quiet ? { ...base, fire, quiet } : undefined;
   }
   if (slo.sli === "probe") {
-    const probe = (values: string): InputSeries[] => [{ series: `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${svc.health!.url}"}`, values }];
+    const probe = (values: string): InputSeries[] => [{ series: `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${svc.health[0].url}"}`, values }];
     // Quiet: one failed probe in every 2/budget, i.e. half the budget.
     const period = Math.max(2, Math.round(2 / budget));
     const quietValues = Array.from({ length: steps }, (_, i) => (i % period === period - 1 ? 0 : 1)).join(" ");

@@ -10,6 +10,7 @@ import { matcherListError } from "./matchers";
 import { re2Error } from "./re2";
 import { parseDuration, parsePercent, parseSeverity } from "./units";
 import { checkRouting } from "./routing-check";
+import { healthListProblems, rawHealthChecks } from "./health-checks";
 import { BUDGET_SERVICE, DEFAULTS, MONITORING_SERVICE, RESERVED_NAMES } from "../conventions";
 
 type Obj = Record<string, unknown>;
@@ -108,19 +109,19 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
 
   if (svc.down !== undefined && kind !== "database") at([...path, "down"], `only a kind: database service has a down alert (this one is ${String(kind)})`);
 
-  if (isObj(svc.health)) {
-    const h = svc.health;
+  for (const p of healthListProblems(svc.health, path)) at(p.path, p.message);
+  for (const { h, path: hp } of rawHealthChecks(svc.health, path)) {
     const every = parseDuration(str(h.every) ?? "1m");
     const timeout = parseDuration(str(h.timeout) ?? "5s");
-    if (every !== undefined && (every < 1000 || every > 3600_000)) at([...path, "health", "every"], `${str(h.every)} is outside 1s..1h (Synthetic Monitoring's limits)`);
+    if (every !== undefined && (every < 1000 || every > 3600_000)) at([...hp, "every"], `${str(h.every)} is outside 1s..1h (Synthetic Monitoring's limits)`);
     if (h.timeout !== undefined && every !== undefined && timeout !== undefined && timeout > every)
-      at([...path, "health", "timeout"], `${str(h.timeout)} is longer than every (${str(h.every) ?? "1m"})`);
+      at([...hp, "timeout"], `${str(h.timeout)} is longer than every (${str(h.every) ?? "1m"})`);
     if (typeof h.expect_body === "string") {
       const err = re2Error(h.expect_body);
-      if (err) at([...path, "health", "expect_body"], err);
+      if (err) at([...hp, "expect_body"], err);
     }
     if (h.tls_expiry !== undefined && typeof h.url === "string" && !h.url.startsWith("https://"))
-      at([...path, "health", "tls_expiry"], "only applies to https:// URLs");
+      at([...hp, "tls_expiry"], "only applies to https:// URLs");
   }
 
   const sloNames = new Set<string>();

@@ -41,7 +41,8 @@ export interface Service {
   team: string;
   description?: string;
   metrics: ServiceMetrics;
-  health?: HealthCheck;
+  /** Synthetic checks, none when the service has no `health:`. */
+  health: HealthCheck[];
   slos: Slo[];
   thresholds: Threshold[];
   heartbeat?: { everyMs: number; severity: Severity };
@@ -63,6 +64,10 @@ export interface ServiceMetrics {
 }
 
 export interface HealthCheck {
+  /** The check's name (explicit, or derived from the URL path). */
+  name: string;
+  /** Set when the service has several checks: the check's name, which then suffixes its ids and job names. */
+  key?: string;
   url: string;
   everyMs: number;
   timeoutMs: number;

@@ -5,7 +5,7 @@ import type {
 } from "./model";
 import { parseBytes, parseDuration, parsePercent, parseSeverity, SEVERITIES } from "./units";
 import {
-  DEFAULTS, DEFAULT_SEVERITY, defaultDurationMetric, defaultErrorMatcher, defaultSelector,
+  DEFAULTS, DEFAULT_SEVERITY, healthCheckName, defaultDurationMetric, defaultErrorMatcher, defaultSelector,
 } from "../conventions";
 
 const ms = (d: string) => parseDuration(d)!;
@@ -100,7 +100,7 @@ function normalizeService(s: RawService, defaultTeam: string, syntheticProbes: s
         everyMs: s.metrics.scrape.every ? ms(s.metrics.scrape.every) : undefined,
       },
     },
-    health: s.health && normalizeHealth(s.health, syntheticProbes),
+    health: normalizeHealthList(s.health, syntheticProbes),
     slos: [...(s.slos ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((o): Slo => ({
       name: o.name,
       sli: o.sli,
@@ -160,9 +160,19 @@ function normalizeBudget(b: NonNullable<RawCatalog["budget"]>): Budget {
   };
 }
 
-function normalizeHealth(h: NonNullable<RawService["health"]>, syntheticProbes: string[]): HealthCheck {
+type RawHealth = Exclude<NonNullable<RawService["health"]>, unknown[]>;
+
+function normalizeHealthList(raw: RawService["health"], syntheticProbes: string[]): HealthCheck[] {
+  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return list.map((h) => normalizeHealth(h, syntheticProbes, list.length > 1));
+}
+
+function normalizeHealth(h: RawHealth, syntheticProbes: string[], several: boolean): HealthCheck {
   const everyMs = ms(h.every ?? DEFAULTS.healthEvery);
+  const name = h.name ?? healthCheckName(h.url);
   return {
+    name,
+    ...(several ? { key: name } : {}),
     url: h.url,
     everyMs,
     timeoutMs: Math.min(ms(h.timeout ?? DEFAULTS.healthTimeout), everyMs),

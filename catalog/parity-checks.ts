@@ -4,6 +4,7 @@
  * a 0ms latency threshold): refused at validation, so `render` and `plan` write and register
  * nothing for such a catalog. Runs on the raw catalog next to the schema check.
  */
+import { rawHealthChecks } from "./health-checks";
 import { formatPath, type Diagnostic } from "./diagnostics";
 import { plainTextError, templateError } from "./template-text";
 import { promqlResultError } from "./promql-types";
@@ -97,20 +98,16 @@ function checkService(svc: Obj, path: PropertyKey[], probes: ReadonlySet<string>
     if (scrape.bearer !== undefined && (scrape.password !== undefined || scrape.username !== undefined))
       at([...path, "metrics", "scrape", "bearer"], "use either basic auth (username, password) or bearer, not both");
   }
-  const checks: Array<[unknown, PropertyKey[]]> = Array.isArray(svc.health)
-    ? svc.health.map((h, k): [unknown, PropertyKey[]] => [h, [...path, "health", k]])
-    : [[svc.health, [...path, "health"]]];
-  for (const [h, where] of checks) {
-    if (!isObj(h)) continue;
-    positive(h.timeout, [...where, "timeout"], "a probe cannot succeed in no time");
-    positive(h.tls_expiry, [...where, "tls_expiry"], "it would warn only once the certificate has expired");
-    checkProbes(h.probes, [...where, "probes"], probes, at);
+  for (const { h, path: hp } of rawHealthChecks(svc.health, path)) {
+    positive(h.timeout, [...hp, "timeout"], "a probe cannot succeed in no time");
+    positive(h.tls_expiry, [...hp, "tls_expiry"], "it would warn only once the certificate has expired");
+    checkProbes(h.probes, [...hp, "probes"], probes, at);
     if (isObj(h.auth)) {
       const a = h.auth;
       if (a.bearer !== undefined && (a.username !== undefined || a.password !== undefined))
-        at([...where, "auth"], "use either basic auth (username, password) or bearer, not both");
+        at([...hp, "auth"], "use either basic auth (username, password) or bearer, not both");
       else if (a.bearer === undefined && (a.username === undefined || a.password === undefined))
-        at([...where, "auth"], "needs username and password, or bearer");
+        at([...hp, "auth"], "needs username and password, or bearer");
     }
   }
   list(svc.slos).forEach((slo, j) => {

@@ -121,6 +121,12 @@ const metrics = z.strictObject({
 
 /** Synthetic uptime check of a service (blackbox exporter locally, Grafana Synthetic Monitoring in prod). */
 const health = z.strictObject({
+  /**
+   * Names the check among its service's checks (a list): its alert ids, scrape job and
+   * Synthetic Monitoring check derive from it. Default from the URL path (`/` → `root`,
+   * `/api/health` → `api-health`). @example home
+   */
+  name: slug.optional(),
   /** http(s) URL to probe, without credentials (use `auth`). @example https://prospectpro.app/api/health */
   url: httpUrl,
   /**
@@ -252,8 +258,12 @@ const service = z.strictObject({
   description: z.string().optional(),
   /** How to find the service's series; defaults follow the instrumentation contract. */
   metrics: metrics.optional(),
-  /** Synthetic uptime check; alerts ProbeDown (and TLS expiry for https). */
-  health: health.optional(),
+  /**
+   * Synthetic uptime check, or a list of checks (a frontend's `/` and its `/api/health`); each
+   * alerts ProbeDown (and TLS expiry for https) on its own. All checks of a service share the
+   * probe job `<service>-health` and differ by `instance` (the URL).
+   */
+  health: z.union([health, z.array(health).min(1)]).optional(),
   /** Service level objectives. */
   slos: z.array(slo).optional(),
   /** Plain threshold alerts per signal and severity. */

@@ -76,6 +76,12 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
       if (typeof input === "number" && !Number.isFinite(input)) return [{ path, message: `expected a finite number, got ${yamlNumber(input)}` }];
       if (isSecretRef(input) && issue.errors.length === 0) return [{ path, message: "a {secret: ...} reference is not allowed here" }];
       if (issue.errors.length === 0) return [{ path, message: `${JSON.stringify(input)} is not valid here` }];
+      {
+        // "one X or a list of X": report the problems of the branch whose shape the input has.
+        const sameShape = issue.errors.filter((branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0));
+        if (sameShape.length === 1)
+          return sameShape[0].flatMap((inner) => fromIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, root));
+      }
       return [{ path, message: unionMessage(issue.path) }];
     default:
       return [{ path, message: issue.message }];

@@ -1,5 +1,5 @@
 /** Synthetic checks → blackbox exporter modules, one per distinct probe expectation. */
-import type { Catalog, HealthCheck, ProbeAuth, Service } from "../catalog/model";
+import type { Catalog, HealthCheck, ProbeAuth } from "../catalog/model";
 import { formatDuration } from "../catalog/units";
 import { blackboxModuleName, secretFileName } from "../conventions";
 import { GENERATED_HEADER, toYaml } from "../alerts/yaml";
@@ -35,17 +35,16 @@ function moduleSpec(h: HealthCheck, timeoutMs: number, secretsDir: string): Reco
   };
 }
 
-/** The module a service's check uses; services with equal expectations share one. */
-export function blackboxModule(svc: Service & { health: HealthCheck }, profile: "prod" | "local", secretsDir: string): { name: string; spec: Record<string, unknown> } {
-  const spec = moduleSpec(svc.health, probeTiming(svc.health, profile).timeoutMs, secretsDir);
+/** The module a check uses; checks with equal expectations share one. */
+export function blackboxModule(h: HealthCheck, profile: "prod" | "local", secretsDir: string): { name: string; spec: Record<string, unknown> } {
+  const spec = moduleSpec(h, probeTiming(h, profile).timeoutMs, secretsDir);
   return { name: blackboxModuleName(JSON.stringify(spec)), spec };
 }
 
 export function renderBlackbox(catalog: Catalog, profile: "prod" | "local", secretsDir: string): string {
   const modules: Record<string, unknown> = {};
-  for (const svc of catalog.services) {
-    if (!svc.health) continue;
-    const m = blackboxModule(svc as Service & { health: HealthCheck }, profile, secretsDir);
+  for (const h of catalog.services.flatMap((s) => s.health)) {
+    const m = blackboxModule(h, profile, secretsDir);
     modules[m.name] = m.spec;
   }
   const sorted = Object.fromEntries(Object.keys(modules).sort().map((k) => [k, modules[k]]));

@@ -1,7 +1,7 @@
 /** `prometheus.yml`: rule files, Alertmanager (also scraped), a blackbox scrape job per health check, and app scrape jobs. */
 import type { Catalog, HealthCheck, Service } from "../catalog/model";
 import { formatDuration } from "../catalog/units";
-import { ALERTMANAGER_JOB, DEFAULTS, LABEL, probeJob, secretFileName } from "../conventions";
+import { ALERTMANAGER_JOB, DEFAULTS, LABEL, probeJob, probeScrapeJob, secretFileName } from "../conventions";
 import { GENERATED_HEADER, toYaml } from "../alerts/yaml";
 import { blackboxModule, httpClientAuth, probeTiming } from "./blackbox";
 
@@ -12,19 +12,25 @@ export interface PrometheusConfigOptions {
   profile: "prod" | "local";
 }
 
-function probeScrape(svc: Service & { health: HealthCheck }, o: PrometheusConfigOptions): Record<string, unknown> {
-  const { everyMs, timeoutMs } = probeTiming(svc.health, o.profile);
+/**
+ * The scrape job of one check. One of several checks of a service gets its own job name (own
+ * interval and module) and has `job` relabelled to the service's probe job, so every check of
+ * a service shares `job="<service>-health"` and differs by `instance`.
+ */
+function probeScrape(svc: Service, h: HealthCheck, o: PrometheusConfigOptions): Record<string, unknown> {
+  const { everyMs, timeoutMs } = probeTiming(h, o.profile);
   return {
-    job_name: probeJob(svc.name),
+    job_name: probeScrapeJob(svc.name, h.key),
     metrics_path: "/probe",
     scrape_interval: formatDuration(everyMs),
     scrape_timeout: formatDuration(Math.min(everyMs, timeoutMs + 1000)),
-    params: { module: [blackboxModule(svc, o.profile, o.secretsDir).name] },
-    static_configs: [{ targets: [svc.health.url], labels: { [LABEL.service]: svc.name } }],
+    params: { module: [blackboxModule(h, o.profile, o.secretsDir).name] },
+    static_configs: [{ targets: [h.url], labels: { [LABEL.service]: svc.name } }],
     relabel_configs: [
       { source_labels: ["__address__"], target_label: "__param_target" },
       { source_labels: ["__param_target"], target_label: "instance" },
       { target_label: "__address__", replacement: o.blackboxAddress },
+      ...(h.key ? [{ target_label: "job", replacement: probeJob(svc.name) }] : []),
     ],
   };
 }
@@ -63,7 +69,7 @@ export function renderPrometheusConfig(catalog: Catalog, o: PrometheusConfigOpti
     scrape_configs: [
       // Alertmanager's own metrics: its failed notifications drive NotificationsFailing.
       { job_name: ALERTMANAGER_JOB, static_configs: [{ targets: [o.alertmanagerAddress] }] },
-      ...catalog.services.filter((s): s is Service & { health: HealthCheck } => !!s.health).map((s) => probeScrape(s, o)),
+      ...catalog.services.flatMap((s) => s.health.map((h) => probeScrape(s, h, o))),
       ...catalog.services.filter((s) => s.metrics.scrape).map((s) => appScrape(s, o)),
     ].sort((a, b) => String(a.job_name).localeCompare(String(b.job_name))),
   };

@@ -49,11 +49,11 @@ function loadCatalog(args: Args, demo: DemoApp | undefined, sink: Sink): { catal
 }
 
 function demoHints(demo: DemoApp, catalog: Catalog, artifacts: Artifacts): string[] {
-  const probe = catalog.services.find((s) => s.health);
+  const probe = catalog.services.find((s) => s.health.length > 0);
   const post = (what: string) => `curl -X POST '${demo.url}/control/${what}'`;
   return [
     "try it:",
-    `  outage     ${post("outage?mode=down")}${probe ? `   (ProbeDown ${probe.health!.severity} for ${probe.name} within ${formatBound(probeDetectionBound(artifacts, probe.name))})` : ""}`,
+    `  outage     ${post("outage?mode=down")}${probe ? `   (ProbeDown ${probe.health[0].severity} for ${probe.name} within ${formatBound(probeDetectionBound(artifacts, probe.name))})` : ""}`,
     `  errors     ${post("errors?share=0.5&role=api")}`,
     `  latency    ${post("latency?ms=3000&role=api")}`,
     `  heartbeat  ${post("heartbeat?stale=1")}`,

@@ -1,4 +1,4 @@
-/** Synthetic checks (one per service with `health:`), compared field by field. */
+/** Synthetic checks (`<service>` or, for one of several, `<service> <check>`), compared field by field. */
 import type { HealthCheck } from "../catalog/model";
 import { formatDuration } from "../catalog/units";
 import { change, keyed, list } from "./text";

@@ -28,7 +28,7 @@ export function monitoringModel(catalog: Catalog, customRules: Record<string, st
     rules: ruleGroupsOf(catalog, { customRules, profile: "prod" }),
     dashboards: buildDashboards(catalog),
     alerting: catalog.alerting,
-    checks: catalog.services.flatMap((s) => (s.health ? [{ service: s.name, health: s.health }] : [])),
+    checks: catalog.services.flatMap((s) => s.health.map((health) => ({ service: health.key ? `${s.name} ${health.key}` : s.name, health }))),
     vercel: vercelEnvSpecs(catalog),
     github: githubActionsSpecs(catalog),
     artifacts: renderArtifacts(catalog, { customRules }),

@@ -104,7 +104,7 @@ export function readStackSettings(catalog: Catalog, stack: string, source: Confi
     const url = requirePlain(CONFIG_KEY.grafanaUrl, catalog.grafanaUrl ?? "https://<stack>.grafana.net", "the Grafana instance to provision");
     requireSecret(CONFIG_KEY.grafanaAuth, "a Grafana service account token with the Admin role");
     const prometheusDatasourceUid = requirePlain(CONFIG_KEY.prometheusDatasourceUid, "grafanacloud-prom", "the Prometheus data source alert rules query");
-    const syntheticMonitoring = catalog.services.some((s) => s.health);
+    const syntheticMonitoring = catalog.services.some((s) => s.health.length > 0);
     if (syntheticMonitoring) {
       requirePlain(CONFIG_KEY.smUrl, "https://synthetic-monitoring-api-<region>.grafana.net", "the Synthetic Monitoring API of the services' health checks");
       requireSecret(CONFIG_KEY.smAccessToken, "the Synthetic Monitoring access token of the services' health checks");

@@ -105,7 +105,7 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, dir: string)
     const role = ROLE[svc.kind];
     if (!role) continue;
     const clock = { now: range.startMs };
-    sources.push({ service: svc.name, role, metrics: new DemoMetrics(() => clock.now), clock, ...(svc.health ? { probe: { job: probeJob(svc.name), url: svc.health.url } } : {}) });
+    sources.push({ service: svc.name, role, metrics: new DemoMetrics(() => clock.now), clock, ...(svc.health.length ? { probe: { job: probeJob(svc.name), url: svc.health[0].url } } : {}) });
   }
   const incidents = incidentTimes(range);
   mkdirSync(dir, { recursive: true });

@@ -34,20 +34,18 @@ export interface CheckSpec {
   };
 }
 
-/** One check per service with `health:`; throws `CatalogError` naming each check SM would refuse. */
+/** One check per `health:` check (a service with a list has several, sharing its probe job); throws `CatalogError` naming each check SM would refuse. */
 export function syntheticChecks(catalog: Catalog): CheckSpec[] {
   const problems: Diagnostic[] = [];
   const specs: CheckSpec[] = [];
-  for (const svc of catalog.services) {
-    const h = svc.health;
-    if (!h) continue;
-    const at = `services[${svc.name}].health`;
+  for (const svc of catalog.services) for (const [i, h] of svc.health.entries()) {
+    const at = h.key ? `services[${svc.name}].health[${i}]` : `services[${svc.name}].health`;
     if (h.everyMs < SM_LIMITS.minFrequencyMs || h.everyMs > SM_LIMITS.maxFrequencyMs) problems.push({ path: `${at}.every`, message: "Synthetic Monitoring accepts 1s..1h" });
     if (h.timeoutMs > SM_LIMITS.maxTimeoutMs) problems.push({ path: `${at}.timeout`, message: "Synthetic Monitoring accepts at most 60s" });
     if (h.timeoutMs > h.everyMs) problems.push({ path: `${at}.timeout`, message: "must not exceed every" });
     specs.push({
       service: svc.name,
-      name: resourceName(catalog.system, probeJob(svc.name)),
+      name: h.key ? resourceName(catalog.system, probeJob(svc.name), h.key) : resourceName(catalog.system, probeJob(svc.name)),
       job: probeJob(svc.name),
       target: h.url,
       frequency: h.everyMs,

@@ -55,8 +55,8 @@ test("defaults are applied: team, selector, health timing, SLO window and ack ti
   assert.equal(web.team, "ops");
   assert.equal(web.metrics.selector, 'job="web"');
   assert.equal(web.metrics.errors, 'http_response_status_code=~"5.."');
-  assert.deepEqual([web.health!.everyMs, web.health!.timeoutMs, web.health!.expectStatus], [60_000, 5_000, [200]]);
-  assert.equal(web.health!.tlsExpiryMs, 14 * 86400_000);
+  assert.deepEqual([web.health[0].everyMs, web.health[0].timeoutMs, web.health[0].expectStatus], [60_000, 5_000, [200]]);
+  assert.equal(web.health[0].tlsExpiryMs, 14 * 86400_000);
   assert.equal(web.slos[0].windowMs, 30 * 86400_000);
   assert.equal(web.slos[0].objective, 0.995);
   assert.equal(c.alerting.ackTimeoutMs, 5 * 60_000);

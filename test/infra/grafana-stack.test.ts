@@ -37,7 +37,7 @@ function counts(resources: RegisteredResource[]): Record<string, number> {
 test("the prod catalog registers one folder, seven dashboards, a rule group per service and one policy", async () => {
   const { resources } = await runProgramUnderMocks(prodRaw(), "prod");
   const catalog = validateCatalog(prodRaw());
-  const withHealth = catalog.services.filter((s) => s.health).length;
+  const withHealth = catalog.services.filter((s) => s.health.length > 0).length;
   assert.deepEqual(counts(resources), {
     [T.contactPoint]: catalog.alerting.contacts.length,
     [T.muteTiming]: 1,

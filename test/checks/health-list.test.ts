@@ -1,0 +1,96 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parse } from "yaml";
+import { validateCatalog } from "../../catalog/validate";
+import { renderArtifacts } from "../../artifacts";
+import { syntheticChecks } from "../../infra/grafana/checks";
+
+const raw = {
+  system: "kp",
+  grafana: { url: "https://kp.grafana.net" },
+  runbooks: { base_url: "https://kp.example.com/runbooks" },
+  services: [
+    {
+      name: "web",
+      kind: "frontend",
+      health: [
+        { url: "https://kitchenpantry.example.com/" },
+        { url: "https://kitchenpantry.example.com/api/health", severity: "P1", every: "30s" },
+      ],
+    },
+  ],
+};
+
+type RuleFile = { groups: Array<{ rules: Array<{ alert?: string; expr: string; labels?: Record<string, string> }> }> };
+
+test("each check of a health list gets its own ProbeDown on its own instance, with its own severity", () => {
+  const artifacts = renderArtifacts(validateCatalog(raw));
+  const rules = (parse(artifacts["prometheus/rules/kp-web.yml"]) as RuleFile).groups.flatMap((g) => g.rules).filter((r) => r.alert === "ProbeDown");
+  assert.deepEqual(
+    rules.map((r) => [r.expr, r.labels?.severity]),
+    [
+      ['max(probe_success{job="web-health", instance="https://kitchenpantry.example.com/"}) < 1', "P0"],
+      ['max(probe_success{job="web-health", instance="https://kitchenpantry.example.com/api/health"}) < 1', "P1"],
+    ],
+  );
+});
+
+test("locally each check is a scrape job named after the check whose series carry the service's probe job", () => {
+  const config = parse(renderArtifacts(validateCatalog(raw))["prometheus/prometheus.yml"]) as {
+    scrape_configs: Array<{ job_name: string; scrape_interval?: string; static_configs: Array<{ targets: string[] }>; relabel_configs?: unknown[] }>;
+  };
+  const probes = config.scrape_configs.filter((j) => j.job_name.startsWith("web-health"));
+  assert.deepEqual(
+    probes.map((j) => [j.job_name, j.scrape_interval, j.static_configs[0].targets[0], j.relabel_configs?.at(-1)]),
+    [
+      ["web-health-api-health", "30s", "https://kitchenpantry.example.com/api/health", { target_label: "job", replacement: "web-health" }],
+      ["web-health-root", "1m", "https://kitchenpantry.example.com/", { target_label: "job", replacement: "web-health" }],
+    ],
+  );
+});
+
+test("in prod each check is a Synthetic Monitoring check of the service's job, named after the check", () => {
+  const checks = syntheticChecks(validateCatalog(raw));
+  assert.deepEqual(
+    checks.map((c) => [c.name, c.job, c.target, c.frequency]),
+    [
+      ["kp-web-health-root", "web-health", "https://kitchenpantry.example.com/", 60_000],
+      ["kp-web-health-api-health", "web-health", "https://kitchenpantry.example.com/api/health", 30_000],
+    ],
+  );
+});
+
+test("a single check keeps the names it always had", () => {
+  const single = { ...raw, services: [{ name: "web", kind: "frontend", health: { url: "https://kitchenpantry.example.com/api/health" } }] };
+  assert.deepEqual(syntheticChecks(validateCatalog(single)).map((c) => [c.name, c.job]), [["kp-web-health", "web-health"]]);
+});
+
+test("two checks with the same URL or the same derived name are refused, naming the check", () => {
+  const dup = {
+    system: "kp",
+    services: [
+      {
+        name: "web",
+        kind: "frontend",
+        health: [{ url: "https://a.example.com/health" }, { url: "https://b.example.com/health" }, { url: "https://a.example.com/health" }],
+      },
+    ],
+  };
+  assert.throws(
+    () => validateCatalog(dup),
+    (e: unknown) =>
+      (e as Error).message ===
+      [
+        "catalog: 2 problems",
+        '  services[web].health[1].url: check name "health" is already used by health[0] (names default to the URL path); set a distinct name',
+        "  services[web].health[2].url: https://a.example.com/health is already probed by health[0]",
+      ].join("\n"),
+  );
+});
+
+test("a problem in the second check of a list is reported at its index", () => {
+  assert.throws(
+    () => validateCatalog({ system: "kp", services: [{ name: "web", kind: "frontend", health: [{ url: "https://a.example.com/" }, { url: "https://a.example.com/h", every: "5s", timeout: "10s" }] }] }),
+    /services\[web\]\.health\[1\]\.timeout: 10s is longer than every \(5s\)/,
+  );
+});
