@@ -66,7 +66,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       test: { fire: probeSeries(0), quiet: probeSeries(1), evalAfterMs: h.forMs + 5 * 60_000, intervalMs },
     }),
     alertRule(ctx, {
-      id: `${svc.name}/probe_data_missing`,
+      id: h.key ? `${idPrefix}/data_missing` : `${svc.name}/probe_data_missing`,
       alert: "ProbeDataMissing",
       expr: `absent_over_time(${METRIC.probeSuccess}${job}[${window}])`,
       forMs: 0,

@@ -29,8 +29,14 @@ test("each check of a health list gets its own ProbeDown on its own instance, wi
   assert.deepEqual(
     rules.map((r) => [r.expr, r.labels?.severity]),
     [
-      ['max(probe_success{job="web-health", instance="https://kitchenpantry.example.com/"}) < 1', "P0"],
-      ['max(probe_success{job="web-health", instance="https://kitchenpantry.example.com/api/health"}) < 1', "P1"],
+      [
+        'max(last_over_time(probe_success{job="web-health", instance="https://kitchenpantry.example.com/"}[5m])) < 1 or (max(ALERTS{alertname="ProbeDown", alertstate="firing", service="web", severity="P0"}) and on () absent_over_time(probe_success{job="web-health", instance="https://kitchenpantry.example.com/"}[5m]))',
+        "P0",
+      ],
+      [
+        'max(last_over_time(probe_success{job="web-health", instance="https://kitchenpantry.example.com/api/health"}[5m])) < 1 or (max(ALERTS{alertname="ProbeDown", alertstate="firing", service="web", severity="P1"}) and on () absent_over_time(probe_success{job="web-health", instance="https://kitchenpantry.example.com/api/health"}[5m]))',
+        "P1",
+      ],
     ],
   );
 });
