@@ -85,7 +85,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
         quiet: probeSeries(1),
         evalAfterMs: windowMs + 5 * intervalMs,
         intervalMs,
-        extraLabels: { job: probeJob(svc.name) },
+        extraLabels: h.key ? { job: probeJob(svc.name), instance: h.url } : { job: probeJob(svc.name) },
       },
     }),
   ];

@@ -1,6 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parse } from "yaml";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { BIN, ROOT } from "../helpers/catalogs";
 import { validateCatalog } from "../../catalog/validate";
 import { renderArtifacts } from "../../artifacts";
 import { syntheticChecks } from "../../infra/grafana/checks";
@@ -99,4 +104,16 @@ test("a problem in the second check of a list is reported at its index", () => {
     () => validateCatalog({ system: "kp", services: [{ name: "web", kind: "frontend", health: [{ url: "https://a.example.com/" }, { url: "https://a.example.com/h", every: "5s", timeout: "10s" }] }] }),
     /services\[web\]\.health\[1\]\.timeout: 10s is longer than every \(5s\)/,
   );
+});
+
+test("verify passes for a health list: every check's generated alerts fire and stay quiet under real promtool, blackbox accepts its modules", () => {
+  const dir = mkdtempSync(join(tmpdir(), "health-list-"));
+  try {
+    writeFileSync(join(dir, "catalog.yaml"), stringify(raw));
+    const r = spawnSync(BIN, ["verify", "--catalog", join(dir, "catalog.yaml")], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /ok {3}promtool test rules/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
