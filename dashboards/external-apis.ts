@@ -64,7 +64,7 @@ export function externalApisDashboard(): DashboardSpec {
       timeseriesPanel({
         id: 8, title: PANEL.rateLimitUsed, description: "Call rate over each rate limit (1 = at the limit); dashed: the alert line.", w: 12, h: 8, unit: "percentunit",
         queries: [
-          { expr: `sum by (${API_LABEL}) (rate(${METRIC.externalApiRequests}[${RATE_INTERVAL}])) / on (${API_LABEL}) group_right ${REC.rateLimit}`, legend: `${API_LEGEND} per {{${RATE_LIMIT_LABEL}}}` },
+          { expr: `1 / (${REC.rateLimit} / on (${API_LABEL}) group_left sum by (${API_LABEL}) (rate(${METRIC.externalApiRequests}[${RATE_INTERVAL}])))`, legend: `${API_LEGEND} per {{${RATE_LIMIT_LABEL}}}` },
           { expr: `${REC.rateLimitAlertAt} / ${REC.rateLimit}`, legend: `${API_LEGEND} per {{${RATE_LIMIT_LABEL}}} alert at`, line: true },
         ],
       }),

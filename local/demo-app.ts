@@ -18,7 +18,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { API_LABEL, COST_SOURCE_LABEL, METRIC, OUTCOME, OUTCOME_LABEL } from "../conventions";
+import { API_LABEL, COST_SOURCE_LABEL, METRIC, OUTCOME, OUTCOME_LABEL, RESOURCE_LABEL } from "../conventions";
 
 export const ROLES = ["frontend", "api", "database", "job", "llm"] as const;
 export type Role = (typeof ROLES)[number];
@@ -26,6 +26,9 @@ export type Role = (typeof ROLES)[number];
 /** The external API and cost sources the `api` role reports. */
 export const DEMO_API = "hunter";
 export const DEMO_COST_USD: Record<string, number> = { openai: 42.5, supabase: 25, vercel: 20 };
+/** The demo's platform with a size quota, and the bytes its database uses. */
+export const DEMO_PLATFORM = "supabase";
+export const DEMO_DATABASE_BYTES = 120_000_000;
 
 export interface DemoState {
   /** `down`: connections to the frontend (health and metrics) are dropped; `degraded`: health answers 503. */
@@ -165,6 +168,7 @@ export class DemoMetrics {
           [{ [API_LABEL]: DEMO_API, [OUTCOME_LABEL]: OUTCOME.failure }, this.apiCalls.failure],
         ]),
         ...scalar(METRIC.costMonthToDate, "gauge", "Month-to-date spend in USD.", Object.entries(DEMO_COST_USD).map(([source, usd]) => [{ [COST_SOURCE_LABEL]: source }, usd])),
+        ...scalar(METRIC.usageBytes, "gauge", "Bytes used of a platform's size quota.", [[{ [API_LABEL]: DEMO_PLATFORM, [RESOURCE_LABEL]: "database" }, DEMO_DATABASE_BYTES]]),
       );
     }
     if (role === "database") {

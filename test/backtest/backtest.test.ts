@@ -24,7 +24,7 @@ const TO = String(12 * 3600);
 
 const demoYaml = readFileSync(join(ROOT, "local", "demo-catalog.yaml"), "utf8").replace(/\$\{DEMO_APP\}/g, "http://127.0.0.1:9").replace(/\$\{LOCAL_SINK\}/g, "http://127.0.0.1:9/");
 const ORPHANS = `rules:\n  - { name: OrphanedRecords, expr: "crm_orphaned_records > 0", for: 15m, severity: P2, service: db }\n`;
-const BASE_YAML = demoYaml.replace(/^alerting:/m, `${ORPHANS}alerting:`);
+const BASE_YAML = demoYaml.replace(/^rules:\n/m, ORPHANS);
 /** The head: web's P1 error rate 5% → 40%, web's P2 latency alert removed, a hand-written assistant alert on a recording rule added. */
 const HEAD_YAML = BASE_YAML.replace('error_rate: { P1: "5%", for: 10s }', 'error_rate: { P1: "40%", for: 10s }')
   .replace("      latency_p95: { P2: 2s, for: 10s }\n", "")
