@@ -80,7 +80,7 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
         // "one X or a list of X": report the problems of the branch whose shape the input has.
         const sameShape = issue.errors.filter((branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0));
         if (sameShape.length === 1)
-          return sameShape[0].flatMap((inner) => fromIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, root));
+          return sameShape[0].flatMap((inner) => fromIssue({ ...inner, path: [...issue.path, ...inner.path] }, root));
       }
       return [{ path, message: unionMessage(issue.path) }];
     default:

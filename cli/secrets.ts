@@ -39,8 +39,13 @@ function parseDay(value: string, what: string): number {
 /** Rotation state of every secret env var on `today` (ISO date); `due` means due today. */
 export function rotationReport(specs: readonly VercelEnvSpec[], today: string): RotationEntry[] {
   const now = parseDay(today, "--today");
+  const seen = new Set<string>();
   return specs.flatMap((s): RotationEntry[] => {
     if (!("secret" in s.source)) return [];
+    // A secret split over targets (sensitive production/preview, encrypted development) is one secret to rotate.
+    const id = `${s.project}\u0000${s.key}\u0000${s.source.secret}`;
+    if (seen.has(id)) return [];
+    seen.add(id);
     const base = { service: s.service, project: s.project, key: s.key, secret: s.source.secret };
     if (s.rotateEveryMs === undefined) return [{ ...base, ...(s.rotatedAt ? { rotatedAt: s.rotatedAt } : {}), status: "no-policy" }];
     const rotateEvery = formatDuration(s.rotateEveryMs);

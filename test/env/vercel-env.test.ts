@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { checkCatalog } from "../../catalog/validate";
 import { vercelEnvSpecs } from "../../env/vercel-env";
 import { runProgramUnderMocks } from "../../infra/offline-engine";
+import { rotationReport } from "../../cli/secrets";
 
 const ENV_VAR = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable";
 
@@ -70,4 +71,11 @@ test("on a team enforcing sensitive variables every variable is sensitive, plain
 test("sensitive: false keeps a secret readable in Vercel; sensitive: true hides a plain value", () => {
   const specs = vercelEnvSpecs(checkCatalog(catalog({ A: { secret: "a", sensitive: false }, B: { value: "b", sensitive: true } })).catalog);
   assert.deepEqual(specs.map((s) => [s.key, s.sensitive]), [["A", false], ["B", true]]);
+});
+
+test("a secret split over preview and development is one entry of the rotation report", () => {
+  const specs = vercelEnvSpecs(checkCatalog(catalog({ GROQ_API_KEY: { secret: "groqApiKey", targets: ["preview", "development"], rotate_every: "90d", rotated_at: "2026-10-01" } })).catalog);
+  assert.deepEqual(rotationReport(specs, "2026-11-26"), [
+    { service: "web", project: "wyn-web", key: "GROQ_API_KEY", secret: "groqApiKey", rotateEvery: "90d", rotatedAt: "2026-10-01", due: "2026-12-30", daysLeft: 34, status: "ok" },
+  ]);
 });
