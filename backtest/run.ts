@@ -5,7 +5,7 @@
  */
 import type { AlertRule, RuleGroup } from "../alerts/model";
 import { episodesOf, firingAt, firingSeconds, firstSlot, slots, type Grid } from "./evaluate";
-import { RecordingRules, vectorSelectors } from "./expand";
+import { RecordingRules, vectorSelectors } from "../alerts/inline-recording";
 import type { PrometheusClient, RangeSeries } from "./prometheus";
 import { formatInstant } from "./time";
 

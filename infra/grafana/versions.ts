@@ -11,7 +11,7 @@
  */
 import type { Catalog } from "../../catalog/model";
 import type { RuleGroup } from "../../alerts/model";
-import { RecordingRules } from "../../backtest/expand";
+import { RecordingRules } from "../../alerts/inline-recording";
 
 export interface GrafanaFeatures {
   /** Grafana-managed recording rules (`record`). */

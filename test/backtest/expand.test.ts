@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { RuleGroup } from "../../alerts/model";
 import { promqlError } from "../../catalog/promql";
 import { episodesOf, firingAt, firingSeconds } from "../../backtest/evaluate";
-import { RecordingRules, vectorSelectors } from "../../backtest/expand";
+import { RecordingRules, vectorSelectors } from "../../alerts/inline-recording";
 
 const group = (rules: RuleGroup["rules"], intervalMs = 60_000): RuleGroup => ({ name: "g", service: "s", intervalMs, rules });
 const rec = (record: string, expr: string, labels: Record<string, string> = {}, services?: string[]) => ({ kind: "record" as const, id: `${record}${JSON.stringify(labels)}`, record, expr, labels, ...(services ? { services } : {}) });

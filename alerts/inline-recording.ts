@@ -13,7 +13,7 @@
 import { parser } from "@prometheus-io/lezer-promql";
 import { re2FullMatch } from "../catalog/re2";
 import { formatDuration } from "../catalog/units";
-import type { RecordingRule, RuleGroup } from "../alerts/model";
+import type { RecordingRule, RuleGroup } from "./model";
 import { JOB_LABEL, LABEL } from "../conventions";
 
 /** Prometheus' default lookback: how far back an instant selector finds its latest sample. */
