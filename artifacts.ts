@@ -59,5 +59,9 @@ export function renderArtifacts(catalog: Catalog, options: Partial<RenderOptions
     "blackbox/blackbox.yml": renderBlackbox(catalog, o.profile, o.secretsDir),
     ...renderDashboardFiles(catalog),
   };
-  return Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));
+  return Object.fromEntries(
+    Object.keys(files)
+      .sort()
+      .map((k) => [k, files[k]]),
+  );
 }

@@ -127,11 +127,16 @@ export const HTTP_KINDS: ReadonlySet<ServiceKind> = new Set(["frontend", "api", 
 /** Default duration histogram per kind (OTel semantic conventions, Prometheus naming). */
 export function defaultDurationMetric(kind: ServiceKind): string {
   switch (kind) {
-    case "database": return METRIC.dbClientDuration;
-    case "llm": return METRIC.genAiClientDuration;
-    case "external-api": return METRIC.httpClientDuration;
-    case "job": return METRIC.jobRunDuration;
-    default: return METRIC.httpServerDuration;
+    case "database":
+      return METRIC.dbClientDuration;
+    case "llm":
+      return METRIC.genAiClientDuration;
+    case "external-api":
+      return METRIC.httpClientDuration;
+    case "job":
+      return METRIC.jobRunDuration;
+    default:
+      return METRIC.httpServerDuration;
   }
 }
 
@@ -161,7 +166,12 @@ export function healthCheckName(url: string): string {
   } catch {
     // validation reports the URL; the name only needs to be deterministic
   }
-  return path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "root";
+  return (
+    path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "root"
+  );
 }
 
 /** Prometheus scrape job name of one check: the probe job, suffixed with the check's key when the service has several. */
@@ -255,7 +265,12 @@ export const SHARED_RECORDS = "shared-records";
 /** Scrape job of Alertmanager's own metrics in `prometheus.yml`. */
 export const ALERTMANAGER_JOB = `${MONITORING_SERVICE}-alertmanager`;
 /** Names no service or external API may take: they name generated rule groups or scrape jobs. */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set([BUDGET_SERVICE, MONITORING_SERVICE, SHARED_RECORDS, ALERTMANAGER_JOB]);
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  BUDGET_SERVICE,
+  MONITORING_SERVICE,
+  SHARED_RECORDS,
+  ALERTMANAGER_JOB,
+]);
 
 /** Prometheus rule group of one service's rules, prefixed by the system. */
 export function ruleGroupName(system: string, service: string): string {
@@ -366,7 +381,10 @@ export function secretFileName(secret: string): string {
 
 /** Grafana uids are at most 40 chars; long ones keep a readable head and a stable hash tail. */
 export function uid(...parts: string[]): string {
-  const raw = parts.join("-").toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+  const raw = parts
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-");
   if (raw.length <= 40) return raw;
   const hash = createHash("sha256").update(raw).digest("hex").slice(0, 8);
   return `${raw.slice(0, 31)}-${hash}`;

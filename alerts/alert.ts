@@ -57,7 +57,13 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
   };
 }
 
-export function recordingRule(id: string, record: string, expr: string, labels: Record<string, string>, services?: string[]): RecordingRule {
+export function recordingRule(
+  id: string,
+  record: string,
+  expr: string,
+  labels: Record<string, string>,
+  services?: string[],
+): RecordingRule {
   return { kind: "record", id, record, expr, labels, ...(services && !labels.service ? { services } : {}) };
 }
 

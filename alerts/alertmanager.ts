@@ -20,8 +20,10 @@ export interface AlertmanagerOptions {
   sinkUrl?: string;
 }
 
-const TITLE = '[{{ .Status | toUpper }}] {{ .CommonLabels.severity }} {{ .CommonLabels.service }}: {{ .CommonAnnotations.summary }}';
-const TEXT = '{{ range .Alerts }}{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard_url }}\nDashboard: {{ .Annotations.dashboard_url }}{{ end }}\n{{ end }}';
+const TITLE =
+  "[{{ .Status | toUpper }}] {{ .CommonLabels.severity }} {{ .CommonLabels.service }}: {{ .CommonAnnotations.summary }}";
+const TEXT =
+  "{{ range .Alerts }}{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard_url }}\nDashboard: {{ .Annotations.dashboard_url }}{{ end }}\n{{ end }}";
 
 function receiver(c: Contact, secretsDir: string): Record<string, unknown> {
   const file = (secret: string) => `${secretsDir}/${secretFileName(secret)}`;
@@ -29,43 +31,65 @@ function receiver(c: Contact, secretsDir: string): Record<string, unknown> {
     case "pagerduty":
       return {
         name: c.name,
-        pagerduty_configs: [{
-          routing_key_file: file(c.integrationKey.secret),
-          send_resolved: true,
-          severity: '{{ if eq .CommonLabels.severity "P0" }}critical{{ else if eq .CommonLabels.severity "P1" }}error{{ else }}warning{{ end }}',
-          description: TITLE,
-        }],
+        pagerduty_configs: [
+          {
+            routing_key_file: file(c.integrationKey.secret),
+            send_resolved: true,
+            severity:
+              '{{ if eq .CommonLabels.severity "P0" }}critical{{ else if eq .CommonLabels.severity "P1" }}error{{ else }}warning{{ end }}',
+            description: TITLE,
+          },
+        ],
       };
     case "slack":
       return {
         name: c.name,
-        slack_configs: [{ api_url_file: file(c.url.secret), ...(c.channel ? { channel: c.channel } : {}), send_resolved: true, title: TITLE, text: TEXT }],
+        slack_configs: [
+          {
+            api_url_file: file(c.url.secret),
+            ...(c.channel ? { channel: c.channel } : {}),
+            send_resolved: true,
+            title: TITLE,
+            text: TEXT,
+          },
+        ],
       };
     case "email":
       return {
         name: c.name,
-        email_configs: [{
-          to: c.to.join(", "),
-          from: c.from,
-          smarthost: c.smarthost,
-          ...(c.username ? { auth_username: c.username } : {}),
-          ...(c.password ? { auth_password_file: file(c.password.secret) } : {}),
-          send_resolved: true,
-          headers: { Subject: TITLE },
-        }],
+        email_configs: [
+          {
+            to: c.to.join(", "),
+            from: c.from,
+            smarthost: c.smarthost,
+            ...(c.username ? { auth_username: c.username } : {}),
+            ...(c.password ? { auth_password_file: file(c.password.secret) } : {}),
+            send_resolved: true,
+            headers: { Subject: TITLE },
+          },
+        ],
       };
     case "webhook":
       return {
         name: c.name,
-        webhook_configs: [{ ...(typeof c.url === "string" ? { url: c.url } : { url_file: file(c.url.secret) }), send_resolved: true }],
+        webhook_configs: [
+          { ...(typeof c.url === "string" ? { url: c.url } : { url_file: file(c.url.secret) }), send_resolved: true },
+        ],
       };
   }
 }
 
 /** Time ranges of a day; one crossing midnight (22:00–07:00) becomes two, as Alertmanager requires start < end. */
-export function dayRanges(times: Array<{ start: string; end: string }>): Array<{ start_time: string; end_time: string }> {
+export function dayRanges(
+  times: Array<{ start: string; end: string }>,
+): Array<{ start_time: string; end_time: string }> {
   return times.flatMap((t) =>
-    t.start < t.end ? [{ start_time: t.start, end_time: t.end }] : [{ start_time: t.start, end_time: "24:00" }, { start_time: "00:00", end_time: t.end }],
+    t.start < t.end
+      ? [{ start_time: t.start, end_time: t.end }]
+      : [
+          { start_time: t.start, end_time: "24:00" },
+          { start_time: "00:00", end_time: t.end },
+        ],
   );
 }
 
@@ -80,7 +104,9 @@ function timeInterval(m: MuteTiming): Record<string, unknown> {
 
 /** Matchers of one `alerting.policies` entry, in label order. */
 export function policyMatchers(match: PolicyMatch): Array<[string, string]> {
-  return (["service", "signal", "team"] as const).flatMap((k) => (match[k] === undefined ? [] : [[LABEL[k], match[k]] as [string, string]]));
+  return (["service", "signal", "team"] as const).flatMap((k) =>
+    match[k] === undefined ? [] : [[LABEL[k], match[k]] as [string, string]],
+  );
 }
 
 export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOptions): Record<string, unknown> {
@@ -88,7 +114,8 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
   const local = options.profile === "local";
   const groupInterval = local ? LOCAL_GROUP_INTERVAL : DEFAULTS.groupInterval;
   const urgent = ackTimings(alerting.ackTimeoutMs, parseDuration(groupInterval)!);
-  const mutedBy = (severity: Severity) => alerting.muteTimings.filter((m) => m.severities.includes(severity)).map((m) => m.name);
+  const mutedBy = (severity: Severity) =>
+    alerting.muteTimings.filter((m) => m.severities.includes(severity)).map((m) => m.name);
   /** Alerts of `severity` matching `matchers`, to `contacts`: ack timing for P0/P1, mute timings on every contact route (Alertmanager does not pass them down). */
   const notify = (severity: Severity, matchers: string[], contacts: string[]) => {
     const muted = mutedBy(severity);
@@ -96,10 +123,19 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
       receiver: NO_RECEIVER,
       matchers: [`${LABEL.severity}="${severity}"`, ...matchers],
       ...(contacts.length && (severity === "P0" || severity === "P1")
-        ? { group_interval: formatDuration(urgent.groupIntervalMs), repeat_interval: formatDuration(urgent.repeatIntervalMs) }
+        ? {
+            group_interval: formatDuration(urgent.groupIntervalMs),
+            repeat_interval: formatDuration(urgent.repeatIntervalMs),
+          }
         : {}),
       ...(contacts.length
-        ? { routes: contacts.map((name) => ({ receiver: name, continue: true, ...(muted.length ? { mute_time_intervals: muted } : {}) })) }
+        ? {
+            routes: contacts.map((name) => ({
+              receiver: name,
+              continue: true,
+              ...(muted.length ? { mute_time_intervals: muted } : {}),
+            })),
+          }
         : {}),
     };
   };
@@ -124,7 +160,13 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
       group_wait: local ? "2s" : DEFAULTS.groupWait,
       group_interval: groupInterval,
       repeat_interval: DEFAULTS.repeatInterval,
-      routes: [...sinkRoute, watchdogRoute, ...escalationRoutes, ...policyRoutes, ...SEVERITIES.map((s) => notify(s, [], alerting.routes[s]))],
+      routes: [
+        ...sinkRoute,
+        watchdogRoute,
+        ...escalationRoutes,
+        ...policyRoutes,
+        ...SEVERITIES.map((s) => notify(s, [], alerting.routes[s])),
+      ],
     },
     inhibit_rules: [
       {
@@ -146,7 +188,9 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
     ],
     receivers: [
       { name: NO_RECEIVER },
-      ...(options.sinkUrl ? [{ name: SINK_RECEIVER, webhook_configs: [{ url: options.sinkUrl, send_resolved: true }] }] : []),
+      ...(options.sinkUrl
+        ? [{ name: SINK_RECEIVER, webhook_configs: [{ url: options.sinkUrl, send_resolved: true }] }]
+        : []),
       ...alerting.contacts.map((c) => receiver(c, options.secretsDir)),
     ],
     ...(alerting.muteTimings.length

@@ -36,7 +36,10 @@ function levelRules(ctx: GenContext, catalog: Catalog, scope: BudgetScope): Rule
   const sources = source === undefined ? ["vercel", "supabase"] : [source];
   // One push per source at 0s, then nothing for 6h: the alert must still hold at 6h.
   const spend = (usd: number): InputSeries[] =>
-    sources.map((s) => ({ series: `${METRIC.costMonthToDate}{${COST_SOURCE_LABEL}="${s}"}`, values: `${formatNumber(usd / sources.length)} _x360` }));
+    sources.map((s) => ({
+      series: `${METRIC.costMonthToDate}{${COST_SOURCE_LABEL}="${s}"}`,
+      values: `${formatNumber(usd / sources.length)} _x360`,
+    }));
   return scope.levels.map((level, i) => {
     const bound = monthlyUsd * level.at;
     const over = level.at >= 1;
@@ -50,9 +53,10 @@ function levelRules(ctx: GenContext, catalog: Catalog, scope: BudgetScope): Rule
       team: catalog.defaultTeam,
       severity: level.severity,
       signal: "budget",
-      summary: over && level.at === 1
-        ? `Month-to-date spend exceeded the ${budgetName}`
-        : `Month-to-date spend reached ${formatPercent(level.at)} of the ${budgetName}`,
+      summary:
+        over && level.at === 1
+          ? `Month-to-date spend exceeded the ${budgetName}`
+          : `Month-to-date spend reached ${formatPercent(level.at)} of the ${budgetName}`,
       description: `Spend this month (${METRIC.costMonthToDate}, ${what}, last value within ${formatDuration(COST_READ_WINDOW_MS)}) is at or above $${formatNumber(bound)} (${formatPercent(level.at)} of $${formatNumber(monthlyUsd)}).`,
       runbook: "budget",
       dashboard: { key: "external-apis", panel: PANEL.spend },
@@ -75,9 +79,24 @@ export function budgetRules(ctx: GenContext, catalog: Catalog): Rule[] {
   for (const s of b.sources) {
     const labels = { [COST_SOURCE_LABEL]: s.source };
     rules.push(
-      recordingRule(`budget/source/${s.source}/rec/monthly`, REC.sourceBudgetMonthly, `vector(${formatNumber(s.monthlyUsd)})`, labels),
-      recordingRule(`budget/source/${s.source}/rec/alert_at`, REC.sourceBudgetAlertAt, `vector(${formatNumber(s.monthlyUsd * s.levels[0].at)})`, labels),
-      ...levelRules(ctx, catalog, { idPrefix: `budget/source/${s.source}`, monthlyUsd: s.monthlyUsd, levels: s.levels, source: s.source }),
+      recordingRule(
+        `budget/source/${s.source}/rec/monthly`,
+        REC.sourceBudgetMonthly,
+        `vector(${formatNumber(s.monthlyUsd)})`,
+        labels,
+      ),
+      recordingRule(
+        `budget/source/${s.source}/rec/alert_at`,
+        REC.sourceBudgetAlertAt,
+        `vector(${formatNumber(s.monthlyUsd * s.levels[0].at)})`,
+        labels,
+      ),
+      ...levelRules(ctx, catalog, {
+        idPrefix: `budget/source/${s.source}`,
+        monthlyUsd: s.monthlyUsd,
+        levels: s.levels,
+        source: s.source,
+      }),
     );
   }
   return rules;

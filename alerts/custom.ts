@@ -9,16 +9,40 @@ import { promqlError } from "../catalog/promql";
 import { promqlResultError } from "../catalog/promql-types";
 import { escapeTemplateText, templateError } from "../catalog/template-text";
 import { parseDuration, parseSeverity, SEVERITY_HELP } from "../catalog/units";
-import { ANNOTATION, BUDGET_SERVICE, CUSTOM_RULE_LABEL, LABEL, MONITORING_SERVICE, PANEL, REC, ruleGroupName } from "../conventions";
+import {
+  ANNOTATION,
+  BUDGET_SERVICE,
+  CUSTOM_RULE_LABEL,
+  LABEL,
+  MONITORING_SERVICE,
+  PANEL,
+  REC,
+  ruleGroupName,
+} from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
 import type { Rule, RuleGroup } from "./model";
 
-const SIGNALS: ReadonlySet<string> = new Set(["availability", "error_rate", "latency", "probe", "heartbeat", "saturation", "quota", "budget", "tls", "slo_burn", "custom"]);
+const SIGNALS: ReadonlySet<string> = new Set([
+  "availability",
+  "error_rate",
+  "latency",
+  "probe",
+  "heartbeat",
+  "saturation",
+  "quota",
+  "budget",
+  "tls",
+  "slo_burn",
+  "custom",
+]);
 
 /** Team owning each service / external API name. */
 export function owners(catalog: Catalog): Map<string, string> {
-  const map = new Map<string, string>([[BUDGET_SERVICE, catalog.defaultTeam], [MONITORING_SERVICE, catalog.defaultTeam]]);
+  const map = new Map<string, string>([
+    [BUDGET_SERVICE, catalog.defaultTeam],
+    [MONITORING_SERVICE, catalog.defaultTeam],
+  ]);
   for (const s of catalog.services) map.set(s.name, s.team);
   for (const a of catalog.externalApis) map.set(a.name, a.team);
   return map;
@@ -43,7 +67,10 @@ export function catalogRules(ctx: GenContext, r: RawRule, team: string): Rule[] 
   });
   if (r.runbookUrl) alert.annotations[ANNOTATION.runbookUrl] = r.runbookUrl;
   if (r.dashboardUrl) alert.annotations[ANNOTATION.dashboardUrl] = r.dashboardUrl;
-  const record = recordingRule(`${r.service}/custom/${r.name}/value`, REC.customRule, r.expr, { [LABEL.service]: r.service, [CUSTOM_RULE_LABEL]: r.name });
+  const record = recordingRule(`${r.service}/custom/${r.name}/value`, REC.customRule, r.expr, {
+    [LABEL.service]: r.service,
+    [CUSTOM_RULE_LABEL]: r.name,
+  });
   return [record, alert];
 }
 
@@ -71,43 +98,83 @@ export function customRuleGroups(ctx: GenContext, files: Record<string, string>)
     doc.groups.forEach((g: unknown, gi: number) => {
       const gname = isObj(g) && typeof g.name === "string" ? g.name : `#${gi + 1}`;
       const gpath = `${where}: groups[${gname}]`;
-      if (!isObj(g) || !Array.isArray(g.rules)) return void problems.push({ path: gpath, message: "needs a name and a rules list" });
+      if (!isObj(g) || !Array.isArray(g.rules))
+        return void problems.push({ path: gpath, message: "needs a name and a rules list" });
       const rules: Rule[] = [];
       g.rules.forEach((r: unknown, ri: number) => {
-        const rule = customRule(ctx, r, `${gpath}.rules[${isObj(r) ? [r.alert, r.record].find((n) => typeof n === "string") ?? ri : ri}]`, teams, problems);
+        const rule = customRule(
+          ctx,
+          r,
+          `${gpath}.rules[${isObj(r) ? ([r.alert, r.record].find((n) => typeof n === "string") ?? ri) : ri}]`,
+          teams,
+          problems,
+        );
         if (rule) rules.push(rule);
       });
       const intervalMs = typeof g.interval === "string" ? parseDuration(g.interval) : undefined;
-      groups.push({ name: ruleGroupName(ctx.catalog.system, `custom-${gname}`), service: "custom", intervalMs: intervalMs ?? 60_000, rules });
+      groups.push({
+        name: ruleGroupName(ctx.catalog.system, `custom-${gname}`),
+        service: "custom",
+        intervalMs: intervalMs ?? 60_000,
+        rules,
+      });
     });
   }
   if (problems.length) throw new CatalogError(problems, "alerts/custom");
   return groups;
 }
 
-function customRule(ctx: GenContext, r: unknown, path: string, teams: Map<string, string>, problems: Diagnostic[]): Rule | undefined {
-  if (!isObj(r) || typeof r.expr !== "string") return void problems.push({ path, message: "needs alert or record, and expr" });
+function customRule(
+  ctx: GenContext,
+  r: unknown,
+  path: string,
+  teams: Map<string, string>,
+  problems: Diagnostic[],
+): Rule | undefined {
+  if (!isObj(r) || typeof r.expr !== "string")
+    return void problems.push({ path, message: "needs alert or record, and expr" });
   const err = promqlError(r.expr) ?? promqlResultError(r.expr);
   if (err) problems.push({ path: `${path}.expr`, message: err });
   const labels = isObj(r.labels) ? Object.fromEntries(Object.entries(r.labels).map(([k, v]) => [k, String(v)])) : {};
-  if (typeof r.record === "string") return err ? undefined : recordingRule(`custom/${r.record}/${JSON.stringify(labels)}`, r.record, r.expr, labels);
+  if (typeof r.record === "string")
+    return err ? undefined : recordingRule(`custom/${r.record}/${JSON.stringify(labels)}`, r.record, r.expr, labels);
   if (typeof r.alert !== "string") return void problems.push({ path, message: "needs alert or record" });
   const service = labels[LABEL.service];
   const severity = labels[LABEL.severity] ? parseSeverity(labels[LABEL.severity]) : undefined;
   const signal = labels[LABEL.signal] ?? "custom";
   const forMs = r.for === undefined ? 0 : typeof r.for === "string" ? parseDuration(r.for) : undefined;
   const before = problems.length;
-  if (!service) problems.push({ path: `${path}.labels.service`, message: "is required (a service or external API of the catalog)" });
-  else if (!teams.has(service)) problems.push({ path: `${path}.labels.service`, message: `"${service}" is not a service or external API of the catalog` });
-  if (!severity) problems.push({ path: `${path}.labels.severity`, message: `${labels[LABEL.severity] ? `"${labels[LABEL.severity]}" is not` : "is required:"} a severity (${SEVERITY_HELP})` });
-  if (!SIGNALS.has(signal)) problems.push({ path: `${path}.labels.signal`, message: `"${signal}" is not one of ${[...SIGNALS].join(" | ")}` });
-  if (forMs === undefined) problems.push({ path: `${path}.for`, message: `"${String(r.for)}" is not a duration like 5m` });
+  if (!service)
+    problems.push({
+      path: `${path}.labels.service`,
+      message: "is required (a service or external API of the catalog)",
+    });
+  else if (!teams.has(service))
+    problems.push({
+      path: `${path}.labels.service`,
+      message: `"${service}" is not a service or external API of the catalog`,
+    });
+  if (!severity)
+    problems.push({
+      path: `${path}.labels.severity`,
+      message: `${labels[LABEL.severity] ? `"${labels[LABEL.severity]}" is not` : "is required:"} a severity (${SEVERITY_HELP})`,
+    });
+  if (!SIGNALS.has(signal))
+    problems.push({ path: `${path}.labels.signal`, message: `"${signal}" is not one of ${[...SIGNALS].join(" | ")}` });
+  if (forMs === undefined)
+    problems.push({ path: `${path}.for`, message: `"${String(r.for)}" is not a duration like 5m` });
   if (err || problems.length > before) return undefined;
-  const annotations = isObj(r.annotations) ? Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, String(v)])) : {};
-  for (const [field, texts] of [["annotations", annotations], ["labels", labels]] as const) {
+  const annotations = isObj(r.annotations)
+    ? Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, String(v)]))
+    : {};
+  for (const [field, texts] of [
+    ["annotations", annotations],
+    ["labels", labels],
+  ] as const) {
     for (const [key, text] of Object.entries(texts)) {
       const templateProblem = templateError(text);
-      if (templateProblem) problems.push({ path: `${path}.${field}.${key}`, message: `is a Prometheus template and ${templateProblem}` });
+      if (templateProblem)
+        problems.push({ path: `${path}.${field}.${key}`, message: `is a Prometheus template and ${templateProblem}` });
     }
   }
   if (problems.length > before) return undefined;

@@ -31,7 +31,8 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
     dashboard: { key: "database" as const, panel: PANEL.dbUp },
     noData: "OK" as const,
   };
-  const pgUpSeries = (v: number): InputSeries[] => (s ? [{ series: series(METRIC.pgUp, s), values: gauge(v, steps) }] : []);
+  const pgUpSeries = (v: number): InputSeries[] =>
+    s ? [{ series: series(METRIC.pgUp, s), values: gauge(v, steps) }] : [];
   const rules: Rule[] = [
     alertRule(ctx, {
       ...common,
@@ -40,12 +41,17 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
       expr: `min(${pgUp}) == 0`,
       summary: `${svc.name} database is down`,
       description: `postgres_exporter reports ${METRIC.pgUp} = 0 for ${svc.name} for ${formatDuration(down.forMs)}: it cannot connect to Postgres.`,
-      test: s ? { fire: pgUpSeries(0), quiet: pgUpSeries(1), evalAfterMs: down.forMs + 5 * 60_000, intervalMs: 60_000 } : undefined,
+      test: s
+        ? { fire: pgUpSeries(0), quiet: pgUpSeries(1), evalAfterMs: down.forMs + 5 * 60_000, intervalMs: 60_000 }
+        : undefined,
     }),
   ];
   const scrape = svc.metrics.scrape;
   if (scrape) {
-    const scrapeEveryMs = ctx.profile === "local" ? Math.min(scrape.everyMs ?? 5000, 5000) : (scrape.everyMs ?? parseDuration(DEFAULTS.scrapeInterval)!);
+    const scrapeEveryMs =
+      ctx.profile === "local"
+        ? Math.min(scrape.everyMs ?? 5000, 5000)
+        : (scrape.everyMs ?? parseDuration(DEFAULTS.scrapeInterval)!);
     const windowMs = MISSED_SCRAPES * scrapeEveryMs;
     const up = `${METRIC.up}{${JOB_LABEL}="${svc.name}"}`;
     const target = { [JOB_LABEL]: svc.name, instance: new URL(scrape.url).host };
@@ -59,7 +65,12 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
         summary: `${svc.name} database metrics endpoint is down`,
         description: `Scraping ${scrape.url} (job ${svc.name}) fails, or ${METRIC.pgUp} has had no sample for ${formatDuration(windowMs)}: ${svc.name}'s database alerts and dashboards are blind.`,
         test: s
-          ? { fire: [upSeries(0)], quiet: [upSeries(1), ...pgUpSeries(1)], evalAfterMs: down.forMs + 5 * 60_000, intervalMs: 60_000 }
+          ? {
+              fire: [upSeries(0)],
+              quiet: [upSeries(1), ...pgUpSeries(1)],
+              evalAfterMs: down.forMs + 5 * 60_000,
+              intervalMs: 60_000,
+            }
           : undefined,
       }),
     );

@@ -62,5 +62,11 @@ function escalatedTest(test: RuleTest, afterMs: number, forMs: number): RuleTest
   if (!fire || (test.quiet && !quiet)) return undefined;
   // The copy's `for` only starts with the first sample, so it cannot fire one interval before it ends.
   const silentUntilMs = forMs - test.intervalMs;
-  return { ...test, fire, ...(quiet ? { quiet } : {}), evalAfterMs: test.evalAfterMs + afterMs, ...(silentUntilMs > 0 ? { silentUntilMs } : {}) };
+  return {
+    ...test,
+    fire,
+    ...(quiet ? { quiet } : {}),
+    evalAfterMs: test.evalAfterMs + afterMs,
+    ...(silentUntilMs > 0 ? { silentUntilMs } : {}),
+  };
 }

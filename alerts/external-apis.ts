@@ -6,7 +6,17 @@
 import type { ExternalApi, RateLimit, SizeQuota } from "../catalog/model";
 import { formatDuration, formatNumber, formatPercent } from "../catalog/units";
 import {
-  API_LABEL, METRIC, OUTCOME, OUTCOME_LABEL, PANEL, QUOTA_PERIOD_MS, RATE_LIMIT_LABEL, RATE_PERIOD_MS, REC, RESOURCE_LABEL, USAGE_READ_WINDOW_MS,
+  API_LABEL,
+  METRIC,
+  OUTCOME,
+  OUTCOME_LABEL,
+  PANEL,
+  QUOTA_PERIOD_MS,
+  RATE_LIMIT_LABEL,
+  RATE_PERIOD_MS,
+  REC,
+  RESOURCE_LABEL,
+  USAGE_READ_WINDOW_MS,
 } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
@@ -40,7 +50,12 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
         dashboard: { key: "external-apis", panel: PANEL.quotaUsed },
         noData: "OK",
         threshold: formatPercent(api.alertAt),
-        test: { fire: used(Math.ceil(alertAt)), quiet: used(Math.floor(alertAt / 2)), evalAfterMs: 6 * 3600_000, intervalMs: 60_000 },
+        test: {
+          fire: used(Math.ceil(alertAt)),
+          quiet: used(Math.floor(alertAt / 2)),
+          evalAfterMs: 6 * 3600_000,
+          intervalMs: 60_000,
+        },
       }),
     );
   }
@@ -51,8 +66,14 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
     const evalAfterMs = t.forMs + 10 * 60_000;
     const n = Math.ceil(evalAfterMs / 60_000) + 5;
     const share = (failure: number): InputSeries[] => [
-      { series: `${METRIC.externalApiRequests}{${apiSel}, ${OUTCOME_LABEL}="${OUTCOME.failure}"}`, values: counter(Math.round(failure * 10_000), n) },
-      { series: `${METRIC.externalApiRequests}{${apiSel}, ${OUTCOME_LABEL}="${OUTCOME.success}"}`, values: counter(Math.round((1 - failure) * 10_000), n) },
+      {
+        series: `${METRIC.externalApiRequests}{${apiSel}, ${OUTCOME_LABEL}="${OUTCOME.failure}"}`,
+        values: counter(Math.round(failure * 10_000), n),
+      },
+      {
+        series: `${METRIC.externalApiRequests}{${apiSel}, ${OUTCOME_LABEL}="${OUTCOME.success}"}`,
+        values: counter(Math.round((1 - failure) * 10_000), n),
+      },
     ];
     rules.push(
       alertRule(ctx, {
@@ -91,12 +112,25 @@ function rateLimitRules(ctx: GenContext, api: ExternalApi, limit: RateLimit): Ru
   const evalAfterMs = limit.forMs + windowMs + 10 * 60_000;
   const steps = Math.ceil(evalAfterMs / 60_000) + 5;
   const calls = (share: number): InputSeries[] => [
-    { series: `${METRIC.externalApiRequests}{${apiSel}, ${OUTCOME_LABEL}="${OUTCOME.success}"}`, values: counter(Number((perSecond * share * 60).toPrecision(12)), steps) },
+    {
+      series: `${METRIC.externalApiRequests}{${apiSel}, ${OUTCOME_LABEL}="${OUTCOME.success}"}`,
+      values: counter(Number((perSecond * share * 60).toPrecision(12)), steps),
+    },
   ];
   const limitText = `${formatNumber(limit.calls)} calls/${limit.per}`;
   return [
-    recordingRule(`${api.name}/rec/rate_limit/${limit.per}`, REC.rateLimit, `vector(${formatNumber(perSecond)})`, labels),
-    recordingRule(`${api.name}/rec/rate_limit_alert_at/${limit.per}`, REC.rateLimitAlertAt, `vector(${formatNumber(bound)})`, labels),
+    recordingRule(
+      `${api.name}/rec/rate_limit/${limit.per}`,
+      REC.rateLimit,
+      `vector(${formatNumber(perSecond)})`,
+      labels,
+    ),
+    recordingRule(
+      `${api.name}/rec/rate_limit_alert_at/${limit.per}`,
+      REC.rateLimitAlertAt,
+      `vector(${formatNumber(bound)})`,
+      labels,
+    ),
     alertRule(ctx, {
       id: `${api.name}/rate_limit/${limit.per}`,
       alert: "ExternalApiRateLimitHigh",
@@ -124,10 +158,22 @@ function sizeRules(ctx: GenContext, api: ExternalApi, size: SizeQuota): Rule[] {
   const labels = { [API_LABEL]: api.name, [RESOURCE_LABEL]: size.resource };
   const window = formatDuration(USAGE_READ_WINDOW_MS);
   // Pushed once at 0s, then nothing for 6h: the last value within a day still counts.
-  const usage = (bytes: number): InputSeries[] => [{ series: `${METRIC.usageBytes}{${match}}`, values: `${formatNumber(Math.round(bytes))} _x360` }];
+  const usage = (bytes: number): InputSeries[] => [
+    { series: `${METRIC.usageBytes}{${match}}`, values: `${formatNumber(Math.round(bytes))} _x360` },
+  ];
   return [
-    recordingRule(`${api.name}/rec/size_limit/${size.resource}`, REC.sizeLimit, `vector(${formatNumber(size.limitBytes)})`, labels),
-    recordingRule(`${api.name}/rec/size_alert_at/${size.resource}`, REC.sizeAlertAt, `vector(${formatNumber(bound)})`, labels),
+    recordingRule(
+      `${api.name}/rec/size_limit/${size.resource}`,
+      REC.sizeLimit,
+      `vector(${formatNumber(size.limitBytes)})`,
+      labels,
+    ),
+    recordingRule(
+      `${api.name}/rec/size_alert_at/${size.resource}`,
+      REC.sizeAlertAt,
+      `vector(${formatNumber(bound)})`,
+      labels,
+    ),
     alertRule(ctx, {
       id: `${api.name}/size/${size.resource}`,
       alert: "ExternalApiSizeQuotaHigh",
@@ -144,7 +190,12 @@ function sizeRules(ctx: GenContext, api: ExternalApi, size: SizeQuota): Rule[] {
       noData: "OK",
       threshold: formatPercent(size.alertAt),
       labels: { [RESOURCE_LABEL]: size.resource },
-      test: { fire: usage((bound + size.limitBytes) / 2), quiet: usage(bound / 2), evalAfterMs: 6 * 3600_000, intervalMs: 60_000 },
+      test: {
+        fire: usage((bound + size.limitBytes) / 2),
+        quiet: usage(bound / 2),
+        evalAfterMs: 6 * 3600_000,
+        intervalMs: 60_000,
+      },
     }),
   ];
 }

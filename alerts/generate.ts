@@ -1,6 +1,13 @@
 /** Catalog → rule groups: one group per service / external API, plus budget and monitoring. */
 import type { Catalog, Service, Slo } from "../catalog/model";
-import { BUDGET_SERVICE, MONITORING_SERVICE, SHARED_RECORDS, probeJob, ruleGroupName, type DashboardKey } from "../conventions";
+import {
+  BUDGET_SERVICE,
+  MONITORING_SERVICE,
+  SHARED_RECORDS,
+  probeJob,
+  ruleGroupName,
+  type DashboardKey,
+} from "../conventions";
 import { budgetRules } from "./budget";
 import { databaseDownRules } from "./database";
 import type { GenContext } from "./context";
@@ -40,7 +47,9 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
   for (const svc of catalog.services) {
     const own = !shared.services.has(svc.name) && svc.kind !== "job";
     add(svc.name, [
-      ...(own ? requestRecords(serviceScope(svc.name, svc.metrics.latencySelector), svc.metrics.duration, svc.metrics.errors) : []),
+      ...(own
+        ? requestRecords(serviceScope(svc.name, svc.metrics.latencySelector), svc.metrics.duration, svc.metrics.errors)
+        : []),
       ...(own && svc.kind === "database" ? databaseRecords(serviceScope(svc.name, svc.metrics.selector)) : []),
       ...probeRules(ctx, svc),
       ...thresholdRules(ctx, svc),
@@ -82,12 +91,18 @@ function sharedRecords(catalog: Catalog): { rules: Rule[]; services: Set<string>
     svc.slos.filter((slo) => slo.sli === "probe" || conventional.includes(svc)).map((slo) => ({ svc, slo })),
   );
   const shape = ({ svc, slo }: { svc: Service; slo: Slo }) =>
-    slo.sli === "probe" ? `probe|${slo.name}` : `${slo.sli}|${slo.name}|${svc.metrics.duration}|${svc.metrics.errors}|${slo.thresholdMs ?? ""}`;
+    slo.sli === "probe"
+      ? `probe|${slo.name}`
+      : `${slo.sli}|${slo.name}|${svc.metrics.duration}|${svc.metrics.errors}|${slo.thresholdMs ?? ""}`;
   for (const [key, members] of sorted(groupBy(slos, shape))) {
     const { svc, slo } = members[0];
     const services = members.map((m) => m.svc.name);
     const scope = sharedScope(scopeKey(`slo-${slo.name}`, key), services, slo.sli === "probe" ? probeJob : undefined);
     rules.push(...sloRatioRecords(scope, svc, slo));
   }
-  return { rules, services: new Set(names(conventional)), slos: new Set(slos.map(({ svc, slo }) => `${svc.name}/${slo.name}`)) };
+  return {
+    rules,
+    services: new Set(names(conventional)),
+    slos: new Set(slos.map(({ svc, slo }) => `${svc.name}/${slo.name}`)),
+  };
 }

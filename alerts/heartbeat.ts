@@ -25,7 +25,12 @@ export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
   const metric = s && series(METRIC.jobLastSuccess, s);
   return [
     recordingRule(`${svc.name}/rec/job_age`, REC.jobLastSuccessAge, `time() - ${last}`, labels),
-    recordingRule(`${svc.name}/rec/job_heartbeat`, REC.jobHeartbeat, `vector(${formatNumber(hb.everyMs / 1000)})`, labels),
+    recordingRule(
+      `${svc.name}/rec/job_heartbeat`,
+      REC.jobHeartbeat,
+      `vector(${formatNumber(hb.everyMs / 1000)})`,
+      labels,
+    ),
     alertRule(ctx, {
       id: `${svc.name}/heartbeat`,
       alert: "JobHeartbeatMissing",

@@ -108,7 +108,11 @@ function narrowJobs(expr: string, services: string[], selected: string[]): strin
       if (ref.name !== "UnquotedLabelMatcher") return true;
       const node = ref.node;
       const value = node.lastChild!;
-      if (expr.slice(node.firstChild!.from, node.firstChild!.to) !== JOB_LABEL || expr.slice(node.getChild("MatchOp")!.from, node.getChild("MatchOp")!.to) !== "=~") return false;
+      if (
+        expr.slice(node.firstChild!.from, node.firstChild!.to) !== JOB_LABEL ||
+        expr.slice(node.getChild("MatchOp")!.from, node.getChild("MatchOp")!.to) !== "=~"
+      )
+        return false;
       const jobs = unquote(expr.slice(value.from, value.to)).split("|");
       if (jobs.length !== services.length) return false;
       edits.push({ from: value.from, to: value.to, text: str(jobs.filter((_, i) => keep.has(services[i])).join("|")) });
@@ -152,7 +156,11 @@ export class RecordingRules {
           const range = expr.slice(parent.getChild("DurationExpr")!.from, parent.getChild("DurationExpr")!.to);
           edits.push({ from: parent.from, to: parent.to, text: `(${inner})[${range}:${interval}]` });
         } else if (parent?.name === "OffsetExpr" && parent.firstChild?.from === node.from) {
-          edits.push({ from: parent.from, to: parent.to, text: `last_over_time((${inner})[${LOOKBACK}:${interval}]${expr.slice(node.to, parent.to)})` });
+          edits.push({
+            from: parent.from,
+            to: parent.to,
+            text: `last_over_time((${inner})[${LOOKBACK}:${interval}]${expr.slice(node.to, parent.to)})`,
+          });
         } else {
           edits.push({ from: node.from, to: node.to, text: `(${inner})` });
         }
@@ -164,7 +172,11 @@ export class RecordingRules {
     return out;
   }
 
-  private selectorExpansion(sel: Selector, rules: Array<{ rule: RecordingRule }>, expanding: ReadonlySet<string>): string {
+  private selectorExpansion(
+    sel: Selector,
+    rules: Array<{ rule: RecordingRule }>,
+    expanding: ReadonlySet<string>,
+  ): string {
     const parts: string[] = [];
     for (const { rule } of rules) {
       const own = sel.matchers.filter((m) => m.name in rule.labels);
@@ -173,8 +185,12 @@ export class RecordingRules {
       const services = rule.services ?? [];
       const selected = services.filter((s) => serviceMatchers.every((m) => matches(m, s)));
       if (services.length && !selected.length) continue;
-      let e = this.expand(selected.length < services.length ? narrowJobs(rule.expr, services, selected) : rule.expr, expanding);
-      for (const [name, value] of Object.entries(rule.labels).sort(([a], [b]) => a.localeCompare(b))) e = `label_replace(${e}, ${str(name)}, ${str(value)}, "", "")`;
+      let e = this.expand(
+        selected.length < services.length ? narrowJobs(rule.expr, services, selected) : rule.expr,
+        expanding,
+      );
+      for (const [name, value] of Object.entries(rule.labels).sort(([a], [b]) => a.localeCompare(b)))
+        e = `label_replace(${e}, ${str(name)}, ${str(value)}, "", "")`;
       for (const m of sel.matchers.filter((m) => !(m.name in rule.labels))) e = filtered(e, m);
       parts.push(e);
     }

@@ -6,7 +6,14 @@
  * Slack URL is reported by email before the next outage needs Slack.
  */
 import type { Catalog } from "../catalog/model";
-import { ALERTMANAGER_JOB, GRAFANA_CLOUD_USAGE_DATASOURCE, INTEGRATION_LABEL, METRIC, MONITORING_SERVICE, NOTIFICATIONS_FAILING_ALERT } from "../conventions";
+import {
+  ALERTMANAGER_JOB,
+  GRAFANA_CLOUD_USAGE_DATASOURCE,
+  INTEGRATION_LABEL,
+  METRIC,
+  MONITORING_SERVICE,
+  NOTIFICATIONS_FAILING_ALERT,
+} from "../conventions";
 import { alertRule } from "./alert";
 import type { GenContext } from "./context";
 import type { Rule } from "./model";
@@ -30,10 +37,23 @@ export function notificationFailureRules(ctx: GenContext, catalog: Catalog): Rul
       description: `The notifier gave up on at least one notification in the last ${WINDOW} after every retry failed. The label ${INTEGRATION_LABEL} names the kind of contact (slack, pagerduty, email, webhook); the notifier's log names the contact and the error.`,
       runbook: "notifications",
       noData: "OK",
-      grafana: { expr: `sum(${METRIC.grafanaCloudNotificationsFailed}) > 0`, datasourceUid: GRAFANA_CLOUD_USAGE_DATASOURCE },
+      grafana: {
+        expr: `sum(${METRIC.grafanaCloudNotificationsFailed}) > 0`,
+        datasourceUid: GRAFANA_CLOUD_USAGE_DATASOURCE,
+      },
       test: {
-        fire: [{ series: `${METRIC.amNotificationsFailed}{job="${ALERTMANAGER_JOB}", ${INTEGRATION_LABEL}="webhook"}`, values: "0x4 1x10" }],
-        quiet: [{ series: `${METRIC.amNotificationsFailed}{job="${ALERTMANAGER_JOB}", ${INTEGRATION_LABEL}="webhook"}`, values: "0x14" }],
+        fire: [
+          {
+            series: `${METRIC.amNotificationsFailed}{job="${ALERTMANAGER_JOB}", ${INTEGRATION_LABEL}="webhook"}`,
+            values: "0x4 1x10",
+          },
+        ],
+        quiet: [
+          {
+            series: `${METRIC.amNotificationsFailed}{job="${ALERTMANAGER_JOB}", ${INTEGRATION_LABEL}="webhook"}`,
+            values: "0x14",
+          },
+        ],
         evalAfterMs: 8 * 60_000,
         intervalMs: 60_000,
         extraLabels: { [INTEGRATION_LABEL]: "webhook" },

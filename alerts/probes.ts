@@ -97,7 +97,10 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
     ] as const;
     for (const { severity, withinMs } of levels) {
       const expiry = (daysFromEpoch: number): InputSeries[] => [
-        { series: `${METRIC.probeSslExpiry}{${probeSelector(svc.name)}, instance="${h.url}"}`, values: gauge(daysFromEpoch * 86400, 30) },
+        {
+          series: `${METRIC.probeSslExpiry}{${probeSelector(svc.name)}, instance="${h.url}"}`,
+          values: gauge(daysFromEpoch * 86400, 30),
+        },
       ];
       const within = formatDuration(withinMs);
       rules.push(
@@ -118,7 +121,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
           threshold: within,
           test: {
             fire: expiry(withinMs / 86400_000 / 2),
-            quiet: expiry(withinMs / 86400_000 * 2 + 1),
+            quiet: expiry((withinMs / 86400_000) * 2 + 1),
             evalAfterMs: 15 * 60_000,
             intervalMs: 60_000,
           },

@@ -24,7 +24,11 @@ export function prometheusExpr(rule: AlertRule): string {
 /** One rule in Prometheus rule-file form. */
 export function promRule(rule: Rule): Record<string, unknown> {
   if (rule.kind === "record") {
-    return { record: rule.record, expr: rule.expr, ...(Object.keys(rule.labels).length ? { labels: rule.labels } : {}) };
+    return {
+      record: rule.record,
+      expr: rule.expr,
+      ...(Object.keys(rule.labels).length ? { labels: rule.labels } : {}),
+    };
   }
   return {
     alert: rule.alert,
@@ -42,6 +46,7 @@ export function promGroup(group: RuleGroup, rules: Rule[] = group.rules): Record
 /** `prometheus/rules/<group>.yml` → content. */
 export function renderRuleFiles(groups: RuleGroup[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const g of groups) out[`prometheus/rules/${ruleFileName(g.name)}`] = toYaml({ groups: [promGroup(g)] }, GENERATED_HEADER);
+  for (const g of groups)
+    out[`prometheus/rules/${ruleFileName(g.name)}`] = toYaml({ groups: [promGroup(g)] }, GENERATED_HEADER);
   return out;
 }

@@ -34,9 +34,13 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
       const t = rule.test;
       const needed = new Set(t.records ?? []);
       const service = rule.labels.service;
-      const deps = records.filter((r) => needed.has(r.record) && (r.labels.service === service || r.services?.includes(service)));
+      const deps = records.filter(
+        (r) => needed.has(r.record) && (r.labels.service === service || r.services?.includes(service)),
+      );
       const name = safe(`${group.name}__${rule.id}`);
-      files[`${name}.rules.yml`] = toYaml({ groups: [promGroup({ ...group, intervalMs: t.intervalMs }, [...deps, rule])] });
+      files[`${name}.rules.yml`] = toYaml({
+        groups: [promGroup({ ...group, intervalMs: t.intervalMs }, [...deps, rule])],
+      });
       const at = formatDuration(t.evalAfterMs);
       const interval = formatDuration(t.intervalMs);
       const expected = {
@@ -44,16 +48,35 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
         exp_annotations: rule.annotations,
       };
       const cases: unknown[] = [
-        { name: `${rule.id} fires`, interval, input_series: t.fire, alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [expected] }] },
+        {
+          name: `${rule.id} fires`,
+          interval,
+          input_series: t.fire,
+          alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [expected] }],
+        },
       ];
       if (t.silentUntilMs !== undefined) {
         const before = formatDuration(t.silentUntilMs);
-        cases.push({ name: `${rule.id} is silent until ${before}`, interval, input_series: t.fire, alert_rule_test: [{ eval_time: before, alertname: rule.alert, exp_alerts: [] }] });
+        cases.push({
+          name: `${rule.id} is silent until ${before}`,
+          interval,
+          input_series: t.fire,
+          alert_rule_test: [{ eval_time: before, alertname: rule.alert, exp_alerts: [] }],
+        });
       }
       if (t.quiet) {
-        cases.push({ name: `${rule.id} stays quiet`, interval, input_series: t.quiet, alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [] }] });
+        cases.push({
+          name: `${rule.id} stays quiet`,
+          interval,
+          input_series: t.quiet,
+          alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [] }],
+        });
       }
-      files[`${name}.test.yml`] = toYaml({ rule_files: [`${name}.rules.yml`], evaluation_interval: interval, tests: cases });
+      files[`${name}.test.yml`] = toYaml({
+        rule_files: [`${name}.rules.yml`],
+        evaluation_interval: interval,
+        tests: cases,
+      });
       tests.push(`${name}.test.yml`);
     }
   }

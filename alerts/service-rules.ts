@@ -5,14 +5,27 @@
  */
 import type { Service, Threshold, ThresholdKind, Signal } from "../catalog/model";
 import { formatDuration, formatNumber } from "../catalog/units";
-import { LABEL, LATENCY_QUANTILES, METRIC, PANEL, QUANTILE_LABEL, REC, type DashboardKey, type RunbookKey } from "../conventions";
+import {
+  LABEL,
+  LATENCY_QUANTILES,
+  METRIC,
+  PANEL,
+  QUANTILE_LABEL,
+  REC,
+  type DashboardKey,
+  type RunbookKey,
+} from "../conventions";
 import { alertRule, recordingRule, serviceSel } from "./alert";
 import type { GenContext } from "./context";
 import type { InputSeries, Rule, RuleTest } from "./model";
 import type { Scope } from "./scope";
 import { counter, gauge, labelsMatching, labelsNotMatching, series } from "./synth";
 
-export const QUANTILES = { latency_p50: LATENCY_QUANTILES.p50, latency_p95: LATENCY_QUANTILES.p95, latency_p99: LATENCY_QUANTILES.p99 } as const;
+export const QUANTILES = {
+  latency_p50: LATENCY_QUANTILES.p50,
+  latency_p95: LATENCY_QUANTILES.p95,
+  latency_p99: LATENCY_QUANTILES.p99,
+} as const;
 const TEST_INTERVAL_MS = 60_000;
 
 /** Request rate, error ratio and latency quantiles of a scope, from its duration histogram. */
@@ -25,19 +38,29 @@ export function requestRecords(scope: Scope, hist: string, errors: string): Rule
     rec("requests", REC.requestRate, total),
     rec("errors", REC.errorRatio, `(${failed} or 0 * ${total}) / ${total}`),
     ...Object.values(QUANTILES).map((q) =>
-      rec(`latency/${q}`, REC.latency, `histogram_quantile(${q}, ${scope.agg("sum", `rate(${hist}_bucket${scope.select()}[5m])`, ["le"])})`, { [QUANTILE_LABEL]: q }),
+      rec(
+        `latency/${q}`,
+        REC.latency,
+        `histogram_quantile(${q}, ${scope.agg("sum", `rate(${hist}_bucket${scope.select()}[5m])`, ["le"])})`,
+        { [QUANTILE_LABEL]: q },
+      ),
     ),
   ];
 }
 
 /** Connections, cache hit ratio and replication lag of a scope of databases (postgres_exporter series). */
 export function databaseRecords(scope: Scope): Rule[] {
-  const rec = (name: string, record: string, expr: string) => recordingRule(`${scope.id}/rec/${name}`, record, expr, scope.labels, scope.services);
+  const rec = (name: string, record: string, expr: string) =>
+    recordingRule(`${scope.id}/rec/${name}`, record, expr, scope.labels, scope.services);
   const hit = scope.agg("sum", `rate(${METRIC.pgBlocksHit}${scope.select()}[5m])`);
   return [
     rec("db_connections", REC.dbConnections, scope.agg("sum", `${METRIC.pgConnections}${scope.select()}`)),
     rec("db_max_connections", REC.dbMaxConnections, scope.agg("max", `${METRIC.pgMaxConnections}${scope.select()}`)),
-    rec("db_cache_hit", REC.dbCacheHit, `${hit} / (${hit} + ${scope.agg("sum", `rate(${METRIC.pgBlocksRead}${scope.select()}[5m])`)})`),
+    rec(
+      "db_cache_hit",
+      REC.dbCacheHit,
+      `${hit} / (${hit} + ${scope.agg("sum", `rate(${METRIC.pgBlocksRead}${scope.select()}[5m])`)})`,
+    ),
     rec("db_replication_lag", REC.dbReplicationLag, scope.agg("max", `${METRIC.pgReplicationLag}${scope.select()}`)),
     rec("db_up", REC.dbUp, scope.agg("min", `${METRIC.pgUp}${scope.select()}`)),
   ];
@@ -53,14 +76,51 @@ interface KindInfo {
 
 function kindInfo(kind: ThresholdKind, svc: Service): KindInfo {
   switch (kind) {
-    case "error_rate": return { alert: "ErrorRateHigh", signal: "error_rate", runbook: "error_rate", panel: { key: "service", panel: PANEL.errorRate }, what: "error rate above" };
-    case "availability": return { alert: "SuccessRateLow", signal: "availability", runbook: "availability", panel: { key: "service", panel: PANEL.errorRate }, what: "success rate below" };
-    case "connections": return { alert: "DbConnectionsHigh", signal: "saturation", runbook: "saturation", panel: { key: "database", panel: PANEL.dbConnections }, what: "connections in use above" };
-    case "replication_lag": return { alert: "DbReplicationLagHigh", signal: "saturation", runbook: "saturation", panel: { key: "database", panel: PANEL.dbReplicationLag }, what: "replication lag above" };
+    case "error_rate":
+      return {
+        alert: "ErrorRateHigh",
+        signal: "error_rate",
+        runbook: "error_rate",
+        panel: { key: "service", panel: PANEL.errorRate },
+        what: "error rate above",
+      };
+    case "availability":
+      return {
+        alert: "SuccessRateLow",
+        signal: "availability",
+        runbook: "availability",
+        panel: { key: "service", panel: PANEL.errorRate },
+        what: "success rate below",
+      };
+    case "connections":
+      return {
+        alert: "DbConnectionsHigh",
+        signal: "saturation",
+        runbook: "saturation",
+        panel: { key: "database", panel: PANEL.dbConnections },
+        what: "connections in use above",
+      };
+    case "replication_lag":
+      return {
+        alert: "DbReplicationLagHigh",
+        signal: "saturation",
+        runbook: "saturation",
+        panel: { key: "database", panel: PANEL.dbReplicationLag },
+        what: "replication lag above",
+      };
     default: {
       const p = kind.slice("latency_".length);
-      const panel = svc.kind === "database" ? { key: "database" as const, panel: PANEL.dbLatency } : { key: "service" as const, panel: PANEL.latency };
-      return { alert: `Latency${p.toUpperCase()}High`, signal: "latency", runbook: "latency", panel, what: `${p} latency above` };
+      const panel =
+        svc.kind === "database"
+          ? { key: "database" as const, panel: PANEL.dbLatency }
+          : { key: "service" as const, panel: PANEL.latency };
+      return {
+        alert: `Latency${p.toUpperCase()}High`,
+        signal: "latency",
+        runbook: "latency",
+        panel,
+        what: `${p} latency above`,
+      };
     }
   }
 }
@@ -70,11 +130,18 @@ function thresholdExpr(svc: Service, t: Threshold): string {
   const s = serviceSel(svc.name);
   const v = formatNumber(t.value);
   switch (t.kind) {
-    case "error_rate": return `${REC.errorRatio}${s} > ${v}`;
-    case "availability": return `(1 - ${REC.errorRatio}${s}) < ${v}`;
-    case "connections": return t.relative ? `${REC.dbConnections}${s} / ${REC.dbMaxConnections}${s} > ${v}` : `${REC.dbConnections}${s} > ${v}`;
-    case "replication_lag": return `${REC.dbReplicationLag}${s} > ${v}`;
-    default: return `${REC.latency}${serviceSel(svc.name, { [QUANTILE_LABEL]: QUANTILES[t.kind] })} > ${v}`;
+    case "error_rate":
+      return `${REC.errorRatio}${s} > ${v}`;
+    case "availability":
+      return `(1 - ${REC.errorRatio}${s}) < ${v}`;
+    case "connections":
+      return t.relative
+        ? `${REC.dbConnections}${s} / ${REC.dbMaxConnections}${s} > ${v}`
+        : `${REC.dbConnections}${s} > ${v}`;
+    case "replication_lag":
+      return `${REC.dbReplicationLag}${s} > ${v}`;
+    default:
+      return `${REC.latency}${serviceSel(svc.name, { [QUANTILE_LABEL]: QUANTILES[t.kind] })} > ${v}`;
   }
 }
 
@@ -82,11 +149,22 @@ export function thresholdRules(ctx: GenContext, svc: Service): Rule[] {
   const rules: Rule[] = [];
   for (const t of svc.thresholds) {
     const info = kindInfo(t.kind, svc);
-    const quantile: Record<string, string> = t.kind.startsWith("latency_") ? { [QUANTILE_LABEL]: QUANTILES[t.kind as keyof typeof QUANTILES] } : {};
+    const quantile: Record<string, string> = t.kind.startsWith("latency_")
+      ? { [QUANTILE_LABEL]: QUANTILES[t.kind as keyof typeof QUANTILES] }
+      : {};
     rules.push(
-      recordingRule(`${svc.name}/${t.kind}/${t.severity}/threshold`, REC.threshold, `vector(${formatNumber(t.value)})`, {
-        [LABEL.service]: svc.name, [LABEL.signal]: info.signal, [LABEL.severity]: t.severity, threshold: t.kind, ...quantile,
-      }),
+      recordingRule(
+        `${svc.name}/${t.kind}/${t.severity}/threshold`,
+        REC.threshold,
+        `vector(${formatNumber(t.value)})`,
+        {
+          [LABEL.service]: svc.name,
+          [LABEL.signal]: info.signal,
+          [LABEL.severity]: t.severity,
+          threshold: t.kind,
+          ...quantile,
+        },
+      ),
       alertRule(ctx, {
         id: `${svc.name}/${t.kind}/${t.severity}`,
         alert: info.alert,
@@ -114,7 +192,9 @@ function thresholdTest(svc: Service, t: Threshold): RuleTest | undefined {
   const evalAfterMs = t.forMs + 10 * 60_000;
   const steps = Math.ceil(evalAfterMs / TEST_INTERVAL_MS) + 5;
   const base = { evalAfterMs, intervalMs: TEST_INTERVAL_MS };
-  const quantile = t.kind.startsWith("latency_") ? { extraLabels: { [QUANTILE_LABEL]: QUANTILES[t.kind as keyof typeof QUANTILES] } } : {};
+  const quantile = t.kind.startsWith("latency_")
+    ? { extraLabels: { [QUANTILE_LABEL]: QUANTILES[t.kind as keyof typeof QUANTILES] } }
+    : {};
   const records = (...names: string[]) => ({ records: names });
   switch (t.kind) {
     case "error_rate":
@@ -135,12 +215,19 @@ function thresholdTest(svc: Service, t: Threshold): RuleTest | undefined {
         { series: series(METRIC.pgMaxConnections, s), values: gauge(max, steps) },
       ];
       const fireRatio = t.relative ? (t.value + 1) / 2 : 2;
-      return { ...base, fire: set(fireRatio), quiet: set(t.relative ? t.value / 2 : 0.5), ...records(REC.dbConnections, REC.dbMaxConnections) };
+      return {
+        ...base,
+        fire: set(fireRatio),
+        quiet: set(t.relative ? t.value / 2 : 0.5),
+        ...records(REC.dbConnections, REC.dbMaxConnections),
+      };
     }
     case "replication_lag": {
       const s = labelsMatching(svc.metrics.selector);
       if (!s) return undefined;
-      const set = (v: number): InputSeries[] => [{ series: series(METRIC.pgReplicationLag, s), values: gauge(v, steps) }];
+      const set = (v: number): InputSeries[] => [
+        { series: series(METRIC.pgReplicationLag, s), values: gauge(v, steps) },
+      ];
       return { ...base, fire: set(t.value * 2), quiet: set(t.value / 2), ...records(REC.dbReplicationLag) };
     }
     default: {

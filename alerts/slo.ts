@@ -6,7 +6,15 @@
 import type { Service, Slo } from "../catalog/model";
 import { formatDuration, formatNumber, formatPercent } from "../catalog/units";
 import {
-  LABEL, METRIC, PANEL, SLO_BUDGET_REMAINING_RECORD, SLO_BURN_FACTORS, SLO_OBJECTIVE_RECORD, SLO_WINDOWS, probeSelector, sloErrorRatioRecord,
+  LABEL,
+  METRIC,
+  PANEL,
+  SLO_BUDGET_REMAINING_RECORD,
+  SLO_BURN_FACTORS,
+  SLO_OBJECTIVE_RECORD,
+  SLO_WINDOWS,
+  probeSelector,
+  sloErrorRatioRecord,
 } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import { serviceScope, type Scope } from "./scope";
@@ -65,13 +73,21 @@ function errorRatioExpr(scope: Scope, svc: Service, slo: Slo, w: Window): string
 /** Error-ratio recording rules of an SLO over every window, for one service or a shared scope. */
 export function sloRatioRecords(scope: Scope, svc: Service, slo: Slo): Rule[] {
   return SLO_WINDOWS.map((w) =>
-    recordingRule(`${scope.id}/slo/${slo.name}/ratio/${w}`, sloErrorRatioRecord(w), errorRatioExpr(scope, svc, slo, w), { ...scope.labels, [LABEL.slo]: slo.name }, scope.services),
+    recordingRule(
+      `${scope.id}/slo/${slo.name}/ratio/${w}`,
+      sloErrorRatioRecord(w),
+      errorRatioExpr(scope, svc, slo, w),
+      { ...scope.labels, [LABEL.slo]: slo.name },
+      scope.services,
+    ),
   );
 }
 
 /** The scope of an SLO's own ratio rules when no shared rule covers it. */
 export function ownSloScope(svc: Service, slo: Slo): Scope {
-  return slo.sli === "probe" ? serviceScope(svc.name, probeSelector(svc.name)) : serviceScope(svc.name, svc.metrics.latencySelector);
+  return slo.sli === "probe"
+    ? serviceScope(svc.name, probeSelector(svc.name))
+    : serviceScope(svc.name, svc.metrics.latencySelector);
 }
 
 function burnExpr(labels: string, budget: number, conditions: BurnCondition[]): string {
@@ -155,7 +171,9 @@ function burnTest(svc: Service, slo: Slo, forMs: number, afterMs: number): RuleT
     return fire && quiet ? { ...base, fire, quiet } : undefined;
   }
   if (slo.sli === "probe") {
-    const probe = (values: string): InputSeries[] => [{ series: `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${svc.health[0].url}"}`, values }];
+    const probe = (values: string): InputSeries[] => [
+      { series: `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${svc.health[0].url}"}`, values },
+    ];
     // Quiet: one failed probe in every 2/budget, i.e. half the budget.
     const period = Math.max(2, Math.round(2 / budget));
     const quietValues = Array.from({ length: steps }, (_, i) => (i % period === period - 1 ? 0 : 1)).join(" ");
@@ -165,7 +183,10 @@ function burnTest(svc: Service, slo: Slo, forMs: number, afterMs: number): RuleT
   if (!s) return undefined;
   const le = formatNumber(slo.thresholdMs! / 1000);
   const set = (goodShare: number): InputSeries[] => [
-    { series: series(`${svc.metrics.duration}_bucket`, s, { le }), values: counter(Math.round(100_000 * goodShare), steps) },
+    {
+      series: series(`${svc.metrics.duration}_bucket`, s, { le }),
+      values: counter(Math.round(100_000 * goodShare), steps),
+    },
     { series: series(`${svc.metrics.duration}_bucket`, s, { le: "+Inf" }), values: counter(100_000, steps) },
     { series: series(`${svc.metrics.duration}_count`, s), values: counter(100_000, steps) },
   ];

@@ -39,7 +39,9 @@ export function labelsNotMatching(matcher: string): Record<string, string> | und
 /** `metric{a="1", b="2"}` in promtool's series notation. */
 export function series(metric: string, ...labelSets: Array<Record<string, string> | undefined>): string {
   const labels = Object.assign({}, ...labelSets) as Record<string, string>;
-  const body = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
+  const body = Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(", ");
   return `${metric}{${body}}`;
 }
 

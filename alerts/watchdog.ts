@@ -17,7 +17,8 @@ export function watchdogRules(ctx: GenContext, catalog: Catalog): Rule[] {
       severity: "P3",
       signal: "custom",
       summary: "Alerting pipeline heartbeat (always firing)",
-      description: "This alert always fires. If it stops arriving at the dead-man's switch, Prometheus, rule evaluation or notification delivery is broken.",
+      description:
+        "This alert always fires. If it stops arriving at the dead-man's switch, Prometheus, rule evaluation or notification delivery is broken.",
       runbook: "watchdog",
       noData: "Alerting",
       test: { fire: [], evalAfterMs: 60_000, intervalMs: 60_000 },

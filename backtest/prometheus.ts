@@ -31,11 +31,15 @@ export function displayUrl(url: string): string {
  * Empty variables count as unset (GitHub Actions passes a missing secret as "").
  */
 export function authorizationFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  const [user, password, token] = [env.PROMETHEUS_USER, env.PROMETHEUS_PASSWORD, env.PROMETHEUS_TOKEN].map((v) => v || undefined);
-  if (token && (user || password)) throw new Error("set either PROMETHEUS_TOKEN or PROMETHEUS_USER + PROMETHEUS_PASSWORD, not both");
+  const [user, password, token] = [env.PROMETHEUS_USER, env.PROMETHEUS_PASSWORD, env.PROMETHEUS_TOKEN].map(
+    (v) => v || undefined,
+  );
+  if (token && (user || password))
+    throw new Error("set either PROMETHEUS_TOKEN or PROMETHEUS_USER + PROMETHEUS_PASSWORD, not both");
   if (token) return `Bearer ${token}`;
   if (user === undefined && password === undefined) return undefined;
-  if (!user || password === undefined) throw new Error("PROMETHEUS_USER and PROMETHEUS_PASSWORD go together (basic auth); one of them is not set");
+  if (!user || password === undefined)
+    throw new Error("PROMETHEUS_USER and PROMETHEUS_PASSWORD go together (basic auth); one of them is not set");
   return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 }
 
@@ -78,7 +82,10 @@ export class PrometheusClient {
 
   constructor(url: string, options: { authorization?: string; concurrency?: number } = {}) {
     const u = new URL(url);
-    const embedded = u.username || u.password ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString("base64")}` : undefined;
+    const embedded =
+      u.username || u.password
+        ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString("base64")}`
+        : undefined;
     u.username = "";
     u.password = "";
     this.authorization = options.authorization ?? embedded;
@@ -99,13 +106,18 @@ export class PrometheusClient {
       try {
         res = await fetch(`${this.base}${path}`, {
           method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", ...(this.authorization ? { authorization: this.authorization } : {}) },
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            ...(this.authorization ? { authorization: this.authorization } : {}),
+          },
           body,
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
       } catch (e) {
         const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-        throw new PrometheusError(`cannot reach Prometheus at ${this.url}${path}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+        throw new PrometheusError(
+          `cannot reach Prometheus at ${this.url}${path}: ${cause?.code ?? cause?.message ?? (e as Error).message}`,
+        );
       }
       const text = await res.text();
       let parsed: ApiResponse<T> | undefined;
@@ -116,7 +128,9 @@ export class PrometheusClient {
       }
       if (!res.ok || parsed?.status !== "success") {
         const why = parsed?.error ?? text.trim().split("\n")[0].slice(0, 200);
-        throw new PrometheusError(`Prometheus at ${this.url}${path} answered HTTP ${res.status} ${res.statusText}${why ? `: ${why}` : ""}`);
+        throw new PrometheusError(
+          `Prometheus at ${this.url}${path} answered HTTP ${res.status} ${res.statusText}${why ? `: ${why}` : ""}`,
+        );
       }
       return parsed.data as T;
     });
@@ -125,10 +139,14 @@ export class PrometheusClient {
   /** `expr` at every `stepMs` of [startMs, endMs], in chunks of at most MAX_POINTS_PER_QUERY evaluations. */
   async queryRange(expr: string, startMs: number, endMs: number, stepMs: number): Promise<RangeSeries[]> {
     const chunks: Array<[number, number]> = [];
-    for (let s = startMs; s <= endMs; s += MAX_POINTS_PER_QUERY * stepMs) chunks.push([s, Math.min(endMs, s + (MAX_POINTS_PER_QUERY - 1) * stepMs)]);
+    for (let s = startMs; s <= endMs; s += MAX_POINTS_PER_QUERY * stepMs)
+      chunks.push([s, Math.min(endMs, s + (MAX_POINTS_PER_QUERY - 1) * stepMs)]);
     const parts = await Promise.all(
       chunks.map(([s, e]) =>
-        this.post<{ resultType: string; result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> }>("/api/v1/query_range", {
+        this.post<{
+          resultType: string;
+          result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+        }>("/api/v1/query_range", {
           query: expr,
           start: String(s / 1000),
           end: String(e / 1000),
@@ -150,7 +168,12 @@ export class PrometheusClient {
 
   /** Whether `selector` matches at least one series with samples in [startMs, endMs]. */
   async hasSeries(selector: string, startMs: number, endMs: number): Promise<boolean> {
-    const found = await this.post<unknown[]>("/api/v1/series", { "match[]": selector, start: String(startMs / 1000), end: String(endMs / 1000), limit: "1" });
+    const found = await this.post<unknown[]>("/api/v1/series", {
+      "match[]": selector,
+      start: String(startMs / 1000),
+      end: String(endMs / 1000),
+      limit: "1",
+    });
     return found.length > 0;
   }
 }

@@ -44,20 +44,49 @@ export function verdict(r: BacktestResult): string {
     const paging = both.filter((a) => PAGING.has(a.labels.severity));
     const quiet = both.filter((a) => !PAGING.has(a.labels.severity));
     parts.push(
-      ...count(paging.filter((a) => episodes(a.head) > episodes(a.base)).length, "alert pages more often", "alerts page more often"),
-      ...count(paging.filter((a) => episodes(a.head) < episodes(a.base)).length, "alert pages less often", "alerts page less often"),
-      ...count(quiet.filter((a) => episodes(a.head) > episodes(a.base)).length, "alert fires more often", "alerts fire more often"),
-      ...count(quiet.filter((a) => episodes(a.head) < episodes(a.base)).length, "alert fires less often", "alerts fire less often"),
-      ...count(both.filter((a) => changed(a) && episodes(a.head) === episodes(a.base)).length, "alert fires at other times", "alerts fire at other times"),
+      ...count(
+        paging.filter((a) => episodes(a.head) > episodes(a.base)).length,
+        "alert pages more often",
+        "alerts page more often",
+      ),
+      ...count(
+        paging.filter((a) => episodes(a.head) < episodes(a.base)).length,
+        "alert pages less often",
+        "alerts page less often",
+      ),
+      ...count(
+        quiet.filter((a) => episodes(a.head) > episodes(a.base)).length,
+        "alert fires more often",
+        "alerts fire more often",
+      ),
+      ...count(
+        quiet.filter((a) => episodes(a.head) < episodes(a.base)).length,
+        "alert fires less often",
+        "alerts fire less often",
+      ),
+      ...count(
+        both.filter((a) => changed(a) && episodes(a.head) === episodes(a.base)).length,
+        "alert fires at other times",
+        "alerts fire at other times",
+      ),
       ...count(r.alerts.filter((a) => a.base === null).length, "alert is new", "alerts are new"),
       ...count(r.alerts.filter((a) => a.head === null).length, "alert is removed", "alerts are removed"),
     );
   } else {
     const fired = r.alerts.filter((a) => episodes(a.head) > 0);
     const pageCount = r.alerts.reduce((n, a) => n + pages(a, a.head), 0);
-    parts.push(`${fired.length} of ${r.alerts.length} alerts fired`, `${pageCount} ${pageCount === 1 ? "page" : "pages"}`);
+    parts.push(
+      `${fired.length} of ${r.alerts.length} alerts fired`,
+      `${pageCount} ${pageCount === 1 ? "page" : "pages"}`,
+    );
   }
-  parts.push(...count(r.alerts.filter((a) => a.missing_series.length).length, "alert reads series that do not exist", "alerts read series that do not exist"));
+  parts.push(
+    ...count(
+      r.alerts.filter((a) => a.missing_series.length).length,
+      "alert reads series that do not exist",
+      "alerts read series that do not exist",
+    ),
+  );
   parts.push(...count(r.dashboards?.length ?? 0, "dashboard panel stays empty", "dashboard panels stay empty"));
   if (!parts.length) return "no alert fires differently; every series exists";
   return parts.join(", ");
@@ -92,7 +121,14 @@ function rows(r: BacktestResult, alerts: AlertResult[]): Row[] {
   }));
 }
 
-const HEADERS: Row = { alert: "alert", severity: "severity", episodes: "episodes", firing: "firing", pages: "pages/week", missing: "missing series" };
+const HEADERS: Row = {
+  alert: "alert",
+  severity: "severity",
+  episodes: "episodes",
+  firing: "firing",
+  pages: "pages/week",
+  missing: "missing series",
+};
 const COLUMNS = Object.keys(HEADERS) as Array<keyof Row>;
 
 function byService(r: BacktestResult): Map<string, AlertResult[]> {
@@ -111,7 +147,12 @@ export function renderText(r: BacktestResult, base?: string): string {
     const table = [HEADERS, ...rows(r, alerts)];
     const width = (c: keyof Row) => Math.max(...table.map((row) => row[c].length));
     out.push(service);
-    for (const row of table) out.push(`  ${COLUMNS.map((c) => row[c].padEnd(width(c))).join("  ").trimEnd()}`);
+    for (const row of table)
+      out.push(
+        `  ${COLUMNS.map((c) => row[c].padEnd(width(c)))
+          .join("  ")
+          .trimEnd()}`,
+      );
     out.push("");
   }
   if (r.dashboards?.length) {
@@ -132,7 +173,8 @@ export function timeline(r: BacktestResult, s: Side | null | undefined): string 
   for (const e of s.episodes) {
     const start = (Date.parse(e.start) - from) / slice;
     const end = ((e.end === null ? Date.parse(r.to) : Date.parse(e.end)) - from) / slice;
-    for (let i = Math.floor(start); i < Math.min(TIMELINE_CELLS, Math.max(Math.ceil(end), Math.floor(start) + 1)); i++) cells[i] = "█";
+    for (let i = Math.floor(start); i < Math.min(TIMELINE_CELLS, Math.max(Math.ceil(end), Math.floor(start) + 1)); i++)
+      cells[i] = "█";
   }
   return cells.join("");
 }
@@ -140,20 +182,43 @@ export function timeline(r: BacktestResult, s: Side | null | undefined): string 
 const cell = (s: string) => s.replace(/\|/g, "\\|");
 
 export function renderMarkdown(r: BacktestResult, base?: string): string {
-  const out = [`### Backtest ${r.from} → ${r.to} (step ${r.step_seconds}s${base ? `, base \`${base}\`` : ""})`, "", `**${verdict(r)}**`, ""];
+  const out = [
+    `### Backtest ${r.from} → ${r.to} (step ${r.step_seconds}s${base ? `, base \`${base}\`` : ""})`,
+    "",
+    `**${verdict(r)}**`,
+    "",
+  ];
   for (const [service, alerts] of byService(r)) {
-    out.push(`#### ${service}`, "", `| ${COLUMNS.map((c) => HEADERS[c]).join(" | ")} |`, `|${COLUMNS.map(() => "---").join("|")}|`);
-    for (const row of rows(r, alerts)) out.push(`| ${COLUMNS.map((c) => cell(c === "missing" && row.missing ? `\`${row.missing}\`` : row[c])).join(" | ")} |`);
+    out.push(
+      `#### ${service}`,
+      "",
+      `| ${COLUMNS.map((c) => HEADERS[c]).join(" | ")} |`,
+      `|${COLUMNS.map(() => "---").join("|")}|`,
+    );
+    for (const row of rows(r, alerts))
+      out.push(
+        `| ${COLUMNS.map((c) => cell(c === "missing" && row.missing ? `\`${row.missing}\`` : row[c])).join(" | ")} |`,
+      );
     out.push("");
   }
   if (r.dashboards?.length) {
-    out.push("#### Dashboard panels that stay empty over the range", "", "| dashboard | panel | missing series |", "|---|---|---|");
-    for (const d of r.dashboards) out.push(`| ${cell(d.dashboard)} | ${cell(d.panel)} | ${cell(`\`${d.missing_series.join(" ")}\``)} |`);
+    out.push(
+      "#### Dashboard panels that stay empty over the range",
+      "",
+      "| dashboard | panel | missing series |",
+      "|---|---|---|",
+    );
+    for (const d of r.dashboards)
+      out.push(`| ${cell(d.dashboard)} | ${cell(d.panel)} | ${cell(`\`${d.missing_series.join(" ")}\``)} |`);
     out.push("");
   }
   const shown = r.alerts.filter((a) => (a.base === undefined ? episodes(a.head) > 0 : changed(a)));
   if (shown.length) {
-    out.push(`<details><summary>Timelines (${shown.length} ${base ? "changed " : ""}alerts, one cell = ${duration((Date.parse(r.to) - Date.parse(r.from)) / 1000 / TIMELINE_CELLS)})</summary>`, "", "```");
+    out.push(
+      `<details><summary>Timelines (${shown.length} ${base ? "changed " : ""}alerts, one cell = ${duration((Date.parse(r.to) - Date.parse(r.from)) / 1000 / TIMELINE_CELLS)})</summary>`,
+      "",
+      "```",
+    );
     for (const a of shown) {
       out.push(`${a.labels.service} ${a.alert} ${a.labels.severity}`);
       if (a.base !== undefined) out.push(`  base ${timeline(r, a.base)}`);

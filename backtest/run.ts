@@ -60,10 +60,12 @@ interface Evaluated {
   expr: string;
 }
 
-const sortedLabels = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+const sortedLabels = (labels: Record<string, string>) =>
+  Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
 const PANEL_POINTS = 250;
 
-export const identity = (alert: string, labels: Record<string, string>) => JSON.stringify([alert, sortedLabels(labels)]);
+export const identity = (alert: string, labels: Record<string, string>) =>
+  JSON.stringify([alert, sortedLabels(labels)]);
 
 /** Every alert of `groups` with its expression expanded, by identity. */
 function alertsOf(groups: RuleGroup[]): Map<string, Evaluated[]> {
@@ -90,13 +92,19 @@ export async function backtest(client: PrometheusClient, input: BacktestInput): 
   const all = [...head.values(), ...(base?.values() ?? [])].flat();
   const maxFor = Math.max(0, ...all.map((a) => a.rule.forMs));
   // Evaluations start `for` before `from` so that an alert already pending at `from` fires when Prometheus would have.
-  const grid: Grid = { startMs: input.fromMs - Math.ceil(maxFor / input.stepMs) * input.stepMs, endMs: input.toMs, stepMs: input.stepMs };
+  const grid: Grid = {
+    startMs: input.fromMs - Math.ceil(maxFor / input.stepMs) * input.stepMs,
+    endMs: input.toMs,
+    stepMs: input.stepMs,
+  };
 
   const exprs = [...new Set(all.map((a) => a.expr))];
   const records = new RecordingRules(input.head);
   const panels = (input.panels ?? []).map((p) => ({ ...p, expanded: records.expand(p.expr) }));
   const panelExprs = [...new Set(panels.map((p) => p.expanded))];
-  const selectors = [...new Set([...all.flatMap((a) => vectorSelectors(a.expr)), ...panels.flatMap((p) => vectorSelectors(p.expanded))])];
+  const selectors = [
+    ...new Set([...all.flatMap((a) => vectorSelectors(a.expr)), ...panels.flatMap((p) => vectorSelectors(p.expanded))]),
+  ];
   const total = exprs.length + selectors.length + panelExprs.length;
   let done = 0;
   const tick = <T>(p: Promise<T>) =>
@@ -104,11 +112,20 @@ export async function backtest(client: PrometheusClient, input: BacktestInput): 
       input.progress?.(++done, total);
       return v;
     });
-  const ranges = new Map<string, Promise<RangeSeries[]>>(exprs.map((e) => [e, tick(client.queryRange(e, grid.startMs, grid.endMs, grid.stepMs))]));
-  const exists = new Map<string, Promise<boolean>>(selectors.map((s) => [s, tick(client.hasSeries(s, input.fromMs, input.toMs))]));
+  const ranges = new Map<string, Promise<RangeSeries[]>>(
+    exprs.map((e) => [e, tick(client.queryRange(e, grid.startMs, grid.endMs, grid.stepMs))]),
+  );
+  const exists = new Map<string, Promise<boolean>>(
+    selectors.map((s) => [s, tick(client.hasSeries(s, input.fromMs, input.toMs))]),
+  );
   // A panel is looked at as a graph is: about PANEL_POINTS evaluations over the range.
   const panelStep = Math.max(input.stepMs, Math.ceil((input.toMs - input.fromMs) / PANEL_POINTS / 1000) * 1000);
-  const panelData = new Map(panelExprs.map((e) => [e, tick(client.queryRange(e, input.fromMs, input.toMs, panelStep).then((r) => r.length > 0))]));
+  const panelData = new Map(
+    panelExprs.map((e) => [
+      e,
+      tick(client.queryRange(e, input.fromMs, input.toMs, panelStep).then((r) => r.length > 0)),
+    ]),
+  );
   await Promise.all([...ranges.values(), ...exists.values(), ...panelData.values()]);
 
   const side = async (alerts: Evaluated[] | undefined): Promise<Side | null> => {
@@ -119,20 +136,26 @@ export async function backtest(client: PrometheusClient, input: BacktestInput): 
       for (const s of await ranges.get(a.expr)!) {
         const f = firingAt(s, grid, a.rule.forMs);
         f.forEach((v, k) => (firing[k] |= v));
-        const labels = Object.fromEntries(Object.entries(sortedLabels(s.labels)).filter(([k]) => k !== "__name__" && !(k in a.rule.labels)));
+        const labels = Object.fromEntries(
+          Object.entries(sortedLabels(s.labels)).filter(([k]) => k !== "__name__" && !(k in a.rule.labels)),
+        );
         if (f.subarray(firstSlot(grid, input.fromMs)).includes(1)) fired.set(JSON.stringify(labels), labels);
       }
     }
     const episodes = episodesOf(firing, grid, input.fromMs);
     return {
-      episodes: episodes.map((e) => ({ start: formatInstant(e.start), end: e.end === null ? null : formatInstant(e.end) })),
+      episodes: episodes.map((e) => ({
+        start: formatInstant(e.start),
+        end: e.end === null ? null : formatInstant(e.end),
+      })),
       firing_seconds: firingSeconds(episodes, lastEvaluation(grid)),
       series: [...fired.keys()].sort().map((k) => fired.get(k)!),
     };
   };
   const missing = async (alerts: Evaluated[]) => {
     const out: string[] = [];
-    for (const s of [...new Set(alerts.flatMap((a) => vectorSelectors(a.expr)))]) if (!(await exists.get(s)!)) out.push(s);
+    for (const s of [...new Set(alerts.flatMap((a) => vectorSelectors(a.expr)))])
+      if (!(await exists.get(s)!)) out.push(s);
     return out;
   };
 
@@ -154,11 +177,19 @@ export async function backtest(client: PrometheusClient, input: BacktestInput): 
     const key = JSON.stringify([p.dashboard, p.panel]);
     const entry = byPanel.get(key) ?? { dashboard: p.dashboard, panel: p.panel, data: false, missing_series: [] };
     entry.data ||= await panelData.get(p.expanded)!;
-    for (const sel of vectorSelectors(p.expanded)) if (!(await exists.get(sel)!) && !entry.missing_series.includes(sel)) entry.missing_series.push(sel);
+    for (const sel of vectorSelectors(p.expanded))
+      if (!(await exists.get(sel)!) && !entry.missing_series.includes(sel)) entry.missing_series.push(sel);
     byPanel.set(key, entry);
   }
-  const dashboards = [...byPanel.values()].filter((d) => !d.data).map(({ dashboard, panel, missing_series }) => ({ dashboard, panel, missing_series }));
-  results.sort((x, y) => x.labels.service.localeCompare(y.labels.service) || x.alert.localeCompare(y.alert) || identity(x.alert, x.labels).localeCompare(identity(y.alert, y.labels)));
+  const dashboards = [...byPanel.values()]
+    .filter((d) => !d.data)
+    .map(({ dashboard, panel, missing_series }) => ({ dashboard, panel, missing_series }));
+  results.sort(
+    (x, y) =>
+      x.labels.service.localeCompare(y.labels.service) ||
+      x.alert.localeCompare(y.alert) ||
+      identity(x.alert, x.labels).localeCompare(identity(y.alert, y.labels)),
+  );
   return {
     from: formatInstant(input.fromMs),
     to: formatInstant(input.toMs),

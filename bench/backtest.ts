@@ -32,7 +32,9 @@ export async function benchBacktest(prometheus: string, promtool: string): Promi
     try {
       const head = ruleGroupsOf(catalog, { customRules, profile: "prod" });
       const baseInputs = inputsAt("bench", "HEAD", CATALOG, CUSTOM_RULES_DIR, customRules);
-      const base = baseInputs ? ruleGroupsOf(baseInputs.catalog, { customRules: baseInputs.customRules, profile: "prod" }) : [];
+      const base = baseInputs
+        ? ruleGroupsOf(baseInputs.catalog, { customRules: baseInputs.customRules, profile: "prod" })
+        : [];
       const client = new PrometheusClient(server.url);
       const t1 = performance.now();
       const result = await backtest(client, { fromMs, toMs, stepMs: 60_000, head, base });

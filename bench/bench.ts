@@ -34,12 +34,16 @@ async function main(): Promise<void> {
     const run = await runProgramUnderMocks(raw, "prod");
     const t2 = performance.now();
     rows.push({ n, render: t1 - t0, plan: t2 - t1, resources: run.resources.length });
-    console.log(`services=${n} render_ms=${Math.round(t1 - t0)} plan_ms=${Math.round(t2 - t1)} resources=${run.resources.length} resources_per_service=${(run.resources.length / n).toFixed(2)} files=${Object.keys(artifacts).length}`);
+    console.log(
+      `services=${n} render_ms=${Math.round(t1 - t0)} plan_ms=${Math.round(t2 - t1)} resources=${run.resources.length} resources_per_service=${(run.resources.length / n).toFixed(2)} files=${Object.keys(artifacts).length}`,
+    );
     largest = artifacts;
   }
   const [, hundred, thousand] = rows;
   const total = (r: (typeof rows)[number]) => r.render + r.plan;
-  console.log(`scale_1000_vs_100=${(total(thousand) / total(hundred)).toFixed(1)}x render_plus_plan_ms_1000=${Math.round(total(thousand))}`);
+  console.log(
+    `scale_1000_vs_100=${(total(thousand) / total(hundred)).toFixed(1)}x render_plus_plan_ms_1000=${Math.round(total(thousand))}`,
+  );
 
   const promtool = findBinary("promtool");
   if (!promtool || !findBinary("prometheus")) {
@@ -64,13 +68,22 @@ async function main(): Promise<void> {
 
 /** Starts a real Prometheus on the rendered config and reads how long it took to load the rules. */
 async function prometheusRuleLoadMs(binary: string, dir: string): Promise<number> {
-  const child = spawn(binary, ["--config.file=prometheus/prometheus.yml", `--storage.tsdb.path=${join(dir, "data")}`, "--web.listen-address=127.0.0.1:0"], { cwd: dir });
+  const child = spawn(
+    binary,
+    [
+      "--config.file=prometheus/prometheus.yml",
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      "--web.listen-address=127.0.0.1:0",
+    ],
+    { cwd: dir },
+  );
   let log = "";
   child.stderr.on("data", (d: Buffer) => (log += d.toString()));
   try {
     const deadline = Date.now() + 120_000;
     while (!/Completed loading of configuration file/.test(log)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`prometheus did not load the config:\n${log.slice(-2000)}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`prometheus did not load the config:\n${log.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     const m = /\brules=([\d.]+)(ms|s|µs)/.exec(log);

@@ -9,7 +9,10 @@ function service(i: number): Record<string, unknown> {
   switch (kind) {
     case "frontend":
       return {
-        name, kind, team: `team-${i % 7}`, health,
+        name,
+        kind,
+        team: `team-${i % 7}`,
+        health,
         slos: [
           { name: "availability", sli: "availability", objective: 99.9 },
           { name: "latency", sli: "latency", objective: 95, threshold: "500ms" },
@@ -24,7 +27,13 @@ function service(i: number): Record<string, unknown> {
         },
       };
     case "api":
-      return { name, kind, health, slos: [{ name: "availability", sli: "availability", objective: 99.5 }], thresholds: { error_rate: { P1: "10%" }, latency_p99: { P2: "3s" } } };
+      return {
+        name,
+        kind,
+        health,
+        slos: [{ name: "availability", sli: "availability", objective: 99.5 }],
+        thresholds: { error_rate: { P1: "10%" }, latency_p99: { P2: "3s" } },
+      };
     case "edge-function":
       return { name, kind, health, thresholds: { error_rate: { P0: "50%", P2: "5%" }, latency_p95: { P2: "3s" } } };
     case "database":
@@ -43,7 +52,12 @@ export function generateCatalog(count: number, system = "bench"): Record<string,
     grafana: { url: "https://bench.grafana.net" },
     telemetry: { otlp_endpoint: "https://otlp.example.com/otlp", otlp_headers: { secret: "otlpHeaders" } },
     services: Array.from({ length: count }, (_, i) => service(i)),
-    external_apis: Array.from({ length: 5 }, (_, i) => ({ name: `vendor-${i}`, quota: 1000 * (i + 1), alert_at: "80%", failure_rate: { P2: "5%" } })),
+    external_apis: Array.from({ length: 5 }, (_, i) => ({
+      name: `vendor-${i}`,
+      quota: 1000 * (i + 1),
+      alert_at: "80%",
+      failure_rate: { P2: "5%" },
+    })),
     budget: { monthly_usd: 270, alert_at: "80%" },
     alerting: {
       routes: { P0: ["pagerduty", "slack"], P1: ["slack", "email"], P2: ["email"], P3: [] },
@@ -53,6 +67,10 @@ export function generateCatalog(count: number, system = "bench"): Record<string,
         email: { type: "email", to: ["ops@example.com"] },
       },
     },
-    github: { repository: "acme/bench", secrets: { GRAFANA_DEPLOY_TOKEN: "grafana-deploy-token" }, variables: { GRAFANA_URL: "grafana-url" } },
+    github: {
+      repository: "acme/bench",
+      secrets: { GRAFANA_DEPLOY_TOKEN: "grafana-deploy-token" },
+      variables: { GRAFANA_URL: "grafana-url" },
+    },
   };
 }

@@ -15,7 +15,11 @@ export async function measureMttd(): Promise<{ mttdMs: number; floor: string }> 
     const injectedAt = Date.now();
     await fetch(`${demo}/control/outage?mode=down`, { method: "POST" });
     const firing = await until("ProbeDown at the sink", 120_000, async () => {
-      const alerts = (await (await fetch(`${sink}/alerts`)).json()) as Array<{ alertname: string; status: string; receivedAt: number }>;
+      const alerts = (await (await fetch(`${sink}/alerts`)).json()) as Array<{
+        alertname: string;
+        status: string;
+        receivedAt: number;
+      }>;
       return alerts.find((a) => a.alertname === "ProbeDown" && a.status === "firing" && a.receivedAt >= injectedAt);
     });
     return { mttdMs: firing.receivedAt - injectedAt, floor };

@@ -43,7 +43,8 @@ export function crossCheck(raw: unknown): Diagnostic[] {
   const claim = (name: unknown, path: PropertyKey[]) => {
     if (typeof name !== "string") return;
     const where = `${String(path[0])} #${Number(path[1]) + 1}`;
-    if (RESERVED_NAMES.has(name)) at([...path, "name"], `"${name}" is reserved for generated alerts; pick another name`);
+    if (RESERVED_NAMES.has(name))
+      at([...path, "name"], `"${name}" is reserved for generated alerts; pick another name`);
     else if (seen.has(name)) at([...path, "name"], `duplicate name "${name}" (also ${seen.get(name)})`);
     else seen.set(name, where);
     owners.add(name);
@@ -70,7 +71,8 @@ export function crossCheck(raw: unknown): Diagnostic[] {
       if (err) at(["rules", i, "expr"], err);
     }
     const service = str(rule.service);
-    if (service !== undefined && !owners.has(service)) at(["rules", i, "service"], `"${service}" is not a service or external API of this catalog`);
+    if (service !== undefined && !owners.has(service))
+      at(["rules", i, "service"], `"${service}" is not a service or external API of this catalog`);
   });
 
   if (isObj(raw.alerting)) {
@@ -87,7 +89,8 @@ type At = (path: PropertyKey[], message: string) => void;
 function teamsOf(raw: Obj): Set<string> {
   const fallback = str(raw.default_team) ?? DEFAULTS.team;
   const teams = new Set([fallback]);
-  for (const owner of [...list(raw.services), ...list(raw.external_apis)]) if (isObj(owner)) teams.add(str(owner.team) ?? fallback);
+  for (const owner of [...list(raw.services), ...list(raw.external_apis)])
+    if (isObj(owner)) teams.add(str(owner.team) ?? fallback);
   return teams;
 }
 
@@ -107,13 +110,15 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
     if (err) at([...path, "metrics", "errors"], `not a label matcher like http_response_status_code=~"5..": ${err}`);
   }
 
-  if (svc.down !== undefined && kind !== "database") at([...path, "down"], `only a kind: database service has a down alert (this one is ${String(kind)})`);
+  if (svc.down !== undefined && kind !== "database")
+    at([...path, "down"], `only a kind: database service has a down alert (this one is ${String(kind)})`);
 
   for (const p of healthListProblems(svc.health, path)) at(p.path, p.message);
   for (const { h, path: hp } of rawHealthChecks(svc.health, path)) {
     const every = parseDuration(str(h.every) ?? "1m");
     const timeout = parseDuration(str(h.timeout) ?? "5s");
-    if (every !== undefined && (every < 1000 || every > 3600_000)) at([...hp, "every"], `${str(h.every)} is outside 1s..1h (Synthetic Monitoring's limits)`);
+    if (every !== undefined && (every < 1000 || every > 3600_000))
+      at([...hp, "every"], `${str(h.every)} is outside 1s..1h (Synthetic Monitoring's limits)`);
     if (h.timeout !== undefined && every !== undefined && timeout !== undefined && timeout > every)
       at([...hp, "timeout"], `${str(h.timeout)} is longer than every (${str(h.every) ?? "1m"})`);
     if (typeof h.expect_body === "string") {
@@ -133,13 +138,20 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
       sloNames.add(slo.name);
     }
     if (typeof slo.objective === "number" && Number.isFinite(slo.objective)) {
-      if (!(slo.objective > 0 && slo.objective < 100)) at([...p, "objective"], `${slo.objective} is outside (0, 100): objectives are percentages like 99.9`);
+      if (!(slo.objective > 0 && slo.objective < 100))
+        at([...p, "objective"], `${slo.objective} is outside (0, 100): objectives are percentages like 99.9`);
       else if ((1 - slo.objective / 100) * FASTEST_BURN >= 1)
-        at([...p, "objective"], `${slo.objective} is too low for burn-rate paging (14.4x its error budget exceeds 100%); use at least 93.1 or a threshold alert`);
+        at(
+          [...p, "objective"],
+          `${slo.objective} is too low for burn-rate paging (14.4x its error budget exceeds 100%); use at least 93.1 or a threshold alert`,
+        );
     }
-    if (slo.sli === "latency" && slo.threshold === undefined) at([...p, "threshold"], "a latency SLO needs a threshold, e.g. threshold: 500ms");
-    if (slo.sli !== "latency" && slo.threshold !== undefined) at([...p, "threshold"], `only latency SLOs take a threshold (this one is ${String(slo.sli)})`);
-    if (slo.sli === "probe" && svc.health === undefined) at([...p, "sli"], "a probe SLO needs a health check on the service");
+    if (slo.sli === "latency" && slo.threshold === undefined)
+      at([...p, "threshold"], "a latency SLO needs a threshold, e.g. threshold: 500ms");
+    if (slo.sli !== "latency" && slo.threshold !== undefined)
+      at([...p, "threshold"], `only latency SLOs take a threshold (this one is ${String(slo.sli)})`);
+    if (slo.sli === "probe" && svc.health === undefined)
+      at([...p, "sli"], "a probe SLO needs a health check on the service");
   });
 
   if (isObj(svc.thresholds)) {
@@ -153,7 +165,12 @@ function checkService(svc: Obj, path: PropertyKey[], at: At): void {
   }
 }
 
-function checkThresholdValues(set: Obj, unit: "percent" | "duration" | "count-or-percent", path: PropertyKey[], at: At): void {
+function checkThresholdValues(
+  set: Obj,
+  unit: "percent" | "duration" | "count-or-percent",
+  path: PropertyKey[],
+  at: At,
+): void {
   const severities = new Map<string, string>();
   for (const [key, value] of Object.entries(set)) {
     if (key === "for" || (typeof value === "number" && !Number.isFinite(value))) continue;
@@ -162,11 +179,19 @@ function checkThresholdValues(set: Obj, unit: "percent" | "duration" | "count-or
     if (severities.has(severity)) at([...path, key], `same severity as ${severities.get(severity)} (${severity})`);
     severities.set(severity, key);
     const ok =
-      unit === "percent" ? typeof value === "string" && parsePercent(value) !== undefined
-      : unit === "duration" ? typeof value === "string" && parseDuration(value) !== undefined
-      : (typeof value === "number" && value > 0) || (typeof value === "string" && parsePercent(value) !== undefined);
+      unit === "percent"
+        ? typeof value === "string" && parsePercent(value) !== undefined
+        : unit === "duration"
+          ? typeof value === "string" && parseDuration(value) !== undefined
+          : (typeof value === "number" && value > 0) ||
+            (typeof value === "string" && parsePercent(value) !== undefined);
     if (!ok) {
-      const want = unit === "percent" ? 'a percentage like "5%"' : unit === "duration" ? "a duration like 2s or 500ms" : 'a count like 80 or a percentage like "90%"';
+      const want =
+        unit === "percent"
+          ? 'a percentage like "5%"'
+          : unit === "duration"
+            ? "a duration like 2s or 500ms"
+            : 'a count like 80 or a percentage like "90%"';
       at([...path, key], `${JSON.stringify(value)} is not ${want}`);
     } else if (unit === "percent" && parsePercent(value as string)! > 1) {
       at([...path, key], `${String(value)} is above 100%`);
@@ -184,11 +209,15 @@ function checkAlerting(alerting: Obj, at: At): void {
         at(["alerting", "routes", key], `"${key}" is not a severity (P0..P3, SEV1..SEV4, critical|high|medium|low)`);
         continue;
       }
-      if (bySeverity.has(severity)) at(["alerting", "routes", key], `routes ${severity} twice (also as ${bySeverity.get(severity)})`);
+      if (bySeverity.has(severity))
+        at(["alerting", "routes", key], `routes ${severity} twice (also as ${bySeverity.get(severity)})`);
       bySeverity.set(severity, key);
       list(names).forEach((name, i) => {
         if (typeof name === "string" && !contacts.has(name))
-          at(["alerting", "routes", key, i], `contact "${name}" is not defined under alerting.contacts${contacts.size ? ` (defined: ${[...contacts].join(", ")})` : ""}`);
+          at(
+            ["alerting", "routes", key, i],
+            `contact "${name}" is not defined under alerting.contacts${contacts.size ? ` (defined: ${[...contacts].join(", ")})` : ""}`,
+          );
       });
     }
   }

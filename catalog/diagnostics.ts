@@ -7,7 +7,10 @@ export interface Diagnostic {
 }
 
 export class CatalogError extends Error {
-  constructor(readonly diagnostics: Diagnostic[], readonly source = "catalog") {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    readonly source = "catalog",
+  ) {
     super(formatDiagnostics(diagnostics, source));
     this.name = "CatalogError";
   }
@@ -29,7 +32,10 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, root: unknown): str
   for (const key of path) {
     if (typeof key === "number") {
       const item: unknown = Array.isArray(node) ? node[key] : undefined;
-      const name = item && typeof item === "object" && typeof (item as { name?: unknown }).name === "string" ? (item as { name: string }).name : undefined;
+      const name =
+        item && typeof item === "object" && typeof (item as { name?: unknown }).name === "string"
+          ? (item as { name: string }).name
+          : undefined;
       out += `[${name === undefined ? key : /^[A-Za-z0-9_.:-]+$/.test(name) ? name : JSON.stringify(name)}]`;
       node = item;
     } else {

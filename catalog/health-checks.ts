@@ -15,7 +15,10 @@ export function rawHealthChecks(health: unknown, service: PropertyKey[]): Array<
 }
 
 /** Two checks of one service with the same name (explicit or from the URL path) or the same URL. */
-export function healthListProblems(health: unknown, service: PropertyKey[]): Array<{ path: PropertyKey[]; message: string }> {
+export function healthListProblems(
+  health: unknown,
+  service: PropertyKey[],
+): Array<{ path: PropertyKey[]; message: string }> {
   const out: Array<{ path: PropertyKey[]; message: string }> = [];
   if (!Array.isArray(health) || health.length < 2) return out;
   const names = new Map<string, number>();
@@ -25,7 +28,8 @@ export function healthListProblems(health: unknown, service: PropertyKey[]): Arr
     if (typeof h.url !== "string") continue;
     const explicit = typeof h.name === "string";
     const name = explicit ? (h.name as string) : healthCheckName(h.url);
-    if (urls.has(h.url)) out.push({ path: [...path, "url"], message: `${h.url} is already probed by health[${urls.get(h.url)}]` });
+    if (urls.has(h.url))
+      out.push({ path: [...path, "url"], message: `${h.url} is already probed by health[${urls.get(h.url)}]` });
     else if (names.has(name))
       out.push({
         path: [...path, explicit ? "name" : "url"],

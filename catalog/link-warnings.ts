@@ -23,8 +23,15 @@ export function linkWarnings(catalog: Catalog): Diagnostic[] {
   if (!isAbsoluteUrl(catalog.runbookBaseUrl)) out.push({ path: "runbooks.base_url", message: RELATIVE_RUNBOOKS });
   if (catalog.grafanaUrl === undefined) out.push({ path: "grafana.url", message: RELATIVE_DASHBOARDS });
   for (const rule of catalog.rules) {
-    for (const [field, url] of [["runbook_url", rule.runbookUrl], ["dashboard_url", rule.dashboardUrl]] as const) {
-      if (url !== undefined && !isAbsoluteUrl(url)) out.push({ path: `rules[${rule.name}].${field}`, message: `"${url}" is relative and does not open from a notification; use an absolute URL` });
+    for (const [field, url] of [
+      ["runbook_url", rule.runbookUrl],
+      ["dashboard_url", rule.dashboardUrl],
+    ] as const) {
+      if (url !== undefined && !isAbsoluteUrl(url))
+        out.push({
+          path: `rules[${rule.name}].${field}`,
+          message: `"${url}" is relative and does not open from a notification; use an absolute URL`,
+        });
     }
   }
   return out;

@@ -12,12 +12,19 @@ export function parseCatalogYaml(text: string, source: string): unknown {
   const lines = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new CatalogError(doc.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0].replace(/:$/, "") })), source);
+    throw new CatalogError(
+      doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0].line ?? "?"}`,
+        message: e.message.split("\n")[0].replace(/:$/, ""),
+      })),
+      source,
+    );
   }
   const value = toJS(doc, lines, source);
   if (value && typeof value === "object" && "config" in value) {
     const config = (value as { config?: Record<string, unknown> }).config ?? {};
-    if (!(CATALOG_CONFIG_KEY in config)) throw new CatalogError([{ path: "config", message: `has no ${CATALOG_CONFIG_KEY} key` }], source);
+    if (!(CATALOG_CONFIG_KEY in config))
+      throw new CatalogError([{ path: "config", message: `has no ${CATALOG_CONFIG_KEY} key` }], source);
     return config[CATALOG_CONFIG_KEY];
   }
   return value;
@@ -30,13 +37,25 @@ function toJS(doc: Document, lines: LineCounter, source: string): unknown {
   } catch (e) {
     if (!(e instanceof ReferenceError)) throw e;
     if (/Excessive alias count/.test(e.message))
-      throw new CatalogError([{ path: "", message: "YAML aliases expand to too many nodes (an alias bomb?); write the values out or use fewer aliases" }], source);
+      throw new CatalogError(
+        [
+          {
+            path: "",
+            message:
+              "YAML aliases expand to too many nodes (an alias bomb?); write the values out or use fewer aliases",
+          },
+        ],
+        source,
+      );
     const anchors = new Set<string>();
     let problem = { path: "", message: `YAML alias error: ${e.message}` };
     visit(doc, (_key, node) => {
       if (isAlias(node)) {
         if (anchors.has(node.source)) return undefined;
-        problem = { path: `line ${node.range ? lines.linePos(node.range[0]).line : "?"}`, message: `alias *${node.source} refers to no anchor &${node.source} defined before it` };
+        problem = {
+          path: `line ${node.range ? lines.linePos(node.range[0]).line : "?"}`,
+          message: `alias *${node.source} refers to no anchor &${node.source} defined before it`,
+        };
         return visit.BREAK;
       }
       const anchor = (node as { anchor?: string }).anchor;

@@ -25,7 +25,9 @@ export function parseMatcherList(text: string): ParsedMatchers {
   const errorAt = firstErrorAt(tree);
   if (errorAt !== undefined) {
     const at = Math.min(Math.max(0, errorAt - 1), text.length);
-    return { error: `does not parse at character ${at + 1} (near ${JSON.stringify(text.slice(Math.max(0, at - 10), at + 10))})` };
+    return {
+      error: `does not parse at character ${at + 1} (near ${JSON.stringify(text.slice(Math.max(0, at - 10), at + 10))})`,
+    };
   }
   const top = tree.topNode.firstChild;
   if (!top || top.name !== "VectorSelector" || top.from !== 0 || top.to !== src.length || top.nextSibling)
@@ -35,7 +37,10 @@ export function parseMatcherList(text: string): ParsedMatchers {
   const matchers: LabelMatcher[] = [];
   for (let node = list.firstChild; node; node = node.nextSibling) {
     if (node.name === "{" || node.name === "}" || node.name === ",") continue;
-    if (node.name !== "UnquotedLabelMatcher") return { error: `${JSON.stringify(src.slice(node.from, node.to))} is not a matcher like name="value" with a plain label name` };
+    if (node.name !== "UnquotedLabelMatcher")
+      return {
+        error: `${JSON.stringify(src.slice(node.from, node.to))} is not a matcher like name="value" with a plain label name`,
+      };
     const m = matcherOf(node, src);
     if ("error" in m) return m;
     matchers.push(m);
@@ -64,7 +69,11 @@ function matcherOf(node: SyntaxNode, src: string): LabelMatcher | { error: strin
   const literal = node.getChild("StringLiteral")!;
   const value = unquote(src.slice(literal.from, literal.to));
   if (value === undefined) return { error: `${src.slice(literal.from, literal.to)} is not a valid PromQL string` };
-  if (name === "__name__") return { error: "matches __name__; a selector picks a service's series, the metric names come from the kind or metrics.duration" };
+  if (name === "__name__")
+    return {
+      error:
+        "matches __name__; a selector picks a service's series, the metric names come from the kind or metrics.duration",
+    };
   if (op === "=~" || op === "!~") {
     const err = re2Error(value);
     if (err) return { error: `regex of ${name} ${err}` };
@@ -72,7 +81,18 @@ function matcherOf(node: SyntaxNode, src: string): LabelMatcher | { error: strin
   return { name, op, value };
 }
 
-const SIMPLE_ESCAPES = new Map([["a", "\x07"], ["b", "\b"], ["f", "\f"], ["n", "\n"], ["r", "\r"], ["t", "\t"], ["v", "\v"], ["\\", "\\"], ["'", "'"], ['"', '"']]);
+const SIMPLE_ESCAPES = new Map([
+  ["a", "\x07"],
+  ["b", "\b"],
+  ["f", "\f"],
+  ["n", "\n"],
+  ["r", "\r"],
+  ["t", "\t"],
+  ["v", "\v"],
+  ["\\", "\\"],
+  ["'", "'"],
+  ['"', '"'],
+]);
 
 /** A PromQL (Go) string literal's value: `"..."`, `'...'` with Go escapes, or a raw `` `...` ``; undefined when malformed. */
 export function unquote(literal: string): string | undefined {
@@ -119,9 +139,13 @@ export function matcherListError(text: string): string | undefined {
 /** Whether a label value satisfies a matcher, with Prometheus' semantics (regexes anchored, RE2). */
 export function matcherAccepts(m: LabelMatcher, value: string): boolean {
   switch (m.op) {
-    case "=": return value === m.value;
-    case "!=": return value !== m.value;
-    case "=~": return re2FullMatch(m.value, value);
-    case "!~": return !re2FullMatch(m.value, value);
+    case "=":
+      return value === m.value;
+    case "!=":
+      return value !== m.value;
+    case "=~":
+      return re2FullMatch(m.value, value);
+    case "!~":
+      return !re2FullMatch(m.value, value);
   }
 }

@@ -10,8 +10,17 @@ export type { Severity, SecretRef };
 export type ServiceKind = "frontend" | "api" | "edge-function" | "database" | "job" | "llm" | "external-api";
 
 export type Signal =
-  | "availability" | "error_rate" | "latency" | "probe" | "heartbeat" | "saturation"
-  | "quota" | "budget" | "tls" | "slo_burn" | "custom";
+  | "availability"
+  | "error_rate"
+  | "latency"
+  | "probe"
+  | "heartbeat"
+  | "saturation"
+  | "quota"
+  | "budget"
+  | "tls"
+  | "slo_burn"
+  | "custom";
 
 export interface Catalog {
   system: string;
@@ -101,8 +110,7 @@ export interface Slo {
 }
 
 export type ThresholdKind =
-  | "error_rate" | "availability" | "latency_p50" | "latency_p95" | "latency_p99"
-  | "connections" | "replication_lag";
+  "error_rate" | "availability" | "latency_p50" | "latency_p95" | "latency_p99" | "connections" | "replication_lag";
 
 /** One threshold alert: a signal, a severity and its bound. */
 export interface Threshold {
@@ -212,10 +220,16 @@ export type Contact =
   | { name: string; type: "pagerduty"; integrationKey: SecretRef }
   | { name: string; type: "slack"; url: SecretRef; channel?: string }
   | {
-    name: string; type: "email"; to: string[]; from: string; smarthost: string; username?: string; password?: SecretRef;
-    /** Which of `from`, `smarthost`, `username`, `password` the catalog sets: Alertmanager's SMTP settings, which Grafana ignores. */
-    smtpKeys: string[];
-  }
+      name: string;
+      type: "email";
+      to: string[];
+      from: string;
+      smarthost: string;
+      username?: string;
+      password?: SecretRef;
+      /** Which of `from`, `smarthost`, `username`, `password` the catalog sets: Alertmanager's SMTP settings, which Grafana ignores. */
+      smtpKeys: string[];
+    }
   | { name: string; type: "webhook"; url: string | SecretRef };
 
 export interface MuteTiming {

@@ -1,11 +1,28 @@
 /** Raw (schema-valid, cross-checked) catalog → model: defaults applied, units parsed. */
 import type { RawCatalog, RawService, RawThresholdSet } from "./schema";
 import type {
-  Alerting, Budget, BudgetLevel, Catalog, Contact, ExternalApi, HealthCheck, Service, Severity, Slo, SourceBudget, Threshold, ThresholdKind,
+  Alerting,
+  Budget,
+  BudgetLevel,
+  Catalog,
+  Contact,
+  ExternalApi,
+  HealthCheck,
+  Service,
+  Severity,
+  Slo,
+  SourceBudget,
+  Threshold,
+  ThresholdKind,
 } from "./model";
 import { parseBytes, parseDuration, parsePercent, parseSeverity, SEVERITIES } from "./units";
 import {
-  DEFAULTS, DEFAULT_SEVERITY, healthCheckName, defaultDurationMetric, defaultErrorMatcher, defaultSelector,
+  DEFAULTS,
+  DEFAULT_SEVERITY,
+  healthCheckName,
+  defaultDurationMetric,
+  defaultErrorMatcher,
+  defaultSelector,
 } from "../conventions";
 
 const ms = (d: string) => parseDuration(d)!;
@@ -79,9 +96,12 @@ function normalizeService(s: RawService, defaultTeam: string, syntheticProbes: s
   for (const [key, set] of Object.entries(s.thresholds ?? {})) {
     if (set) thresholds.push(...thresholdsOf(key as ThresholdKind, set));
   }
-  const heartbeat = s.heartbeat === undefined ? undefined
-    : typeof s.heartbeat === "string" ? { everyMs: ms(s.heartbeat), severity: DEFAULT_SEVERITY.heartbeat as Severity }
-    : { everyMs: ms(s.heartbeat.every), severity: sev(s.heartbeat.severity, DEFAULT_SEVERITY.heartbeat) };
+  const heartbeat =
+    s.heartbeat === undefined
+      ? undefined
+      : typeof s.heartbeat === "string"
+        ? { everyMs: ms(s.heartbeat), severity: DEFAULT_SEVERITY.heartbeat as Severity }
+        : { everyMs: ms(s.heartbeat.every), severity: sev(s.heartbeat.severity, DEFAULT_SEVERITY.heartbeat) };
   return {
     name: s.name,
     kind: s.kind,
@@ -101,20 +121,26 @@ function normalizeService(s: RawService, defaultTeam: string, syntheticProbes: s
       },
     },
     health: normalizeHealthList(s.health, syntheticProbes),
-    slos: [...(s.slos ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((o): Slo => ({
-      name: o.name,
-      sli: o.sli,
-      objective: o.objective / 100,
-      thresholdMs: o.threshold ? ms(o.threshold) : undefined,
-      windowMs: ms(o.window ?? DEFAULTS.sloWindow),
-      page: sev(o.page, DEFAULT_SEVERITY.sloPage),
-      ticket: sev(o.ticket, DEFAULT_SEVERITY.sloTicket),
-    })),
+    slos: [...(s.slos ?? [])]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((o): Slo => ({
+        name: o.name,
+        sli: o.sli,
+        objective: o.objective / 100,
+        thresholdMs: o.threshold ? ms(o.threshold) : undefined,
+        windowMs: ms(o.window ?? DEFAULTS.sloWindow),
+        page: sev(o.page, DEFAULT_SEVERITY.sloPage),
+        ticket: sev(o.ticket, DEFAULT_SEVERITY.sloTicket),
+      })),
     thresholds,
     heartbeat,
-    down: s.kind === "database"
-      ? { severity: sev(s.down?.severity, DEFAULT_SEVERITY.databaseDown), forMs: ms(s.down?.for ?? DEFAULTS.databaseDownFor) }
-      : undefined,
+    down:
+      s.kind === "database"
+        ? {
+            severity: sev(s.down?.severity, DEFAULT_SEVERITY.databaseDown),
+            forMs: ms(s.down?.for ?? DEFAULTS.databaseDownFor),
+          }
+        : undefined,
     vercel: s.vercel && {
       project: s.vercel.project,
       teamId: s.vercel.team_id,
@@ -139,12 +165,19 @@ type RawBudgetLimits = Pick<NonNullable<RawCatalog["budget"]>, "alert_at" | "sev
 /** Levels ascending; without `levels`, `alert_at` at `severity` and 100% at P1 (or `severity` when higher). */
 function budgetLevels(b: RawBudgetLimits): BudgetLevel[] {
   if (b.levels) {
-    return b.levels.map((l) => ({ at: parsePercent(l.at)!, severity: parseSeverity(l.severity)! })).sort((x, y) => x.at - y.at);
+    return b.levels
+      .map((l) => ({ at: parsePercent(l.at)!, severity: parseSeverity(l.severity)! }))
+      .sort((x, y) => x.at - y.at);
   }
   const severity = sev(b.severity, DEFAULT_SEVERITY.budget);
   const alertAt = parsePercent(b.alert_at ?? DEFAULTS.alertAt)!;
   const exceeded: Severity = SEVERITIES.indexOf(severity) < SEVERITIES.indexOf("P1") ? severity : "P1";
-  return alertAt < 1 ? [{ at: alertAt, severity }, { at: 1, severity: exceeded }] : [{ at: alertAt, severity }];
+  return alertAt < 1
+    ? [
+        { at: alertAt, severity },
+        { at: 1, severity: exceeded },
+      ]
+    : [{ at: alertAt, severity }];
 }
 
 function normalizeBudget(b: NonNullable<RawCatalog["budget"]>): Budget {
@@ -183,7 +216,9 @@ function normalizeHealth(h: RawHealth, syntheticProbes: string[], several: boole
     forMs: ms(h.for ?? DEFAULTS.healthFor),
     tlsExpiryMs: h.url.startsWith("https://") ? ms(h.tls_expiry ?? DEFAULTS.tlsExpiry) : undefined,
     probes: h.probes ?? syntheticProbes,
-    auth: h.auth && (h.auth.bearer ? { bearer: h.auth.bearer } : { username: h.auth.username!, password: h.auth.password! }),
+    auth:
+      h.auth &&
+      (h.auth.bearer ? { bearer: h.auth.bearer } : { username: h.auth.username!, password: h.auth.password! }),
   };
 }
 
@@ -196,7 +231,15 @@ export function thresholdsOf(kind: ThresholdKind, set: RawThresholdSet): Thresho
     const severity = parseSeverity(key)!;
     const display = String(v);
     if (typeof v === "number") out.push({ kind, severity, value: v, display, forMs });
-    else if (parsePercent(v) !== undefined) out.push({ kind, severity, value: parsePercent(v)!, display, relative: kind === "connections" || undefined, forMs });
+    else if (parsePercent(v) !== undefined)
+      out.push({
+        kind,
+        severity,
+        value: parsePercent(v)!,
+        display,
+        relative: kind === "connections" || undefined,
+        forMs,
+      });
     else out.push({ kind, severity, value: ms(v) / 1000, display, forMs });
   }
   return out.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
@@ -209,14 +252,23 @@ function normalizeAlerting(raw: RawCatalog): Alerting {
   const contacts = Object.entries(a.contacts ?? {})
     .map(([name, c]): Contact => {
       switch (c.type) {
-        case "pagerduty": return { name, type: "pagerduty", integrationKey: c.integration_key };
-        case "slack": return { name, type: "slack", url: c.url, channel: c.channel };
-        case "email": return {
-          name, type: "email", to: c.to, from: c.from ?? `alerts@${raw.system}.invalid`,
-          smarthost: c.smarthost ?? "localhost:25", username: c.username, password: c.password,
-          smtpKeys: (["from", "smarthost", "username", "password"] as const).filter((k) => c[k] !== undefined),
-        };
-        case "webhook": return { name, type: "webhook", url: c.url };
+        case "pagerduty":
+          return { name, type: "pagerduty", integrationKey: c.integration_key };
+        case "slack":
+          return { name, type: "slack", url: c.url, channel: c.channel };
+        case "email":
+          return {
+            name,
+            type: "email",
+            to: c.to,
+            from: c.from ?? `alerts@${raw.system}.invalid`,
+            smarthost: c.smarthost ?? "localhost:25",
+            username: c.username,
+            password: c.password,
+            smtpKeys: (["from", "smarthost", "username", "password"] as const).filter((k) => c[k] !== undefined),
+          };
+        case "webhook":
+          return { name, type: "webhook", url: c.url };
       }
     })
     .sort((x, y) => x.name.localeCompare(y.name));

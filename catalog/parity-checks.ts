@@ -28,7 +28,12 @@ export function parityCheck(raw: unknown): Diagnostic[] {
   if (!isObj(raw)) return [];
   const out: Diagnostic[] = [];
   const at: At = (path, message) => out.push({ path: formatPath(path, raw), message });
-  const probes = new Set([...SM_PUBLIC_PROBES, ...list(isObj(raw.synthetics) ? raw.synthetics.private_probes : undefined).filter((p): p is string => typeof p === "string")]);
+  const probes = new Set([
+    ...SM_PUBLIC_PROBES,
+    ...list(isObj(raw.synthetics) ? raw.synthetics.private_probes : undefined).filter(
+      (p): p is string => typeof p === "string",
+    ),
+  ]);
 
   if (isObj(raw.synthetics)) checkProbes(raw.synthetics.probes, ["synthetics", "probes"], probes, at);
   checkJobNames(raw, at);
@@ -36,9 +41,11 @@ export function parityCheck(raw: unknown): Diagnostic[] {
     if (isObj(svc)) checkService(svc, ["services", i], probes, at);
   });
   list(raw.external_apis).forEach((api, i) => {
-    if (isObj(api) && typeof api.alert_at === "string") nonZeroPercent(api.alert_at, ["external_apis", i, "alert_at"], at);
+    if (isObj(api) && typeof api.alert_at === "string")
+      nonZeroPercent(api.alert_at, ["external_apis", i, "alert_at"], at);
   });
-  if (isObj(raw.budget) && typeof raw.budget.alert_at === "string") nonZeroPercent(raw.budget.alert_at, ["budget", "alert_at"], at);
+  if (isObj(raw.budget) && typeof raw.budget.alert_at === "string")
+    nonZeroPercent(raw.budget.alert_at, ["budget", "alert_at"], at);
   list(raw.rules).forEach((rule, i) => {
     if (!isObj(rule)) return;
     if (typeof rule.expr === "string") {
@@ -55,7 +62,10 @@ export function parityCheck(raw: unknown): Diagnostic[] {
   if (isObj(raw.github) && typeof raw.github.repository === "string") {
     const [owner, name] = raw.github.repository.split("/");
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(owner ?? "") || name === "." || name === "..")
-      at(["github", "repository"], `"${raw.github.repository}" is not a GitHub owner/name (owner: letters, digits, hyphens)`);
+      at(
+        ["github", "repository"],
+        `"${raw.github.repository}" is not a GitHub owner/name (owner: letters, digits, hyphens)`,
+      );
   }
   return out;
 }
@@ -63,7 +73,10 @@ export function parityCheck(raw: unknown): Diagnostic[] {
 function checkProbes(names: unknown, path: PropertyKey[], known: ReadonlySet<string>, at: At): void {
   list(names).forEach((name, i) => {
     if (typeof name === "string" && !known.has(name))
-      at([...path, i], `"${name}" is not a Synthetic Monitoring public probe (${SM_PUBLIC_PROBES.join(", ")}); list private probes under synthetics.private_probes`);
+      at(
+        [...path, i],
+        `"${name}" is not a Synthetic Monitoring public probe (${SM_PUBLIC_PROBES.join(", ")}); list private probes under synthetics.private_probes`,
+      );
   });
 }
 
@@ -74,15 +87,24 @@ function checkProbes(names: unknown, path: PropertyKey[], known: ReadonlySet<str
  */
 function checkJobNames(raw: Obj, at: At): void {
   const probeJobs = new Map<string, string>();
-  const services = list(raw.services).flatMap((svc, i) => (isObj(svc) && typeof svc.name === "string" ? [{ svc, i, name: svc.name }] : []));
+  const services = list(raw.services).flatMap((svc, i) =>
+    isObj(svc) && typeof svc.name === "string" ? [{ svc, i, name: svc.name }] : [],
+  );
   for (const { svc, name } of services) if (svc.health !== undefined) probeJobs.set(probeJob(name), name);
   for (const { svc, i, name } of services) {
     const other = probeJobs.get(name);
     if (other === undefined) continue;
     const metrics = isObj(svc.metrics) ? svc.metrics : {};
-    if (metrics.scrape !== undefined) at(["services", i, "name"], `its scrape job "${name}" is also the probe job of service ${other}; rename one of them`);
+    if (metrics.scrape !== undefined)
+      at(
+        ["services", i, "name"],
+        `its scrape job "${name}" is also the probe job of service ${other}; rename one of them`,
+      );
     else if (metrics.selector === undefined)
-      at(["services", i, "name"], `its default selector job="${name}" would also select the probe series of service ${other}; rename one of them or set metrics.selector`);
+      at(
+        ["services", i, "name"],
+        `its default selector job="${name}" would also select the probe series of service ${other}; rename one of them or set metrics.selector`,
+      );
   }
 }
 
@@ -91,7 +113,11 @@ function checkService(svc: Obj, path: PropertyKey[], probes: ReadonlySet<string>
     if (typeof value === "string" && parseDuration(value) === 0) at(p, `must be longer than 0s (${what})`);
   };
   const heartbeat = isObj(svc.heartbeat) ? svc.heartbeat.every : svc.heartbeat;
-  positive(heartbeat, [...path, "heartbeat", ...(isObj(svc.heartbeat) ? ["every"] : [])], "a 0s heartbeat would always fire");
+  positive(
+    heartbeat,
+    [...path, "heartbeat", ...(isObj(svc.heartbeat) ? ["every"] : [])],
+    "a 0s heartbeat would always fire",
+  );
   if (isObj(svc.metrics) && isObj(svc.metrics.scrape)) {
     const scrape = svc.metrics.scrape;
     positive(scrape.every, [...path, "metrics", "scrape", "every"], "Prometheus refuses a 0s scrape interval");
@@ -115,7 +141,8 @@ function checkService(svc: Obj, path: PropertyKey[], probes: ReadonlySet<string>
     positive(slo.threshold, [...path, "slos", j, "threshold"], "no request is faster than 0ms");
     if (typeof slo.window === "string") {
       const ms = parseDuration(slo.window);
-      if (ms !== undefined && (ms < SLO_WINDOW_MS.min || ms > SLO_WINDOW_MS.max)) at([...path, "slos", j, "window"], `"${slo.window}" is outside 1d..365d`);
+      if (ms !== undefined && (ms < SLO_WINDOW_MS.min || ms > SLO_WINDOW_MS.max))
+        at([...path, "slos", j, "window"], `"${slo.window}" is outside 1d..365d`);
     }
   });
   if (isObj(svc.thresholds)) {
@@ -138,8 +165,10 @@ function checkAlerting(alerting: Obj, at: At): void {
   const grouped = new Set<string>();
   groupBy.forEach((label, i) => {
     if (typeof label !== "string") return;
-    if (label === "..." && groupBy.length > 1) at(["alerting", "group_by", i], '"..." (group by every label) cannot be combined with other labels');
-    else if (label !== "..." && !LABEL_NAME.test(label)) at(["alerting", "group_by", i], `"${label}" is not a label name (letters, digits, _; not starting with a digit)`);
+    if (label === "..." && groupBy.length > 1)
+      at(["alerting", "group_by", i], '"..." (group by every label) cannot be combined with other labels');
+    else if (label !== "..." && !LABEL_NAME.test(label))
+      at(["alerting", "group_by", i], `"${label}" is not a label name (letters, digits, _; not starting with a digit)`);
     else if (grouped.has(label)) at(["alerting", "group_by", i], `"${label}" is listed twice`);
     grouped.add(label);
   });
@@ -151,15 +180,18 @@ function checkAlerting(alerting: Obj, at: At): void {
       seen.add(name);
     });
   };
-  if (isObj(alerting.routes)) for (const [key, names] of Object.entries(alerting.routes)) noDuplicates(names, ["alerting", "routes", key]);
+  if (isObj(alerting.routes))
+    for (const [key, names] of Object.entries(alerting.routes)) noDuplicates(names, ["alerting", "routes", key]);
   if (isObj(alerting.escalation))
-    for (const [key, step] of Object.entries(alerting.escalation)) if (isObj(step)) noDuplicates(step.to, ["alerting", "escalation", key, "to"]);
+    for (const [key, step] of Object.entries(alerting.escalation))
+      if (isObj(step)) noDuplicates(step.to, ["alerting", "escalation", key, "to"]);
   list(alerting.policies).forEach((p, i) => isObj(p) && noDuplicates(p.to, ["alerting", "policies", i, "to"]));
   list(alerting.mute_timings).forEach((m, i) => {
-    if (isObj(m)) list(m.weekdays).forEach((d, j) => {
-      const err = typeof d === "string" ? weekdayError(d) : undefined;
-      if (err) at(["alerting", "mute_timings", i, "weekdays", j], err);
-    });
+    if (isObj(m))
+      list(m.weekdays).forEach((d, j) => {
+        const err = typeof d === "string" ? weekdayError(d) : undefined;
+        if (err) at(["alerting", "mute_timings", i, "weekdays", j], err);
+      });
   });
   if (isObj(alerting.contacts)) {
     for (const [name, c] of Object.entries(alerting.contacts)) {
@@ -180,7 +212,8 @@ function checkAlerting(alerting: Obj, at: At): void {
 export function weekdayError(spec: string): string | undefined {
   const days = spec.toLowerCase().split(":");
   const index = days.map((d) => WEEKDAYS.indexOf(d));
-  if (days.length > 2 || index.some((n) => n < 0)) return `"${spec}" is not a weekday (${WEEKDAYS.join(", ")}) or a range like monday:friday`;
+  if (days.length > 2 || index.some((n) => n < 0))
+    return `"${spec}" is not a weekday (${WEEKDAYS.join(", ")}) or a range like monday:friday`;
   if (index.length === 2 && index[0] > index[1])
     return `"${spec}" runs backwards (weeks run sunday..saturday); write it as two entries: ${days[0]}${days[0] === "saturday" ? "" : ":saturday"} and ${days[1] === "sunday" ? "" : "sunday:"}${days[1]}`;
   return undefined;

@@ -11,10 +11,33 @@ type Node = NonNullable<ReturnType<typeof parser.parse>["topNode"]["firstChild"]
 /** Functions whose argument at the given position is a range vector (Prometheus `promql/parser/functions.go`). */
 const RANGE_ARG = new Map<string, number>([
   ...[
-    "rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear", "resets", "changes", "holt_winters",
-    "double_exponential_smoothing", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time", "count_over_time",
-    "stddev_over_time", "stdvar_over_time", "last_over_time", "present_over_time", "absent_over_time", "mad_over_time",
-    "ts_of_min_over_time", "ts_of_max_over_time", "ts_of_last_over_time", "first_over_time", "ts_of_first_over_time",
+    "rate",
+    "irate",
+    "increase",
+    "delta",
+    "idelta",
+    "deriv",
+    "predict_linear",
+    "resets",
+    "changes",
+    "holt_winters",
+    "double_exponential_smoothing",
+    "avg_over_time",
+    "min_over_time",
+    "max_over_time",
+    "sum_over_time",
+    "count_over_time",
+    "stddev_over_time",
+    "stdvar_over_time",
+    "last_over_time",
+    "present_over_time",
+    "absent_over_time",
+    "mad_over_time",
+    "ts_of_min_over_time",
+    "ts_of_max_over_time",
+    "ts_of_last_over_time",
+    "first_over_time",
+    "ts_of_first_over_time",
   ].map((f): [string, number] => [f, 0]),
   ["quantile_over_time", 1],
 ]);
@@ -28,7 +51,8 @@ export function promqlResultError(expr: string): string | undefined {
   if (!top) return undefined;
   try {
     const type = typeOf(top, expr);
-    if (type === "matrix") return "yields a range vector (like up[5m]); an alert needs an instant vector, e.g. max_over_time(up[5m])";
+    if (type === "matrix")
+      return "yields a range vector (like up[5m]); an alert needs an instant vector, e.g. max_over_time(up[5m])";
     if (type === "string") return "yields a string; an alert needs an instant vector";
     return undefined;
   } catch (e) {
@@ -44,18 +68,32 @@ function children(node: Node): Node[] {
 }
 
 const EXPRESSIONS = new Set([
-  "ParenExpr", "NumberDurationLiteral", "StringLiteral", "VectorSelector", "MatrixSelector", "SubqueryExpr", "UnaryExpr",
-  "BinaryExpr", "AggregateExpr", "FunctionCall", "OffsetExpr", "StepInvariantExpr",
+  "ParenExpr",
+  "NumberDurationLiteral",
+  "StringLiteral",
+  "VectorSelector",
+  "MatrixSelector",
+  "SubqueryExpr",
+  "UnaryExpr",
+  "BinaryExpr",
+  "AggregateExpr",
+  "FunctionCall",
+  "OffsetExpr",
+  "StepInvariantExpr",
 ]);
 const expressions = (node: Node) => children(node).filter((c) => EXPRESSIONS.has(c.name));
 
 function typeOf(node: Node, src: string): ValueType {
   switch (node.name) {
-    case "NumberDurationLiteral": return "scalar";
-    case "StringLiteral": return "string";
-    case "VectorSelector": return "vector";
+    case "NumberDurationLiteral":
+      return "scalar";
+    case "StringLiteral":
+      return "string";
+    case "VectorSelector":
+      return "vector";
     case "MatrixSelector":
-    case "SubqueryExpr": return "matrix";
+    case "SubqueryExpr":
+      return "matrix";
     case "ParenExpr":
     case "UnaryExpr":
     case "OffsetExpr":
@@ -66,14 +104,17 @@ function typeOf(node: Node, src: string): ValueType {
     case "BinaryExpr": {
       const types = expressions(node).map((c) => typeOf(c, src));
       if (types.some((t) => t === "matrix" || t === "string"))
-        throw new TypeProblem(`the binary operator at character ${node.from + 1} takes scalars and instant vectors, not a ${types.includes("matrix") ? "range vector" : "string"}`);
+        throw new TypeProblem(
+          `the binary operator at character ${node.from + 1} takes scalars and instant vectors, not a ${types.includes("matrix") ? "range vector" : "string"}`,
+        );
       return types.includes("vector") ? "vector" : "scalar";
     }
     case "AggregateExpr": {
       const body = node.getChild("FunctionCallBody");
       const args = body ? expressions(body) : [];
       const vectorArg = args[args.length - 1];
-      if (vectorArg && typeOf(vectorArg, src) !== "vector") throw new TypeProblem(`the aggregation at character ${node.from + 1} needs an instant vector`);
+      if (vectorArg && typeOf(vectorArg, src) !== "vector")
+        throw new TypeProblem(`the aggregation at character ${node.from + 1} needs an instant vector`);
       return "vector";
     }
     case "FunctionCall": {
@@ -84,8 +125,10 @@ function typeOf(node: Node, src: string): ValueType {
       const rangeAt = RANGE_ARG.get(name);
       args.forEach((arg, i) => {
         const t = typeOf(arg, src);
-        if (i === rangeAt && t !== "matrix") throw new TypeProblem(`${name}() needs a range vector like metric[5m] as argument ${i + 1}`);
-        if (i !== rangeAt && t === "matrix") throw new TypeProblem(`${name}() takes no range vector as argument ${i + 1}`);
+        if (i === rangeAt && t !== "matrix")
+          throw new TypeProblem(`${name}() needs a range vector like metric[5m] as argument ${i + 1}`);
+        if (i !== rangeAt && t === "matrix")
+          throw new TypeProblem(`${name}() takes no range vector as argument ${i + 1}`);
       });
       return SCALAR_FUNCTIONS.has(name) ? "scalar" : "vector";
     }

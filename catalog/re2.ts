@@ -14,7 +14,8 @@ export function re2Error(pattern: string): string | undefined {
     RE2JS.compile(pattern);
     return undefined;
   } catch (e) {
-    if (LOOKAROUND.test(pattern)) return "uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support";
+    if (LOOKAROUND.test(pattern))
+      return "uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support";
     return `is not a valid RE2 regex: ${(e as Error).message.replace(/^error parsing regexp: /, "")}`;
   }
 }

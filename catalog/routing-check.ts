@@ -22,10 +22,12 @@ export interface RoutingScope {
 export function checkRouting(alerting: Obj, scope: RoutingScope, at: At): void {
   const contactRefs = (names: unknown, path: PropertyKey[]) =>
     list(names).forEach((name, i) => {
-      if (typeof name === "string" && !scope.contacts.has(name)) at([...path, i], undefinedContact(name, scope.contacts));
+      if (typeof name === "string" && !scope.contacts.has(name))
+        at([...path, i], undefinedContact(name, scope.contacts));
     });
   const routed = new Map<string, unknown[]>();
-  if (isObj(alerting.routes)) for (const [key, names] of Object.entries(alerting.routes)) routed.set(parseSeverity(key) ?? key, list(names));
+  if (isObj(alerting.routes))
+    for (const [key, names] of Object.entries(alerting.routes)) routed.set(parseSeverity(key) ?? key, list(names));
 
   if (typeof alerting.ack_timeout === "string") {
     const ms = parseDuration(alerting.ack_timeout);
@@ -41,14 +43,19 @@ export function checkRouting(alerting: Obj, scope: RoutingScope, at: At): void {
         at(["alerting", "escalation", key], `"${key}" is not a severity (${SEVERITY_HELP})`);
         continue;
       }
-      if (bySeverity.has(severity)) at(["alerting", "escalation", key], `escalates ${severity} twice (also as ${bySeverity.get(severity)})`);
+      if (bySeverity.has(severity))
+        at(["alerting", "escalation", key], `escalates ${severity} twice (also as ${bySeverity.get(severity)})`);
       bySeverity.set(severity, key);
       if (!isObj(step)) continue;
-      if (typeof step.after === "string" && parseDuration(step.after) === 0) at(["alerting", "escalation", key, "after"], "must be longer than 0s");
+      if (typeof step.after === "string" && parseDuration(step.after) === 0)
+        at(["alerting", "escalation", key, "after"], "must be longer than 0s");
       contactRefs(step.to, ["alerting", "escalation", key, "to"]);
       list(step.to).forEach((name, i) => {
         if (typeof name === "string" && routed.get(severity)?.includes(name))
-          at(["alerting", "escalation", key, "to", i], `"${name}" already gets every ${severity} from alerting.routes; escalation must reach contacts that have not been told yet`);
+          at(
+            ["alerting", "escalation", key, "to", i],
+            `"${name}" already gets every ${severity} from alerting.routes; escalation must reach contacts that have not been told yet`,
+          );
       });
     }
   }
@@ -58,9 +65,13 @@ export function checkRouting(alerting: Obj, scope: RoutingScope, at: At): void {
     const path = ["alerting", "policies", i];
     if (isObj(policy.match)) {
       const { service, team } = policy.match;
-      if (!["signal", "team", "service"].some((k) => k in (policy.match as Obj))) at([...path, "match"], "needs at least one of signal, team, service");
+      if (!["signal", "team", "service"].some((k) => k in (policy.match as Obj)))
+        at([...path, "match"], "needs at least one of signal, team, service");
       if (typeof service === "string" && !scope.owners.has(service))
-        at([...path, "match", "service"], `"${service}" is not a service or external API of this catalog (known: ${[...scope.owners].sort().join(", ")})`);
+        at(
+          [...path, "match", "service"],
+          `"${service}" is not a service or external API of this catalog (known: ${[...scope.owners].sort().join(", ")})`,
+        );
       if (typeof team === "string" && !scope.teams.has(team))
         at([...path, "match", "team"], `no alert has team "${team}" (teams: ${[...scope.teams].sort().join(", ")})`);
     }
@@ -93,6 +104,7 @@ export function timeZoneProblem(zone: string): string | undefined {
   } catch {
     return `"${zone}" ${hint}`;
   }
-  if (resolved !== zone && resolved.toLowerCase() === zone.toLowerCase()) return `"${zone}" must be spelled ${resolved} (time zone names are case-sensitive)`;
+  if (resolved !== zone && resolved.toLowerCase() === zone.toLowerCase())
+    return `"${zone}" must be spelled ${resolved} (time zone names are case-sensitive)`;
   return undefined;
 }

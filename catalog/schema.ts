@@ -8,7 +8,19 @@ import { parseBytes, parseDuration, parsePercent, parseSeverity, SEVERITY_HELP }
 import { httpUrl } from "./urls";
 
 /** The `signal` label of an alert: what kind of problem it reports. */
-const signal = z.enum(["availability", "error_rate", "latency", "probe", "heartbeat", "saturation", "quota", "budget", "tls", "slo_burn", "custom"]);
+const signal = z.enum([
+  "availability",
+  "error_rate",
+  "latency",
+  "probe",
+  "heartbeat",
+  "saturation",
+  "quota",
+  "budget",
+  "tls",
+  "slo_burn",
+  "custom",
+]);
 
 const SLUG_RE = /^[a-z][a-z0-9-]*$/;
 const slug = z.string().regex(SLUG_RE, { error: "must be a lowercase slug (a-z, 0-9, -), starting with a letter" });
@@ -51,18 +63,16 @@ export type SecretRef = z.infer<typeof secretRef>;
  * depending on the signal.
  * @example { P1: "5%", P2: "1%", for: 10m }
  */
-const thresholdSet = z
-  .record(z.string(), z.union([z.string(), z.number()]))
-  .superRefine((value, ctx) => {
-    for (const key of Object.keys(value)) {
-      if (key === "for") {
-        if (typeof value.for !== "string" || parseDuration(value.for) === undefined)
-          ctx.addIssue({ code: "custom", path: ["for"], message: `"${String(value.for)}" is not a duration like 5m` });
-      } else if (!parseSeverity(key)) {
-        ctx.addIssue({ code: "custom", path: [key], message: `"${key}" is not a severity (${SEVERITY_HELP}) or "for"` });
-      }
+const thresholdSet = z.record(z.string(), z.union([z.string(), z.number()])).superRefine((value, ctx) => {
+  for (const key of Object.keys(value)) {
+    if (key === "for") {
+      if (typeof value.for !== "string" || parseDuration(value.for) === undefined)
+        ctx.addIssue({ code: "custom", path: ["for"], message: `"${String(value.for)}" is not a duration like 5m` });
+    } else if (!parseSeverity(key)) {
+      ctx.addIssue({ code: "custom", path: [key], message: `"${key}" is not a severity (${SEVERITY_HELP}) or "for"` });
     }
-  });
+  }
+});
 
 /**
  * Plain threshold alerts of a service; each fires when the measured value crosses the
@@ -93,7 +103,10 @@ const metrics = z.strictObject({
   /** PromQL label matchers selecting this service's series. Default `job="<service name>"`. @example 'service_name="web"' */
   selector: z.string().optional(),
   /** Histogram (without `_bucket`) measuring request/operation duration; default by kind (OTel semantic conventions). */
-  duration: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a metric name" }).optional(),
+  duration: z
+    .string()
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a metric name" })
+    .optional(),
   /**
    * Selector for the duration histogram when it comes from elsewhere than the other series,
    * e.g. a database's query latency measured by the apps' OTel DB client instrumentation.
@@ -189,13 +202,19 @@ const vercelEnvVar = z
     /** Plain (non-secret) value. */
     value: z.string().optional(),
     /** Pulumi secret config key holding the value; the variable is created as `sensitive`. */
-    secret: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: "must be a config key name" }).optional(),
+    secret: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: "must be a config key name" })
+      .optional(),
     /**
      * Vercel targets. Default [production, preview]. A secret that also targets development
      * becomes two variables: sensitive on production/preview, non-sensitive (encrypted) on
      * development, as Vercel has no sensitive development variables.
      */
-    targets: z.array(z.enum(["production", "preview", "development"])).min(1).optional(),
+    targets: z
+      .array(z.enum(["production", "preview", "development"]))
+      .min(1)
+      .optional(),
     /**
      * Create the variable sensitive (value unreadable after creation). Default: true for secrets
      * on production/preview, false otherwise. `true` cannot target development.
@@ -206,7 +225,9 @@ const vercelEnvVar = z
     /** When the secret was last rotated (ISO date), to compute the due date. @example 2026-09-01 */
     rotated_at: z.iso.date().optional(),
   })
-  .refine((v) => (v.value === undefined) !== (v.secret === undefined), { error: "needs exactly one of value or secret" });
+  .refine((v) => (v.value === undefined) !== (v.secret === undefined), {
+    error: "needs exactly one of value or secret",
+  });
 
 /** A Vercel project and the environment variables this stack manages on it. */
 const vercel = z.strictObject({
@@ -549,9 +570,23 @@ const github = z.strictObject({
    * Actions secrets: NAME → stack output or secret config key. Names: A-Z, 0-9, _, not starting
    * with a digit or `GITHUB_` (GitHub refuses those).
    */
-  secrets: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an Actions secret name (A-Z, 0-9, _; not starting with a digit)" }), z.string()).optional(),
+  secrets: z
+    .record(
+      z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+        error: "must be an Actions secret name (A-Z, 0-9, _; not starting with a digit)",
+      }),
+      z.string(),
+    )
+    .optional(),
   /** Actions variables: NAME → stack output or config key. Same name rules as `secrets`. */
-  variables: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an Actions variable name (A-Z, 0-9, _; not starting with a digit)" }), z.string()).optional(),
+  variables: z
+    .record(
+      z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+        error: "must be an Actions variable name (A-Z, 0-9, _; not starting with a digit)",
+      }),
+      z.string(),
+    )
+    .optional(),
 });
 
 export const catalogSchema = z.strictObject({
@@ -576,7 +611,9 @@ export const catalogSchema = z.strictObject({
       version: z
         .string()
         .regex(/^\d+\.\d+(\.\d+)?$/, { error: "must be a Grafana version like 12.0 or 11.5.2" })
-        .refine((v) => Number(v.split(".")[0]) >= 11, { error: "is older than 11.0, the oldest Grafana the prod stack provisions" })
+        .refine((v) => Number(v.split(".")[0]) >= 11, {
+          error: "is older than 11.0, the oldest Grafana the prod stack provisions",
+        })
         .optional(),
       /**
        * Whether the prod Grafana runs Grafana-managed recording rules (11.2+ with the

@@ -7,9 +7,28 @@
  */
 export const SM_PUBLIC_PROBES: readonly string[] = [
   // AMER
-  "Calgary", "Montreal", "NorthCalifornia", "NorthVirginia", "Ohio", "Oregon", "SaoPaulo",
+  "Calgary",
+  "Montreal",
+  "NorthCalifornia",
+  "NorthVirginia",
+  "Ohio",
+  "Oregon",
+  "SaoPaulo",
   // EMEA
-  "CapeTown", "Frankfurt", "London", "Paris", "Spain", "Stockholm", "UAE", "Zurich",
+  "CapeTown",
+  "Frankfurt",
+  "London",
+  "Paris",
+  "Spain",
+  "Stockholm",
+  "UAE",
+  "Zurich",
   // APAC
-  "Hyderabad", "Jakarta", "Mumbai", "Seoul", "Singapore", "Sydney", "Tokyo",
+  "Hyderabad",
+  "Jakarta",
+  "Mumbai",
+  "Seoul",
+  "Singapore",
+  "Sydney",
+  "Tokyo",
 ];

@@ -8,7 +8,9 @@
 
 /** Undefined when `text` holds no template action; plain fields (a Slack channel) are refused otherwise. */
 export function plainTextError(text: string): string | undefined {
-  return text.includes("{{") ? `${JSON.stringify(text)} contains "{{", which Alertmanager and Prometheus read as a template action; remove it` : undefined;
+  return text.includes("{{")
+    ? `${JSON.stringify(text)} contains "{{", which Alertmanager and Prometheus read as a template action; remove it`
+    : undefined;
 }
 
 /** `text` with every `{{` and `}}` written as a template action printing it, so a Go template shows it literally. */
@@ -30,14 +32,19 @@ export function templateError(text: string): string | undefined {
     const close = actionEnd(text, i + 2);
     if (close < 0) return `the template action at character ${i + 1} is not closed with }}`;
     const at = i + 1;
-    const body = text.slice(i + 2, close).replace(/^-\s/, "").replace(/\s-$/, "").trim();
+    const body = text
+      .slice(i + 2, close)
+      .replace(/^-\s/, "")
+      .replace(/\s-$/, "")
+      .trim();
     i = close + 2;
     if (body.startsWith("/*")) continue;
     if (body === "") return `empty template action {{}} at character ${at}`;
     const word = /^[a-z]+/.exec(body)?.[0] ?? "";
     if (OPENERS.has(word)) open.push(word);
     else if (word === "else" && open.length === 0) return "{{ else }} outside {{ if }}, {{ range }} or {{ with }}";
-    else if (word === "end" && open.pop() === undefined) return "{{ end }} without a matching {{ if }}, {{ range }} or {{ with }}";
+    else if (word === "end" && open.pop() === undefined)
+      return "{{ end }} without a matching {{ if }}, {{ range }} or {{ with }}";
   }
   if (open.length) return `{{ ${open[open.length - 1]} }} is never closed with {{ end }}`;
   return undefined;

@@ -4,10 +4,18 @@ export const SEVERITIES = ["P0", "P1", "P2", "P3"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 const SEVERITY_ALIASES: ReadonlyMap<string, Severity> = new Map([
-  ["p0", "P0"], ["sev1", "P0"], ["critical", "P0"],
-  ["p1", "P1"], ["sev2", "P1"], ["high", "P1"],
-  ["p2", "P2"], ["sev3", "P2"], ["medium", "P2"],
-  ["p3", "P3"], ["sev4", "P3"], ["low", "P3"],
+  ["p0", "P0"],
+  ["sev1", "P0"],
+  ["critical", "P0"],
+  ["p1", "P1"],
+  ["sev2", "P1"],
+  ["high", "P1"],
+  ["p2", "P2"],
+  ["sev3", "P2"],
+  ["medium", "P2"],
+  ["p3", "P3"],
+  ["sev4", "P3"],
+  ["low", "P3"],
 ]);
 
 /** `P0..P3`, `SEV1..SEV4` or `critical|high|medium|low` (any case) → canonical severity, else undefined. */
@@ -87,7 +95,16 @@ export function formatNumber(n: number): string {
 }
 
 const BYTE_UNITS: Record<string, number> = {
-  B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40,
+  B: 1,
+  kB: 1e3,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  TB: 1e12,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
 };
 const BYTES_RE = /^(\d+(?:\.\d+)?)\s*(B|kB|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/;
 

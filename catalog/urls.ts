@@ -16,7 +16,8 @@ export function httpUrlError(value: string): string | undefined {
   }
   if (url.username !== "" || url.password !== "")
     return "contains credentials (user:password@), which would show in rendered files, alerts and diffs; use the section's secret slot instead (auth, password, bearer, or the whole URL as { secret: NAME } where allowed)";
-  if (url.protocol !== "http:" && url.protocol !== "https:") return `scheme ${JSON.stringify(url.protocol.slice(0, -1))} is not allowed; only http and https`;
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return `scheme ${JSON.stringify(url.protocol.slice(0, -1))} is not allowed; only http and https`;
   if (url.hostname === "") return `${JSON.stringify(value)} has no host`;
   if (/[\s{}]/.test(value)) return "contains whitespace or braces; percent-encode them";
   return undefined;

@@ -49,22 +49,41 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
     case "invalid_value":
       return [{ path, message: `${JSON.stringify(input)} is not one of ${issue.values.map(String).join(" | ")}` }];
     case "invalid_type":
-      if (issue.path.length === 0) return [{ path, message: `the catalog must be a mapping with system, services, ... (got ${describe(input)})` }];
+      if (issue.path.length === 0)
+        return [{ path, message: `the catalog must be a mapping with system, services, ... (got ${describe(input)})` }];
       if (input === undefined) return [{ path, message: "is required" }];
-      if (isSecretRef(input)) return [{ path, message: "a {secret: ...} reference is not allowed here; this field needs a plain value" }];
+      if (isSecretRef(input))
+        return [{ path, message: "a {secret: ...} reference is not allowed here; this field needs a plain value" }];
       if (issue.expected === "object" && looksLikeSecretSlot(issue.path))
-        return [{ path, message: "must be a secret reference like { secret: NAME }: a plain value here would end up in state and rendered files" }];
-      if (typeof input === "number" && !Number.isFinite(input)) return [{ path, message: `expected a finite number, got ${yamlNumber(input)}` }];
+        return [
+          {
+            path,
+            message:
+              "must be a secret reference like { secret: NAME }: a plain value here would end up in state and rendered files",
+          },
+        ];
+      if (typeof input === "number" && !Number.isFinite(input))
+        return [{ path, message: `expected a finite number, got ${yamlNumber(input)}` }];
       return [{ path, message: `expected ${issue.expected}, got ${describe(input)}` }];
     case "invalid_format":
       if (issue.format === "regex") return [{ path, message: `${JSON.stringify(input)} ${issue.message}` }];
-      return [{ path, message: `${JSON.stringify(input)} is not a valid ${issue.format === "url" ? "URL" : issue.format}` }];
+      return [
+        { path, message: `${JSON.stringify(input)} is not a valid ${issue.format === "url" ? "URL" : issue.format}` },
+      ];
     case "too_small":
     case "too_big": {
       const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
-      if (issue.origin === "array") return [{ path, message: `needs ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} item(s)` }];
+      if (issue.origin === "array")
+        return [
+          { path, message: `needs ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} item(s)` },
+        ];
       const op = issue.code === "too_small" ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
-      return [{ path, message: `${typeof input === "number" && !Number.isFinite(input) ? yamlNumber(input) : JSON.stringify(input)} must be ${op} ${String(bound)}` }];
+      return [
+        {
+          path,
+          message: `${typeof input === "number" && !Number.isFinite(input) ? yamlNumber(input) : JSON.stringify(input)} must be ${op} ${String(bound)}`,
+        },
+      ];
     }
     case "invalid_key":
       return [{ path, message: `${JSON.stringify(input)} ${issue.issues[0]?.message ?? "is not a valid key here"}` }];
@@ -73,12 +92,16 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
         return [{ path, message: `${JSON.stringify(input.type)} is not one of pagerduty | slack | email | webhook` }];
       if (typeof input === "string" && String(issue.path[issue.path.length - 1]) === "url" && httpUrlError(input))
         return [{ path, message: `${httpUrlError(input)!}; or a secret reference { secret: NAME }` }];
-      if (typeof input === "number" && !Number.isFinite(input)) return [{ path, message: `expected a finite number, got ${yamlNumber(input)}` }];
-      if (isSecretRef(input) && issue.errors.length === 0) return [{ path, message: "a {secret: ...} reference is not allowed here" }];
+      if (typeof input === "number" && !Number.isFinite(input))
+        return [{ path, message: `expected a finite number, got ${yamlNumber(input)}` }];
+      if (isSecretRef(input) && issue.errors.length === 0)
+        return [{ path, message: "a {secret: ...} reference is not allowed here" }];
       if (issue.errors.length === 0) return [{ path, message: `${JSON.stringify(input)} is not valid here` }];
       {
         // "one X or a list of X": report the problems of the branch whose shape the input has.
-        const sameShape = issue.errors.filter((branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0));
+        const sameShape = issue.errors.filter(
+          (branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0),
+        );
         if (sameShape.length === 1)
           return sameShape[0].flatMap((inner) => fromIssue({ ...inner, path: [...issue.path, ...inner.path] }, root));
       }

@@ -16,8 +16,13 @@ export function probeTiming(h: HealthCheck, profile: "prod" | "local"): { everyM
  */
 export function httpClientAuth(auth: ProbeAuth | undefined, secretsDir: string): Record<string, unknown> {
   if (!auth) return {};
-  if ("bearer" in auth) return { authorization: { type: "Bearer", credentials_file: `${secretsDir}/${secretFileName(auth.bearer.secret)}` } };
-  return { basic_auth: { username: auth.username, password_file: `${secretsDir}/${secretFileName(auth.password.secret)}` } };
+  if ("bearer" in auth)
+    return {
+      authorization: { type: "Bearer", credentials_file: `${secretsDir}/${secretFileName(auth.bearer.secret)}` },
+    };
+  return {
+    basic_auth: { username: auth.username, password_file: `${secretsDir}/${secretFileName(auth.password.secret)}` },
+  };
 }
 
 function moduleSpec(h: HealthCheck, timeoutMs: number, secretsDir: string): Record<string, unknown> {
@@ -36,7 +41,11 @@ function moduleSpec(h: HealthCheck, timeoutMs: number, secretsDir: string): Reco
 }
 
 /** The module a check uses; checks with equal expectations share one. */
-export function blackboxModule(h: HealthCheck, profile: "prod" | "local", secretsDir: string): { name: string; spec: Record<string, unknown> } {
+export function blackboxModule(
+  h: HealthCheck,
+  profile: "prod" | "local",
+  secretsDir: string,
+): { name: string; spec: Record<string, unknown> } {
   const spec = moduleSpec(h, probeTiming(h, profile).timeoutMs, secretsDir);
   return { name: blackboxModuleName(JSON.stringify(spec)), spec };
 }
@@ -47,6 +56,10 @@ export function renderBlackbox(catalog: Catalog, profile: "prod" | "local", secr
     const m = blackboxModule(h, profile, secretsDir);
     modules[m.name] = m.spec;
   }
-  const sorted = Object.fromEntries(Object.keys(modules).sort().map((k) => [k, modules[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(modules)
+      .sort()
+      .map((k) => [k, modules[k]]),
+  );
   return toYaml({ modules: sorted }, GENERATED_HEADER);
 }

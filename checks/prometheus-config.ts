@@ -43,12 +43,19 @@ function appScrape(svc: Service, o: PrometheusConfigOptions): Record<string, unk
     job_name: svc.name,
     scheme: url.protocol.replace(":", ""),
     metrics_path: url.pathname,
-    ...(url.search ? { params: Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])) } : {}),
+    ...(url.search
+      ? { params: Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])) }
+      : {}),
     ...(everyMs ? { scrape_interval: formatDuration(everyMs) } : {}),
     ...(s.bearer
       ? httpClientAuth({ bearer: s.bearer }, o.secretsDir)
       : s.username || s.password
-        ? { basic_auth: { ...(s.username ? { username: s.username } : {}), ...(s.password ? { password_file: `${o.secretsDir}/${secretFileName(s.password.secret)}` } : {}) } }
+        ? {
+            basic_auth: {
+              ...(s.username ? { username: s.username } : {}),
+              ...(s.password ? { password_file: `${o.secretsDir}/${secretFileName(s.password.secret)}` } : {}),
+            },
+          }
         : {}),
     static_configs: [{ targets: [url.host], labels: { [LABEL.service]: svc.name } }],
   };

@@ -45,7 +45,8 @@ function parse(args: Args): { alertname: string; service?: string; forMs: number
   if (unknown.length) throw new UsageError(`unknown option ${unknown.map((f) => `--${f}`).join(", ")}\n${USAGE}`);
   if (args.positional.length !== 1) throw new UsageError(`ack takes exactly one ALERTNAME\n${USAGE}`);
   const alertname = args.positional[0];
-  if (!ALERTNAME_RE.test(alertname)) throw new UsageError(`"${alertname}" is not an alert name (letters, digits, _ and :)`);
+  if (!ALERTNAME_RE.test(alertname))
+    throw new UsageError(`"${alertname}" is not an alert name (letters, digits, _ and :)`);
   const forText = stringFlag(args, "for", DEFAULT_FOR);
   const forMs = parseDuration(forText);
   if (!forMs) throw new UsageError(`--for "${forText}" is not a duration like 30m or 2h`);
@@ -90,7 +91,9 @@ export async function run(args: Args): Promise<number> {
     return 1;
   }
   if (!response.ok) {
-    console.error(`ops-monitoring ack: Alertmanager at ${base} refused the silence: HTTP ${response.status} ${(await response.text()).trim()}`);
+    console.error(
+      `ops-monitoring ack: Alertmanager at ${base} refused the silence: HTTP ${response.status} ${(await response.text()).trim()}`,
+    );
     return 1;
   }
   const { silenceID } = (await response.json()) as { silenceID: string };
@@ -99,6 +102,7 @@ export async function run(args: Args): Promise<number> {
     `acknowledged ${what} for ${formatDuration(forMs)} (until ${endsAt.toISOString()}) by ${createdBy}: no re-notification, no escalation. ` +
       `Undo: expire silence ${silenceID} at ${base}/#/silences`,
   );
-  if (active && active.length === 0) console.error(`note: no ${what} alert is notifying now; the silence applies when one fires`);
+  if (active && active.length === 0)
+    console.error(`note: no ${what} alert is notifying now; the silence applies when one fires`);
   return 0;
 }

@@ -9,7 +9,12 @@ import { UsageError } from "./args";
 
 function git(cwd: string, args: string[]): string | undefined {
   try {
-    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch {
     return undefined;
   }
@@ -31,9 +36,16 @@ function repoPath(top: string, file: string): string | undefined {
 /** `readCustomRules` at `ref`: `<dir>/*.yml` by name, `<dir>/<system>/*.yml` as `<system>/<name>`. */
 function customRulesAt(top: string, ref: string, dir: string, system: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [sub, prefix] of [[dir, ""], [`${dir}/${system}`, `${system}/`]]) {
-    const paths = (git(top, ["ls-tree", "--name-only", ref, `${sub}/`]) ?? "").split("\n").filter((p) => /\.ya?ml$/.test(p)).sort();
-    for (const path of paths) out[`${prefix}${path.slice(sub.length + 1)}`] = git(top, ["show", `${ref}:${path}`]) ?? "";
+  for (const [sub, prefix] of [
+    [dir, ""],
+    [`${dir}/${system}`, `${system}/`],
+  ]) {
+    const paths = (git(top, ["ls-tree", "--name-only", ref, `${sub}/`]) ?? "")
+      .split("\n")
+      .filter((p) => /\.ya?ml$/.test(p))
+      .sort();
+    for (const path of paths)
+      out[`${prefix}${path.slice(sub.length + 1)}`] = git(top, ["show", `${ref}:${path}`]) ?? "";
   }
   return out;
 }
@@ -53,12 +65,16 @@ export function inputsAt(
   const cwd = existingDir(dirname(resolve(catalogFile)));
   const top = git(cwd, ["rev-parse", "--show-toplevel"])?.trim();
   if (!top) throw new UsageError(`${command}: ${catalogFile} is not inside a git work tree`);
-  if (git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]) === undefined) throw new UsageError(`${command}: unknown git revision "${ref}"`);
+  if (git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]) === undefined)
+    throw new UsageError(`${command}: unknown git revision "${ref}"`);
   const catalogRel = repoPath(top, resolve(catalogFile))!;
   const text = git(top, ["show", `${ref}:${catalogRel}`]);
   if (text === undefined) return undefined;
   const source = `${catalogRel} at ${ref}`;
   const catalog = validateCatalog(parseCatalogYaml(text, source), source);
   const customRel = repoPath(top, resolve(customDir));
-  return { catalog, customRules: customRel === undefined ? workingCustomRules : customRulesAt(top, ref, customRel, catalog.system) };
+  return {
+    catalog,
+    customRules: customRel === undefined ? workingCustomRules : customRulesAt(top, ref, customRel, catalog.system),
+  };
 }

@@ -26,20 +26,27 @@ const PROGRESS_EVERY_MS = 2000;
 function instant(args: Args, name: string, nowMs: number, fallback?: string): number {
   const value = stringFlag(args, name, fallback);
   const ms = parseInstant(value, nowMs);
-  if (ms === undefined) throw new UsageError(`backtest: --${name} "${value}" is not a time: use RFC 3339 (2026-11-18T00:00:00Z), Unix seconds, now or now-7d`);
+  if (ms === undefined)
+    throw new UsageError(
+      `backtest: --${name} "${value}" is not a time: use RFC 3339 (2026-11-18T00:00:00Z), Unix seconds, now or now-7d`,
+    );
   return ms;
 }
 
 function format(args: Args): "text" | "json" | "markdown" {
   const f = stringFlag(args, "format", args.flags.json === true ? "json" : "text");
-  if (f !== "text" && f !== "json" && f !== "markdown") throw new UsageError(`backtest: --format "${f}" is not one of text, json, markdown`);
-  if (args.flags.json === true && f !== "json") throw new UsageError("backtest: --json and --format markdown exclude each other");
+  if (f !== "text" && f !== "json" && f !== "markdown")
+    throw new UsageError(`backtest: --format "${f}" is not one of text, json, markdown`);
+  if (args.flags.json === true && f !== "json")
+    throw new UsageError("backtest: --json and --format markdown exclude each other");
   return f;
 }
 
 /** Every panel query with `$service` set to each service in turn (dashboard annotations are not panels). */
 function dashboardPanels(catalog: Catalog): PanelQuery[] {
-  return catalog.services.flatMap((svc) => panelQueries(catalog, { service: svc.name })).filter((q) => !q.panel.startsWith(ANNOTATION_PANEL_PREFIX));
+  return catalog.services
+    .flatMap((svc) => panelQueries(catalog, { service: svc.name }))
+    .filter((q) => !q.panel.startsWith(ANNOTATION_PANEL_PREFIX));
 }
 
 export async function run(args: Args): Promise<number> {
@@ -62,14 +69,21 @@ export async function run(args: Args): Promise<number> {
   const toMs = instant(args, "to", nowMs, "now");
   if (fromMs >= toMs) throw new UsageError("backtest: --from must be before --to");
   const step = typeof args.flags.step === "string" ? parseDuration(args.flags.step) : undefined;
-  if (args.flags.step !== undefined && !step) throw new UsageError(`backtest: --step "${String(args.flags.step)}" is not a positive duration such as 1m or 30s`);
+  if (args.flags.step !== undefined && !step)
+    throw new UsageError(`backtest: --step "${String(args.flags.step)}" is not a positive duration such as 1m or 30s`);
 
   const customDir = customRulesDir(args, catalogPath(args));
   const { catalog, customRules } = loadInputs(args);
   const head = ruleGroupsOf(catalog, { customRules, profile: "prod" });
   const ref = args.flags.base === undefined ? undefined : stringFlag(args, "base");
-  const baseInputs = ref === undefined ? undefined : inputsAt("backtest", ref, catalogPath(args), customDir, customRules);
-  const base = ref === undefined ? undefined : baseInputs ? ruleGroupsOf(baseInputs.catalog, { customRules: baseInputs.customRules, profile: "prod" }) : [];
+  const baseInputs =
+    ref === undefined ? undefined : inputsAt("backtest", ref, catalogPath(args), customDir, customRules);
+  const base =
+    ref === undefined
+      ? undefined
+      : baseInputs
+        ? ruleGroupsOf(baseInputs.catalog, { customRules: baseInputs.customRules, profile: "prod" })
+        : [];
 
   const client = new PrometheusClient(url, { authorization });
   let lastProgress = nowMs + PROGRESS_AFTER_MS - PROGRESS_EVERY_MS;

@@ -9,7 +9,12 @@ import { inputsAt } from "./at-ref";
 import { customRulesDir, loadInputs } from "./inputs";
 
 /** The catalog and custom rule files as they are at `ref`; a catalog absent at `ref` gives the empty model. */
-function modelAt(ref: string, catalogFile: string, customDir: string, workingCustomRules: Record<string, string>): MonitoringModel {
+function modelAt(
+  ref: string,
+  catalogFile: string,
+  customDir: string,
+  workingCustomRules: Record<string, string>,
+): MonitoringModel {
   const inputs = inputsAt("diff", ref, catalogFile, customDir, workingCustomRules);
   return inputs ? monitoringModel(inputs.catalog, inputs.customRules) : EMPTY_MODEL;
 }

@@ -13,11 +13,31 @@ type Command = (args: Args) => number | Promise<number>;
  * `positional`: how many plain arguments the command takes (default none).
  */
 const COMMANDS: Record<string, { usage: string; does: string; positional?: number; load: () => Promise<Command> }> = {
-  render: { usage: "render --catalog F --out DIR", does: "write every artifact (no secret values)", load: async () => (await import("./render.js")).run },
-  verify: { usage: "verify --catalog F", does: "promtool/amtool/blackbox checks + generated rule tests", load: async () => (await import("./verify.js")).run },
-  plan: { usage: "plan --catalog F --stack prod|local [--json]", does: "resources the Pulumi program registers (mocked engine)", load: async () => (await import("./plan.js")).run },
-  diff: { usage: "diff --base REF [--catalog F]", does: "semantic diff of the monitoring between REF and the work tree", load: async () => (await import("./diff.js")).run },
-  start: { usage: "start [--catalog F]", does: "local stack from native binaries (default: the demo catalog)", load: async () => (await import("./start.js")).run },
+  render: {
+    usage: "render --catalog F --out DIR",
+    does: "write every artifact (no secret values)",
+    load: async () => (await import("./render.js")).run,
+  },
+  verify: {
+    usage: "verify --catalog F",
+    does: "promtool/amtool/blackbox checks + generated rule tests",
+    load: async () => (await import("./verify.js")).run,
+  },
+  plan: {
+    usage: "plan --catalog F --stack prod|local [--json]",
+    does: "resources the Pulumi program registers (mocked engine)",
+    load: async () => (await import("./plan.js")).run,
+  },
+  diff: {
+    usage: "diff --base REF [--catalog F]",
+    does: "semantic diff of the monitoring between REF and the work tree",
+    load: async () => (await import("./diff.js")).run,
+  },
+  start: {
+    usage: "start [--catalog F]",
+    does: "local stack from native binaries (default: the demo catalog)",
+    load: async () => (await import("./start.js")).run,
+  },
   backtest: {
     usage: "backtest --prometheus URL --from T --to T [--step D] [--base REF] [--json|--format markdown]",
     does: "replay every alert over Prometheus history",
@@ -29,7 +49,11 @@ const COMMANDS: Record<string, { usage: string; does: string; positional?: numbe
     positional: 1,
     load: async () => (await import("./ack.js")).run,
   },
-  secrets: { usage: "secrets [--catalog F] [--today YYYY-MM-DD]", does: "rotation due dates; exit 1 when one is overdue", load: async () => (await import("./secrets.js")).run },
+  secrets: {
+    usage: "secrets [--catalog F] [--today YYYY-MM-DD]",
+    does: "rotation due dates; exit 1 when one is overdue",
+    load: async () => (await import("./secrets.js")).run,
+  },
 };
 
 const HELP_FLAGS = new Set(["--help", "-h"]);

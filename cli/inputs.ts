@@ -5,7 +5,10 @@ import type { Catalog } from "../catalog/model";
 import { customRulesDirFor, readCustomRules } from "../alerts/custom-files";
 import { catalogPath, type Args } from "./args";
 
-export function loadInputs(args: Args, fallbackCatalog?: string): { catalog: Catalog; customRules: Record<string, string>; path: string } {
+export function loadInputs(
+  args: Args,
+  fallbackCatalog?: string,
+): { catalog: Catalog; customRules: Record<string, string>; path: string } {
   const path = catalogPath(args, fallbackCatalog);
   const { catalog, warnings } = loadCatalog(path);
   for (const line of formatWarnings(warnings, path)) console.error(line);

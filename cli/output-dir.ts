@@ -5,7 +5,17 @@
  * dir and swapped in by renames: on any failure DIR keeps its old content, byte for byte.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Artifacts } from "../artifacts";
 import { UsageError } from "./args";
@@ -39,7 +49,8 @@ function entries(dir: string, prefix = ""): string[] {
 function manifestFiles(dir: string): string[] | undefined {
   try {
     const m = JSON.parse(readFileSync(join(dir, MANIFEST), "utf8")) as { generator?: unknown; files?: unknown };
-    if (m.generator !== GENERATOR || !Array.isArray(m.files) || !m.files.every((f) => typeof f === "string")) return undefined;
+    if (m.generator !== GENERATOR || !Array.isArray(m.files) || !m.files.every((f) => typeof f === "string"))
+      return undefined;
     return m.files;
   } catch {
     return undefined;
@@ -55,7 +66,8 @@ function lexists(path: string): boolean {
   }
 }
 
-const listed = (paths: string[], max = 5) => paths.slice(0, max).join(", ") + (paths.length > max ? ` and ${paths.length - max} more` : "");
+const listed = (paths: string[], max = 5) =>
+  paths.slice(0, max).join(", ") + (paths.length > max ? ` and ${paths.length - max} more` : "");
 
 /**
  * Throws a `UsageError` naming what is in the way unless `out` may be replaced: absent,
@@ -76,7 +88,10 @@ export function checkReplaceable(out: string): void {
       `render: --out ${out} is not empty and not an earlier render output (it has no ${MANIFEST}); render never deletes files it did not write: choose a new or empty directory`,
     );
   }
-  const owned = new Set([MANIFEST, ...files.flatMap((f) => f.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/")))]);
+  const owned = new Set([
+    MANIFEST,
+    ...files.flatMap((f) => f.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/"))),
+  ]);
   const notOwned = present.filter((p) => !owned.has(p));
   if (notOwned.length) {
     throw new UsageError(
@@ -94,7 +109,8 @@ export function replaceOutputDir(out: string, artifacts: Artifacts, io: OutputIo
   const target = existsSync(resolve(out)) ? realpathSync(resolve(out)) : resolve(out);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
-  const sibling = (what: string) => join(parent, `.${basename(target)}.${what}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const sibling = (what: string) =>
+    join(parent, `.${basename(target)}.${what}-${process.pid}-${randomBytes(4).toString("hex")}`);
   const fresh = sibling("render");
   mkdirSync(fresh);
   try {

@@ -13,7 +13,14 @@ import { CATALOG_CONFIG_KEY, parseCatalogYaml } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
 import { StackConfigError } from "../infra/config";
 import { ProviderFactsError } from "../infra/provider-facts";
-import { MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, SECRET_MARK, type ConfigValue, type RegisteredResource } from "../infra/offline-engine";
+import {
+  MockRunFailure,
+  PLACEHOLDER_SECRET_PREFIX,
+  runProgramUnderMocks,
+  SECRET_MARK,
+  type ConfigValue,
+  type RegisteredResource,
+} from "../infra/offline-engine";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
 import { readCustomRules } from "../alerts/custom-files";
 import { customRulesDir } from "./inputs";
@@ -25,8 +32,10 @@ export function stackFileConfig(text: string): Record<string, ConfigValue> {
   for (const [key, value] of Object.entries(doc?.config ?? {})) {
     if (key === CATALOG_CONFIG_KEY) continue;
     const full = key.includes(":") ? key : `ops-monitoring:${key}`;
-    if (value && typeof value === "object" && "secure" in value) out[full] = { secret: `${PLACEHOLDER_SECRET_PREFIX}${full}` };
-    else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[full] = String(value);
+    if (value && typeof value === "object" && "secure" in value)
+      out[full] = { secret: `${PLACEHOLDER_SECRET_PREFIX}${full}` };
+    else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+      out[full] = String(value);
   }
   return out;
 }
@@ -34,14 +43,23 @@ export function stackFileConfig(text: string): Record<string, ConfigValue> {
 function summary(value: unknown): string {
   if (value === SECRET_MARK) return SECRET_MARK;
   if (typeof value === "string") return value.length > 48 ? `(${value.length} chars)` : value;
-  if (Array.isArray(value)) return value.every((v) => typeof v !== "object") && value.length <= 4 ? `[${value.join(",")}]` : `[${value.length}]`;
+  if (Array.isArray(value))
+    return value.every((v) => typeof v !== "object") && value.length <= 4
+      ? `[${value.join(",")}]`
+      : `[${value.length}]`;
   if (value && typeof value === "object") return "{…}";
   return String(value);
 }
 
 /** One line per resource: type, name, and its top-level inputs abbreviated. */
 export function planTable(resources: RegisteredResource[]): string {
-  const rows = resources.map((r) => [r.type, r.name, Object.entries(r.inputs).map(([k, v]) => `${k}=${summary(v)}`).join(" ")]);
+  const rows = resources.map((r) => [
+    r.type,
+    r.name,
+    Object.entries(r.inputs)
+      .map(([k, v]) => `${k}=${summary(v)}`)
+      .join(" "),
+  ]);
   const width = [0, 1].map((i) => Math.max(i === 0 ? 4 : 4, ...rows.map((row) => row[i].length)));
   const line = (row: string[]) => `${row[0].padEnd(width[0])}  ${row[1].padEnd(width[1])}  ${row[2]}`.trimEnd();
   return [line(["TYPE", "NAME", "KEY INPUTS"]), ...rows.map(line), `${resources.length} resources`].join("\n");
@@ -60,7 +78,10 @@ export async function run(args: Args): Promise<number> {
   const raw = parseCatalogYaml(text, path);
   // Report catalog problems against the file (the program names the stack config key instead).
   validateCatalog(raw, path);
-  const system = raw && typeof raw === "object" && typeof (raw as { system?: unknown }).system === "string" ? (raw as { system: string }).system : "";
+  const system =
+    raw && typeof raw === "object" && typeof (raw as { system?: unknown }).system === "string"
+      ? (raw as { system: string }).system
+      : "";
   try {
     const result = await runProgramUnderMocks(raw, stack, {
       config: stackFileConfig(text),

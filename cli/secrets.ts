@@ -32,7 +32,8 @@ function isoDay(ms: number): string {
 
 function parseDay(value: string, what: string): number {
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
-  if (Number.isNaN(ms) || isoDay(ms) !== value) throw new UsageError(`${what} "${value}" is not a date like 2026-09-01`);
+  if (Number.isNaN(ms) || isoDay(ms) !== value)
+    throw new UsageError(`${what} "${value}" is not a date like 2026-09-01`);
   return ms;
 }
 
@@ -47,10 +48,13 @@ export function rotationReport(specs: readonly VercelEnvSpec[], today: string): 
     if (seen.has(id)) return [];
     seen.add(id);
     const base = { service: s.service, project: s.project, key: s.key, secret: s.source.secret };
-    if (s.rotateEveryMs === undefined) return [{ ...base, ...(s.rotatedAt ? { rotatedAt: s.rotatedAt } : {}), status: "no-policy" }];
+    if (s.rotateEveryMs === undefined)
+      return [{ ...base, ...(s.rotatedAt ? { rotatedAt: s.rotatedAt } : {}), status: "no-policy" }];
     const rotateEvery = formatDuration(s.rotateEveryMs);
     if (!s.rotatedAt) return [{ ...base, rotateEvery, status: "unknown" }];
-    const dueMs = parseDay(s.rotatedAt, `services[${s.service}].vercel.env.${s.key}.rotated_at`) + Math.ceil(s.rotateEveryMs / DAY_MS) * DAY_MS;
+    const dueMs =
+      parseDay(s.rotatedAt, `services[${s.service}].vercel.env.${s.key}.rotated_at`) +
+      Math.ceil(s.rotateEveryMs / DAY_MS) * DAY_MS;
     const daysLeft = Math.round((dueMs - now) / DAY_MS);
     const status: RotationStatus = daysLeft < 0 ? "overdue" : daysLeft === 0 ? "due" : "ok";
     return [{ ...base, rotateEvery, rotatedAt: s.rotatedAt, due: isoDay(dueMs), daysLeft, status }];
@@ -69,7 +73,12 @@ function describe(e: RotationEntry): string {
     case "unknown":
       return `rotate every ${e.rotateEvery}, rotated_at missing: set it to the date of the last rotation`;
     default: {
-      const when = e.status === "overdue" ? `OVERDUE by ${-e.daysLeft!} days` : e.status === "due" ? "DUE today" : `ok, ${e.daysLeft} days left`;
+      const when =
+        e.status === "overdue"
+          ? `OVERDUE by ${-e.daysLeft!} days`
+          : e.status === "due"
+            ? "DUE today"
+            : `ok, ${e.daysLeft} days left`;
       return `rotate every ${e.rotateEvery}, rotated ${e.rotatedAt}, due ${e.due}: ${when}`;
     }
   }
@@ -80,8 +89,13 @@ export function run(args: Args): number {
   const { catalog, path } = loadInputs(args);
   const entries = rotationReport(vercelEnvSpecs(catalog), today);
   console.log(`secret env vars in ${path} on ${today}:`);
-  for (const e of entries) console.log(`  ${e.service} ${e.key} (project ${e.project}, secret ${e.secret}): ${describe(e)}`);
+  for (const e of entries)
+    console.log(`  ${e.service} ${e.key} (project ${e.project}, secret ${e.secret}): ${describe(e)}`);
   const late = entries.filter(needsRotation);
-  console.log(late.length ? `${late.length} secret${late.length === 1 ? "" : "s"} to rotate: ${late.map((e) => `${e.service} ${e.key}`).join(", ")}` : "nothing to rotate");
+  console.log(
+    late.length
+      ? `${late.length} secret${late.length === 1 ? "" : "s"} to rotate: ${late.map((e) => `${e.service} ${e.key}`).join(", ")}`
+      : "nothing to rotate",
+  );
   return late.length ? 1 : 0;
 }

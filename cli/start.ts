@@ -42,7 +42,11 @@ async function shutdown(r: Running, keep: boolean): Promise<void> {
   await r.sink?.close();
 }
 
-function loadCatalog(args: Args, demo: DemoApp | undefined, sink: Sink): { catalog: Catalog; customRules: Record<string, string>; path: string } {
+function loadCatalog(
+  args: Args,
+  demo: DemoApp | undefined,
+  sink: Sink,
+): { catalog: Catalog; customRules: Record<string, string>; path: string } {
   if (!demo) return loadInputs(args);
   const catalog = loadDemoCatalog({ demoApp: demo.url, sink: sink.url });
   return { catalog, customRules: readCustomRules(CUSTOM_RULES_DIR, catalog.system), path: DEMO_CATALOG_PATH };
@@ -67,21 +71,35 @@ function historyFlag(args: Args): number | undefined {
   if (args.flags.history === undefined) return undefined;
   const value = stringFlag(args, "history");
   const ms = parseDuration(value);
-  if (!ms || ms > MAX_HISTORY_MS) throw new UsageError(`start: --history "${value}" is not a duration between 1m and 30d (e.g. 7d)`);
+  if (!ms || ms > MAX_HISTORY_MS)
+    throw new UsageError(`start: --history "${value}" is not a duration between 1m and 30d (e.g. 7d)`);
   return ms;
 }
 
-async function syntheticHistory(catalog: Catalog, ms: number, promtool: string): Promise<Awaited<ReturnType<typeof buildHistory>>> {
+async function syntheticHistory(
+  catalog: Catalog,
+  ms: number,
+  promtool: string,
+): Promise<Awaited<ReturnType<typeof buildHistory>>> {
   const t0 = Date.now();
   const history = await buildHistory(catalog, ms, promtool);
-  console.log(`history: ${formatDuration(ms)} of synthetic traffic with ${INCIDENTS.length} incidents (${history.samples} samples) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  console.log(
+    `history: ${formatDuration(ms)} of synthetic traffic with ${INCIDENTS.length} incidents (${history.samples} samples) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+  );
   return history;
 }
 
 /** The backtest command line for this stack: the catalog it runs (the demo's written out with its URLs) and its Prometheus. */
 function backtestCommand(args: Args, stack: LocalStack, running: Running, ms: number): string {
   let catalog = typeof args.flags.catalog === "string" ? args.flags.catalog : join(stack.work.root, "catalog.yaml");
-  if (running.demo) writeFileSync(catalog, substituteDemoUrls(readFileSync(DEMO_CATALOG_PATH, "utf8"), { demoApp: running.demo.url, sink: running.sink!.url }));
+  if (running.demo)
+    writeFileSync(
+      catalog,
+      substituteDemoUrls(readFileSync(DEMO_CATALOG_PATH, "utf8"), {
+        demoApp: running.demo.url,
+        sink: running.sink!.url,
+      }),
+    );
   if (/\s/.test(catalog)) catalog = `'${catalog}'`;
   return `bin/ops-monitoring backtest --catalog ${catalog} --prometheus ${stack.urls.prometheus} --from now-${formatDuration(ms)} --to now`;
 }
@@ -124,8 +142,11 @@ export async function run(args: Args): Promise<number> {
     running.sink = await startSink({ print: (line) => console.log(line) });
     if (useDemo) running.demo = await startDemoApp();
     const { catalog, customRules, path } = userInputs ?? loadCatalog(args, running.demo, running.sink);
-    console.log(`ops-monitoring start: ${relative(process.cwd(), path) || path} (system ${catalog.system}, ${catalog.services.length} services), local profile`);
-    const history = historyMs === undefined ? undefined : await syntheticHistory(catalog, historyMs, binaries.promtool!);
+    console.log(
+      `ops-monitoring start: ${relative(process.cwd(), path) || path} (system ${catalog.system}, ${catalog.services.length} services), local profile`,
+    );
+    const history =
+      historyMs === undefined ? undefined : await syntheticHistory(catalog, historyMs, binaries.promtool!);
     const stack = await startLocalStack({
       catalog,
       customRules,
@@ -161,10 +182,20 @@ export async function run(args: Args): Promise<number> {
     ]).catch((error: Error) => ({ error }));
 
     if ("ready" in outcome) {
-      recordRunning({ pid: process.pid, alertmanager: stack.urls.alertmanager, prometheus: stack.urls.prometheus, workDir: stack.work.root });
-      console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: every component answers; notifications print below (Ctrl-C stops)`);
+      recordRunning({
+        pid: process.pid,
+        alertmanager: stack.urls.alertmanager,
+        prometheus: stack.urls.prometheus,
+        workDir: stack.work.root,
+      });
+      console.log(
+        `ready in ${((Date.now() - started) / 1000).toFixed(1)}s: every component answers; notifications print below (Ctrl-C stops)`,
+      );
       if (running.demo) console.log(demoHints(running.demo, catalog, stack.artifacts).join("\n"));
-      const end = await Promise.race([stopRequested.then((signal) => ({ signal })), stack.failed.then((error) => ({ error }))]);
+      const end = await Promise.race([
+        stopRequested.then((signal) => ({ signal })),
+        stack.failed.then((error) => ({ error })),
+      ]);
       return await finish(running, end, keep, true);
     }
     return await finish(running, outcome, keep, false);
@@ -180,15 +211,25 @@ export async function run(args: Args): Promise<number> {
 /** Exit status of a run stopped by `signal`: 0 once it was ready, else the shell's 128 + signal number (130 for Ctrl-C). */
 const signalExit = (signal: string, wasReady: boolean) => (wasReady ? 0 : 128 + (signal === "SIGTERM" ? 15 : 2));
 
-async function finish(running: Running, end: { signal: string } | { error: Error }, keep: boolean, wasReady: boolean): Promise<number> {
+async function finish(
+  running: Running,
+  end: { signal: string } | { error: Error },
+  keep: boolean,
+  wasReady: boolean,
+): Promise<number> {
   if ("signal" in end) {
     console.log(`${end.signal}${wasReady ? "" : " during start-up"}: stopping every component`);
     await shutdown(running, keep);
-    console.log(keep && running.stack ? `stopped; work dir kept at ${running.stack.work.root} (secrets removed)` : "stopped; work dir removed");
+    console.log(
+      keep && running.stack
+        ? `stopped; work dir kept at ${running.stack.work.root} (secrets removed)`
+        : "stopped; work dir removed",
+    );
     return signalExit(end.signal, wasReady);
   }
   console.error(`ops-monitoring start: ${end.error.message}`);
   await shutdown(running, true);
-  if (running.stack) console.error(`stopped; work dir kept for inspection at ${running.stack.work.root} (secrets removed)`);
+  if (running.stack)
+    console.error(`stopped; work dir kept for inspection at ${running.stack.work.root} (secrets removed)`);
   return 1;
 }

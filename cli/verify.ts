@@ -17,9 +17,14 @@ export function run(args: Args): number {
     writeArtifacts(dir, artifacts);
     const ruleFiles = Object.keys(artifacts).filter((p) => p.startsWith("prometheus/rules/"));
     const results = runChecks(dir, catalog, ruleGroupsOf(catalog, options), ruleFiles);
-    for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.ok ? r.detail : `\n${r.detail.replace(/^/gm, "     ")}`}`);
+    for (const r of results)
+      console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.ok ? r.detail : `\n${r.detail.replace(/^/gm, "     ")}`}`);
     const failed = results.filter((r) => !r.ok).length;
-    console.log(failed ? `verify ${path}: ${failed} of ${results.length} checks failed` : `verify ${path}: all ${results.length} checks passed`);
+    console.log(
+      failed
+        ? `verify ${path}: ${failed} of ${results.length} checks failed`
+        : `verify ${path}: all ${results.length} checks passed`,
+    );
     return failed ? 1 : 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });

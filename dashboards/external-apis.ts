@@ -1,7 +1,17 @@
 /** External APIs & cost: quota use against quota and alert line, failure rate, month-to-date spend against budget. */
 import { formatDuration } from "../catalog/units";
 import {
-  API_LABEL, COST_READ_WINDOW_MS, COST_SOURCE_LABEL, METRIC, OUTCOME, OUTCOME_LABEL, PANEL, RATE_LIMIT_LABEL, REC, RESOURCE_LABEL, USAGE_READ_WINDOW_MS,
+  API_LABEL,
+  COST_READ_WINDOW_MS,
+  COST_SOURCE_LABEL,
+  METRIC,
+  OUTCOME,
+  OUTCOME_LABEL,
+  PANEL,
+  RATE_LIMIT_LABEL,
+  REC,
+  RESOURCE_LABEL,
+  USAGE_READ_WINDOW_MS,
 } from "../conventions";
 import type { DashboardSpec } from "./frame";
 import { statPanel, timeseriesPanel } from "./panels";
@@ -19,10 +29,16 @@ function apiRequestRate(...matchers: string[]): string {
 export function externalApisDashboard(): DashboardSpec {
   return {
     key: "external-apis",
-    description: "Paid third-party APIs and spend: quota used in the current period against quota and alert line, failure rate, rate limits, size quotas, month-to-date spend against the monthly budget and per-source budgets.",
+    description:
+      "Paid third-party APIs and spend: quota used in the current period against quota and alert line, failure rate, rate limits, size quotas, month-to-date spend against the monthly budget and per-source budgets.",
     panels: [
       timeseriesPanel({
-        id: 1, title: PANEL.quotaUsed, description: "Calls made in the current quota period; dashed: the quota and the alert line.", w: 12, h: 9, unit: "short",
+        id: 1,
+        title: PANEL.quotaUsed,
+        description: "Calls made in the current quota period; dashed: the quota and the alert line.",
+        w: 12,
+        h: 9,
+        unit: "short",
         queries: [
           { expr: `sum by (${API_LABEL}) (${METRIC.quotaUsed})`, legend: `${API_LEGEND} used` },
           { expr: REC.quotaLimit, legend: `${API_LEGEND} quota`, line: true },
@@ -30,20 +46,54 @@ export function externalApisDashboard(): DashboardSpec {
         ],
       }),
       statPanel({
-        id: 2, title: "Quota used of alert line", description: "Calls made in the period over the alert line (100%: the quota alert fires).", w: 12, h: 9, unit: "percentunit",
-        queries: [{ expr: `sum by (${API_LABEL}) (${METRIC.quotaUsed}) / on (${API_LABEL}) ${REC.quotaAlertAt}`, legend: API_LEGEND }],
-        steps: ["green", [0.75, "orange"], [1, "red"]], min: 0,
+        id: 2,
+        title: "Quota used of alert line",
+        description: "Calls made in the period over the alert line (100%: the quota alert fires).",
+        w: 12,
+        h: 9,
+        unit: "percentunit",
+        queries: [
+          {
+            expr: `sum by (${API_LABEL}) (${METRIC.quotaUsed}) / on (${API_LABEL}) ${REC.quotaAlertAt}`,
+            legend: API_LEGEND,
+          },
+        ],
+        steps: ["green", [0.75, "orange"], [1, "red"]],
+        min: 0,
       }),
       timeseriesPanel({
-        id: 3, title: PANEL.apiFailureRate, description: "Share of calls to each API that failed.", w: 12, h: 8, unit: "percentunit",
-        queries: [{ expr: `${apiRequestRate(eq(OUTCOME_LABEL, OUTCOME.failure))} / ${apiRequestRate()}`, legend: API_LEGEND }],
+        id: 3,
+        title: PANEL.apiFailureRate,
+        description: "Share of calls to each API that failed.",
+        w: 12,
+        h: 8,
+        unit: "percentunit",
+        queries: [
+          { expr: `${apiRequestRate(eq(OUTCOME_LABEL, OUTCOME.failure))} / ${apiRequestRate()}`, legend: API_LEGEND },
+        ],
       }),
       timeseriesPanel({
-        id: 4, title: "API call rate", description: "Calls per second to each API by outcome.", w: 12, h: 8, unit: "reqps", stacked: true,
-        queries: [{ expr: `sum by (${API_LABEL}, ${OUTCOME_LABEL}) (rate(${METRIC.externalApiRequests}[${RATE_INTERVAL}]))`, legend: `${API_LEGEND} {{${OUTCOME_LABEL}}}` }],
+        id: 4,
+        title: "API call rate",
+        description: "Calls per second to each API by outcome.",
+        w: 12,
+        h: 8,
+        unit: "reqps",
+        stacked: true,
+        queries: [
+          {
+            expr: `sum by (${API_LABEL}, ${OUTCOME_LABEL}) (rate(${METRIC.externalApiRequests}[${RATE_INTERVAL}]))`,
+            legend: `${API_LEGEND} {{${OUTCOME_LABEL}}}`,
+          },
+        ],
       }),
       timeseriesPanel({
-        id: 5, title: PANEL.spend, description: "Spend this month across all sources; dashed: the monthly budget and its alert line.", w: 12, h: 8, unit: "currencyUSD",
+        id: 5,
+        title: PANEL.spend,
+        description: "Spend this month across all sources; dashed: the monthly budget and its alert line.",
+        w: 12,
+        h: 8,
+        unit: "currencyUSD",
         queries: [
           { expr: `sum(${SPEND_BY_SOURCE})`, legend: "spent" },
           { expr: REC.budgetMonthly, legend: "budget", line: true },
@@ -51,28 +101,72 @@ export function externalApisDashboard(): DashboardSpec {
         ],
       }),
       timeseriesPanel({
-        id: 6, title: "Spend by source", description: "Month-to-date spend per billing source.", w: 12, h: 8, unit: "currencyUSD", stacked: true,
+        id: 6,
+        title: "Spend by source",
+        description: "Month-to-date spend per billing source.",
+        w: 12,
+        h: 8,
+        unit: "currencyUSD",
+        stacked: true,
         queries: [{ expr: SPEND_BY_SOURCE, legend: `{{${COST_SOURCE_LABEL}}}` }],
       }),
       timeseriesPanel({
-        id: 7, title: "Spend by source vs its budget", description: "Sources with their own budget: month-to-date spend over that budget (1 = 100%); dashed: the lowest alert level.", w: 12, h: 8, unit: "percentunit",
+        id: 7,
+        title: "Spend by source vs its budget",
+        description:
+          "Sources with their own budget: month-to-date spend over that budget (1 = 100%); dashed: the lowest alert level.",
+        w: 12,
+        h: 8,
+        unit: "percentunit",
         queries: [
-          { expr: `${SPEND_BY_SOURCE} / on (${COST_SOURCE_LABEL}) ${REC.sourceBudgetMonthly}`, legend: `{{${COST_SOURCE_LABEL}}}` },
-          { expr: `${REC.sourceBudgetAlertAt} / ${REC.sourceBudgetMonthly}`, legend: `{{${COST_SOURCE_LABEL}}} alert at`, line: true },
+          {
+            expr: `${SPEND_BY_SOURCE} / on (${COST_SOURCE_LABEL}) ${REC.sourceBudgetMonthly}`,
+            legend: `{{${COST_SOURCE_LABEL}}}`,
+          },
+          {
+            expr: `${REC.sourceBudgetAlertAt} / ${REC.sourceBudgetMonthly}`,
+            legend: `{{${COST_SOURCE_LABEL}}} alert at`,
+            line: true,
+          },
         ],
       }),
       timeseriesPanel({
-        id: 8, title: PANEL.rateLimitUsed, description: "Call rate over each rate limit (1 = at the limit); dashed: the alert line.", w: 12, h: 8, unit: "percentunit",
+        id: 8,
+        title: PANEL.rateLimitUsed,
+        description: "Call rate over each rate limit (1 = at the limit); dashed: the alert line.",
+        w: 12,
+        h: 8,
+        unit: "percentunit",
         queries: [
-          { expr: `1 / (${REC.rateLimit} / on (${API_LABEL}) group_left sum by (${API_LABEL}) (rate(${METRIC.externalApiRequests}[${RATE_INTERVAL}])))`, legend: `${API_LEGEND} per {{${RATE_LIMIT_LABEL}}}` },
-          { expr: `${REC.rateLimitAlertAt} / ${REC.rateLimit}`, legend: `${API_LEGEND} per {{${RATE_LIMIT_LABEL}}} alert at`, line: true },
+          {
+            expr: `1 / (${REC.rateLimit} / on (${API_LABEL}) group_left sum by (${API_LABEL}) (rate(${METRIC.externalApiRequests}[${RATE_INTERVAL}])))`,
+            legend: `${API_LEGEND} per {{${RATE_LIMIT_LABEL}}}`,
+          },
+          {
+            expr: `${REC.rateLimitAlertAt} / ${REC.rateLimit}`,
+            legend: `${API_LEGEND} per {{${RATE_LIMIT_LABEL}}} alert at`,
+            line: true,
+          },
         ],
       }),
       timeseriesPanel({
-        id: 9, title: PANEL.sizeUsed, description: "Bytes used of each size quota (database, storage, month-to-date bandwidth); dashed: the alert line.", w: 12, h: 8, unit: "percentunit",
+        id: 9,
+        title: PANEL.sizeUsed,
+        description:
+          "Bytes used of each size quota (database, storage, month-to-date bandwidth); dashed: the alert line.",
+        w: 12,
+        h: 8,
+        unit: "percentunit",
         queries: [
-          { expr: `${USAGE} / on (${API_LABEL}, ${RESOURCE_LABEL}) ${REC.sizeLimit}`, legend: `${API_LEGEND} {{${RESOURCE_LABEL}}}` },
-          { expr: `${REC.sizeAlertAt} / ${REC.sizeLimit}`, legend: `${API_LEGEND} {{${RESOURCE_LABEL}}} alert at`, line: true },
+          {
+            expr: `${USAGE} / on (${API_LABEL}, ${RESOURCE_LABEL}) ${REC.sizeLimit}`,
+            legend: `${API_LEGEND} {{${RESOURCE_LABEL}}}`,
+          },
+          {
+            expr: `${REC.sizeAlertAt} / ${REC.sizeLimit}`,
+            legend: `${API_LEGEND} {{${RESOURCE_LABEL}}} alert at`,
+            line: true,
+          },
         ],
       }),
     ],

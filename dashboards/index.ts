@@ -86,7 +86,11 @@ function cached(system: string): DashboardDoc[] {
 
 /** The URL path segment Grafana derives from a dashboard title. */
 export function slugify(title: string): string {
-  return title.toLowerCase().replace(/&/g, " and ").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return title
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 function panelsOf(doc: DashboardDoc): PanelJson[] {
@@ -97,7 +101,12 @@ function panelsOf(doc: DashboardDoc): PanelJson[] {
  * Link to one panel, viewed alone, of a dashboard (scoped to `service` when given).
  * Throws when the dashboard has no panel titled `panelTitle`.
  */
-export function dashboardLink(catalog: Catalog, key: DashboardKey, panelTitle: string, service?: string): { uid: string; panelId: number; url: string } {
+export function dashboardLink(
+  catalog: Catalog,
+  key: DashboardKey,
+  panelTitle: string,
+  service?: string,
+): { uid: string; panelId: number; url: string } {
   const doc = cached(catalog.system).find((d) => d.key === key);
   const panel = doc && panelsOf(doc).find((p) => p.title === panelTitle);
   if (!doc || !panel) throw new Error(`dashboard ${key} has no panel titled "${panelTitle}"`);
@@ -105,7 +114,11 @@ export function dashboardLink(catalog: Catalog, key: DashboardKey, panelTitle: s
     ...(service === undefined ? [] : [`var-${SERVICE_VAR}=${encodeURIComponent(service)}`]),
     `viewPanel=${panel.id}`,
   ].join("&");
-  return { uid: doc.uid, panelId: panel.id, url: `${catalog.grafanaUrl ?? ""}/d/${doc.uid}/${slugify(doc.title)}?${query}` };
+  return {
+    uid: doc.uid,
+    panelId: panel.id,
+    url: `${catalog.grafanaUrl ?? ""}/d/${doc.uid}/${slugify(doc.title)}?${query}`,
+  };
 }
 
 /** Values of Grafana's built-in interval variables when a query is evaluated outside Grafana. */
@@ -128,18 +141,26 @@ function substitute(expr: string, vars: { service: string }): string {
  * filled in (`$service` from `vars`, `$__rate_interval` 5m, `$__interval` 1m, `$__range` 1h),
  * ready to evaluate against a Prometheus.
  */
-export function panelQueries(catalog: Catalog, vars: { service: string }): Array<{ dashboard: DashboardKey; panel: string; expr: string }> {
+export function panelQueries(
+  catalog: Catalog,
+  vars: { service: string },
+): Array<{ dashboard: DashboardKey; panel: string; expr: string }> {
   const out: Array<{ dashboard: DashboardKey; panel: string; expr: string }> = [];
   for (const doc of cached(catalog.system)) {
     for (const panel of panelsOf(doc)) {
       for (const target of panel.targets ?? []) {
-        if (target.expr !== undefined) out.push({ dashboard: doc.key, panel: panel.title, expr: substitute(target.expr, vars) });
+        if (target.expr !== undefined)
+          out.push({ dashboard: doc.key, panel: panel.title, expr: substitute(target.expr, vars) });
       }
     }
-    const annotations = ((doc.json.annotations as { list?: AnnotationJson[] } | undefined)?.list ?? []);
+    const annotations = (doc.json.annotations as { list?: AnnotationJson[] } | undefined)?.list ?? [];
     for (const annotation of annotations) {
       if (annotation.datasource?.type === PROMETHEUS.type && annotation.expr !== undefined) {
-        out.push({ dashboard: doc.key, panel: `annotation: ${annotation.name}`, expr: substitute(annotation.expr, vars) });
+        out.push({
+          dashboard: doc.key,
+          panel: `annotation: ${annotation.name}`,
+          expr: substitute(annotation.expr, vars),
+        });
       }
     }
   }

@@ -60,10 +60,9 @@ function targets(queries: Query[], instant: boolean): prometheus.DataqueryBuilde
 
 function thresholds(steps: Steps): dashboard.ThresholdsConfigBuilder {
   const [base, ...rest] = steps;
-  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
-    { value: null, color: base },
-    ...rest.map(([value, color]) => ({ value, color })),
-  ]);
+  return new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps([{ value: null, color: base }, ...rest.map(([value, color]) => ({ value, color }))]);
 }
 
 /** The builder methods every panel kind shares. */
@@ -96,8 +95,16 @@ export function timeseriesPanel(spec: PanelSpec & { steps?: Steps; stacked?: boo
   const panel = framed(new timeseries.PanelBuilder(), spec)
     .lineWidth(1)
     .fillOpacity(spec.stacked ? 30 : 10)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Bottom).calcs(["lastNotNull", "max"]))
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Bottom)
+        .calcs(["lastNotNull", "max"]),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+    );
   if (spec.stacked) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   if (spec.steps) {
     panel
@@ -114,7 +121,9 @@ export function timeseriesPanel(spec: PanelSpec & { steps?: Steps; stacked?: boo
   });
   if (spec.queries.some((q) => q.line && q.legend?.includes("{{severity}}"))) {
     for (const severity of SEVERITIES) {
-      panel.overrideByRegexp(`.*\\b${severity}\\b.*`, [{ id: "color", value: { mode: "fixed", fixedColor: SEVERITY_COLORS[severity] } }]);
+      panel.overrideByRegexp(`.*\\b${severity}\\b.*`, [
+        { id: "color", value: { mode: "fixed", fixedColor: SEVERITY_COLORS[severity] } },
+      ]);
     }
   }
   return panel;
@@ -144,12 +153,14 @@ export interface Column {
  * A table of instant queries, one row per value of the `rows` labels and one column per
  * query (`max by (rows)` of it); `hide` drops columns, `links` adds data links on a column.
  */
-export function tablePanel(spec: Omit<PanelSpec, "queries" | "unit"> & {
-  rows: string[];
-  columns: Column[];
-  hide?: string[];
-  links?: Array<{ column: string; title: string; url: string }>;
-}): PanelBuilder {
+export function tablePanel(
+  spec: Omit<PanelSpec, "queries" | "unit"> & {
+    rows: string[];
+    columns: Column[];
+    hide?: string[];
+    links?: Array<{ column: string; title: string; url: string }>;
+  },
+): PanelBuilder {
   const renames: Record<string, string> = {};
   spec.columns.forEach((c, i) => {
     renames[spec.columns.length === 1 ? "Value" : `Value #${refId(i)}`] = c.header;
@@ -161,7 +172,12 @@ export function tablePanel(spec: Omit<PanelSpec, "queries" | "unit"> & {
     .title(spec.title)
     .description(spec.description)
     .datasource(PROMETHEUS)
-    .targets(targets(spec.columns.map((c) => ({ expr: `max by (${spec.rows.join(", ")}) (${c.expr})` })), true))
+    .targets(
+      targets(
+        spec.columns.map((c) => ({ expr: `max by (${spec.rows.join(", ")}) (${c.expr})` })),
+        true,
+      ),
+    )
     .span(spec.w)
     .height(spec.h)
     .transformations([

@@ -33,13 +33,17 @@ function dashboardChanges(a: DashboardDoc, b: DashboardDoc): string[] {
   const removed = titles(pa).filter((t) => !titles(pb).includes(t));
   if (delta > 0) out.push(`+${plural(delta, "panel")}${added.length ? ` (${added.join(", ")})` : ""}`);
   if (delta < 0) out.push(`-${plural(-delta, "panel")}${removed.length ? ` (${removed.join(", ")})` : ""}`);
-  if (delta === 0 && (added.length || removed.length)) out.push(`panels renamed: ${removed.join(", ")} -> ${added.join(", ")}`);
+  if (delta === 0 && (added.length || removed.length))
+    out.push(`panels renamed: ${removed.join(", ")} -> ${added.join(", ")}`);
   const byTitle = new Map(pa.map((p) => [p.title, p]));
-  const changed = pb.filter((p) => byTitle.has(p.title) && content(byTitle.get(p.title)!) !== content(p)).map((p) => p.title ?? "(untitled)");
+  const changed = pb
+    .filter((p) => byTitle.has(p.title) && content(byTitle.get(p.title)!) !== content(p))
+    .map((p) => p.title ?? "(untitled)");
   if (changed.length) out.push(`panel${changed.length > 1 ? "s" : ""} ${changed.join(", ")} changed`);
   if (!out.length) {
     const rest = (d: DashboardDoc) => canonical({ ...d.json, panels: undefined });
-    if (rest(a) !== rest(b) || canonical(pa.map((p) => p.gridPos)) !== canonical(pb.map((p) => p.gridPos))) out.push("layout or settings changed");
+    if (rest(a) !== rest(b) || canonical(pa.map((p) => p.gridPos)) !== canonical(pb.map((p) => p.gridPos)))
+      out.push("layout or settings changed");
   }
   return out;
 }

@@ -10,7 +10,9 @@ import { change, keyed, list } from "./text";
 function vercelSource(a: VercelEnvSource, b: VercelEnvSource): string[] {
   if ("secret" in a && "secret" in b) return a.secret === b.secret ? [] : [`secret ref ${a.secret} -> ${b.secret}`];
   if ("value" in a && "value" in b) return a.value === b.value ? [] : ["value changed"];
-  return "secret" in a ? [`secret ref ${a.secret} -> plain value`] : [`plain value -> secret ref ${(b as { secret: string }).secret}`];
+  return "secret" in a
+    ? [`secret ref ${a.secret} -> plain value`]
+    : [`plain value -> secret ref ${(b as { secret: string }).secret}`];
 }
 
 function vercelChanges(a: VercelEnvSpec, b: VercelEnvSpec): string[] {
@@ -29,7 +31,10 @@ function vercelChanges(a: VercelEnvSpec, b: VercelEnvSpec): string[] {
 export function diffVercel(before: readonly VercelEnvSpec[], after: readonly VercelEnvSpec[]): string[] {
   const lines: string[] = [];
   for (const [id, a, b] of keyed(before, after, (s) => `${s.service} ${s.key}${s.part ? ` [${s.part}]` : ""}`)) {
-    if (!a) lines.push(`vercel ${id}: added (targets ${list(b!.targets)}${"secret" in b!.source ? `, secret ref ${b!.source.secret}` : ""})`);
+    if (!a)
+      lines.push(
+        `vercel ${id}: added (targets ${list(b!.targets)}${"secret" in b!.source ? `, secret ref ${b!.source.secret}` : ""})`,
+      );
     else if (!b) lines.push(`vercel ${id}: removed`);
     else {
       const changes = vercelChanges(a, b);
@@ -49,7 +54,10 @@ export function diffGitHub(before: readonly GitHubActionsSpec[], after: readonly
     if (!a) lines.push(`github ${id}: added (from ${sourceName(b!.source)})`);
     else if (!b) lines.push(`github ${id}: removed`);
     else {
-      const changes = [...change("repository", a.repository, b.repository), ...change("source", sourceName(a.source), sourceName(b.source))];
+      const changes = [
+        ...change("repository", a.repository, b.repository),
+        ...change("source", sourceName(a.source), sourceName(b.source)),
+      ];
       if (changes.length) lines.push(`github ${id}: ${changes.join("; ")}`);
     }
   }

@@ -26,5 +26,7 @@ export function diffModels(before: MonitoringModel, after: MonitoringModel): str
   ];
   if (lines.length) return lines;
   const files = [...new Set([...Object.keys(before.artifacts), ...Object.keys(after.artifacts)])].sort();
-  return files.filter((f) => before.artifacts[f] !== after.artifacts[f]).map((f) => `file ${f}: ${f in before.artifacts ? (f in after.artifacts ? "changed" : "removed") : "added"}`);
+  return files
+    .filter((f) => before.artifacts[f] !== after.artifacts[f])
+    .map((f) => `file ${f}: ${f in before.artifacts ? (f in after.artifacts ? "changed" : "removed") : "added"}`);
 }

@@ -20,7 +20,14 @@ export interface MonitoringModel {
 }
 
 /** What there is before a catalog exists. */
-export const EMPTY_MODEL: MonitoringModel = { rules: [], dashboards: [], checks: [], vercel: [], github: [], artifacts: {} };
+export const EMPTY_MODEL: MonitoringModel = {
+  rules: [],
+  dashboards: [],
+  checks: [],
+  vercel: [],
+  github: [],
+  artifacts: {},
+};
 
 /** Renders a catalog with the same pure functions the CLI and the Pulumi program use (prod profile). */
 export function monitoringModel(catalog: Catalog, customRules: Record<string, string>): MonitoringModel {
@@ -28,7 +35,9 @@ export function monitoringModel(catalog: Catalog, customRules: Record<string, st
     rules: ruleGroupsOf(catalog, { customRules, profile: "prod" }),
     dashboards: buildDashboards(catalog),
     alerting: catalog.alerting,
-    checks: catalog.services.flatMap((s) => s.health.map((health) => ({ service: health.key ? `${s.name} ${health.key}` : s.name, health }))),
+    checks: catalog.services.flatMap((s) =>
+      s.health.map((health) => ({ service: health.key ? `${s.name} ${health.key}` : s.name, health })),
+    ),
     vercel: vercelEnvSpecs(catalog),
     github: githubActionsSpecs(catalog),
     artifacts: renderArtifacts(catalog, { customRules }),

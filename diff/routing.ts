@@ -12,7 +12,8 @@ function describeContact(c: Contact): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [field, value] of Object.entries(c)) {
     if (field === "name" || value === undefined) continue;
-    if (value && typeof value === "object" && !Array.isArray(value) && "secret" in value) out[field] = `secret ref ${String(value.secret)}`;
+    if (value && typeof value === "object" && !Array.isArray(value) && "secret" in value)
+      out[field] = `secret ref ${String(value.secret)}`;
     else if (field === "url") out[field] = `url#${canonical(value)}`;
     else out[field] = Array.isArray(value) ? list(value.map(String)) : String(value);
   }
@@ -66,7 +67,11 @@ export function diffRouting(before: Alerting | undefined, after: Alerting | unde
       lines.push(`mute timing ${name}: ${[...(rest ? ["changed"] : []), ...zone].join("; ")}`);
     }
   }
-  return [...lines, ...diffEscalations(before?.escalations ?? [], after?.escalations ?? []), ...diffPolicies(before?.policies ?? [], after?.policies ?? [])];
+  return [
+    ...lines,
+    ...diffEscalations(before?.escalations ?? [], after?.escalations ?? []),
+    ...diffPolicies(before?.policies ?? [], after?.policies ?? []),
+  ];
 }
 
 function diffEscalations(before: Escalation[], after: Escalation[]): string[] {
@@ -76,7 +81,10 @@ function diffEscalations(before: Escalation[], after: Escalation[]): string[] {
     else if (!b) lines.push(`escalation ${severity}: removed`);
     else {
       const to = setChange(a.to, b.to);
-      const changes = [...change("after", formatDuration(a.afterMs), formatDuration(b.afterMs)), ...(to ? [`to ${to}`] : [])];
+      const changes = [
+        ...change("after", formatDuration(a.afterMs), formatDuration(b.afterMs)),
+        ...(to ? [`to ${to}`] : []),
+      ];
       if (changes.length) lines.push(`escalation ${severity}: ${changes.join("; ")}`);
     }
   }
@@ -85,7 +93,10 @@ function diffEscalations(before: Escalation[], after: Escalation[]): string[] {
 
 /** Policies are keyed by what they match; their order matters (first match wins), so a reorder is a change too. */
 function diffPolicies(before: Policy[], after: Policy[]): string[] {
-  const key = (p: Policy) => policyMatchers(p.match).map(([k, v]) => `${k}=${v}`).join(",");
+  const key = (p: Policy) =>
+    policyMatchers(p.match)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",");
   const lines: string[] = [];
   for (const [match, a, b] of keyed(before, after, key)) {
     if (!a) lines.push(`policy ${match}: added (-> ${list(b!.to)})`);

@@ -57,7 +57,8 @@ function groupWideChanges(changed: Array<{ name: string; change: string }>): str
   const out: string[] = [];
   for (const c of changed) {
     const names = byChange.get(c.change)!;
-    if (names.length < WIDE_CHANGE || c.change === "added" || c.change === "removed") out.push(`${c.name}: ${c.change}`);
+    if (names.length < WIDE_CHANGE || c.change === "added" || c.change === "removed")
+      out.push(`${c.name}: ${c.change}`);
     else if (!printed.has(c.change)) {
       printed.add(c.change);
       const examples = names.slice(0, WIDE_CHANGE_EXAMPLES).map((n) => n.replace(/^alert /, ""));
@@ -68,12 +69,16 @@ function groupWideChanges(changed: Array<{ name: string; change: string }>): str
 }
 
 export function diffRules(before: readonly RuleGroup[], after: readonly RuleGroup[]): string[] {
-  const rules = (groups: readonly RuleGroup[]) => groups.flatMap((g) => g.rules.map((rule) => ({ rule, service: g.service })));
+  const rules = (groups: readonly RuleGroup[]) =>
+    groups.flatMap((g) => g.rules.map((rule) => ({ rule, service: g.service })));
   const lines: string[] = [];
   const explained = new Set<string>();
 
   for (const [, g1, g2] of keyed(before, after, (g) => g.name)) {
-    if (g1 && g2 && g1.intervalMs !== g2.intervalMs) lines.push(`rule group ${g2.name}: interval ${formatDuration(g1.intervalMs)} -> ${formatDuration(g2.intervalMs)}`);
+    if (g1 && g2 && g1.intervalMs !== g2.intervalMs)
+      lines.push(
+        `rule group ${g2.name}: interval ${formatDuration(g1.intervalMs)} -> ${formatDuration(g2.intervalMs)}`,
+      );
   }
 
   // Escalated copies follow from their alert and `alerting.escalation`; the routing diff shows that.
@@ -118,7 +123,9 @@ export function diffRules(before: readonly RuleGroup[], after: readonly RuleGrou
   }
   for (const service of [...counts.keys()].sort()) {
     const c = counts.get(service)!;
-    const parts = [c.added && `+${c.added}`, c.removed && `-${c.removed}`, c.changed && `${c.changed} changed`].filter(Boolean);
+    const parts = [c.added && `+${c.added}`, c.removed && `-${c.removed}`, c.changed && `${c.changed} changed`].filter(
+      Boolean,
+    );
     lines.push(`recording rules ${service}: ${parts.join(", ")}`);
   }
   return lines;

@@ -18,7 +18,11 @@ export function change(name: string, before: string | undefined, after: string |
 }
 
 /** Entries of two keyed collections: keys of both, sorted. */
-export function keyed<T>(before: readonly T[], after: readonly T[], key: (item: T) => string): Array<[string, T | undefined, T | undefined]> {
+export function keyed<T>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (item: T) => string,
+): Array<[string, T | undefined, T | undefined]> {
   const a = new Map(before.map((x) => [key(x), x]));
   const b = new Map(after.map((x) => [key(x), x]));
   return [...new Set([...a.keys(), ...b.keys()])].sort().map((k) => [k, a.get(k), b.get(k)]);
@@ -28,7 +32,11 @@ export function keyed<T>(before: readonly T[], after: readonly T[], key: (item: 
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
       : v,
   );
 }

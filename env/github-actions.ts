@@ -61,6 +61,12 @@ export function githubActionsSpecs(catalog: Catalog): GitHubActionsSpec[] {
     const entries = kind === "secret" ? gh.secrets : gh.variables;
     return Object.keys(entries)
       .sort()
-      .map((key) => ({ name: githubActionsResourceName(gh.repository, kind, key), kind, repository: gh.repository, key, source: sourceOf(entries[key]) }));
+      .map((key) => ({
+        name: githubActionsResourceName(gh.repository, kind, key),
+        kind,
+        repository: gh.repository,
+        key,
+        source: sourceOf(entries[key]),
+      }));
   });
 }

@@ -22,14 +22,23 @@ export function githubActionsDiagnostics(raw: unknown): Diagnostic[] {
   const repository = typeof gh.repository === "string" ? gh.repository : "the repository";
   const secretKeys = secretConfigKeys(raw);
   const out: Diagnostic[] = [];
-  for (const [field, kind] of [["secrets", "secret"], ["variables", "variable"]] as const) {
+  for (const [field, kind] of [
+    ["secrets", "secret"],
+    ["variables", "variable"],
+  ] as const) {
     const entries = isObj(gh[field]) ? gh[field] : {};
     for (const [key, value] of Object.entries(entries)) {
       const path = `github.${field}.${key}`;
       if (key.toUpperCase().startsWith(RESERVED_PREFIX))
-        out.push({ path, message: `GitHub refuses Actions ${kind} names starting with ${RESERVED_PREFIX} (reserved for GitHub's own); rename ${key}` });
+        out.push({
+          path,
+          message: `GitHub refuses Actions ${kind} names starting with ${RESERVED_PREFIX} (reserved for GitHub's own); rename ${key}`,
+        });
       if (kind === "variable" && typeof value === "string" && isSecretSource(sourceOf(value), secretKeys))
-        out.push({ path, message: `reads the secret ${value}; a variable is plain text readable by anyone with access to ${repository}, so move it to github.secrets` });
+        out.push({
+          path,
+          message: `reads the secret ${value}; a variable is plain text readable by anyone with access to ${repository}, so move it to github.secrets`,
+        });
     }
   }
   return out;

@@ -7,7 +7,14 @@
  */
 import type { Diagnostic } from "../catalog/diagnostics";
 import { DEFAULTS } from "../conventions";
-import { resolveVercelEnv, VERCEL_TARGETS, type TelemetryInput, type VercelEntryInput, type VercelProjectInput, type VercelTarget } from "./vercel-env";
+import {
+  resolveVercelEnv,
+  VERCEL_TARGETS,
+  type TelemetryInput,
+  type VercelEntryInput,
+  type VercelProjectInput,
+  type VercelTarget,
+} from "./vercel-env";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -85,7 +85,10 @@ function telemetryEntries(t: TelemetryInput, service: string): Array<{ key: stri
     { key: OTEL_ENV.endpoint, source: { value: t.endpoint } },
     ...(t.headersSecret ? [{ key: OTEL_ENV.headers, source: { secret: t.headersSecret } }] : []),
     { key: OTEL_ENV.serviceName, source: { value: service } },
-    { key: OTEL_ENV.resourceAttributes, source: { value: `deployment.environment=${t.environment},service.namespace=${t.system}` } },
+    {
+      key: OTEL_ENV.resourceAttributes,
+      source: { value: `deployment.environment=${t.environment},service.namespace=${t.system}` },
+    },
   ];
 }
 
@@ -104,12 +107,21 @@ function partsOf(e: VercelEntryInput, policy: "always" | "auto", problems: Diagn
   const targets = sortTargets(e.targets);
   const dev = targets.includes("development");
   if (policy === "always") {
-    if (e.sensitive === false) problems.push({ path: `${e.path}.sensitive`, message: `${ALWAYS}: a variable cannot be non-sensitive` });
-    if (dev) problems.push({ path: `${e.path}.targets`, message: `${ALWAYS}: Vercel has no sensitive development variables, so development cannot be a target; drop it` });
+    if (e.sensitive === false)
+      problems.push({ path: `${e.path}.sensitive`, message: `${ALWAYS}: a variable cannot be non-sensitive` });
+    if (dev)
+      problems.push({
+        path: `${e.path}.targets`,
+        message: `${ALWAYS}: Vercel has no sensitive development variables, so development cannot be a target; drop it`,
+      });
     return [{ targets, sensitive: true }];
   }
   if (e.sensitive === true && dev) {
-    problems.push({ path: `${e.path}.targets`, message: "a sensitive variable cannot target development (Vercel allows sensitive variables on production and preview only); drop development or sensitive: true" });
+    problems.push({
+      path: `${e.path}.targets`,
+      message:
+        "a sensitive variable cannot target development (Vercel allows sensitive variables on production and preview only); drop development or sensitive: true",
+    });
     return [{ targets, sensitive: true }];
   }
   if (e.sensitive !== undefined) return [{ targets, sensitive: e.sensitive }];
@@ -117,7 +129,10 @@ function partsOf(e: VercelEntryInput, policy: "always" | "auto", problems: Diagn
   const shared = targets.filter((t) => t !== "development");
   if (!dev) return [{ targets, sensitive: true }];
   if (shared.length === 0) return [{ targets, sensitive: false }];
-  return [{ targets: shared, sensitive: true }, { targets: ["development"], sensitive: false }];
+  return [
+    { targets: shared, sensitive: true },
+    { targets: ["development"], sensitive: false },
+  ];
 }
 
 /**
@@ -132,9 +147,16 @@ export function resolveVercelEnv(projects: readonly VercelProjectInput[], teleme
   const owner = new Map<string, string>();
   for (const p of projects) {
     const declared = new Set(p.entries.map((e) => e.key));
-    const generated: Array<VercelEntryInput & { origin: "telemetry" }> = (telemetry ? telemetryEntries(telemetry, p.service) : [])
+    const generated: Array<VercelEntryInput & { origin: "telemetry" }> = (
+      telemetry ? telemetryEntries(telemetry, p.service) : []
+    )
       .filter((e) => !declared.has(e.key))
-      .map((e) => ({ ...e, path: `services[${p.service}].vercel.env.${e.key}`, targets: OTEL_TARGETS, origin: "telemetry" }));
+      .map((e) => ({
+        ...e,
+        path: `services[${p.service}].vercel.env.${e.key}`,
+        targets: OTEL_TARGETS,
+        origin: "telemetry",
+      }));
     const own = p.entries.map((e) => ({ ...e, origin: "catalog" as const }));
     const seenTargets = new Map<string, Array<{ path: string; targets: readonly VercelTarget[] }>>();
     for (const e of [...generated, ...own]) {
@@ -142,7 +164,10 @@ export function resolveVercelEnv(projects: readonly VercelProjectInput[], teleme
       const other = owner.get(id);
       if (other !== undefined && other !== p.service) {
         const what = e.origin === "telemetry" ? `the OTLP variable ${e.key} (from telemetry:)` : e.key;
-        problems.push({ path: e.path, message: `Vercel project ${p.project} already gets ${what} from service ${other}` });
+        problems.push({
+          path: e.path,
+          message: `Vercel project ${p.project} already gets ${what} from service ${other}`,
+        });
         continue;
       }
       owner.set(id, p.service);
@@ -150,12 +175,18 @@ export function resolveVercelEnv(projects: readonly VercelProjectInput[], teleme
       const clash = earlier.find((x) => x.targets.some((t) => e.targets.includes(t)));
       if (clash) {
         const shared = sortTargets(clash.targets.filter((t) => e.targets.includes(t)));
-        problems.push({ path: `${e.path}.targets`, message: `overlaps ${clash.path} on ${shared.join(", ")}: the entries of a key need disjoint targets` });
+        problems.push({
+          path: `${e.path}.targets`,
+          message: `overlaps ${clash.path} on ${shared.join(", ")}: the entries of a key need disjoint targets`,
+        });
         continue;
       }
       seenTargets.set(e.key, [...earlier, { path: e.path, targets: e.targets }]);
       if ("secret" in e.source && e.key.startsWith(PUBLIC_PREFIX))
-        warnings.push({ path: e.path, message: `a ${PUBLIC_PREFIX}* variable is inlined into the browser bundle: this secret ships to every visitor` });
+        warnings.push({
+          path: e.path,
+          message: `a ${PUBLIC_PREFIX}* variable is inlined into the browser bundle: this secret ships to every visitor`,
+        });
       for (const part of partsOf(e, p.sensitive, problems)) {
         drafts.push({
           service: p.service,
@@ -182,7 +213,12 @@ export function resolveVercelEnv(projects: readonly VercelProjectInput[], teleme
       ...(several ? { part: d.targets.join(",") } : {}),
     };
   });
-  specs.sort((a, b) => cmp(a.project, b.project) || cmp(a.key, b.key) || VERCEL_TARGETS.indexOf(a.targets[0]) - VERCEL_TARGETS.indexOf(b.targets[0]));
+  specs.sort(
+    (a, b) =>
+      cmp(a.project, b.project) ||
+      cmp(a.key, b.key) ||
+      VERCEL_TARGETS.indexOf(a.targets[0]) - VERCEL_TARGETS.indexOf(b.targets[0]),
+  );
   return { specs, problems, warnings };
 }
 
@@ -194,32 +230,41 @@ export function vercelProjectsOf(catalog: Catalog): VercelProjectInput[] {
     const count = new Map<string, number>();
     for (const e of v.env) count.set(e.key, (count.get(e.key) ?? 0) + 1);
     const index = new Map<string, number>();
-    return [{
-      service: s.name,
-      project: v.project,
-      ...(v.teamId !== undefined ? { teamId: v.teamId } : {}),
-      sensitive: v.sensitive,
-      entries: v.env.map((e): VercelEntryInput => {
-        const i = index.get(e.key) ?? 0;
-        index.set(e.key, i + 1);
-        return {
-          key: e.key,
-          path: `services[${s.name}].vercel.env.${e.key}${count.get(e.key)! > 1 ? `[${i}]` : ""}`,
-          source: e.secret !== undefined ? { secret: e.secret } : { value: e.value ?? "" },
-          targets: e.targets,
-          ...(e.sensitive !== undefined ? { sensitive: e.sensitive } : {}),
-          ...(e.rotateEveryMs !== undefined ? { rotateEveryMs: e.rotateEveryMs } : {}),
-          ...(e.rotatedAt !== undefined ? { rotatedAt: e.rotatedAt } : {}),
-        };
-      }),
-    }];
+    return [
+      {
+        service: s.name,
+        project: v.project,
+        ...(v.teamId !== undefined ? { teamId: v.teamId } : {}),
+        sensitive: v.sensitive,
+        entries: v.env.map((e): VercelEntryInput => {
+          const i = index.get(e.key) ?? 0;
+          index.set(e.key, i + 1);
+          return {
+            key: e.key,
+            path: `services[${s.name}].vercel.env.${e.key}${count.get(e.key)! > 1 ? `[${i}]` : ""}`,
+            source: e.secret !== undefined ? { secret: e.secret } : { value: e.value ?? "" },
+            targets: e.targets,
+            ...(e.sensitive !== undefined ? { sensitive: e.sensitive } : {}),
+            ...(e.rotateEveryMs !== undefined ? { rotateEveryMs: e.rotateEveryMs } : {}),
+            ...(e.rotatedAt !== undefined ? { rotatedAt: e.rotatedAt } : {}),
+          };
+        }),
+      },
+    ];
   });
 }
 
 /** The telemetry settings of a validated catalog as a `resolveVercelEnv` input. */
 export function telemetryOf(catalog: Catalog): TelemetryInput | undefined {
   const t = catalog.telemetry;
-  return t && { endpoint: t.otlpEndpoint, headersSecret: t.otlpHeaders?.secret, environment: catalog.environment, system: catalog.system };
+  return (
+    t && {
+      endpoint: t.otlpEndpoint,
+      headersSecret: t.otlpHeaders?.secret,
+      environment: catalog.environment,
+      system: catalog.system,
+    }
+  );
 }
 
 /**

@@ -42,7 +42,8 @@ export interface ConfigSource {
 /** The Pulumi runtime's stack config (`PULUMI_CONFIG`, `PULUMI_CONFIG_SECRET_KEYS`), read once. */
 export function pulumiConfigSource(): ConfigSource {
   // isConfigSecret is exported by the runtime but missing from its type declarations.
-  const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(this: void, k: string): boolean }).isConfigSecret;
+  const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(this: void, k: string): boolean })
+    .isConfigSecret;
   const all = runtimeConfig.allConfig();
   return { get: (key) => all[key], isSecret: (key) => isConfigSecret(key) };
 }
@@ -72,56 +73,93 @@ function withoutSmtpPasswords(catalog: Catalog): Catalog {
 }
 
 export class StackConfigError extends Error {
-  constructor(readonly problems: string[], readonly stackName: string) {
-    super([`stack ${stackName}: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`, ...problems.map((p) => `  ${p}`)].join("\n"));
+  constructor(
+    readonly problems: string[],
+    readonly stackName: string,
+  ) {
+    super(
+      [
+        `stack ${stackName}: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`,
+        ...problems.map((p) => `  ${p}`),
+      ].join("\n"),
+    );
     this.name = "StackConfigError";
   }
 }
 
-const setSecret = (key: string) => `pulumi config set --secret ${key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key} <value>`;
-const setPlain = (key: string, example: string) => `pulumi config set ${key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key} ${example}`;
+const setSecret = (key: string) =>
+  `pulumi config set --secret ${key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key} <value>`;
+const setPlain = (key: string, example: string) =>
+  `pulumi config set ${key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key} ${example}`;
 
 /**
  * Reads and checks the stack settings for `catalog` on stack `stack`; throws one
  * `StackConfigError` naming every problem.
  */
-export function readStackSettings(catalog: Catalog, stack: string, source: ConfigSource = pulumiConfigSource()): StackSettings {
+export function readStackSettings(
+  catalog: Catalog,
+  stack: string,
+  source: ConfigSource = pulumiConfigSource(),
+): StackSettings {
   const target = targetOf(stack);
   const problems: string[] = [];
   const requirePlain = (key: string, example: string, why: string): string | undefined => {
     const value = source.get(key);
-    if (value === undefined || value === "") problems.push(`${key} is not set (${why}): run \`${setPlain(key, example)}\``);
+    if (value === undefined || value === "")
+      problems.push(`${key} is not set (${why}): run \`${setPlain(key, example)}\``);
     return value || undefined;
   };
   const requireSecret = (key: string, why: string): void => {
     const value = source.get(key);
     if (value === undefined || value === "") problems.push(`${key} is not set (${why}): run \`${setSecret(key)}\``);
-    else if (!source.isSecret(key)) problems.push(`${key} is set in plain text but must be a secret (${why}): run \`${setSecret(key)}\``);
+    else if (!source.isSecret(key))
+      problems.push(`${key} is set in plain text but must be a secret (${why}): run \`${setSecret(key)}\``);
   };
 
   let grafana: GrafanaSettings | undefined;
   if (target === "prod") {
-    const url = requirePlain(CONFIG_KEY.grafanaUrl, catalog.grafanaUrl ?? "https://<stack>.grafana.net", "the Grafana instance to provision");
+    const url = requirePlain(
+      CONFIG_KEY.grafanaUrl,
+      catalog.grafanaUrl ?? "https://<stack>.grafana.net",
+      "the Grafana instance to provision",
+    );
     requireSecret(CONFIG_KEY.grafanaAuth, "a Grafana service account token with the Admin role");
-    const prometheusDatasourceUid = requirePlain(CONFIG_KEY.prometheusDatasourceUid, "grafanacloud-prom", "the Prometheus data source alert rules query");
+    const prometheusDatasourceUid = requirePlain(
+      CONFIG_KEY.prometheusDatasourceUid,
+      "grafanacloud-prom",
+      "the Prometheus data source alert rules query",
+    );
     const syntheticMonitoring = catalog.services.some((s) => s.health.length > 0);
     if (syntheticMonitoring) {
-      requirePlain(CONFIG_KEY.smUrl, "https://synthetic-monitoring-api-<region>.grafana.net", "the Synthetic Monitoring API of the services' health checks");
+      requirePlain(
+        CONFIG_KEY.smUrl,
+        "https://synthetic-monitoring-api-<region>.grafana.net",
+        "the Synthetic Monitoring API of the services' health checks",
+      );
       requireSecret(CONFIG_KEY.smAccessToken, "the Synthetic Monitoring access token of the services' health checks");
     }
     if (url && !/^https?:\/\//.test(url)) problems.push(`${CONFIG_KEY.grafanaUrl} "${url}" is not an http(s) URL`);
     else if (url && catalog.grafanaUrl && url.replace(/\/+$/, "") !== catalog.grafanaUrl)
-      problems.push(`${CONFIG_KEY.grafanaUrl} "${url}" differs from the catalog's grafana.url "${catalog.grafanaUrl}" (alert links point there): make them equal`);
+      problems.push(
+        `${CONFIG_KEY.grafanaUrl} "${url}" differs from the catalog's grafana.url "${catalog.grafanaUrl}" (alert links point there): make them equal`,
+      );
     // Notifications leave the stack: their runbook and dashboard links must be absolute.
-    if (!catalog.grafanaUrl) problems.push(`the catalog sets no grafana.url: alerts' dashboard_url links would be relative; set grafana.url (to ${url ?? "the grafana:url value"})`);
+    if (!catalog.grafanaUrl)
+      problems.push(
+        `the catalog sets no grafana.url: alerts' dashboard_url links would be relative; set grafana.url (to ${url ?? "the grafana:url value"})`,
+      );
     if (!isAbsoluteUrl(catalog.runbookBaseUrl))
-      problems.push("the catalog sets neither runbooks.base_url nor github.repository: alerts' runbook_url links would be relative; set one of them");
-    if (url && prometheusDatasourceUid) grafana = { url: url.replace(/\/+$/, ""), prometheusDatasourceUid, syntheticMonitoring };
+      problems.push(
+        "the catalog sets neither runbooks.base_url nor github.repository: alerts' runbook_url links would be relative; set one of them",
+      );
+    if (url && prometheusDatasourceUid)
+      grafana = { url: url.replace(/\/+$/, ""), prometheusDatasourceUid, syntheticMonitoring };
   }
 
   const secrets = [...secretConfigKeys(catalog)].sort();
   if (target === "prod") {
-    for (const name of secretConfigKeys(withoutSmtpPasswords(catalog))) requireSecret(catalogSecretKey(name), `referenced by the catalog as { secret: ${name} }`);
+    for (const name of secretConfigKeys(withoutSmtpPasswords(catalog)))
+      requireSecret(catalogSecretKey(name), `referenced by the catalog as { secret: ${name} }`);
     for (const spec of githubActionsSpecs(catalog)) {
       if (!("config" in spec.source) || secrets.includes(spec.source.config)) continue;
       const key = catalogSecretKey(spec.source.config);
@@ -131,7 +169,8 @@ export function readStackSettings(catalog: Catalog, stack: string, source: Confi
   } else {
     for (const name of secrets) {
       const key = catalogSecretKey(name);
-      if (source.get(key) !== undefined && !source.isSecret(key)) problems.push(`${key} is set in plain text but must be a secret: run \`${setSecret(key)}\``);
+      if (source.get(key) !== undefined && !source.isSecret(key))
+        problems.push(`${key} is set in plain text but must be a secret: run \`${setSecret(key)}\``);
     }
   }
 

@@ -48,13 +48,16 @@ export type SerializedError =
   | { kind: "provider-facts"; violations: FactViolation[] }
   | { kind: "other"; name: string; message: string };
 
-export type EngineReply = { ok: true; run: MockRun } | { ok: false; error: SerializedError; resources: RegisteredResource[] };
+export type EngineReply =
+  { ok: true; run: MockRun } | { ok: false; error: SerializedError; resources: RegisteredResource[] };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof CatalogError) return { kind: "catalog", diagnostics: e.diagnostics, source: e.source };
   if (e instanceof StackConfigError) return { kind: "stack-config", problems: e.problems, stack: e.stackName };
   if (e instanceof ProviderFactsError) return { kind: "provider-facts", violations: e.violations };
-  return e instanceof Error ? { kind: "other", name: e.name, message: e.message } : { kind: "other", name: "Error", message: String(e) };
+  return e instanceof Error
+    ? { kind: "other", name: e.name, message: e.message }
+    : { kind: "other", name: "Error", message: String(e) };
 }
 
 export function deserializeError(e: SerializedError): Error {

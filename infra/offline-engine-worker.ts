@@ -18,7 +18,11 @@ import { PLACEHOLDER_SECRET_PREFIX, SECRET_MARK, serializeError } from "./offlin
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 function isRpcSecret(v: unknown): v is { value: unknown } {
-  return !!v && typeof v === "object" && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+  return (
+    !!v &&
+    typeof v === "object" &&
+    (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+  );
 }
 
 /** Engine-side inputs → printable: secrets masked, keys sorted. */
@@ -27,7 +31,11 @@ function printable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(printable);
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, printable(obj[k])]));
+    return Object.fromEntries(
+      Object.keys(obj)
+        .sort()
+        .map((k) => [k, printable(obj[k])]),
+    );
   }
   return value;
 }
@@ -36,7 +44,8 @@ function printable(value: unknown): unknown {
 function plain(value: unknown): unknown {
   if (isRpcSecret(value)) return plain(value.value);
   if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;
 }
 
@@ -57,7 +66,11 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
   }
 }
 
-function callResult(token: string, inputs: Record<string, unknown>, probes: Record<string, number>): Record<string, unknown> {
+function callResult(
+  token: string,
+  inputs: Record<string, unknown>,
+  probes: Record<string, number>,
+): Record<string, unknown> {
   switch (token) {
     case "grafana:syntheticMonitoring/getProbes:getProbes":
       return { id: "probes", filterDeprecated: true, probes };
@@ -68,7 +81,9 @@ function callResult(token: string, inputs: Record<string, unknown>, probes: Reco
   }
 }
 
-async function resolveOutputs(outputs: Record<string, pulumi.Output<unknown>>): Promise<{ values: Record<string, unknown>; secret: string[] }> {
+async function resolveOutputs(
+  outputs: Record<string, pulumi.Output<unknown>>,
+): Promise<{ values: Record<string, unknown>; secret: string[] }> {
   const values: Record<string, unknown> = {};
   const secret: string[] = [];
   for (const key of Object.keys(outputs).sort()) {
@@ -84,7 +99,9 @@ async function resolveOutputs(outputs: Record<string, pulumi.Output<unknown>>): 
 }
 
 function sortResources(resources: RegisteredResource[]): RegisteredResource[] {
-  return [...resources].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...resources].sort((a, b) =>
+    a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 /** Waits until every registration finished and no further rejection arrives. */
@@ -127,7 +144,9 @@ async function run(request: EngineRequest): Promise<EngineReply> {
             type: args.type,
             name: args.name,
             inputs: printable(inputs) as Record<string, unknown>,
-            secretInputs: Object.keys(inputs).filter((k) => isRpcSecret(inputs[k])).sort(),
+            secretInputs: Object.keys(inputs)
+              .filter((k) => isRpcSecret(inputs[k]))
+              .sort(),
           });
           violations.push(...checkResource(args.type, args.name, plain(inputs) as Record<string, unknown>));
         }
@@ -142,13 +161,18 @@ async function run(request: EngineRequest): Promise<EngineReply> {
   );
   pulumi.runtime.setAllConfig(values, secretKeys);
   let outputs: Record<string, pulumi.Output<unknown>> = {};
-  const fail = (error: unknown): EngineReply => ({ ok: false, error: serializeError(error), resources: sortResources(registered) });
+  const fail = (error: unknown): EngineReply => ({
+    ok: false,
+    error: serializeError(error),
+    resources: sortResources(registered),
+  });
   try {
     await pulumi.runtime.runInPulumiStack(() => {
       for (const path of stackTransformations) {
         // A module path known only at run time; this thread has tsx's CommonJS hook, not its ESM loader.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        pulumi.runtime.registerStackTransformation((require(path) as { transformation: pulumi.ResourceTransformation }).transformation);
+        const planted = require(path) as { transformation: pulumi.ResourceTransformation };
+        pulumi.runtime.registerStackTransformation(planted.transformation);
       }
       outputs = runStack({ customRules: () => customRules });
       return Promise.resolve(undefined);
@@ -160,13 +184,18 @@ async function run(request: EngineRequest): Promise<EngineReply> {
   if (failures.length) return fail(failures[0]);
   if (violations.length) return fail(new ProviderFactsError(violations));
   const resolved = await resolveOutputs(outputs);
-  const result: MockRun = { resources: sortResources(registered), outputs: resolved.values, secretOutputs: resolved.secret };
+  const result: MockRun = {
+    resources: sortResources(registered),
+    outputs: resolved.values,
+    secretOutputs: resolved.secret,
+  };
   return { ok: true, run: result };
 }
 
 parentPort!.on("message", (request: EngineRequest) => {
   run(request).then(
     (reply) => parentPort!.postMessage(reply),
-    (e: unknown) => parentPort!.postMessage({ ok: false, error: serializeError(e), resources: [] } satisfies EngineReply),
+    (e: unknown) =>
+      parentPort!.postMessage({ ok: false, error: serializeError(e), resources: [] } satisfies EngineReply),
   );
 });

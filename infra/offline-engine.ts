@@ -16,20 +16,36 @@ import { validateCatalog } from "../catalog/validate";
 import { githubActionsSpecs, secretConfigKeys } from "../env/github-actions";
 import { catalogSecretKey, CONFIG_KEY, targetOf } from "./config";
 import {
-  deserializeError, PLACEHOLDER_SECRET_PREFIX, type ConfigValue, type EngineReply, type EngineRequest, type MockRun, type RegisteredResource,
+  deserializeError,
+  PLACEHOLDER_SECRET_PREFIX,
+  type ConfigValue,
+  type EngineReply,
+  type EngineRequest,
+  type MockRun,
+  type RegisteredResource,
 } from "./offline-engine-protocol";
 import { SM_PUBLIC_PROBES } from "../catalog/sm-probes";
 
-export { PLACEHOLDER_SECRET_PREFIX, SECRET_MARK, type ConfigValue, type MockRun, type RegisteredResource } from "./offline-engine-protocol";
+export {
+  PLACEHOLDER_SECRET_PREFIX,
+  SECRET_MARK,
+  type ConfigValue,
+  type MockRun,
+  type RegisteredResource,
+} from "./offline-engine-protocol";
 
 /** Synthetic Monitoring public probes the mocked `getProbes` returns, name → id. */
-export const MOCK_PROBES: Readonly<Record<string, number>> = Object.fromEntries(SM_PUBLIC_PROBES.map((n, i) => [n, i + 1]));
+export const MOCK_PROBES: Readonly<Record<string, number>> = Object.fromEntries(
+  SM_PUBLIC_PROBES.map((n, i) => [n, i + 1]),
+);
 
 /** The catalog's `synthetics.private_probes`, given ids after the public ones, as a real stack would list them. */
 function privateProbes(rawCatalog: unknown): Record<string, number> {
   const names = (rawCatalog as { synthetics?: { private_probes?: unknown } } | undefined)?.synthetics?.private_probes;
   const offset = SM_PUBLIC_PROBES.length + 1;
-  return Array.isArray(names) ? Object.fromEntries(names.filter((n) => typeof n === "string").map((n, i) => [n, offset + i])) : {};
+  return Array.isArray(names)
+    ? Object.fromEntries(names.filter((n) => typeof n === "string").map((n, i) => [n, offset + i]))
+    : {};
 }
 
 export interface MockRunOptions {
@@ -48,7 +64,10 @@ export interface MockRunOptions {
 
 /** The run failed (bad catalog or config, a program error, or broken provider facts); `resources` were registered before. */
 export class MockRunFailure extends Error {
-  constructor(readonly cause: unknown, readonly resources: RegisteredResource[]) {
+  constructor(
+    readonly cause: unknown,
+    readonly resources: RegisteredResource[],
+  ) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = "MockRunFailure";
   }
@@ -75,7 +94,9 @@ export function mockStackConfig(rawCatalog: unknown, stack: string): Record<stri
     config[CONFIG_KEY.smUrl] = "https://synthetic-monitoring-api.grafana.example.com";
     config[CONFIG_KEY.smAccessToken] = placeholder(CONFIG_KEY.smAccessToken);
     for (const spec of githubActionsSpecs(catalog)) {
-      if ("config" in spec.source) config[catalogSecretKey(spec.source.config)] = spec.kind === "secret" ? placeholder(spec.source.config) : `value-of-${spec.source.config}`;
+      if ("config" in spec.source)
+        config[catalogSecretKey(spec.source.config)] =
+          spec.kind === "secret" ? placeholder(spec.source.config) : `value-of-${spec.source.config}`;
     }
   }
   for (const name of secretConfigKeys(catalog)) config[catalogSecretKey(name)] = placeholder(name);
@@ -99,7 +120,11 @@ function engineThread(): Worker {
     worker = undefined;
     const resolve = pending;
     pending = undefined;
-    resolve?.({ ok: false, error: { kind: "other", name: "Error", message: `offline engine crashed: ${message}` }, resources: [] });
+    resolve?.({
+      ok: false,
+      error: { kind: "other", name: "Error", message: `offline engine crashed: ${message}` },
+      resources: [],
+    });
   };
   thread.on("error", (e) => crashed(e.message));
   thread.on("exit", (code) => crashed(`its thread exited (code ${code})`));
@@ -123,7 +148,11 @@ let queue: Promise<unknown> = Promise.resolve();
  * `stack` (`prod`, `local`, ...). Rejects with `MockRunFailure` when the program fails or a
  * registered resource breaks a provider fact (`ProviderFactsError`).
  */
-export function runProgramUnderMocks(rawCatalog: unknown, stack: string, options: MockRunOptions = {}): Promise<MockRun> {
+export function runProgramUnderMocks(
+  rawCatalog: unknown,
+  stack: string,
+  options: MockRunOptions = {},
+): Promise<MockRun> {
   const request: EngineRequest = {
     stack,
     config: { ...mockStackConfig(rawCatalog, stack), ...(options.config ?? {}) },
@@ -131,10 +160,12 @@ export function runProgramUnderMocks(rawCatalog: unknown, stack: string, options
     probes: options.probes ?? { ...MOCK_PROBES, ...privateProbes(rawCatalog) },
     stackTransformations: options.stackTransformations ?? [],
   };
-  const run = queue.then(() => runInThread(request)).then((reply) => {
-    if (!reply.ok) throw new MockRunFailure(deserializeError(reply.error), reply.resources);
-    return reply.run;
-  });
+  const run = queue
+    .then(() => runInThread(request))
+    .then((reply) => {
+      if (!reply.ok) throw new MockRunFailure(deserializeError(reply.error), reply.resources);
+      return reply.run;
+    });
   queue = run.catch(() => undefined);
   return run;
 }

@@ -50,7 +50,11 @@ const GITHUB_PROVIDER = { repo: "integrations/terraform-provider-github", ref: "
 const VERCEL_PROVIDER = { repo: "vercel/terraform-provider-vercel", ref: "v5.4.1" };
 const DOCKER_PROVIDER = { repo: "kreuzwerker/terraform-provider-docker", ref: "v4.5.0" };
 
-const grafanaFile = (file: string, at: string): FactSource => ({ ...GRAFANA_PROVIDER, path: `internal/resources/grafana/${file}`, at });
+const grafanaFile = (file: string, at: string): FactSource => ({
+  ...GRAFANA_PROVIDER,
+  path: `internal/resources/grafana/${file}`,
+  at,
+});
 const CONTACT_POINT = grafanaFile("resource_alerting_contact_point.go", "");
 const NOTIFIERS = grafanaFile("resource_alerting_contact_point_notifiers.go", "");
 const RULE_GROUP = grafanaFile("resource_alerting_rule_group.go", "");
@@ -60,16 +64,32 @@ const FOLDER = grafanaFile("resource_folder.go", "");
 const DASHBOARD = grafanaFile("resource_dashboard.go", "");
 const SERVICE_ACCOUNT = grafanaFile("resource_service_account.go", "");
 const SERVICE_ACCOUNT_TOKEN = grafanaFile("resource_service_account_token.go", "");
-const SM_CHECK: FactSource = { ...GRAFANA_PROVIDER, path: "internal/resources/syntheticmonitoring/resource_check.go", at: "" };
+const SM_CHECK: FactSource = {
+  ...GRAFANA_PROVIDER,
+  path: "internal/resources/syntheticmonitoring/resource_check.go",
+  at: "",
+};
 const SM_LIMITS: FactSource = { ...SM_AGENT, path: "pkg/pb/synthetic_monitoring/checks_extra.go", at: "" };
-const SHORT_UID: FactSource = { ...GRAFANA, path: "pkg/util/shortid_generator.go", at: "IsValidShortUID, IsShortUIDTooLong" };
+const SHORT_UID: FactSource = {
+  ...GRAFANA,
+  path: "pkg/util/shortid_generator.go",
+  at: "IsValidShortUID, IsShortUIDTooLong",
+};
 const RULE_STORE: FactSource = { ...GRAFANA, path: "pkg/services/ngalert/store/alert_rule.go", at: "" };
-const RULE_MODEL: FactSource = { ...GRAFANA, path: "pkg/services/ngalert/models/alert_rule.go", at: "ValidateRuleGroupInterval (base interval 10s)" };
+const RULE_MODEL: FactSource = {
+  ...GRAFANA,
+  path: "pkg/services/ngalert/models/alert_rule.go",
+  at: "ValidateRuleGroupInterval (base interval 10s)",
+};
 const GITHUB_NAMES: FactSource = { ...GITHUB_PROVIDER, path: "github/util.go", at: "validateSecretNameFunc" };
 const GITHUB_SECRET: FactSource = { ...GITHUB_PROVIDER, path: "github/resource_github_actions_secret.go", at: "" };
 const GITHUB_VARIABLE: FactSource = { ...GITHUB_PROVIDER, path: "github/resource_github_actions_variable.go", at: "" };
 const VERCEL_ENV: FactSource = { ...VERCEL_PROVIDER, path: "vercel/resource_project_environment_variable.go", at: "" };
-const DOCKER_CONTAINER: FactSource = { ...DOCKER_PROVIDER, path: "internal/provider/resource_docker_container.go", at: "" };
+const DOCKER_CONTAINER: FactSource = {
+  ...DOCKER_PROVIDER,
+  path: "internal/provider/resource_docker_container.go",
+  at: "",
+};
 const DOCKER_NETWORK: FactSource = { ...DOCKER_PROVIDER, path: "internal/provider/resource_docker_network.go", at: "" };
 /** Pulumi's `RemoteImage` is the provider's `docker_image`. */
 const DOCKER_IMAGE: FactSource = { ...DOCKER_PROVIDER, path: "internal/provider/resource_docker_image.go", at: "" };
@@ -80,22 +100,47 @@ const present = (v: unknown) => v !== undefined && v !== null && v !== "" && !(A
 const isSet = (v: unknown) => v !== undefined && v !== null;
 
 function computed(path: string, source: FactSource): Fact {
-  return { path, says: "must not be set: the provider computes it and refuses the resource at Check", holds: (v) => !isSet(v), source };
+  return {
+    path,
+    says: "must not be set: the provider computes it and refuses the resource at Check",
+    holds: (v) => !isSet(v),
+    source,
+  };
 }
 function required(path: string, source: FactSource): Fact {
   return { path, says: "is required", holds: present, source };
 }
 function oneOf(path: string, values: readonly string[], source: FactSource): Fact {
-  return { path, says: `must be one of ${values.join(", ")}`, holds: (v) => !isSet(v) || values.includes(v as string), source };
+  return {
+    path,
+    says: `must be one of ${values.join(", ")}`,
+    holds: (v) => !isSet(v) || values.includes(v as string),
+    source,
+  };
 }
 function between(path: string, min: number, max: number, unit: string, source: FactSource): Fact {
-  return { path, says: `must be within ${min}..${max} ${unit}`, holds: (v) => !isSet(v) || (typeof v === "number" && v >= min && v <= max), source };
+  return {
+    path,
+    says: `must be within ${min}..${max} ${unit}`,
+    holds: (v) => !isSet(v) || (typeof v === "number" && v >= min && v <= max),
+    source,
+  };
 }
 function matches(path: string, pattern: RegExp, what: string, source: FactSource): Fact {
-  return { path, says: `must be ${what}`, holds: (v) => !isSet(v) || (typeof v === "string" && pattern.test(v)), source };
+  return {
+    path,
+    says: `must be ${what}`,
+    holds: (v) => !isSet(v) || (typeof v === "string" && pattern.test(v)),
+    source,
+  };
 }
 function maxLength(path: string, max: number, source: FactSource): Fact {
-  return { path, says: `must be at most ${max} characters`, holds: (v) => !isSet(v) || (typeof v === "string" && v.length <= max), source };
+  return {
+    path,
+    says: `must be at most ${max} characters`,
+    holds: (v) => !isSet(v) || (typeof v === "string" && v.length <= max),
+    source,
+  };
 }
 type Item = Record<string, unknown>;
 
@@ -116,14 +161,39 @@ const uidFacts = (path: string): Fact[] => [
 
 /** Notifier lists of a contact point (Pulumi names), each element built on `commonNotifierResource`. */
 const NOTIFIER_FIELDS = [
-  "alertmanagers", "dingdings", "discords", "emails", "googlechats", "jiras", "kafkas", "lines", "oncalls", "opsgenies", "pagerduties",
-  "pushovers", "sensugos", "slacks", "sns", "teams", "telegrams", "threemas", "victorops", "webexes", "webhooks", "wecoms",
+  "alertmanagers",
+  "dingdings",
+  "discords",
+  "emails",
+  "googlechats",
+  "jiras",
+  "kafkas",
+  "lines",
+  "oncalls",
+  "opsgenies",
+  "pagerduties",
+  "pushovers",
+  "sensugos",
+  "slacks",
+  "sns",
+  "teams",
+  "telegrams",
+  "threemas",
+  "victorops",
+  "webexes",
+  "webhooks",
+  "wecoms",
 ] as const;
 
 const GITHUB_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const githubNameFacts = (path: string): Fact[] => [
   matches(path, GITHUB_NAME, "letters, digits and _ only, not starting with a digit", GITHUB_NAMES),
-  value(path, "must not start with GITHUB_ (GitHub reserves the prefix)", (v) => typeof v !== "string" || !v.toUpperCase().startsWith("GITHUB_"), GITHUB_NAMES),
+  value(
+    path,
+    "must not start with GITHUB_ (GitHub reserves the prefix)",
+    (v) => typeof v !== "string" || !v.toUpperCase().startsWith("GITHUB_"),
+    GITHUB_NAMES,
+  ),
 ];
 
 /** Depth of a notification policy tree below the root (root's `policies` = 1). */
@@ -135,20 +205,32 @@ function policyDepth(policies: unknown): number {
 /** Every matcher anywhere in a policy tree. */
 function treeMatchers(policies: unknown): Array<Record<string, unknown>> {
   if (!Array.isArray(policies)) return [];
-  return policies.flatMap((p: { matchers?: Array<Record<string, unknown>>; policies?: unknown }) => [...(p.matchers ?? []), ...treeMatchers(p.policies)]);
+  return policies.flatMap((p: { matchers?: Array<Record<string, unknown>>; policies?: unknown }) => [
+    ...(p.matchers ?? []),
+    ...treeMatchers(p.policies),
+  ]);
 }
 
 const jsonObject = (v: unknown): Record<string, unknown> | undefined => {
   if (typeof v !== "string") return undefined;
   try {
     const parsed: unknown = JSON.parse(v);
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
 };
 
-const RECORD_CONFLICTS = ["for", "keepFiringFor", "missingSeriesEvalsToResolve", "noDataState", "execErrState", "condition"] as const;
+const RECORD_CONFLICTS = [
+  "for",
+  "keepFiringFor",
+  "missingSeriesEvalsToResolve",
+  "noDataState",
+  "execErrState",
+  "condition",
+] as const;
 
 /** The table: Pulumi resource type token → facts. Types of these providers missing here fail the check. */
 export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
@@ -160,11 +242,21 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
   "grafana:oss/dashboard:Dashboard": [
     ...["uid", "dashboardId", "url", "version"].map((f) => computed(f, at(DASHBOARD, `schema ${f}`))),
     required("configJson", at(DASHBOARD, "schema config_json")),
-    value("configJson", "must be a JSON object", (v) => jsonObject(v) !== undefined, at(DASHBOARD, "validateDashboardConfigJSON")),
-    value("configJson", "uid must be letters, digits, - and _ only, at most 40 characters", (v) => {
-      const uid = jsonObject(v)?.uid;
-      return uid === undefined || (typeof uid === "string" && UID_CHARSET.test(uid) && uid.length <= 40);
-    }, SHORT_UID),
+    value(
+      "configJson",
+      "must be a JSON object",
+      (v) => jsonObject(v) !== undefined,
+      at(DASHBOARD, "validateDashboardConfigJSON"),
+    ),
+    value(
+      "configJson",
+      "uid must be letters, digits, - and _ only, at most 40 characters",
+      (v) => {
+        const uid = jsonObject(v)?.uid;
+        return uid === undefined || (typeof uid === "string" && UID_CHARSET.test(uid) && uid.length <= 40);
+      },
+      SHORT_UID,
+    ),
   ],
   "grafana:alerting/ruleGroup:RuleGroup": [
     required("name", at(RULE_GROUP, "schema name")),
@@ -172,12 +264,24 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
     required("folderUid", at(RULE_GROUP, "schema folder_uid")),
     matches("folderUid", /^[a-zA-Z0-9\-_]+$/, "letters, digits, - and _ only", at(FOLDER, "folderUIDValidation")),
     required("intervalSeconds", at(RULE_GROUP, "schema interval_seconds")),
-    value("intervalSeconds", "must be a positive multiple of 10 (Grafana's scheduler base interval)", (v) => typeof v === "number" && v > 0 && v % 10 === 0, RULE_MODEL),
+    value(
+      "intervalSeconds",
+      "must be a positive multiple of 10 (Grafana's scheduler base interval)",
+      (v) => typeof v === "number" && v > 0 && v % 10 === 0,
+      RULE_MODEL,
+    ),
     required("rules", at(RULE_GROUP, "schema rule (MinItems 1)")),
-    rule("", "rule uids must be unique within the group", (r) => {
-      const uids = ((r.rules as Array<{ uid?: string }> | undefined) ?? []).map((x) => x.uid).filter((u) => u !== undefined);
-      return new Set(uids).size === uids.length;
-    }, at(RULE_GROUP, "putAlertRuleGroup (rule with UID is defined more than once)")),
+    rule(
+      "",
+      "rule uids must be unique within the group",
+      (r) => {
+        const uids = ((r.rules as Array<{ uid?: string }> | undefined) ?? [])
+          .map((x) => x.uid)
+          .filter((u) => u !== undefined);
+        return new Set(uids).size === uids.length;
+      },
+      at(RULE_GROUP, "putAlertRuleGroup (rule with UID is defined more than once)"),
+    ),
     required("rules[].name", at(RULE_GROUP, "schema rule.name")),
     maxLength("rules[].name", 190, at(RULE_STORE, "AlertRuleMaxTitleLength")),
     ...uidFacts("rules[].uid"),
@@ -185,20 +289,40 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
     required("rules[].datas[].refId", at(RULE_GROUP, "schema rule.data.ref_id")),
     required("rules[].datas[].datasourceUid", at(RULE_GROUP, "schema rule.data.datasource_uid")),
     required("rules[].datas[].model", at(RULE_GROUP, "schema rule.data.model")),
-    value("rules[].datas[].model", "must be JSON", (v) => jsonObject(v) !== undefined, at(RULE_GROUP, "schema rule.data.model (validation.StringIsJSON)")),
+    value(
+      "rules[].datas[].model",
+      "must be JSON",
+      (v) => jsonObject(v) !== undefined,
+      at(RULE_GROUP, "schema rule.data.model (validation.StringIsJSON)"),
+    ),
     required("rules[].datas[].relativeTimeRange", at(RULE_GROUP, "schema rule.data.relative_time_range")),
-    rule("rules[]", "an alert rule needs a condition naming one of its data refIds", (r) => {
-      if (isSet(r.record)) return true;
-      const refIds = ((r.datas as Array<{ refId?: string }> | undefined) ?? []).map((d) => d.refId);
-      return typeof r.condition === "string" && refIds.includes(r.condition);
-    }, at(RULE_GROUP, "unpackAlertRule (\"condition\" is required)")),
-    rule("rules[]", `a recording rule must not set ${RECORD_CONFLICTS.join(", ")}`, (r) => !isSet(r.record) || RECORD_CONFLICTS.every((f) => !present(r[f]) || r[f] === "0s" || r[f] === 0), at(RULE_GROUP, "unpackAlertRule (conflicting fields \"record\" and ...)")),
+    rule(
+      "rules[]",
+      "an alert rule needs a condition naming one of its data refIds",
+      (r) => {
+        if (isSet(r.record)) return true;
+        const refIds = ((r.datas as Array<{ refId?: string }> | undefined) ?? []).map((d) => d.refId);
+        return typeof r.condition === "string" && refIds.includes(r.condition);
+      },
+      at(RULE_GROUP, 'unpackAlertRule ("condition" is required)'),
+    ),
+    rule(
+      "rules[]",
+      `a recording rule must not set ${RECORD_CONFLICTS.join(", ")}`,
+      (r) => !isSet(r.record) || RECORD_CONFLICTS.every((f) => !present(r[f]) || r[f] === "0s" || r[f] === 0),
+      at(RULE_GROUP, 'unpackAlertRule (conflicting fields "record" and ...)'),
+    ),
     required("rules[].record.metric", at(RULE_GROUP, "schema rule.record.metric")),
     required("rules[].record.from", at(RULE_GROUP, "schema rule.record.from")),
   ],
   "grafana:alerting/contactPoint:ContactPoint": [
     required("name", at(CONTACT_POINT, "schema name")),
-    rule("", "needs at least one notifier (emails, slacks, pagerduties, webhooks, ...)", (r) => NOTIFIER_FIELDS.some((f) => present(r[f])), at(CONTACT_POINT, "AtLeastOneOf notifierFields")),
+    rule(
+      "",
+      "needs at least one notifier (emails, slacks, pagerduties, webhooks, ...)",
+      (r) => NOTIFIER_FIELDS.some((f) => present(r[f])),
+      at(CONTACT_POINT, "AtLeastOneOf notifierFields"),
+    ),
     ...NOTIFIER_FIELDS.map((f) => computed(`${f}[].uid`, at(CONTACT_POINT, "commonNotifierResource (uid: Computed)"))),
     required("emails[].addresses", at(NOTIFIERS, "emailNotifier.schema addresses")),
     required("emails[].addresses[]", at(NOTIFIERS, "emailNotifier.schema addresses (StringIsNotEmpty)")),
@@ -209,16 +333,44 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
     required("contactPoint", at(NOTIFICATION_POLICY, "schema contact_point")),
     required("groupBies", at(NOTIFICATION_POLICY, "schema group_by")),
     required("groupBies[]", at(NOTIFICATION_POLICY, "schema group_by (StringIsNotEmpty)")),
-    value("policies", "must nest at most 5 levels", (v) => policyDepth(v) <= 5, at(NOTIFICATION_POLICY, "supportedPolicyTreeDepth")),
-    value("policies", "matchers need label, match (=, !=, =~, !~) and value", (v) => treeMatchers(v).every((m) => present(m.label) && ["=", "!=", "=~", "!~"].includes(m.match as string) && isSet(m.value)), at(NOTIFICATION_POLICY, "policySchema matcher")),
+    value(
+      "policies",
+      "must nest at most 5 levels",
+      (v) => policyDepth(v) <= 5,
+      at(NOTIFICATION_POLICY, "supportedPolicyTreeDepth"),
+    ),
+    value(
+      "policies",
+      "matchers need label, match (=, !=, =~, !~) and value",
+      (v) =>
+        treeMatchers(v).every(
+          (m) => present(m.label) && ["=", "!=", "=~", "!~"].includes(m.match as string) && isSet(m.value),
+        ),
+      at(NOTIFICATION_POLICY, "policySchema matcher"),
+    ),
   ],
   "grafana:alerting/muteTiming:MuteTiming": [
     required("name", at(MUTE_TIMING, "schema name")),
     required("intervals[].times[].start", at(MUTE_TIMING, "schema intervals.times.start")),
     required("intervals[].times[].end", at(MUTE_TIMING, "schema intervals.times.end")),
-    matches("intervals[].times[].start", /^([01]\d|2[0-3]):[0-5]\d$/, "hh:mm", at(MUTE_TIMING, "schema intervals.times.start")),
-    matches("intervals[].times[].end", /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "hh:mm", at(MUTE_TIMING, "schema intervals.times.end")),
-    matches("intervals[].weekdays[]", /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))?$/, "a weekday or a range like tuesday:thursday", at(MUTE_TIMING, "schema intervals.weekdays")),
+    matches(
+      "intervals[].times[].start",
+      /^([01]\d|2[0-3]):[0-5]\d$/,
+      "hh:mm",
+      at(MUTE_TIMING, "schema intervals.times.start"),
+    ),
+    matches(
+      "intervals[].times[].end",
+      /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/,
+      "hh:mm",
+      at(MUTE_TIMING, "schema intervals.times.end"),
+    ),
+    matches(
+      "intervals[].weekdays[]",
+      /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))?$/,
+      "a weekday or a range like tuesday:thursday",
+      at(MUTE_TIMING, "schema intervals.weekdays"),
+    ),
   ],
   "grafana:oss/serviceAccount:ServiceAccount": [
     required("name", at(SERVICE_ACCOUNT, "schema name")),
@@ -237,21 +389,46 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
     required("settings", at(SM_CHECK, "schema settings")),
     computed("tenantId", at(SM_CHECK, "schema tenant_id")),
     between("frequency", 1000, 3_600_000, "ms (1s..1h)", at(SM_CHECK, "schema frequency (validation.IntBetween)")),
-    rule("", "timeout must be within 1000 ms..min(frequency, 60000 ms)", (r) => {
-      const timeout = r.timeout ?? 3000;
-      const frequency = r.frequency ?? 60000;
-      return typeof timeout === "number" && typeof frequency === "number" && timeout >= 1000 && timeout <= Math.min(frequency, 60_000);
-    }, at(SM_LIMITS, "validateTimeout, MaxCheckTimeout")),
-    rule("settings", "must hold exactly one check kind (http, ping, dns, tcp, ...)", (v) => !isSet(v) || Object.values(v as Record<string, unknown>).filter(isSet).length === 1, at(SM_CHECK, "resourceCheckCustomizeDiff")),
+    rule(
+      "",
+      "timeout must be within 1000 ms..min(frequency, 60000 ms)",
+      (r) => {
+        const timeout = r.timeout ?? 3000;
+        const frequency = r.frequency ?? 60000;
+        return (
+          typeof timeout === "number" &&
+          typeof frequency === "number" &&
+          timeout >= 1000 &&
+          timeout <= Math.min(frequency, 60_000)
+        );
+      },
+      at(SM_LIMITS, "validateTimeout, MaxCheckTimeout"),
+    ),
+    rule(
+      "settings",
+      "must hold exactly one check kind (http, ping, dns, tcp, ...)",
+      (v) => !isSet(v) || Object.values(v as Record<string, unknown>).filter(isSet).length === 1,
+      at(SM_CHECK, "resourceCheckCustomizeDiff"),
+    ),
     oneOf("alertSensitivity", ["none", "low", "medium", "high"], at(SM_CHECK, "schema alert_sensitivity")),
     oneOf("settings.http.ipVersion", ["V4", "V6", "Any"], at(SM_CHECK, "syntheticMonitoringCheckIPVersion")),
-    value("labels", "must have at most 5 labels", (v) => !isSet(v) || Object.keys(v).length <= 5, at(SM_CHECK, "schema labels")),
+    value(
+      "labels",
+      "must have at most 5 labels",
+      (v) => !isSet(v) || Object.keys(v).length <= 5,
+      at(SM_CHECK, "schema labels"),
+    ),
   ],
   "github:index/actionsSecret:ActionsSecret": [
     required("repository", at(GITHUB_SECRET, "schema repository")),
     required("secretName", at(GITHUB_SECRET, "schema secret_name")),
     ...githubNameFacts("secretName"),
-    rule("", "needs exactly one of value, valueEncrypted, encryptedValue, plaintextValue", (r) => ["value", "valueEncrypted", "encryptedValue", "plaintextValue"].filter((f) => isSet(r[f])).length === 1, at(GITHUB_SECRET, "schema value (ExactlyOneOf)")),
+    rule(
+      "",
+      "needs exactly one of value, valueEncrypted, encryptedValue, plaintextValue",
+      (r) => ["value", "valueEncrypted", "encryptedValue", "plaintextValue"].filter((f) => isSet(r[f])).length === 1,
+      at(GITHUB_SECRET, "schema value (ExactlyOneOf)"),
+    ),
     ...["repositoryId", "createdAt", "updatedAt"].map((f) => computed(f, at(GITHUB_SECRET, `schema ${f}`))),
   ],
   "github:index/actionsVariable:ActionsVariable": [
@@ -264,11 +441,35 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
   "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": [
     required("key", at(VERCEL_ENV, "schema key")),
     required("projectId", at(VERCEL_ENV, "schema project_id")),
-    rule("sensitive", "must be set explicitly (true or false)", (v) => typeof v === "boolean", at(VERCEL_ENV, "schema sensitive (Required)")),
-    rule("", "needs exactly one of value, valueWo", (r) => ["value", "valueWo"].filter((f) => isSet(r[f])).length === 1, at(VERCEL_ENV, "schema value (ExactlyOneOf)")),
-    rule("", "needs targets or customEnvironmentIds", (r) => present(r.targets) || present(r.customEnvironmentIds), at(VERCEL_ENV, "schema target (AtLeastOneOf)")),
-    oneOf("targets[]", ["production", "preview", "development"], at(VERCEL_ENV, "schema target (stringvalidator.OneOf)")),
-    rule("", "a variable targeting development must set sensitive: false", (r) => !(Array.isArray(r.targets) && r.targets.includes("development")) || r.sensitive === false, at(VERCEL_ENV, "ModifyPlan")),
+    rule(
+      "sensitive",
+      "must be set explicitly (true or false)",
+      (v) => typeof v === "boolean",
+      at(VERCEL_ENV, "schema sensitive (Required)"),
+    ),
+    rule(
+      "",
+      "needs exactly one of value, valueWo",
+      (r) => ["value", "valueWo"].filter((f) => isSet(r[f])).length === 1,
+      at(VERCEL_ENV, "schema value (ExactlyOneOf)"),
+    ),
+    rule(
+      "",
+      "needs targets or customEnvironmentIds",
+      (r) => present(r.targets) || present(r.customEnvironmentIds),
+      at(VERCEL_ENV, "schema target (AtLeastOneOf)"),
+    ),
+    oneOf(
+      "targets[]",
+      ["production", "preview", "development"],
+      at(VERCEL_ENV, "schema target (stringvalidator.OneOf)"),
+    ),
+    rule(
+      "",
+      "a variable targeting development must set sensitive: false",
+      (r) => !(Array.isArray(r.targets) && r.targets.includes("development")) || r.sensitive === false,
+      at(VERCEL_ENV, "ModifyPlan"),
+    ),
     maxLength("comment", 1000, at(VERCEL_ENV, "schema comment (LengthBetween 0, 1000)")),
   ],
   "docker:index/container:Container": [
@@ -312,7 +513,15 @@ export function checkResource(type: string, name: string, inputs: Item): FactVio
   if (!facts) {
     const pkg = type.split(":")[0];
     if (!CHECKED_PACKAGES.includes(pkg)) return [];
-    return [{ type, name, field: "", says: "has no provider facts recorded: add its type to infra/provider-facts.ts", source: { repo: "ops-monitoring", ref: "", path: "infra/provider-facts.ts", at: "PROVIDER_FACTS" } }];
+    return [
+      {
+        type,
+        name,
+        field: "",
+        says: "has no provider facts recorded: add its type to infra/provider-facts.ts",
+        source: { repo: "ops-monitoring", ref: "", path: "infra/provider-facts.ts", at: "PROVIDER_FACTS" },
+      },
+    ];
   }
   const violations: FactViolation[] = [];
   for (const fact of facts) {
@@ -330,10 +539,14 @@ export function formatSource(s: FactSource): string {
 /** Resources whose inputs the real provider would refuse; the message lists every violation. */
 export class ProviderFactsError extends Error {
   constructor(readonly violations: FactViolation[]) {
-    super([
-      `${violations.length} provider fact${violations.length === 1 ? "" : "s"} broken; pulumi preview would refuse:`,
-      ...violations.map((v) => `  ${v.type} "${v.name}": ${v.field || "(resource)"} ${v.says} [${formatSource(v.source)}]`),
-    ].join("\n"));
+    super(
+      [
+        `${violations.length} provider fact${violations.length === 1 ? "" : "s"} broken; pulumi preview would refuse:`,
+        ...violations.map(
+          (v) => `  ${v.type} "${v.name}": ${v.field || "(resource)"} ${v.says} [${formatSource(v.source)}]`,
+        ),
+      ].join("\n"),
+    );
     this.name = "ProviderFactsError";
   }
 }

@@ -24,7 +24,8 @@ export function secretRef(ref: SecretRef | string): pulumi.Output<string> {
   if (!value) {
     config ??= runtimeConfig.allConfig();
     const key = catalogSecretKey(name);
-    if (config[key] === undefined) throw new StackConfigError([`${key} is not set: pulumi config set --secret ${name} <value>`], pulumi.getStack());
+    if (config[key] === undefined)
+      throw new StackConfigError([`${key} is not set: pulumi config set --secret ${name} <value>`], pulumi.getStack());
     value = pulumi.secret(config[key]);
     cache.set(name, value);
   }

@@ -89,7 +89,8 @@ export function currentPlatform(): Platform {
 export function installCommand(missing: Tool[], platform: Platform): string {
   if (platform.os === "darwin") return `brew install ${unique(missing.map((t) => BREW_FORMULA[t])).join(" ")}`;
   const pkgs = unique(missing.map((t) => DEBIAN_PACKAGE[t])).join(" ");
-  if (platform.os === "linux" && platform.debian) return `${platform.root ? "" : "sudo "}apt-get update && ${platform.root ? "" : "sudo "}apt-get install -y ${pkgs}`;
+  if (platform.os === "linux" && platform.debian)
+    return `${platform.root ? "" : "sudo "}apt-get update && ${platform.root ? "" : "sudo "}apt-get install -y ${pkgs}`;
   return `install Prometheus, Alertmanager and the blackbox exporter from https://prometheus.io/download/ (binaries ${missing.map((t) => TOOL_NAMES[t].at(-1)).join(", ")}) and put them on PATH`;
 }
 
@@ -100,21 +101,37 @@ export class MissingBinariesError extends Error {}
  * (printing each command via `log`). Throws `MissingBinariesError` with the install command
  * for the platform when they cannot be installed here.
  */
-export function ensureBinaries(log: (line: string) => void, tools: Tool[] = REQUIRED_TOOLS, platform = currentPlatform(), purpose = "local mode"): Binaries {
+export function ensureBinaries(
+  log: (line: string) => void,
+  tools: Tool[] = REQUIRED_TOOLS,
+  platform = currentPlatform(),
+  purpose = "local mode",
+): Binaries {
   let bins = findBinaries();
   let missing = missingTools(bins, tools);
   if (missing.length === 0) return bins;
   const names = missing.map((t) => TOOL_NAMES[t].join(" or ")).join(", ");
   if (platform.os === "linux" && platform.debian && platform.root && which(["apt-get"])) {
     const pkgs = unique(missing.map((t) => DEBIAN_PACKAGE[t]));
-    for (const argv of [["apt-get", "update"], ["apt-get", "install", "-y", ...pkgs]]) {
+    for (const argv of [
+      ["apt-get", "update"],
+      ["apt-get", "install", "-y", ...pkgs],
+    ]) {
       log(`missing ${names}: running ${argv.join(" ")}`);
-      const r = spawnSync(argv[0], argv.slice(1), { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-      if (r.status !== 0) throw new MissingBinariesError(`${argv.join(" ")} failed (exit ${r.status ?? r.signal}); install ${pkgs.join(" ")} and retry`);
+      const r = spawnSync(argv[0], argv.slice(1), {
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+      });
+      if (r.status !== 0)
+        throw new MissingBinariesError(
+          `${argv.join(" ")} failed (exit ${r.status ?? r.signal}); install ${pkgs.join(" ")} and retry`,
+        );
     }
     bins = findBinaries();
     missing = missingTools(bins, tools);
     if (missing.length === 0) return bins;
   }
-  throw new MissingBinariesError(`${purpose} needs ${names} on PATH; install with:\n  ${installCommand(missing, platform)}`);
+  throw new MissingBinariesError(
+    `${purpose} needs ${names} on PATH; install with:\n  ${installCommand(missing, platform)}`,
+  );
 }

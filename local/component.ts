@@ -82,7 +82,10 @@ export class Component {
   private failure?: Error;
   private readonly s: Supervision;
 
-  constructor(readonly spec: ComponentSpec, private readonly options: ComponentOptions) {
+  constructor(
+    readonly spec: ComponentSpec,
+    private readonly options: ComponentOptions,
+  ) {
     this.s = { ...DEFAULT_SUPERVISION, ...options.supervision };
   }
 
@@ -129,7 +132,9 @@ export class Component {
       if (this.stopping || this.child !== child || child.exitCode !== null || child.signalCode !== null) return;
       if (failures >= this.s.healthFailures) {
         this.hung = `hung: ${url} unanswered ${failures} times in a row`;
-        this.options.log(`${this.spec.name} does not answer ${url} (${failures} checks, ${seconds(this.s.healthTimeoutMs)} timeout each); killing it`);
+        this.options.log(
+          `${this.spec.name} does not answer ${url} (${failures} checks, ${seconds(this.s.healthTimeoutMs)} timeout each); killing it`,
+        );
         signalGroup(child.pid!, "SIGKILL");
         return;
       }
@@ -143,13 +148,17 @@ export class Component {
     if (Date.now() - this.startedAt >= stableMs) this.restarts = 0;
     const tail = logTail(this.spec.logFile);
     if (this.restarts >= max) {
-      this.failure = new Error(`${this.spec.name} stopped (${how}) after ${max} restarts in a row; log ${this.spec.logFile}${tail ? `:\n${tail}` : ""}`);
+      this.failure = new Error(
+        `${this.spec.name} stopped (${how}) after ${max} restarts in a row; log ${this.spec.logFile}${tail ? `:\n${tail}` : ""}`,
+      );
       this.options.onGiveUp(this.failure);
       return;
     }
     this.restarts++;
     const delayMs = Math.min(backoffMs * 2 ** (this.restarts - 1), maxBackoffMs);
-    this.options.log(`${this.spec.name} stopped (${how}); restarting in ${delayMs}ms (${this.restarts}/${max}); log ${this.spec.logFile}`);
+    this.options.log(
+      `${this.spec.name} stopped (${how}); restarting in ${delayMs}ms (${this.restarts}/${max}); log ${this.spec.logFile}`,
+    );
     this.restartTimer = setTimeout(() => this.start(), delayMs);
   }
 
@@ -165,7 +174,9 @@ export class Component {
       }
       await sleep(200);
     }
-    throw new Error(`${this.spec.name} did not become ready at ${this.spec.readyUrl} within ${timeoutMs}ms; log ${this.spec.logFile}:\n${logTail(this.spec.logFile)}`);
+    throw new Error(
+      `${this.spec.name} did not become ready at ${this.spec.readyUrl} within ${timeoutMs}ms; log ${this.spec.logFile}:\n${logTail(this.spec.logFile)}`,
+    );
   }
 
   /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when the process has exited. */

@@ -59,7 +59,10 @@ const labelText = (labels: Labels) => {
 
 class Histogram {
   private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
 
   observe(labels: Labels, seconds: number): void {
     const key = labelText(labels);
@@ -75,7 +78,9 @@ class Histogram {
   text(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const s of this.series.values()) {
-      BUCKETS.forEach((le, i) => lines.push(`${this.name}_bucket${labelText({ ...s.labels, le: String(le) })} ${s.counts[i]}`));
+      BUCKETS.forEach((le, i) =>
+        lines.push(`${this.name}_bucket${labelText({ ...s.labels, le: String(le) })} ${s.counts[i]}`),
+      );
       lines.push(`${this.name}_bucket${labelText({ ...s.labels, le: "+Inf" })} ${s.count}`);
       lines.push(`${this.name}_sum${labelText(s.labels)} ${s.sum}`);
       lines.push(`${this.name}_count${labelText(s.labels)} ${s.count}`);
@@ -132,17 +137,34 @@ export class DemoMetrics {
     switch (role) {
       case "frontend":
       case "api":
-        this.hist[role].observe({ http_request_method: "GET", http_route: role === "api" ? "/api/leads" : "/", [METRIC.httpStatusLabel]: failed ? "500" : "200" }, seconds);
+        this.hist[role].observe(
+          {
+            http_request_method: "GET",
+            http_route: role === "api" ? "/api/leads" : "/",
+            [METRIC.httpStatusLabel]: failed ? "500" : "200",
+          },
+          seconds,
+        );
         if (role === "api") {
           this.apiCalls[failed ? "failure" : "success"]++;
           if (i === 0 && this.step % 40 === 0) this.state.quotaUsed++;
         }
         break;
       case "database":
-        this.hist.database.observe({ db_system_name: "postgresql", db_operation_name: "SELECT", ...(failed ? { error_type: "57014" } : {}) }, seconds / 4);
+        this.hist.database.observe(
+          { db_system_name: "postgresql", db_operation_name: "SELECT", ...(failed ? { error_type: "57014" } : {}) },
+          seconds / 4,
+        );
         break;
       case "llm":
-        this.hist.llm.observe({ gen_ai_operation_name: "chat", gen_ai_system: "anthropic", ...(failed ? { error_type: "rate_limited" } : {}) }, seconds * 10);
+        this.hist.llm.observe(
+          {
+            gen_ai_operation_name: "chat",
+            gen_ai_system: "anthropic",
+            ...(failed ? { error_type: "rate_limited" } : {}),
+          },
+          seconds * 10,
+        );
         break;
     }
   }
@@ -159,16 +181,27 @@ export class DemoMetrics {
   /** Prometheus text exposition of one role's series. */
   text(role: Role): string {
     const lines = [...this.hist[role].text()];
-    lines.push(...scalar(METRIC.deployments, "counter", "Deployments of this service.", [[{}, this.deployments[role]]]));
+    lines.push(
+      ...scalar(METRIC.deployments, "counter", "Deployments of this service.", [[{}, this.deployments[role]]]),
+    );
     if (role === "api") {
       lines.push(
-        ...scalar(METRIC.quotaUsed, "gauge", "Calls made to an external API in this quota period.", [[{ [API_LABEL]: DEMO_API }, this.state.quotaUsed]]),
+        ...scalar(METRIC.quotaUsed, "gauge", "Calls made to an external API in this quota period.", [
+          [{ [API_LABEL]: DEMO_API }, this.state.quotaUsed],
+        ]),
         ...scalar(METRIC.externalApiRequests, "counter", "Calls to an external API.", [
           [{ [API_LABEL]: DEMO_API, [OUTCOME_LABEL]: OUTCOME.success }, this.apiCalls.success],
           [{ [API_LABEL]: DEMO_API, [OUTCOME_LABEL]: OUTCOME.failure }, this.apiCalls.failure],
         ]),
-        ...scalar(METRIC.costMonthToDate, "gauge", "Month-to-date spend in USD.", Object.entries(DEMO_COST_USD).map(([source, usd]) => [{ [COST_SOURCE_LABEL]: source }, usd])),
-        ...scalar(METRIC.usageBytes, "gauge", "Bytes used of a platform's size quota.", [[{ [API_LABEL]: DEMO_PLATFORM, [RESOURCE_LABEL]: "database" }, DEMO_DATABASE_BYTES]]),
+        ...scalar(
+          METRIC.costMonthToDate,
+          "gauge",
+          "Month-to-date spend in USD.",
+          Object.entries(DEMO_COST_USD).map(([source, usd]) => [{ [COST_SOURCE_LABEL]: source }, usd]),
+        ),
+        ...scalar(METRIC.usageBytes, "gauge", "Bytes used of a platform's size quota.", [
+          [{ [API_LABEL]: DEMO_PLATFORM, [RESOURCE_LABEL]: "database" }, DEMO_DATABASE_BYTES],
+        ]),
       );
     }
     if (role === "database") {
@@ -183,7 +216,11 @@ export class DemoMetrics {
       );
     }
     if (role === "job") {
-      lines.push(...scalar(METRIC.jobLastSuccess, "gauge", "Unix time of the job's last successful run.", [[{}, this.jobLastSuccess()]]));
+      lines.push(
+        ...scalar(METRIC.jobLastSuccess, "gauge", "Unix time of the job's last successful run.", [
+          [{}, this.jobLastSuccess()],
+        ]),
+      );
     }
     return lines.join("\n") + "\n";
   }
@@ -198,7 +235,9 @@ export interface DemoApp {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain; version=0.0.4" : "application/json" });
+  res.writeHead(status, {
+    "content-type": typeof body === "string" ? "text/plain; version=0.0.4" : "application/json",
+  });
   res.end(text);
 }
 
@@ -225,7 +264,8 @@ function control(m: DemoMetrics, action: string, q: URLSearchParams): string | u
       const role = roleParam(q, "api");
       const v = number(action === "errors" ? "share" : "ms");
       if (!role) return `role must be one of ${ROLES.join(", ")}`;
-      if (v === undefined || (action === "errors" && v > 1)) return action === "errors" ? "share must be a number in 0..1" : "ms must be a number >= 0";
+      if (v === undefined || (action === "errors" && v > 1))
+        return action === "errors" ? "share must be a number in 0..1" : "ms must be a number >= 0";
       (action === "errors" ? s.errorShare : s.extraLatencyMs)[role] = v;
       return;
     }
@@ -266,13 +306,16 @@ export async function startDemoApp(options: { host?: string; port?: number; tick
     const frontendDown = metrics.state.outage === "down";
     if (path === "/api/health") {
       if (frontendDown) return req.socket.destroy();
-      return metrics.state.outage === "degraded" ? send(res, 503, { status: "degraded" }) : send(res, 200, { status: "ok" });
+      return metrics.state.outage === "degraded"
+        ? send(res, 503, { status: "degraded" })
+        : send(res, 200, { status: "ok" });
     }
     if (path === "/-/ready") return send(res, 200, { status: "ready" });
     if (path === "/metrics") return send(res, 200, ROLES.map((r) => `# role ${r}\n${metrics.text(r)}`).join(""));
     const role = /^\/metrics\/(\w+)$/.exec(path)?.[1];
     if (role) {
-      if (!(ROLES as readonly string[]).includes(role)) return send(res, 404, { error: `no role ${role}; roles: ${ROLES.join(", ")}` });
+      if (!(ROLES as readonly string[]).includes(role))
+        return send(res, 404, { error: `no role ${role}; roles: ${ROLES.join(", ")}` });
       if (role === "frontend" && frontendDown) return req.socket.destroy();
       return send(res, 200, metrics.text(role as Role));
     }

@@ -19,7 +19,9 @@ export interface DemoUrls {
 }
 
 export function substituteDemoUrls(text: string, urls: DemoUrls): string {
-  return text.replaceAll("${DEMO_APP}", urls.demoApp.replace(/\/+$/, "")).replaceAll("${LOCAL_SINK}", urls.sink.endsWith("/") ? urls.sink : `${urls.sink}/`);
+  return text
+    .replaceAll("${DEMO_APP}", urls.demoApp.replace(/\/+$/, ""))
+    .replaceAll("${LOCAL_SINK}", urls.sink.endsWith("/") ? urls.sink : `${urls.sink}/`);
 }
 
 export function loadDemoCatalog(urls: DemoUrls, path = DEMO_CATALOG_PATH): Catalog {

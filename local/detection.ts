@@ -23,7 +23,10 @@ const ms = (v: unknown, what: string): number => {
 };
 
 interface RuleFile {
-  groups?: Array<{ interval?: string; rules?: Array<{ alert?: string; for?: string; labels?: Record<string, string> }> }>;
+  groups?: Array<{
+    interval?: string;
+    rules?: Array<{ alert?: string; for?: string; labels?: Record<string, string> }>;
+  }>;
 }
 
 /** The bound for the probe-down alert of `service`; throws when the artifacts have no such probe. */
@@ -40,7 +43,9 @@ export function probeDetectionBound(artifacts: Artifacts, service: string): Dete
   for (const [path, text] of Object.entries(artifacts)) {
     if (!path.startsWith("prometheus/rules/")) continue;
     for (const g of (parse(text) as RuleFile).groups ?? []) {
-      const rule = g.rules?.find((r) => r.labels?.[LABEL.signal] === "probe" && r.labels?.[LABEL.service] === service && r.alert);
+      const rule = g.rules?.find(
+        (r) => r.labels?.[LABEL.signal] === "probe" && r.labels?.[LABEL.service] === service && r.alert,
+      );
       if (!rule) continue;
       forMs = rule.for ? ms(rule.for, `${rule.alert} for`) : 0;
       if (g.interval) evaluationIntervalMs = ms(g.interval, "rule group interval");
@@ -49,7 +54,13 @@ export function probeDetectionBound(artifacts: Artifacts, service: string): Dete
   if (forMs === undefined) throw new Error(`service ${service} has no probe alert in the rendered rules`);
   const am = parse(artifacts["alertmanager/alertmanager.yml"]) as { route: { group_wait?: string } };
   const groupWaitMs = am.route.group_wait ? ms(am.route.group_wait, "route.group_wait") : 30_000;
-  return { probeIntervalMs, evaluationIntervalMs, forMs, groupWaitMs, totalMs: probeIntervalMs + evaluationIntervalMs + forMs + groupWaitMs };
+  return {
+    probeIntervalMs,
+    evaluationIntervalMs,
+    forMs,
+    groupWaitMs,
+    totalMs: probeIntervalMs + evaluationIntervalMs + forMs + groupWaitMs,
+  };
 }
 
 const s = (v: number) => `${(v / 1000).toFixed(v % 1000 ? 1 : 0)}s`;

@@ -25,7 +25,12 @@ export async function serveHistory(prometheus: string, blocksDir: string): Promi
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     prometheus,
-    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, "--storage.tsdb.retention.time=10y", `--web.listen-address=127.0.0.1:${port}`],
+    [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      "--storage.tsdb.retention.time=10y",
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
     { stdio: "ignore" },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -49,12 +49,36 @@ export interface Incident {
 }
 
 export const INCIDENTS: Incident[] = [
-  { at: 0.1, ms: 40 * 60_000, role: "frontend", what: "30% of front-end requests fail", apply: (s, r) => (s.errorShare[r] = 0.3) },
-  { at: 0.25, ms: 20 * 60_000, role: "api", what: "API requests take 3 s longer", apply: (s, r) => (s.extraLatencyMs[r] = 3000) },
-  { at: 0.4, ms: 15 * 60_000, role: "frontend", what: "front end down (health check and metrics unreachable)", apply: (s) => (s.outage = "down") },
+  {
+    at: 0.1,
+    ms: 40 * 60_000,
+    role: "frontend",
+    what: "30% of front-end requests fail",
+    apply: (s, r) => (s.errorShare[r] = 0.3),
+  },
+  {
+    at: 0.25,
+    ms: 20 * 60_000,
+    role: "api",
+    what: "API requests take 3 s longer",
+    apply: (s, r) => (s.extraLatencyMs[r] = 3000),
+  },
+  {
+    at: 0.4,
+    ms: 15 * 60_000,
+    role: "frontend",
+    what: "front end down (health check and metrics unreachable)",
+    apply: (s) => (s.outage = "down"),
+  },
   { at: 0.55, ms: 60 * 60_000, role: "job", what: "job stops succeeding", apply: (s) => (s.heartbeatStale = true) },
   { at: 0.7, ms: 30 * 60_000, role: "llm", what: "25% of LLM calls fail", apply: (s, r) => (s.errorShare[r] = 0.25) },
-  { at: 0.85, ms: 25 * 60_000, role: "api", what: "8% of API requests fail", apply: (s, r) => (s.errorShare[r] = 0.08) },
+  {
+    at: 0.85,
+    ms: 25 * 60_000,
+    role: "api",
+    what: "8% of API requests fail",
+    apply: (s, r) => (s.errorShare[r] = 0.08),
+  },
 ];
 
 /** Quota use of the demo external API climbs from this to QUOTA_END over the range. */
@@ -69,13 +93,17 @@ export interface HistoryRange {
 /** When each incident happens in `range`, start aligned to the scrape interval. */
 export function incidentTimes(range: HistoryRange): Array<{ incident: Incident; startMs: number; endMs: number }> {
   return INCIDENTS.map((incident) => {
-    const startMs = range.startMs + Math.floor(((range.endMs - range.startMs) * incident.at) / HISTORY_SCRAPE_MS) * HISTORY_SCRAPE_MS;
+    const startMs =
+      range.startMs + Math.floor(((range.endMs - range.startMs) * incident.at) / HISTORY_SCRAPE_MS) * HISTORY_SCRAPE_MS;
     return { incident, startMs, endMs: startMs + incident.ms };
   });
 }
 
 const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(",");
+const labelText = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}="${escape(v)}"`)
+    .join(",");
 
 /** `name{a="b"} 1` from the demo app's exposition → `name{<extra>,a="b"} 1 <seconds>`. */
 function stamp(line: string, extra: string, seconds: number): string {
@@ -105,7 +133,13 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, dir: string)
     const role = ROLE[svc.kind];
     if (!role) continue;
     const clock = { now: range.startMs };
-    sources.push({ service: svc.name, role, metrics: new DemoMetrics(() => clock.now), clock, ...(svc.health.length ? { probe: { job: probeJob(svc.name), url: svc.health[0].url } } : {}) });
+    sources.push({
+      service: svc.name,
+      role,
+      metrics: new DemoMetrics(() => clock.now),
+      clock,
+      ...(svc.health.length ? { probe: { job: probeJob(svc.name), url: svc.health[0].url } } : {}),
+    });
   }
   const incidents = incidentTimes(range);
   mkdirSync(dir, { recursive: true });
@@ -127,8 +161,14 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, dir: string)
       const lines: string[] = [];
       const seconds = t / 1000;
       for (const src of sources) {
-        Object.assign(src.metrics.state, healthyState(), { quotaUsed: Math.round(QUOTA_START + ((QUOTA_END - QUOTA_START) * (t - range.startMs)) / Math.max(1, range.endMs - range.startMs)) });
-        for (const i of incidents) if (i.incident.role === src.role && t >= i.startMs && t < i.endMs) i.incident.apply(src.metrics.state, src.role);
+        Object.assign(src.metrics.state, healthyState(), {
+          quotaUsed: Math.round(
+            QUOTA_START + ((QUOTA_END - QUOTA_START) * (t - range.startMs)) / Math.max(1, range.endMs - range.startMs),
+          ),
+        });
+        for (const i of incidents)
+          if (i.incident.role === src.role && t >= i.startMs && t < i.endMs)
+            i.incident.apply(src.metrics.state, src.role);
         for (let k = TICKS_PER_SCRAPE - 1; k >= 0; k--) {
           src.clock.now = t - (k * HISTORY_SCRAPE_MS) / TICKS_PER_SCRAPE;
           src.metrics.tick();
@@ -136,15 +176,26 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, dir: string)
         const extra = labelText({ [JOB_LABEL]: src.service, instance: INSTANCE, [LABEL.service]: src.service });
         const reachable = src.metrics.state.outage !== "down" || src.role !== "frontend";
         lines.push(stamp(`up ${reachable ? 1 : 0}`, extra, seconds));
-        if (reachable) for (const l of src.metrics.text(src.role).split("\n")) if (l && !l.startsWith("#")) lines.push(stamp(l, extra, seconds));
+        if (reachable)
+          for (const l of src.metrics.text(src.role).split("\n"))
+            if (l && !l.startsWith("#")) lines.push(stamp(l, extra, seconds));
         if (src.probe) {
           const up = src.metrics.state.outage === "none" ? 1 : 0;
-          const probe = labelText({ [JOB_LABEL]: src.probe.job, instance: src.probe.url, [LABEL.service]: src.service });
-          lines.push(`probe_success{${probe}} ${up} ${seconds}`, `probe_duration_seconds{${probe}} ${up ? 0.05 : 2} ${seconds}`);
+          const probe = labelText({
+            [JOB_LABEL]: src.probe.job,
+            instance: src.probe.url,
+            [LABEL.service]: src.service,
+          });
+          lines.push(
+            `probe_success{${probe}} ${up} ${seconds}`,
+            `probe_duration_seconds{${probe}} ${up ? 0.05 : 2} ${seconds}`,
+          );
         }
       }
       // The Alertmanager the local stack scrapes, delivering every notification.
-      lines.push(`${METRIC.amNotificationsFailed}{${labelText({ [JOB_LABEL]: ALERTMANAGER_JOB, instance: INSTANCE, [INTEGRATION_LABEL]: "webhook" })}} 0 ${seconds}`);
+      lines.push(
+        `${METRIC.amNotificationsFailed}{${labelText({ [JOB_LABEL]: ALERTMANAGER_JOB, instance: INSTANCE, [INTEGRATION_LABEL]: "webhook" })}} 0 ${seconds}`,
+      );
       samples += lines.length;
       writeSync(fd!, lines.join("\n") + "\n");
     }
@@ -160,7 +211,10 @@ export async function createBlocks(promtool: string, files: string[], dir: strin
   const run = promisify(execFile);
   const queue = [...files];
   const worker = async () => {
-    for (let f = queue.shift(); f !== undefined; f = queue.shift()) await run(promtool, ["tsdb", "create-blocks-from", "openmetrics", "--quiet", f, dir], { maxBuffer: 16 * 1024 * 1024 });
+    for (let f = queue.shift(); f !== undefined; f = queue.shift())
+      await run(promtool, ["tsdb", "create-blocks-from", "openmetrics", "--quiet", f, dir], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
   };
   await Promise.all([worker(), worker()]);
 }
@@ -169,7 +223,11 @@ export async function createBlocks(promtool: string, files: string[], dir: strin
  * `start --history D`: D of synthetic history up to the last whole minute before now, as TSDB
  * blocks in a temp dir for the local Prometheus to start with; `cleanup` removes them.
  */
-export async function buildHistory(catalog: Catalog, ms: number, promtool: string): Promise<{ blocks: string; samples: number; cleanup(): void }> {
+export async function buildHistory(
+  catalog: Catalog,
+  ms: number,
+  promtool: string,
+): Promise<{ blocks: string; samples: number; cleanup(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-history-"));
   try {
     const endMs = Math.floor(Date.now() / HISTORY_SCRAPE_MS) * HISTORY_SCRAPE_MS - HISTORY_SCRAPE_MS;

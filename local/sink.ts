@@ -31,7 +31,8 @@ interface WebhookPayload {
 
 export function parsePayload(body: unknown, receivedAt: number): SinkAlert[] {
   const p = body as WebhookPayload;
-  if (!p || typeof p !== "object" || !Array.isArray(p.alerts)) throw new Error("not an Alertmanager webhook payload (no alerts array)");
+  if (!p || typeof p !== "object" || !Array.isArray(p.alerts))
+    throw new Error("not an Alertmanager webhook payload (no alerts array)");
   return p.alerts.map((a) => {
     const labels = a.labels ?? {};
     const annotations = a.annotations ?? {};
@@ -53,7 +54,15 @@ export function parsePayload(body: unknown, receivedAt: number): SinkAlert[] {
 /** `12:04:05 FIRING   P0 web ProbeDown — web is down: ... runbook: ... [via oncall]` */
 export function formatAlert(a: SinkAlert): string {
   const time = new Date(a.receivedAt).toISOString().slice(11, 19);
-  const parts = [time, a.status.toUpperCase().padEnd(8), a.severity || "-", a.service || "-", a.alertname, "—", a.summary];
+  const parts = [
+    time,
+    a.status.toUpperCase().padEnd(8),
+    a.severity || "-",
+    a.service || "-",
+    a.alertname,
+    "—",
+    a.summary,
+  ];
   if (a.runbookUrl) parts.push(`runbook: ${a.runbookUrl}`);
   return `${parts.join(" ")} [via ${a.receiver}]`;
 }
@@ -69,7 +78,9 @@ export interface Sink {
 const MAX_BODY = 4 * 1024 * 1024;
 
 /** Starts the sink on a free loopback port (or `port`); `print` gets one line per alert. */
-export async function startSink(options: { print?: (line: string) => void; host?: string; port?: number } = {}): Promise<Sink> {
+export async function startSink(
+  options: { print?: (line: string) => void; host?: string; port?: number } = {},
+): Promise<Sink> {
   const print = options.print ?? ((line: string) => console.log(line));
   const alerts: SinkAlert[] = [];
   const waiters = new Set<(a: SinkAlert) => void>();
@@ -129,7 +140,11 @@ export async function startSink(options: { print?: (line: string) => void; host?
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`no matching alert within ${timeoutMs}ms; received: ${alerts.map(formatAlert).join("; ") || "none"}`));
+          reject(
+            new Error(
+              `no matching alert within ${timeoutMs}ms; received: ${alerts.map(formatAlert).join("; ") || "none"}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(waiter);
       });

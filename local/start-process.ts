@@ -21,7 +21,11 @@ export interface StartProcess {
 const URL_LINE = /^ {2}(work dir|prometheus|alertmanager|blackbox|demo app|sink)\s+(\S+)/;
 
 export function spawnStart(args: string[], env: NodeJS.ProcessEnv = process.env): StartProcess {
-  const child = spawn(join(REPO, "bin", "ops-monitoring"), ["start", ...args], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(join(REPO, "bin", "ops-monitoring"), ["start", ...args], {
+    cwd: REPO,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   const urls: Record<string, string> = {};
   const listeners = new Set<(line: string) => void>();
@@ -60,9 +64,17 @@ export function spawnStart(args: string[], env: NodeJS.ProcessEnv = process.env)
           fn();
         };
         const listener = (line: string) => re.test(line) && done(() => resolve(line));
-        const timer = setTimeout(() => done(() => reject(new Error(`no line matching ${re} within ${timeoutMs}ms; output:\n${lines.join("\n")}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            done(() => reject(new Error(`no line matching ${re} within ${timeoutMs}ms; output:\n${lines.join("\n")}`))),
+          timeoutMs,
+        );
         listeners.add(listener);
-        void exited.then((code) => done(() => reject(new Error(`start exited (${code ?? exitCode}) before printing ${re}; output:\n${lines.join("\n")}`))));
+        void exited.then((code) =>
+          done(() =>
+            reject(new Error(`start exited (${code ?? exitCode}) before printing ${re}; output:\n${lines.join("\n")}`)),
+          ),
+        );
       });
     },
   };
@@ -83,10 +95,11 @@ export function descendants(pid: number): number[] {
   }
   const out: number[] = [];
   const walk = (p: number) => {
-    for (const [child, pp] of parent) if (pp === p) {
-      out.push(child);
-      walk(child);
-    }
+    for (const [child, pp] of parent)
+      if (pp === p) {
+        out.push(child);
+        walk(child);
+      }
   };
   walk(pid);
   return out;
@@ -104,7 +117,12 @@ export function alive(pid: number): boolean {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` every `everyMs` until it returns a value other than undefined; throws `what` after `timeoutMs`. */
-export async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>, everyMs = 500): Promise<T> {
+export async function until<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => T | undefined | Promise<T | undefined>,
+  everyMs = 500,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -116,11 +134,16 @@ export async function until<T>(what: string, timeoutMs: number, probe: () => T |
     }
     await sleep(everyMs);
   }
-  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs}ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ""}`,
+  );
 }
 
 /** SIGINT to `start`; resolves with its exit code after checking none of `children` outlived it. */
-export async function interruptAndCheck(p: StartProcess, timeoutMs: number): Promise<{ code: number | null; survivors: number[] }> {
+export async function interruptAndCheck(
+  p: StartProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; survivors: number[] }> {
   const children = descendants(p.child.pid!);
   p.child.kill("SIGINT");
   const code = await Promise.race([p.exited, sleep(timeoutMs).then(() => "timeout" as const)]);

@@ -60,11 +60,15 @@ export interface LocalStack {
 /** `count` distinct free loopback ports (held open together so they differ, then released). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const s = createServer();
-      s.once("error", reject);
-      s.listen(0, HOST, () => resolve(s));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const s = createServer();
+          s.once("error", reject);
+          s.listen(0, HOST, () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as { port: number }).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -75,13 +79,21 @@ export async function freePorts(count: number): Promise<number[]> {
 /** Prometheus keeps a day of data, or the loaded history and a day more. */
 const retention = (historyMs = 0) => `${Math.ceil(historyMs / 86_400_000) + 1}d`;
 
-export function componentSpecs(w: WorkDir, bins: LocalBinaries, ports: { prometheus: number; alertmanager: number; blackbox: number }, historyMs?: number): ComponentSpec[] {
+export function componentSpecs(
+  w: WorkDir,
+  bins: LocalBinaries,
+  ports: { prometheus: number; alertmanager: number; blackbox: number },
+  historyMs?: number,
+): ComponentSpec[] {
   const addr = (p: number) => `${HOST}:${p}`;
   const specs: ComponentSpec[] = [
     {
       name: "blackbox",
       command: bins.blackbox,
-      args: [`--config.file=${join(w.config, "blackbox", "blackbox.yml")}`, `--web.listen-address=${addr(ports.blackbox)}`],
+      args: [
+        `--config.file=${join(w.config, "blackbox", "blackbox.yml")}`,
+        `--web.listen-address=${addr(ports.blackbox)}`,
+      ],
       readyUrl: `http://${addr(ports.blackbox)}/-/ready`,
       healthUrl: `http://${addr(ports.blackbox)}/-/healthy`,
       logFile: join(w.logs, "blackbox.log"),
@@ -136,7 +148,8 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   writeConfig(work, artifacts);
   if (o.history) cpSync(o.history.blocks, join(work.data, "prometheus"), { recursive: true });
   const secrets = writeSecrets(referencedSecrets(artifacts, work.secrets), work.secrets, o.env);
-  for (const m of secrets.missing) o.log(`secret ${m.name} is not set (environment variable ${m.env}); whatever reads it will fail`);
+  for (const m of secrets.missing)
+    o.log(`secret ${m.name} is not set (environment variable ${m.env}); whatever reads it will fail`);
 
   let reportFailure: (e: Error) => void = () => {};
   const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
@@ -145,7 +158,10 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   );
   const killAll = () => components.forEach((c) => c.kill());
   process.once("exit", killAll);
-  const [first, last] = [components.filter((c) => c.spec.name !== "prometheus"), components.filter((c) => c.spec.name === "prometheus")];
+  const [first, last] = [
+    components.filter((c) => c.spec.name !== "prometheus"),
+    components.filter((c) => c.spec.name === "prometheus"),
+  ];
   for (const c of first) c.start();
 
   let stopped = false;

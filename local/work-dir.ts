@@ -10,7 +10,17 @@
  *   <dir>/data/{prometheus,alertmanager}
  *   <dir>/logs/<component>.log
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Artifacts } from "../artifacts";
@@ -32,10 +42,12 @@ const PID_FILE = "pid";
 export function workBase(env: NodeJS.ProcessEnv = process.env): string {
   const uid = process.getuid?.() ?? 0;
   const runtime = env.XDG_RUNTIME_DIR;
-  const base = runtime && existsSync(runtime) ? join(runtime, "ops-monitoring") : join(tmpdir(), `ops-monitoring-${uid}`);
+  const base =
+    runtime && existsSync(runtime) ? join(runtime, "ops-monitoring") : join(tmpdir(), `ops-monitoring-${uid}`);
   mkdirSync(base, { recursive: true, mode: 0o700 });
   const st = lstatSync(base);
-  if (!st.isDirectory() || st.uid !== uid) throw new Error(`${base} is not a directory owned by you; remove it or set XDG_RUNTIME_DIR to a private directory`);
+  if (!st.isDirectory() || st.uid !== uid)
+    throw new Error(`${base} is not a directory owned by you; remove it or set XDG_RUNTIME_DIR to a private directory`);
   if ((st.mode & 0o077) !== 0) chmodSync(base, 0o700);
   return base;
 }
@@ -67,7 +79,9 @@ function running(pid: number, start: string | undefined): boolean {
  */
 export function removeStaleWorkDirs(base: string): string[] {
   const removed: string[] = [];
-  for (const name of readdirSync(base).filter((n) => n.startsWith(RUN_PREFIX)).sort()) {
+  for (const name of readdirSync(base)
+    .filter((n) => n.startsWith(RUN_PREFIX))
+    .sort()) {
     const dir = join(base, name);
     let owner: string;
     try {
@@ -87,15 +101,26 @@ export function removeStaleWorkDirs(base: string): string[] {
  * Creates the work dir with its private secrets dir: `root` if given, else a fresh dir under
  * `workBase()` owned by this process (after removing the dirs of dead runs, reported via `log`).
  */
-export function createWorkDir(root?: string, log: (line: string) => void = () => {}, env: NodeJS.ProcessEnv = process.env): WorkDir {
+export function createWorkDir(
+  root?: string,
+  log: (line: string) => void = () => {},
+  env: NodeJS.ProcessEnv = process.env,
+): WorkDir {
   let dir = root;
   if (!dir) {
     const base = workBase(env);
-    for (const stale of removeStaleWorkDirs(base)) log(`removed ${stale}, the work dir of a run that ended without cleaning up`);
+    for (const stale of removeStaleWorkDirs(base))
+      log(`removed ${stale}, the work dir of a run that ended without cleaning up`);
     dir = mkdtempSync(join(base, RUN_PREFIX));
     writeFileSync(join(dir, PID_FILE), `${process.pid} ${processStart(process.pid) ?? ""}`.trim() + "\n");
   }
-  const w = { root: dir, config: join(dir, "config"), secrets: join(dir, "secrets"), data: join(dir, "data"), logs: join(dir, "logs") };
+  const w = {
+    root: dir,
+    config: join(dir, "config"),
+    secrets: join(dir, "secrets"),
+    data: join(dir, "data"),
+    logs: join(dir, "logs"),
+  };
   for (const d of [w.root, w.config, w.data, w.logs]) mkdirSync(d, { recursive: true });
   mkdirSync(w.secrets, { recursive: true, mode: 0o700 });
   chmodSync(w.secrets, 0o700);
@@ -116,7 +141,11 @@ export function referencedSecrets(artifacts: Artifacts, secretsDir: string): str
  * (`conventions.secretEnvName`) into `secretsDir` as a 0600 file; returns the names whose
  * variable is unset (their notifications or scrapes will fail) — values are never returned or logged.
  */
-export function writeSecrets(names: string[], secretsDir: string, env: NodeJS.ProcessEnv = process.env): { written: string[]; missing: Array<{ name: string; env: string }> } {
+export function writeSecrets(
+  names: string[],
+  secretsDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { written: string[]; missing: Array<{ name: string; env: string }> } {
   const written: string[] = [];
   const missing: Array<{ name: string; env: string }> = [];
   for (const name of names) {

@@ -15,7 +15,13 @@ test("render writes the Prometheus, Alertmanager, blackbox and dashboard artifac
   try {
     const r = cli("render", "--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--out", out);
     assert.equal(r.status, 0, r.stderr);
-    for (const f of ["prometheus/prometheus.yml", "alertmanager/alertmanager.yml", "blackbox/blackbox.yml", "dashboards/overview.json", "prometheus/rules/acme-web.yml"]) {
+    for (const f of [
+      "prometheus/prometheus.yml",
+      "alertmanager/alertmanager.yml",
+      "blackbox/blackbox.yml",
+      "dashboards/overview.json",
+      "prometheus/rules/acme-web.yml",
+    ]) {
       assert.ok(existsSync(join(out, f)), f);
     }
     assert.equal(readdirSync(join(out, "dashboards")).length, 7);
@@ -26,7 +32,13 @@ test("render writes the Prometheus, Alertmanager, blackbox and dashboard artifac
 
 test("render of a bad catalog names every problem, exits 2 without a stack trace and writes nothing", () => {
   const out = join(mkdtempSync(join(tmpdir(), "render-")), "out");
-  const r = cli("render", "--catalog", join(ROOT, "test", "fixtures", "bad", "many-problems", "catalog.yaml"), "--out", out);
+  const r = cli(
+    "render",
+    "--catalog",
+    join(ROOT, "test", "fixtures", "bad", "many-problems", "catalog.yaml"),
+    "--out",
+    out,
+  );
   assert.equal(r.status, 2);
   assert.match(r.stderr, /18 problems/);
   assert.match(r.stderr, /services\[checkout\]\.thresholds\.error_rate\.P1: "5s" is not a percentage/);
@@ -38,8 +50,14 @@ test("render twice into two directories gives byte-identical files", () => {
   const a = mkdtempSync(join(tmpdir(), "render-a-"));
   const b = mkdtempSync(join(tmpdir(), "render-b-"));
   try {
-    for (const out of [a, b]) assert.equal(cli("render", "--catalog", join(ROOT, "Pulumi.prod.yaml"), "--out", out).status, 0);
-    for (const f of ["alertmanager/alertmanager.yml", "prometheus/prometheus.yml", "prometheus/rules/prospectpro-web.yml", "dashboards/service.json"]) {
+    for (const out of [a, b])
+      assert.equal(cli("render", "--catalog", join(ROOT, "Pulumi.prod.yaml"), "--out", out).status, 0);
+    for (const f of [
+      "alertmanager/alertmanager.yml",
+      "prometheus/prometheus.yml",
+      "prometheus/rules/prospectpro-web.yml",
+      "dashboards/service.json",
+    ]) {
       assert.equal(readFileSync(join(a, f), "utf8"), readFileSync(join(b, f), "utf8"), f);
     }
   } finally {

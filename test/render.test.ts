@@ -34,7 +34,8 @@ for (const name of readdirSync(GOOD).sort()) {
     assert.ok(existsSync(expectedDir), `no golden files; run UPDATE_GOLDEN=1 npm test and review ${expectedDir}`);
     const expected = readTree(expectedDir);
     assert.deepEqual(Object.keys(actual), Object.keys(expected).sort());
-    for (const path of Object.keys(expected)) assert.equal(actual[path], expected[path], `${name}/${path} differs from its golden file`);
+    for (const path of Object.keys(expected))
+      assert.equal(actual[path], expected[path], `${name}/${path} differs from its golden file`);
   });
 }
 
@@ -76,7 +77,10 @@ test("no secret value from the environment appears in any rendered file", () => 
     const am = artifacts["alertmanager/alertmanager.yml"];
     assert.match(am, /routing_key_file: \/etc\/ops-monitoring\/secrets\/pagerdutyKey/);
     assert.match(am, /api_url_file: \/etc\/ops-monitoring\/secrets\/slackWebhookUrl/);
-    assert.match(artifacts["prometheus/prometheus.yml"], /password_file: \/etc\/ops-monitoring\/secrets\/supabaseServiceRoleKey/);
+    assert.match(
+      artifacts["prometheus/prometheus.yml"],
+      /password_file: \/etc\/ops-monitoring\/secrets\/supabaseServiceRoleKey/,
+    );
   } finally {
     for (const [k, v] of saved) {
       if (v === undefined) delete process.env[k];

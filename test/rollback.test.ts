@@ -10,11 +10,15 @@ import { gitRepo, type GitRepo } from "./diff/git-repo";
 const CATALOG = "Pulumi.prod.yaml";
 
 function cli(repo: GitRepo, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(BIN, [...args, "--catalog", join(repo.dir, CATALOG), "--custom-rules", join(repo.dir, "alerts", "custom")], {
-    cwd: repo.dir,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    BIN,
+    [...args, "--catalog", join(repo.dir, CATALOG), "--custom-rules", join(repo.dir, "alerts", "custom")],
+    {
+      cwd: repo.dir,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -48,9 +52,15 @@ function plan(repo: GitRepo): string {
 /** A bad change touching every kind of thing the stack manages. */
 function badChange(catalog: string): string {
   const edits: Array<[string, string]> = [
-    ['error_rate: { P0: "50%", P1: "10%", P2: "5%", for: 5m }', 'error_rate: { P0: "50%", P1: "3%", P2: "1%", for: 5m }'],
+    [
+      'error_rate: { P0: "50%", P1: "10%", P2: "5%", for: 5m }',
+      'error_rate: { P0: "50%", P1: "3%", P2: "1%", for: 5m }',
+    ],
     ["routes: { P0: [pagerduty, slack], P1: [slack, email]", "routes: { P0: [slack], P1: [slack, email]"],
-    ["ANTHROPIC_API_KEY: { secret: anthropicApiKey, targets: [production]", "ANTHROPIC_API_KEY: { secret: anthropicApiKey, targets: [production, preview]"],
+    [
+      "ANTHROPIC_API_KEY: { secret: anthropicApiKey, targets: [production]",
+      "ANTHROPIC_API_KEY: { secret: anthropicApiKey, targets: [production, preview]",
+    ],
     ["variables: { GRAFANA_URL: grafana-url }", "variables: { GRAFANA_URL: grafana-url, REGION: region }"],
   ];
   let out = catalog;

@@ -14,7 +14,14 @@ import { promqlError } from "../catalog/promql";
 import { validateCatalog } from "../catalog/validate";
 import { buildDashboards } from "../dashboards";
 import {
-  DASHBOARDS, METRIC, REC, RUNBOOK, SLO_BUDGET_REMAINING_RECORD, SLO_OBJECTIVE_RECORD, SLO_WINDOWS, sloErrorRatioRecord,
+  DASHBOARDS,
+  METRIC,
+  REC,
+  RUNBOOK,
+  SLO_BUDGET_REMAINING_RECORD,
+  SLO_OBJECTIVE_RECORD,
+  SLO_WINDOWS,
+  sloErrorRatioRecord,
 } from "../conventions";
 
 const ROOT = resolve(__dirname, "..");
@@ -22,13 +29,24 @@ const DOCS = join(ROOT, "docs");
 const RUNBOOKS = join(DOCS, "runbooks");
 const INDEX = join(RUNBOOKS, "README.md");
 
-const SECTIONS = ["What this alert means", "First five minutes", "Diagnosis", "Mitigation", "Escalation", "After the incident"];
+const SECTIONS = [
+  "What this alert means",
+  "First five minutes",
+  "Diagnosis",
+  "Mitigation",
+  "Escalation",
+  "After the incident",
+];
 
 /** A catalog exercising the alert families the shipped catalogs leave out (success-rate and p50/p99 latency thresholds). */
 const EXTRA_CATALOG = {
   system: "runbook-check",
   services: [
-    { name: "api", kind: "api", thresholds: { availability: { P1: "99%" }, latency_p50: { P2: "1s" }, latency_p99: { P1: "10s" } } },
+    {
+      name: "api",
+      kind: "api",
+      thresholds: { availability: { P1: "99%" }, latency_p50: { P2: "1s" }, latency_p99: { P1: "10s" } },
+    },
   ],
 };
 
@@ -46,10 +64,13 @@ const rel = (path: string) => relative(ROOT, path);
 /** Fenced code blocks (with their info string) and the prose outside them. */
 function splitFences(text: string): { blocks: Array<{ lang: string; body: string }>; prose: string } {
   const blocks: Array<{ lang: string; body: string }> = [];
-  const prose = text.replace(/^[ \t]*```([^\n]*)\n([\s\S]*?)^[ \t]*```[ \t]*$/gm, (_all, lang: string, body: string) => {
-    blocks.push({ lang: lang.trim(), body });
-    return "";
-  });
+  const prose = text.replace(
+    /^[ \t]*```([^\n]*)\n([\s\S]*?)^[ \t]*```[ \t]*$/gm,
+    (_all, lang: string, body: string) => {
+      blocks.push({ lang: lang.trim(), body });
+      return "";
+    },
+  );
   return { blocks, prose };
 }
 
@@ -64,7 +85,13 @@ function promqlQueries(text: string): string[] {
   return splitFences(text)
     .blocks.filter((b) => b.lang === "promql")
     .flatMap((b) => b.body.split(/\n\s*\n/))
-    .map((q) => q.split("\n").filter((line) => !line.trim().startsWith("#")).join("\n").trim())
+    .map((q) =>
+      q
+        .split("\n")
+        .filter((line) => !line.trim().startsWith("#"))
+        .join("\n")
+        .trim(),
+    )
     .filter((q) => q !== "");
 }
 
@@ -76,7 +103,11 @@ function h2Headings(text: string): string[] {
 function anchors(text: string): Set<string> {
   return new Set(
     [...splitFences(text).prose.matchAll(/^#{1,6} +(.+?)\s*$/gm)].map((m) =>
-      m[1].toLowerCase().replace(/[`*]/g, "").replace(/[^\p{L}\p{M}\p{N}_ -]/gu, "").replace(/ /g, "-"),
+      m[1]
+        .toLowerCase()
+        .replace(/[`*]/g, "")
+        .replace(/[^\p{L}\p{M}\p{N}_ -]/gu, "")
+        .replace(/ /g, "-"),
     ),
   );
 }
@@ -106,7 +137,8 @@ function selectedMetrics(query: string): string[] {
   const out: string[] = [];
   parser.parse(query).iterate({
     enter: (node) => {
-      if (node.name === "Identifier" && node.node.parent?.name === "VectorSelector") out.push(query.slice(node.from, node.to));
+      if (node.name === "Identifier" && node.node.parent?.name === "VectorSelector")
+        out.push(query.slice(node.from, node.to));
     },
   });
   return out;
@@ -134,7 +166,11 @@ test("links every runbook page from the index, and each page back to the inciden
   const index = read(INDEX);
   for (const file of Object.values(RUNBOOK)) {
     assert.match(index, new RegExp(`\\]\\(${file.replace(".", "\\.")}\\)`), `index links ${file}`);
-    assert.match(read(join(RUNBOOKS, file)), /\]\(\.\.\/incident-template\.md\)/, `${file} links ../incident-template.md`);
+    assert.match(
+      read(join(RUNBOOKS, file)),
+      /\]\(\.\.\/incident-template\.md\)/,
+      `${file} links ../incident-template.md`,
+    );
   }
 });
 
@@ -176,7 +212,11 @@ test("writes every PromQL block so it parses and selects only contract metrics a
     for (const q of promqlQueries(read(file))) {
       queries++;
       assert.equal(promqlError(q), undefined, `${rel(file)}: ${q}`);
-      for (const m of selectedMetrics(q)) assert.ok(known.has(m), `${rel(file)}: ${m} in ${q} is not a contract metric, recording rule or catalog rule metric`);
+      for (const m of selectedMetrics(q))
+        assert.ok(
+          known.has(m),
+          `${rel(file)}: ${m} in ${q} is not a contract metric, recording rule or catalog rule metric`,
+        );
     }
   }
   assert.ok(queries >= Object.keys(RUNBOOK).length, `only ${queries} PromQL queries in the docs`);
@@ -202,7 +242,10 @@ test("names, on each page and in the index, every alert that links to that page"
 test("refers only to dashboards and panels that exist, as **Dashboard › Panel**", () => {
   const built = buildDashboards(loadCatalogFile(join(ROOT, "Pulumi.prod.yaml")));
   const panels = new Map(
-    built.map((d) => [DASHBOARDS[d.key] as string, new Set(((d.json.panels ?? []) as Array<{ title: string }>).map((p) => p.title))]),
+    built.map((d) => [
+      DASHBOARDS[d.key] as string,
+      new Set(((d.json.panels ?? []) as Array<{ title: string }>).map((p) => p.title)),
+    ]),
   );
   let refs = 0;
   for (const file of docs) {

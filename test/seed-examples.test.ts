@@ -8,7 +8,9 @@ import { runProgramUnderMocks } from "../infra/offline-engine";
 import { BIN, ROOT } from "./helpers/catalogs";
 
 /** One catalog per seed system (../shared/seeds), mapped requirement by requirement in docs/seeds.md. */
-const SEEDS = ["kitchenpantry-crm", "prospectpro", "financial-advisory", "wyn"].map((n) => join(ROOT, "examples", `${n}.yaml`));
+const SEEDS = ["kitchenpantry-crm", "prospectpro", "financial-advisory", "wyn"].map((n) =>
+  join(ROOT, "examples", `${n}.yaml`),
+);
 
 for (const file of SEEDS) {
   const name = file.split("/").pop()!;
@@ -32,7 +34,9 @@ test("examples/prospectpro.yaml is the catalog of Pulumi.prod.yaml", () => {
 test("WYN's GROQ_API_KEY (Dev/Preview) is two Vercel variables: sensitive on preview, encrypted on development", async () => {
   const raw = parseCatalogYaml(readFileSync(SEEDS[3], "utf8"), "wyn.yaml");
   const { resources } = await runProgramUnderMocks(raw, "prod");
-  const groq = resources.filter((r) => r.inputs.key === "GROQ_API_KEY").map((r) => [r.name, r.inputs.targets, r.inputs.sensitive]);
+  const groq = resources
+    .filter((r) => r.inputs.key === "GROQ_API_KEY")
+    .map((r) => [r.name, r.inputs.targets, r.inputs.sensitive]);
   assert.deepEqual(groq, [
     ["wyn-GROQ_API_KEY-development", ["development"], false],
     ["wyn-GROQ_API_KEY-preview", ["preview"], true],

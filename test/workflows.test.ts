@@ -79,7 +79,9 @@ test("permissions are least privilege: read-only by default, writes only where a
     const { wf } = workflow(name);
     assert.deepEqual(wf.permissions, { contents: "read" }, name);
     for (const [jobName, job] of Object.entries(wf.jobs)) {
-      const writes = Object.entries(job.permissions ?? {}).filter(([, v]) => v === "write").map(([k]) => k);
+      const writes = Object.entries(job.permissions ?? {})
+        .filter(([, v]) => v === "write")
+        .map(([k]) => k);
       assert.deepEqual(writes, allowedWrites[name][jobName] ?? [], `${name}.${jobName}`);
     }
   }
@@ -87,7 +89,8 @@ test("permissions are least privilege: read-only by default, writes only where a
 
 test("actions are pinned by major version", () => {
   for (const name of WORKFLOWS) {
-    for (const s of steps(workflow(name).wf).filter((s) => s.uses)) assert.match(s.uses!, /^[\w.-]+\/[\w.-]+@v\d+$/, `${name}: ${s.uses}`);
+    for (const s of steps(workflow(name).wf).filter((s) => s.uses))
+      assert.match(s.uses!, /^[\w.-]+\/[\w.-]+@v\d+$/, `${name}: ${s.uses}`);
   }
 });
 
@@ -103,14 +106,24 @@ test("the PR preview is posted as a comment and skipped for fork PRs; the semant
   assert.match(run.run!, /bin\/ops-monitoring diff --base "origin\/\$BASE_REF"/);
   assert.equal(run.env!.BASE_REF, "${{ github.base_ref }}");
   assert.match(run.run!, /GITHUB_STEP_SUMMARY/);
-  assert.equal(diff.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with!["fetch-depth"], 0, "the base branch must be fetched");
+  assert.equal(
+    diff.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with!["fetch-depth"],
+    0,
+    "the base branch must be fetched",
+  );
 });
 
 test("pull requests and deploys run the tests before touching the stack", () => {
   for (const name of ["pr", "deploy"]) {
     const { wf } = workflow(name);
-    assert.ok(wf.jobs.test.steps.some((s) => s.run === "npm test"), name);
-    assert.ok(wf.jobs.test.steps.some((s) => s.run === "npm ci"), name);
+    assert.ok(
+      wf.jobs.test.steps.some((s) => s.run === "npm test"),
+      name,
+    );
+    assert.ok(
+      wf.jobs.test.steps.some((s) => s.run === "npm ci"),
+      name,
+    );
   }
   assert.equal(workflow("pr").wf.jobs.preview.needs, "test");
   assert.equal(workflow("deploy").wf.jobs.apply.needs, "test");
@@ -151,18 +164,28 @@ test("a scheduled job runs the secrets rotation check and files an issue when on
 test("workflows read only documented secrets and never interpolate event data into shell", () => {
   for (const name of WORKFLOWS) {
     const { text, wf } = workflow(name);
-    for (const [, secret] of text.matchAll(/secrets\.([A-Z_]+)/g)) assert.ok(DOCUMENTED_SECRETS.includes(secret), `${name}: ${secret}`);
-    for (const s of steps(wf).filter((s) => s.run)) assert.doesNotMatch(s.run!, /\$\{\{/, `${name}: ${s.run!.split("\n")[0]}`);
+    for (const [, secret] of text.matchAll(/secrets\.([A-Z_]+)/g))
+      assert.ok(DOCUMENTED_SECRETS.includes(secret), `${name}: ${secret}`);
+    for (const s of steps(wf).filter((s) => s.run))
+      assert.doesNotMatch(s.run!, /\$\{\{/, `${name}: ${s.run!.split("\n")[0]}`);
   }
 });
 
 test("the PR backtests every alert over the last 7 days, base vs head, with credentials only from secrets", () => {
   const job = workflow("pr").wf.jobs.backtest;
   const step = job.steps.find((s) => s.run?.includes("bin/ops-monitoring backtest"))!;
-  assert.match(step.run!, /bin\/ops-monitoring backtest --base "origin\/\$BASE_REF" --from now-7d --to now --format markdown/);
+  assert.match(
+    step.run!,
+    /bin\/ops-monitoring backtest --base "origin\/\$BASE_REF" --from now-7d --to now --format markdown/,
+  );
   assert.match(step.run!, /GITHUB_STEP_SUMMARY/);
-  for (const name of ["PROMETHEUS_URL", "PROMETHEUS_USER", "PROMETHEUS_PASSWORD", "PROMETHEUS_TOKEN"]) assert.equal(step.env![name], `\${{ secrets.${name} }}`);
-  assert.equal(job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with!["fetch-depth"], 0, "the base branch must be fetched");
+  for (const name of ["PROMETHEUS_URL", "PROMETHEUS_USER", "PROMETHEUS_PASSWORD", "PROMETHEUS_TOKEN"])
+    assert.equal(step.env![name], `\${{ secrets.${name} }}`);
+  assert.equal(
+    job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with!["fetch-depth"],
+    0,
+    "the base branch must be fetched",
+  );
 });
 
 test("without a PROMETHEUS_URL secret the PR backtest passes and says in one line why it was skipped (fork or no secret)", () => {
@@ -174,12 +197,22 @@ test("without a PROMETHEUS_URL secret the PR backtest passes and says in one lin
       const r = spawnSync("bash", ["-e", "-c", step.run!], {
         encoding: "utf8",
         cwd: dir,
-        env: { PATH: process.env.PATH, PROMETHEUS_URL: "", HEAD_REPO: headRepo, GITHUB_REPOSITORY: "acme/prospectpro", GITHUB_STEP_SUMMARY: summary, BASE_REF: "main" },
+        env: {
+          PATH: process.env.PATH,
+          PROMETHEUS_URL: "",
+          HEAD_REPO: headRepo,
+          GITHUB_REPOSITORY: "acme/prospectpro",
+          GITHUB_STEP_SUMMARY: summary,
+          BASE_REF: "main",
+        },
       });
       assert.equal(r.status, 0, r.stderr);
       return readFileSync(summary, "utf8");
     };
-    assert.equal(skipped("someone/prospectpro"), "Backtest skipped: pull requests from forks get no secrets, so there is no Prometheus to read.\n");
+    assert.equal(
+      skipped("someone/prospectpro"),
+      "Backtest skipped: pull requests from forks get no secrets, so there is no Prometheus to read.\n",
+    );
     assert.equal(skipped("acme/prospectpro"), "Backtest skipped: the repository has no PROMETHEUS_URL secret.\n");
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -34,17 +34,38 @@ export function runChecks(dir: string, catalog: Catalog, groups: RuleGroup[], ru
     else missing.push(tool);
   }
   if (missing.length) {
-    return [{ name: "tools", ok: false, detail: `${missing.join(", ")} not found on PATH; install them: ${installCommand(missing, currentPlatform())}` }];
+    return [
+      {
+        name: "tools",
+        ok: false,
+        detail: `${missing.join(", ")} not found on PATH; install them: ${installCommand(missing, currentPlatform())}`,
+      },
+    ];
   }
   const results: CheckResult[] = [];
   const tool = (name: string, bin: string, args: string[], summary: string) => {
     const r = runTool(bin, args, dir);
     results.push({ name, ok: r.ok, detail: r.ok ? summary : r.output.trim() });
   };
-  tool("promtool check config", bins.promtool, ["check", "config", "prometheus/prometheus.yml"], "prometheus/prometheus.yml");
+  tool(
+    "promtool check config",
+    bins.promtool,
+    ["check", "config", "prometheus/prometheus.yml"],
+    "prometheus/prometheus.yml",
+  );
   tool("promtool check rules", bins.promtool, ["check", "rules", ...ruleFiles], `${ruleFiles.length} rule files`);
-  tool("amtool check-config", bins.amtool, ["check-config", "alertmanager/alertmanager.yml"], "alertmanager/alertmanager.yml");
-  tool("blackbox --config.check", bins.blackbox, ["--config.check", "--config.file", "blackbox/blackbox.yml"], "blackbox/blackbox.yml");
+  tool(
+    "amtool check-config",
+    bins.amtool,
+    ["check-config", "alertmanager/alertmanager.yml"],
+    "alertmanager/alertmanager.yml",
+  );
+  tool(
+    "blackbox --config.check",
+    bins.blackbox,
+    ["--config.check", "--config.file", "blackbox/blackbox.yml"],
+    "blackbox/blackbox.yml",
+  );
   results.push(ruleTests(dir, groups, bins.promtool));
   results.push(...routeTests(dir, catalog, bins.amtool));
   results.push(dashboardQueries(catalog));
@@ -59,36 +80,77 @@ function ruleTests(dir: string, groups: RuleGroup[], promtool: string): CheckRes
   const failures: string[] = [];
   for (let i = 0; i < tests.length; i += TEST_BATCH) {
     const r = runTool(promtool, ["test", "rules", ...tests.slice(i, i + TEST_BATCH)], testDir);
-    if (!r.ok) failures.push(r.output.split("\n").filter((l) => !/^\s*SUCCESS\s*$|^Unit Testing: |^\s*$/.test(l)).join("\n"));
+    if (!r.ok)
+      failures.push(
+        r.output
+          .split("\n")
+          .filter((l) => !/^\s*SUCCESS\s*$|^Unit Testing: |^\s*$/.test(l))
+          .join("\n"),
+      );
   }
   const note = untested.length ? `; without generated test (hand-written): ${untested.join(", ")}` : "";
   return {
     name: "promtool test rules",
     ok: failures.length === 0,
-    detail: failures.length ? failures.join("\n") : `${tests.length} alerts fire on matching series and stay quiet otherwise${note}`,
+    detail: failures.length
+      ? failures.join("\n")
+      : `${tests.length} alerts fire on matching series and stay quiet otherwise${note}`,
   };
 }
 
 function routeTests(dir: string, catalog: Catalog, amtool: string): CheckResult[] {
-  const expect = (severity: Severity) => (catalog.alerting.routes[severity].length ? catalog.alerting.routes[severity] : [NO_RECEIVER]);
+  const expect = (severity: Severity) =>
+    catalog.alerting.routes[severity].length ? catalog.alerting.routes[severity] : [NO_RECEIVER];
   const cases: Array<{ name: string; labels: string[]; receivers: string[] }> = SEVERITIES.map((s) => ({
     name: `route ${s}`,
     labels: [`severity=${s}`, "service=routing-test", "alertname=RoutingTest"],
     receivers: expect(s),
   }));
-  cases.push({ name: `route ${WATCHDOG_ALERT}`, labels: [`alertname=${WATCHDOG_ALERT}`, "severity=P3"], receivers: [catalog.alerting.watchdog ?? NO_RECEIVER] });
+  cases.push({
+    name: `route ${WATCHDOG_ALERT}`,
+    labels: [`alertname=${WATCHDOG_ALERT}`, "severity=P3"],
+    receivers: [catalog.alerting.watchdog ?? NO_RECEIVER],
+  });
   for (const e of catalog.alerting.escalations) {
-    cases.push({ name: `escalation ${e.severity}`, labels: [`severity=${e.severity}`, `${LABEL.escalation}=${formatDuration(e.afterMs)}`, "service=routing-test", "alertname=RoutingTest"], receivers: e.to });
+    cases.push({
+      name: `escalation ${e.severity}`,
+      labels: [
+        `severity=${e.severity}`,
+        `${LABEL.escalation}=${formatDuration(e.afterMs)}`,
+        "service=routing-test",
+        "alertname=RoutingTest",
+      ],
+      receivers: e.to,
+    });
   }
   catalog.alerting.policies.forEach((p, i) => {
     const labels = policyMatchers(p.match);
     const has = (q: Policy) => policyMatchers(q.match).every(([k, v]) => labels.some(([l, w]) => l === k && w === v));
     const first = catalog.alerting.policies.find(has)!;
-    cases.push({ name: `policy #${i + 1}`, labels: ["severity=P1", "alertname=RoutingTest", ...labels.map(([k, v]) => `${k}=${v}`)], receivers: first.to });
+    cases.push({
+      name: `policy #${i + 1}`,
+      labels: ["severity=P1", "alertname=RoutingTest", ...labels.map(([k, v]) => `${k}=${v}`)],
+      receivers: first.to,
+    });
   });
   return cases.map((c) => {
-    const r = runTool(amtool, ["config", "routes", "test", "--config.file=alertmanager/alertmanager.yml", `--verify.receivers=${c.receivers.join(",")}`, ...c.labels], dir);
-    return { name: `amtool ${c.name}`, ok: r.ok, detail: r.ok ? `→ ${c.receivers.join(", ")}` : `expected ${c.receivers.join(", ")}: ${r.output.trim()}` };
+    const r = runTool(
+      amtool,
+      [
+        "config",
+        "routes",
+        "test",
+        "--config.file=alertmanager/alertmanager.yml",
+        `--verify.receivers=${c.receivers.join(",")}`,
+        ...c.labels,
+      ],
+      dir,
+    );
+    return {
+      name: `amtool ${c.name}`,
+      ok: r.ok,
+      detail: r.ok ? `→ ${c.receivers.join(", ")}` : `expected ${c.receivers.join(", ")}: ${r.output.trim()}`,
+    };
   });
 }
 
@@ -99,6 +161,8 @@ function dashboardQueries(catalog: Catalog): CheckResult {
   return {
     name: "dashboard queries parse",
     ok: bad.length === 0,
-    detail: bad.length ? bad.map(({ q, err }) => `${q.dashboard} / ${q.panel}: ${err}`).join("\n") : `${queries.length} panel queries`,
+    detail: bad.length
+      ? bad.map(({ q, err }) => `${q.dashboard} / ${q.panel}: ${err}`).join("\n")
+      : `${queries.length} panel queries`,
   };
 }

@@ -36,13 +36,25 @@ export class GitHubActionsConfig extends pulumi.ComponentResource {
       if (spec.kind === "secret") {
         // `value` supersedes the deprecated `plaintextValue`; both end up encrypted in state.
         const value = pulumi.secret(output ?? args.secret(sourceName));
-        this.secrets[spec.key] = new github.ActionsSecret(spec.name, { repository: repo, secretName: spec.key, value }, { parent: this, provider });
+        this.secrets[spec.key] = new github.ActionsSecret(
+          spec.name,
+          { repository: repo, secretName: spec.key, value },
+          { parent: this, provider },
+        );
       } else {
         const value = output ?? args.config(sourceName);
-        this.variables[spec.key] = new github.ActionsVariable(spec.name, { repository: repo, variableName: spec.key, value }, { parent: this, provider });
+        this.variables[spec.key] = new github.ActionsVariable(
+          spec.name,
+          { repository: repo, variableName: spec.key, value },
+          { parent: this, provider },
+        );
       }
     }
-    this.registerOutputs({ repository: args.repository, secrets: Object.keys(this.secrets), variables: Object.keys(this.variables) });
+    this.registerOutputs({
+      repository: args.repository,
+      secrets: Object.keys(this.secrets),
+      variables: Object.keys(this.variables),
+    });
   }
 }
 

@@ -15,7 +15,12 @@ export class GrafanaAlertRules extends pulumi.ComponentResource {
   constructor(name: string, args: GrafanaAlertRulesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:GrafanaAlertRules", name, {}, opts);
     this.groups = args.groups.map(
-      (g) => new grafana.alerting.RuleGroup(resourceName(g.name), { folderUid: args.folderUid, name: g.name, intervalSeconds: g.intervalSeconds, rules: g.rules }, { parent: this }),
+      (g) =>
+        new grafana.alerting.RuleGroup(
+          resourceName(g.name),
+          { folderUid: args.folderUid, name: g.name, intervalSeconds: g.intervalSeconds, rules: g.rules },
+          { parent: this },
+        ),
     );
     this.registerOutputs({ groups: args.groups.map((g) => g.name) });
   }

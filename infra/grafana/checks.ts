@@ -38,35 +38,40 @@ export interface CheckSpec {
 export function syntheticChecks(catalog: Catalog): CheckSpec[] {
   const problems: Diagnostic[] = [];
   const specs: CheckSpec[] = [];
-  for (const svc of catalog.services) for (const [i, h] of svc.health.entries()) {
-    const at = h.key ? `services[${svc.name}].health[${i}]` : `services[${svc.name}].health`;
-    if (h.everyMs < SM_LIMITS.minFrequencyMs || h.everyMs > SM_LIMITS.maxFrequencyMs) problems.push({ path: `${at}.every`, message: "Synthetic Monitoring accepts 1s..1h" });
-    if (h.timeoutMs > SM_LIMITS.maxTimeoutMs) problems.push({ path: `${at}.timeout`, message: "Synthetic Monitoring accepts at most 60s" });
-    if (h.timeoutMs > h.everyMs) problems.push({ path: `${at}.timeout`, message: "must not exceed every" });
-    specs.push({
-      service: svc.name,
-      name: h.key ? resourceName(catalog.system, probeJob(svc.name), h.key) : resourceName(catalog.system, probeJob(svc.name)),
-      job: probeJob(svc.name),
-      target: h.url,
-      frequency: h.everyMs,
-      timeout: h.timeoutMs,
-      probeNames: [...h.probes].sort(),
-      ...(h.auth ? { auth: h.auth } : {}),
-      enabled: true,
-      alertSensitivity: "none",
-      basicMetricsOnly: true,
-      settings: {
-        http: {
-          method: h.method,
-          ipVersion: "V4",
-          validStatusCodes: [...h.expectStatus],
-          ...(h.expectBody !== undefined ? { failIfBodyNotMatchesRegexps: [h.expectBody] } : {}),
-          failIfNotSsl: h.url.startsWith("https://"),
-          noFollowRedirects: false,
+  for (const svc of catalog.services)
+    for (const [i, h] of svc.health.entries()) {
+      const at = h.key ? `services[${svc.name}].health[${i}]` : `services[${svc.name}].health`;
+      if (h.everyMs < SM_LIMITS.minFrequencyMs || h.everyMs > SM_LIMITS.maxFrequencyMs)
+        problems.push({ path: `${at}.every`, message: "Synthetic Monitoring accepts 1s..1h" });
+      if (h.timeoutMs > SM_LIMITS.maxTimeoutMs)
+        problems.push({ path: `${at}.timeout`, message: "Synthetic Monitoring accepts at most 60s" });
+      if (h.timeoutMs > h.everyMs) problems.push({ path: `${at}.timeout`, message: "must not exceed every" });
+      specs.push({
+        service: svc.name,
+        name: h.key
+          ? resourceName(catalog.system, probeJob(svc.name), h.key)
+          : resourceName(catalog.system, probeJob(svc.name)),
+        job: probeJob(svc.name),
+        target: h.url,
+        frequency: h.everyMs,
+        timeout: h.timeoutMs,
+        probeNames: [...h.probes].sort(),
+        ...(h.auth ? { auth: h.auth } : {}),
+        enabled: true,
+        alertSensitivity: "none",
+        basicMetricsOnly: true,
+        settings: {
+          http: {
+            method: h.method,
+            ipVersion: "V4",
+            validStatusCodes: [...h.expectStatus],
+            ...(h.expectBody !== undefined ? { failIfBodyNotMatchesRegexps: [h.expectBody] } : {}),
+            failIfNotSsl: h.url.startsWith("https://"),
+            noFollowRedirects: false,
+          },
         },
-      },
-    });
-  }
+      });
+    }
   if (problems.length) throw new CatalogError(problems, "catalog");
   return specs;
 }

@@ -15,8 +15,16 @@ export class DeployToken extends pulumi.ComponentResource {
   constructor(name: string, args: DeployTokenArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:DeployToken", name, {}, opts);
     const accountName = deployServiceAccountName(args.system);
-    const account = new grafana.oss.ServiceAccount(accountName, { name: accountName, role: "Editor", isDisabled: false }, { parent: this });
-    const token = new grafana.oss.ServiceAccountToken(accountName, { name: accountName, serviceAccountId: account.id }, { parent: this });
+    const account = new grafana.oss.ServiceAccount(
+      accountName,
+      { name: accountName, role: "Editor", isDisabled: false },
+      { parent: this },
+    );
+    const token = new grafana.oss.ServiceAccountToken(
+      accountName,
+      { name: accountName, serviceAccountId: account.id },
+      { parent: this },
+    );
     this.token = pulumi.secret(token.key);
     this.registerOutputs({ serviceAccount: accountName });
   }

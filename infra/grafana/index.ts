@@ -43,7 +43,11 @@ export function grafanaInputs(catalog: Catalog, rules: RuleGroup[], settings: Gr
   return {
     folder: { uid: folderUid(catalog.system), title: catalog.folderTitle },
     dashboards: buildDashboards(catalog),
-    ruleGroups: grafanaRuleGroups(rulesForGrafana(rules, features), { catalog, datasourceUid: settings.prometheusDatasourceUid, features }),
+    ruleGroups: grafanaRuleGroups(rulesForGrafana(rules, features), {
+      catalog,
+      datasourceUid: settings.prometheusDatasourceUid,
+      features,
+    }),
     contactPoints: contactPoints(catalog, secretRef),
     muteTimings: muteTimings(catalog, rules),
     policy: notificationPolicy(catalog, rules),
@@ -70,14 +74,27 @@ export class GrafanaMonitoring extends pulumi.ComponentResource {
     super("ops-monitoring:index:GrafanaMonitoring", name, {}, opts);
     const { system, inputs } = args;
     this.folder = new grafana.oss.Folder(resourceName(system, "folder"), inputs.folder, { parent: this });
-    this.dashboards = new GrafanaDashboards(resourceName(system, "dashboards"), { system, folderUid: this.folder.uid, docs: inputs.dashboards }, { parent: this });
-    this.rules = new GrafanaAlertRules(resourceName(system, "rules"), { folderUid: this.folder.uid, groups: inputs.ruleGroups }, { parent: this });
+    this.dashboards = new GrafanaDashboards(
+      resourceName(system, "dashboards"),
+      { system, folderUid: this.folder.uid, docs: inputs.dashboards },
+      { parent: this },
+    );
+    this.rules = new GrafanaAlertRules(
+      resourceName(system, "rules"),
+      { folderUid: this.folder.uid, groups: inputs.ruleGroups },
+      { parent: this },
+    );
     this.notifications = new GrafanaNotifications(
       resourceName(system, "notifications"),
       { system, contactPoints: inputs.contactPoints, muteTimings: inputs.muteTimings, policy: inputs.policy },
       { parent: this },
     );
-    if (inputs.checks.length) this.checks = new SyntheticChecks(resourceName(system, "synthetics"), { checks: inputs.checks }, { parent: this });
+    if (inputs.checks.length)
+      this.checks = new SyntheticChecks(
+        resourceName(system, "synthetics"),
+        { checks: inputs.checks },
+        { parent: this },
+      );
     this.deployToken = new DeployToken(resourceName(system, "deploy"), { system }, { parent: this });
     this.registerOutputs({ folderUid: this.folder.uid, dashboardUids: this.dashboards.uids });
   }

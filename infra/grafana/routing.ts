@@ -15,7 +15,14 @@ import type { RuleGroup } from "../../alerts/model";
 import { ackTimings } from "../../alerts/ack-timing";
 import { dayRanges, policyMatchers } from "../../alerts/alertmanager";
 import {
-  ALWAYS_MUTED, contactPointName, DEFAULTS, GRAFANA_DEFAULT_CONTACT_POINT, grafanaRuleTitle, LABEL, muteTimingName, WATCHDOG_ALERT,
+  ALWAYS_MUTED,
+  contactPointName,
+  DEFAULTS,
+  GRAFANA_DEFAULT_CONTACT_POINT,
+  grafanaRuleTitle,
+  LABEL,
+  muteTimingName,
+  WATCHDOG_ALERT,
 } from "../../conventions";
 
 export interface Matcher {
@@ -56,7 +63,8 @@ const canonical = (d: string) => formatDuration(parseDuration(d)!);
 /** The Grafana title of the Watchdog rule, when the rule model has one. */
 function watchdogTitle(groups: RuleGroup[]): string | undefined {
   for (const g of groups) {
-    for (const r of g.rules) if (r.kind === "alert" && r.alert === WATCHDOG_ALERT) return grafanaRuleTitle(r.alert, r.id);
+    for (const r of g.rules)
+      if (r.kind === "alert" && r.alert === WATCHDOG_ALERT) return grafanaRuleTitle(r.alert, r.id);
   }
   return undefined;
 }
@@ -76,26 +84,36 @@ export function muteTimings(catalog: Catalog, groups: RuleGroup[]): MuteTimingSp
   const specs: MuteTimingSpec[] = alerting.muteTimings.map((m) => ({
     key: m.name,
     name: muteTimingName(system, m.name),
-    intervals: [{
-      ...(m.weekdays.length ? { weekdays: m.weekdays.map((d) => d.toLowerCase()) } : {}),
-      ...(m.times.length ? { times: dayRanges(m.times).map((t) => ({ start: t.start_time, end: t.end_time })) } : {}),
-      ...(m.location ? { location: m.location } : {}),
-    }],
+    intervals: [
+      {
+        ...(m.weekdays.length ? { weekdays: m.weekdays.map((d) => d.toLowerCase()) } : {}),
+        ...(m.times.length ? { times: dayRanges(m.times).map((t) => ({ start: t.start_time, end: t.end_time })) } : {}),
+        ...(m.location ? { location: m.location } : {}),
+      },
+    ],
   }));
-  if (needsAlwaysMuted(catalog, groups)) specs.push({ key: ALWAYS_MUTED, name: muteTimingName(system, ALWAYS_MUTED), intervals: [{ weekdays: ["sunday:saturday"] }] });
+  if (needsAlwaysMuted(catalog, groups))
+    specs.push({
+      key: ALWAYS_MUTED,
+      name: muteTimingName(system, ALWAYS_MUTED),
+      intervals: [{ weekdays: ["sunday:saturday"] }],
+    });
   return specs;
 }
 
 function needsAlwaysMuted(catalog: Catalog, groups: RuleGroup[]): boolean {
   const { routes, watchdog } = catalog.alerting;
-  return SEVERITIES.some((s) => routes[s].length === 0) || (watchdog === undefined && watchdogTitle(groups) !== undefined);
+  return (
+    SEVERITIES.some((s) => routes[s].length === 0) || (watchdog === undefined && watchdogTitle(groups) !== undefined)
+  );
 }
 
 /** The one notification policy tree of the catalog. */
 export function notificationPolicy(catalog: Catalog, groups: RuleGroup[]): RootPolicy {
   const { system, alerting } = catalog;
   const alwaysMuted = muteTimingName(system, ALWAYS_MUTED);
-  const mutedBy = (severity: Severity) => alerting.muteTimings.filter((m) => m.severities.includes(severity)).map((m) => muteTimingName(system, m.name));
+  const mutedBy = (severity: Severity) =>
+    alerting.muteTimings.filter((m) => m.severities.includes(severity)).map((m) => muteTimingName(system, m.name));
 
   const urgent = ackTimings(alerting.ackTimeoutMs, parseDuration(DEFAULTS.groupInterval)!);
   /** Alerts of `severity` matching `matchers`, to `contacts`; a severity nobody is told of is muted at all times. */
@@ -105,14 +123,25 @@ export function notificationPolicy(catalog: Catalog, groups: RuleGroup[]): RootP
       matchers: [{ label: LABEL.severity, match: "=", value: severity }, ...matchers],
       continue: false,
       ...(contacts.length && (severity === "P0" || severity === "P1")
-        ? { groupInterval: formatDuration(urgent.groupIntervalMs), repeatInterval: formatDuration(urgent.repeatIntervalMs) }
+        ? {
+            groupInterval: formatDuration(urgent.groupIntervalMs),
+            repeatInterval: formatDuration(urgent.repeatIntervalMs),
+          }
         : {}),
       ...(contacts.length
-        ? { policies: contacts.map((c) => ({ contactPoint: contactPointName(system, c), continue: true, ...(muted.length ? { muteTimings: muted } : {}) })) }
+        ? {
+            policies: contacts.map((c) => ({
+              contactPoint: contactPointName(system, c),
+              continue: true,
+              ...(muted.length ? { muteTimings: muted } : {}),
+            })),
+          }
         : { muteTimings: [alwaysMuted] }),
     };
   };
-  const escalations = alerting.escalations.map((e) => notify(e.severity, [{ label: LABEL.escalation, match: "=~", value: ".+" }], e.to));
+  const escalations = alerting.escalations.map((e) =>
+    notify(e.severity, [{ label: LABEL.escalation, match: "=~", value: ".+" }], e.to),
+  );
   const policies = alerting.policies.map((p): Policy => ({
     matchers: policyMatchers(p.match).map(([label, value]) => ({ label, match: "=", value })),
     continue: false,
@@ -120,14 +149,21 @@ export function notificationPolicy(catalog: Catalog, groups: RuleGroup[]): RootP
   }));
 
   const title = watchdogTitle(groups);
-  const watchdog: Policy[] = title === undefined ? [] : [{
-    matchers: [{ label: "alertname", match: "=", value: title }],
-    continue: false,
-    groupWait: "0s",
-    groupInterval: "1m",
-    repeatInterval: "5m",
-    ...(alerting.watchdog ? { contactPoint: contactPointName(system, alerting.watchdog) } : { muteTimings: [alwaysMuted] }),
-  }];
+  const watchdog: Policy[] =
+    title === undefined
+      ? []
+      : [
+          {
+            matchers: [{ label: "alertname", match: "=", value: title }],
+            continue: false,
+            groupWait: "0s",
+            groupInterval: "1m",
+            repeatInterval: "5m",
+            ...(alerting.watchdog
+              ? { contactPoint: contactPointName(system, alerting.watchdog) }
+              : { muteTimings: [alwaysMuted] }),
+          },
+        ];
 
   return {
     contactPoint: rootContact(catalog),

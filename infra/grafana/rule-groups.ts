@@ -74,7 +74,12 @@ export interface RuleGroupOptions {
 /** An SDK rule query as the provider's `data` block, its model as canonical JSON. */
 function ruleData(query: alerting.QueryBuilder): RuleData {
   const { refId, datasourceUid, relativeTimeRange, model } = query.build();
-  return { refId: refId!, datasourceUid: datasourceUid!, relativeTimeRange: { from: relativeTimeRange!.from!, to: relativeTimeRange!.to! }, model: canonicalJson(model) };
+  return {
+    refId: refId!,
+    datasourceUid: datasourceUid!,
+    relativeTimeRange: { from: relativeTimeRange!.from!, to: relativeTimeRange!.to! },
+    model: canonicalJson(model),
+  };
 }
 
 /** The instant query (A). */
@@ -86,7 +91,12 @@ function queryData(promql: string, datasourceUid: string): RuleData {
     .intervalMs(MODEL_DEFAULTS.intervalMs)
     .maxDataPoints(MODEL_DEFAULTS.maxDataPoints)
     .refId("A");
-  return ruleData(new alerting.QueryBuilder("A").datasourceUid(datasourceUid).relativeTimeRange({ from: QUERY_RANGE_SECONDS, to: 0 }).model(model));
+  return ruleData(
+    new alerting.QueryBuilder("A")
+      .datasourceUid(datasourceUid)
+      .relativeTimeRange({ from: QUERY_RANGE_SECONDS, to: 0 })
+      .model(model),
+  );
 }
 
 /** A server-side expression step; Grafana stores the model defaults on these too. */
@@ -96,18 +106,32 @@ function expressionData(refId: string, step: expr.TypeMathBuilder | expr.TypeThr
     .refId(refId)
     .intervalMs(MODEL_DEFAULTS.intervalMs)
     .maxDataPoints(MODEL_DEFAULTS.maxDataPoints);
-  return ruleData(new alerting.QueryBuilder(refId).datasourceUid(EXPRESSION_DATASOURCE).relativeTimeRange({ from: 0, to: 0 }).model(model));
+  return ruleData(
+    new alerting.QueryBuilder(refId)
+      .datasourceUid(EXPRESSION_DATASOURCE)
+      .relativeTimeRange({ from: 0, to: 0 })
+      .model(model),
+  );
 }
 
-const THRESHOLD_STEP = expressionData("C", new expr.TypeThresholdBuilder().expression("B").conditions([{ evaluator: { type: "gt", params: [0] } }]));
+const THRESHOLD_STEP = expressionData(
+  "C",
+  new expr.TypeThresholdBuilder().expression("B").conditions([{ evaluator: { type: "gt", params: [0] } }]),
+);
 
 /** Steps B and C of presence-form alerts (every series the query returns fires). */
-const PRESENCE_STEPS: readonly RuleData[] = [expressionData("B", new expr.TypeMathBuilder().expression(PRESENCE_MATH)), THRESHOLD_STEP];
+const PRESENCE_STEPS: readonly RuleData[] = [
+  expressionData("B", new expr.TypeMathBuilder().expression(PRESENCE_MATH)),
+  THRESHOLD_STEP,
+];
 
 /** Value-form math: the query returns 1 (firing) or 0 per series, nothing without data. */
 export const VALUE_MATH = "$A > 0";
 /** Steps B and C of value-form alerts (`holdWhileMissing`), whose missing data is NoData = KeepLast. */
-const VALUE_STEPS: readonly RuleData[] = [expressionData("B", new expr.TypeMathBuilder().expression(VALUE_MATH)), THRESHOLD_STEP];
+const VALUE_STEPS: readonly RuleData[] = [
+  expressionData("B", new expr.TypeMathBuilder().expression(VALUE_MATH)),
+  THRESHOLD_STEP,
+];
 
 function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
   const { catalog } = o;
@@ -139,7 +163,11 @@ function recordingRule(rule: RecordingRule, o: RuleGroupOptions): GrafanaRule {
     labels: { ...rule.labels },
     annotations: {},
     datas: [queryData(rule.expr, o.datasourceUid)],
-    record: { metric: rule.record, from: "A", ...(o.features.targetDatasourceUid ? { targetDatasourceUid: o.datasourceUid } : {}) },
+    record: {
+      metric: rule.record,
+      from: "A",
+      ...(o.features.targetDatasourceUid ? { targetDatasourceUid: o.datasourceUid } : {}),
+    },
   };
 }
 
@@ -155,7 +183,10 @@ export function grafanaRuleGroups(groups: RuleGroup[], o: RuleGroupOptions): Gra
     rules: g.rules.map((rule) => {
       const uid = ruleUid(o.catalog.system, rule.id);
       const clash = seen.get(uid);
-      if (clash !== undefined) throw new CatalogError([{ path: "rules", message: `${clash} and ${rule.id} map to the same Grafana rule uid ${uid}; rename one` }]);
+      if (clash !== undefined)
+        throw new CatalogError([
+          { path: "rules", message: `${clash} and ${rule.id} map to the same Grafana rule uid ${uid}; rename one` },
+        ]);
       seen.set(uid, rule.id);
       return rule.kind === "alert" ? alertRule(rule, o) : recordingRule(rule, o);
     }),

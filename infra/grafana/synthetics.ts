@@ -8,9 +8,14 @@ import { componentError } from "../errors";
 import { secretRef } from "../secrets";
 
 /** SM HTTP settings carrying a probe's credentials, each a Pulumi secret. */
-export function authSettings(auth: ProbeAuth | undefined): { basicAuth?: { username: string; password: pulumi.Output<string> }; bearerToken?: pulumi.Output<string> } {
+export function authSettings(auth: ProbeAuth | undefined): {
+  basicAuth?: { username: string; password: pulumi.Output<string> };
+  bearerToken?: pulumi.Output<string>;
+} {
   if (!auth) return {};
-  return "bearer" in auth ? { bearerToken: secretRef(auth.bearer) } : { basicAuth: { username: auth.username, password: secretRef(auth.password) } };
+  return "bearer" in auth
+    ? { bearerToken: secretRef(auth.bearer) }
+    : { basicAuth: { username: auth.username, password: secretRef(auth.password) } };
 }
 
 export interface SyntheticChecksArgs {
@@ -46,7 +51,11 @@ export class SyntheticChecks extends pulumi.ComponentResource {
       ({ service, name: checkName, probeNames, auth, settings, ...inputs }) =>
         new grafana.syntheticmonitoring.Check(
           checkName,
-          { ...inputs, settings: { http: { ...settings.http, ...authSettings(auth) } }, probes: resolve(service, probeNames) },
+          {
+            ...inputs,
+            settings: { http: { ...settings.http, ...authSettings(auth) } },
+            probes: resolve(service, probeNames),
+          },
           { parent: this },
         ),
     );

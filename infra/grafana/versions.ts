@@ -47,7 +47,17 @@ export function rulesForGrafana(groups: RuleGroup[], features: GrafanaFeatures):
   return groups
     .map((g) => ({
       ...g,
-      rules: g.rules.flatMap((r) => (r.kind === "record" ? [] : [{ ...r, expr: records.expand(r.expr), ...(r.grafana ? { grafana: { ...r.grafana, expr: records.expand(r.grafana.expr) } } : {}) }])),
+      rules: g.rules.flatMap((r) =>
+        r.kind === "record"
+          ? []
+          : [
+              {
+                ...r,
+                expr: records.expand(r.expr),
+                ...(r.grafana ? { grafana: { ...r.grafana, expr: records.expand(r.grafana.expr) } } : {}),
+              },
+            ],
+      ),
     }))
     .filter((g) => g.rules.length > 0);
 }

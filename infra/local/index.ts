@@ -13,7 +13,13 @@ import { PROJECT } from "../config";
 import { GrafanaDashboards } from "../grafana/dashboards";
 import type { StackContext, StackOutputs } from "../stack";
 import { secretRef } from "../secrets";
-import { CONTAINER_RENDER_OPTIONS, CONTAINER_SECRETS_DIR, containerSpecs, LOCAL_PORTS, type ContainerSpec } from "./specs";
+import {
+  CONTAINER_RENDER_OPTIONS,
+  CONTAINER_SECRETS_DIR,
+  containerSpecs,
+  LOCAL_PORTS,
+  type ContainerSpec,
+} from "./specs";
 
 /** Optional secret stack config: the local Grafana's admin password (default Grafana's own `admin`). */
 export const GRAFANA_ADMIN_PASSWORD_KEY = "localGrafanaAdminPassword";
@@ -37,16 +43,36 @@ export class LocalMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: LocalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:LocalMonitoring", name, {}, opts);
     const { system } = args;
-    const network = new docker.Network(resourceName(system, "network"), { name: resourceName(PROJECT, system) }, { parent: this });
+    const network = new docker.Network(
+      resourceName(system, "network"),
+      { name: resourceName(PROJECT, system) },
+      { parent: this },
+    );
     for (const spec of args.containers) {
-      const image = new docker.RemoteImage(resourceName(system, spec.component, "image"), { name: spec.image, keepLocally: true }, { parent: this });
+      const image = new docker.RemoteImage(
+        resourceName(system, spec.component, "image"),
+        { name: spec.image, keepLocally: true },
+        { parent: this },
+      );
       const uploads: docker.types.input.ContainerUpload[] = [
         ...Object.entries(spec.files).map(([file, content]) => ({ file, content })),
-        ...spec.secrets.map((secret) => ({ file: `${CONTAINER_SECRETS_DIR}/${secret}`, content: secretRef(secret), permissions: "0444" })),
+        ...spec.secrets.map((secret) => ({
+          file: `${CONTAINER_SECRETS_DIR}/${secret}`,
+          content: secretRef(secret),
+          permissions: "0444",
+        })),
       ];
-      const grafanaEnvs = spec.component === "grafana"
-        ? { envs: pulumi.secret(args.grafanaAdminPassword.apply((p) => [`GF_SECURITY_ADMIN_USER=${GRAFANA_ADMIN_USER}`, `GF_SECURITY_ADMIN_PASSWORD=${p}`])) }
-        : {};
+      const grafanaEnvs =
+        spec.component === "grafana"
+          ? {
+              envs: pulumi.secret(
+                args.grafanaAdminPassword.apply((p) => [
+                  `GF_SECURITY_ADMIN_USER=${GRAFANA_ADMIN_USER}`,
+                  `GF_SECURITY_ADMIN_PASSWORD=${p}`,
+                ]),
+              ),
+            }
+          : {};
       this.containers[spec.component] = new docker.Container(
         resourceName(system, spec.component),
         {
@@ -59,7 +85,15 @@ export class LocalMonitoring extends pulumi.ComponentResource {
           uploads,
           restart: "unless-stopped",
           ...(spec.component === "grafana"
-            ? { healthcheck: { tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://localhost:${spec.port}/api/health`], interval: "2s", retries: 30 }, wait: true, waitTimeout: 120 }
+            ? {
+                healthcheck: {
+                  tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://localhost:${spec.port}/api/health`],
+                  interval: "2s",
+                  retries: 30,
+                },
+                wait: true,
+                waitTimeout: 120,
+              }
             : {}),
         },
         { parent: this },
@@ -68,12 +102,23 @@ export class LocalMonitoring extends pulumi.ComponentResource {
     this.grafanaUrl = `http://127.0.0.1:${LOCAL_PORTS.grafana}`;
     const provider = new grafana.Provider(
       resourceName(system, "local-grafana"),
-      { url: this.grafanaUrl, auth: pulumi.secret(args.grafanaAdminPassword.apply((p) => `${GRAFANA_ADMIN_USER}:${p}`)) },
+      {
+        url: this.grafanaUrl,
+        auth: pulumi.secret(args.grafanaAdminPassword.apply((p) => `${GRAFANA_ADMIN_USER}:${p}`)),
+      },
       { parent: this, dependsOn: this.containers.grafana ? [this.containers.grafana] : [] },
     );
     this.folder = new grafana.oss.Folder(resourceName(system, "folder"), args.folder, { parent: this, provider });
-    this.dashboards = new GrafanaDashboards(resourceName(system, "dashboards"), { system, folderUid: this.folder.uid, docs: args.dashboards }, { parent: this, providers: [provider] });
-    this.registerOutputs({ grafanaUrl: this.grafanaUrl, folderUid: this.folder.uid, dashboardUids: this.dashboards.uids });
+    this.dashboards = new GrafanaDashboards(
+      resourceName(system, "dashboards"),
+      { system, folderUid: this.folder.uid, docs: args.dashboards },
+      { parent: this, providers: [provider] },
+    );
+    this.registerOutputs({
+      grafanaUrl: this.grafanaUrl,
+      folderUid: this.folder.uid,
+      dashboardUids: this.dashboards.uids,
+    });
   }
 }
 

@@ -16,7 +16,12 @@ export const LOCAL_IMAGES = {
 export type LocalComponent = keyof typeof LOCAL_IMAGES;
 
 /** Port each component listens on, inside the network and on 127.0.0.1 of the host. */
-export const LOCAL_PORTS: Record<LocalComponent, number> = { prometheus: 9090, alertmanager: 9093, blackbox: 9115, grafana: 3000 };
+export const LOCAL_PORTS: Record<LocalComponent, number> = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  blackbox: 9115,
+  grafana: 3000,
+};
 
 /** Where containers read catalog secrets (`RenderOptions.secretsDir`). */
 export const CONTAINER_SECRETS_DIR = "/etc/ops-monitoring/secrets";
@@ -44,7 +49,11 @@ export interface ContainerSpec {
 }
 
 const under = (artifacts: Artifacts, prefix: string, target: string): Record<string, string> =>
-  Object.fromEntries(Object.entries(artifacts).filter(([p]) => p.startsWith(prefix)).map(([p, text]) => [`${target}/${p.slice(prefix.length)}`, text]));
+  Object.fromEntries(
+    Object.entries(artifacts)
+      .filter(([p]) => p.startsWith(prefix))
+      .map(([p, text]) => [`${target}/${p.slice(prefix.length)}`, text]),
+  );
 
 /** Grafana's data source provisioning file: the network's Prometheus, default, fixed uid. */
 export function grafanaDatasourceFile(): string {
@@ -72,7 +81,11 @@ export function containerSpecs(artifacts: Artifacts): ContainerSpec[] {
       component: "prometheus",
       image: LOCAL_IMAGES.prometheus,
       port: LOCAL_PORTS.prometheus,
-      command: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", `--web.listen-address=:${LOCAL_PORTS.prometheus}`],
+      command: [
+        "--config.file=/etc/prometheus/prometheus.yml",
+        "--storage.tsdb.path=/prometheus",
+        `--web.listen-address=:${LOCAL_PORTS.prometheus}`,
+      ],
       files: prometheusFiles,
       secrets: secretsOf(prometheusFiles),
     },
@@ -80,7 +93,12 @@ export function containerSpecs(artifacts: Artifacts): ContainerSpec[] {
       component: "alertmanager",
       image: LOCAL_IMAGES.alertmanager,
       port: LOCAL_PORTS.alertmanager,
-      command: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address=", `--web.listen-address=:${LOCAL_PORTS.alertmanager}`],
+      command: [
+        "--config.file=/etc/alertmanager/alertmanager.yml",
+        "--storage.path=/alertmanager",
+        "--cluster.listen-address=",
+        `--web.listen-address=:${LOCAL_PORTS.alertmanager}`,
+      ],
       files: alertmanagerFiles,
       secrets: secretsOf(alertmanagerFiles),
     },

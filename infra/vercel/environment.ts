@@ -35,11 +35,18 @@ export class VercelEnvironment extends pulumi.ComponentResource {
   constructor(name: string, args: VercelEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:VercelEnvironment", name, {}, opts);
     const stray = args.specs.find((s) => s.project !== args.project);
-    if (stray) throw componentError(`Vercel env var ${stray.key} of service ${stray.service} belongs to project ${stray.project}, not ${args.project}`, this);
+    if (stray)
+      throw componentError(
+        `Vercel env var ${stray.key} of service ${stray.service} belongs to project ${stray.project}, not ${args.project}`,
+        this,
+      );
 
     this.projectId = args.project.startsWith(PROJECT_ID_PREFIX)
       ? pulumi.output(args.project)
-      : vercel.getProjectOutput({ name: args.project, ...(args.teamId ? { teamId: args.teamId } : {}) }, { parent: this }).id;
+      : vercel.getProjectOutput(
+          { name: args.project, ...(args.teamId ? { teamId: args.teamId } : {}) },
+          { parent: this },
+        ).id;
 
     this.variables = {};
     for (const spec of args.specs) {
@@ -67,8 +74,14 @@ export class VercelEnvironment extends pulumi.ComponentResource {
  * One `VercelEnvironment` per Vercel project of the catalog (none when no service has `vercel:`),
  * secrets read from stack config.
  */
-export function provisionVercel(ctx: Pick<StackContext, "catalog">, secret: SecretSource = secretRef): VercelEnvironment[] {
+export function provisionVercel(
+  ctx: Pick<StackContext, "catalog">,
+  secret: SecretSource = secretRef,
+): VercelEnvironment[] {
   const byProject = new Map<string, VercelEnvSpec[]>();
-  for (const spec of vercelEnvSpecs(ctx.catalog)) byProject.set(spec.project, [...(byProject.get(spec.project) ?? []), spec]);
-  return [...byProject].map(([project, specs]) => new VercelEnvironment(project, { project, teamId: specs[0].teamId, specs, secret }));
+  for (const spec of vercelEnvSpecs(ctx.catalog))
+    byProject.set(spec.project, [...(byProject.get(spec.project) ?? []), spec]);
+  return [...byProject].map(
+    ([project, specs]) => new VercelEnvironment(project, { project, teamId: specs[0].teamId, specs, secret }),
+  );
 }

@@ -9,11 +9,25 @@ import type { AlertRule } from "../../alerts/model";
 import { SEVERITIES } from "../../catalog/units";
 import { ROOT, exampleCatalogs, GOOD } from "../helpers/catalogs";
 
-const SIGNALS = new Set(["availability", "error_rate", "latency", "probe", "heartbeat", "saturation", "quota", "budget", "tls", "slo_burn", "custom"]);
+const SIGNALS = new Set([
+  "availability",
+  "error_rate",
+  "latency",
+  "probe",
+  "heartbeat",
+  "saturation",
+  "quota",
+  "budget",
+  "tls",
+  "slo_burn",
+  "custom",
+]);
 
 function alertsOf(file: string): AlertRule[] {
   const catalog = loadCatalogFile(file);
-  return ruleGroupsOf(catalog, DEFAULT_RENDER_OPTIONS).flatMap((g) => g.rules).filter((r): r is AlertRule => r.kind === "alert");
+  return ruleGroupsOf(catalog, DEFAULT_RENDER_OPTIONS)
+    .flatMap((g) => g.rules)
+    .filter((r): r is AlertRule => r.kind === "alert");
 }
 
 test("every alert of every example carries service, severity, signal and team labels and the contract annotations", () => {
@@ -23,7 +37,8 @@ test("every alert of every example carries service, severity, signal and team la
       for (const l of ["service", "severity", "signal", "team"]) assert.ok(a.labels[l], `${where} lacks label ${l}`);
       assert.ok((SEVERITIES as readonly string[]).includes(a.labels.severity), where);
       assert.ok(SIGNALS.has(a.labels.signal), where);
-      for (const k of ["summary", "description", "runbook_url"]) assert.ok(a.annotations[k], `${where} lacks annotation ${k}`);
+      for (const k of ["summary", "description", "runbook_url"])
+        assert.ok(a.annotations[k], `${where} lacks annotation ${k}`);
       if (a.dashboard) assert.match(a.annotations.dashboard_url, /\/d\/[a-z0-9-]+\/.*viewPanel=\d+/, where);
     }
   }
@@ -65,7 +80,22 @@ test("SLO alerts are multi-window multi-burn-rate: page 14.4x 1h/5m and 6x 6h/30
 
 test("the generated families exist: probe down, TLS expiry, heartbeat, quota, budget, watchdog and raw rules", () => {
   const ids = new Set(alertsOf(join(GOOD, "all-kinds", "catalog.yaml")).map((a) => a.id));
-  for (const id of ["web/probe", "web/tls/P2", "web/tls/P1", "nightly-export/heartbeat", "hunter/quota", "hunter/failure_rate/P2", "budget/alert_at", "budget/exceeded", "monitoring/watchdog", "db/custom/OrphanedRecords", "db/connections/P1", "db/replication_lag/P2", "pool/connections/P1", "scoring/latency_p95/P2"]) {
+  for (const id of [
+    "web/probe",
+    "web/tls/P2",
+    "web/tls/P1",
+    "nightly-export/heartbeat",
+    "hunter/quota",
+    "hunter/failure_rate/P2",
+    "budget/alert_at",
+    "budget/exceeded",
+    "monitoring/watchdog",
+    "db/custom/OrphanedRecords",
+    "db/connections/P1",
+    "db/replication_lag/P2",
+    "pool/connections/P1",
+    "scoring/latency_p95/P2",
+  ]) {
     assert.ok(ids.has(id), `missing ${id}`);
   }
   const plainHttp = new Set(alertsOf(join(GOOD, "minimal", "catalog.yaml")).map((a) => a.id));
@@ -74,7 +104,10 @@ test("the generated families exist: probe down, TLS expiry, heartbeat, quota, bu
 
 test("the quota alert fires at alert_at of the quota and the heartbeat alert at twice the heartbeat", () => {
   const alerts = alertsOf(join(GOOD, "all-kinds", "catalog.yaml"));
-  assert.equal(alerts.find((a) => a.id === "hunter/quota")!.expr, 'max(last_over_time(ops_external_api_quota_used{api="hunter"}[31d])) >= 400');
+  assert.equal(
+    alerts.find((a) => a.id === "hunter/quota")!.expr,
+    'max(last_over_time(ops_external_api_quota_used{api="hunter"}[31d])) >= 400',
+  );
   assert.match(alerts.find((a) => a.id === "nightly-export/heartbeat")!.expr, / > 172800$/);
 });
 
@@ -85,9 +118,24 @@ test("Alertmanager inhibits lower severities under a P0 of the same service and 
     group_interval?: string;
     repeat_interval?: string;
   }
-  const am = parse(renderArtifacts(catalog)["alertmanager/alertmanager.yml"]) as { inhibit_rules: unknown[]; route: { routes: Route[] } };
-  assert.deepEqual(am.inhibit_rules[0], { source_matchers: ['severity="P0"'], target_matchers: ['severity=~"P1|P2|P3"'], equal: ["service"] });
-  assert.deepEqual(am.inhibit_rules[2], { source_matchers: ['signal="probe"', 'alertname="ProbeDown"'], target_matchers: ['signal=~"error_rate|availability|latency|slo_burn"'], equal: ["service"] });
+  const am = parse(renderArtifacts(catalog)["alertmanager/alertmanager.yml"]) as {
+    inhibit_rules: unknown[];
+    route: { routes: Route[] };
+  };
+  assert.deepEqual(am.inhibit_rules[0], {
+    source_matchers: ['severity="P0"'],
+    target_matchers: ['severity=~"P1|P2|P3"'],
+    equal: ["service"],
+  });
+  assert.deepEqual(am.inhibit_rules[2], {
+    source_matchers: ['signal="probe"', 'alertname="ProbeDown"'],
+    target_matchers: ['signal=~"error_rate|availability|latency|slo_burn"'],
+    equal: ["service"],
+  });
   const p0 = am.route.routes.find((r) => r.matchers?.[0] === 'severity="P0"');
-  assert.deepEqual([p0?.group_interval, p0?.repeat_interval], ["2m30s", "3m45s"], "unacknowledged P0 re-notifies on the tick ack_timeout (5m) after the last notification");
+  assert.deepEqual(
+    [p0?.group_interval, p0?.repeat_interval],
+    ["2m30s", "3m45s"],
+    "unacknowledged P0 re-notifies on the tick ack_timeout (5m) after the last notification",
+  );
 });

@@ -27,11 +27,15 @@ const catalog = validateCatalog({
   alerting: {
     routes: { P0: ["pager"] },
     escalation: { P0: { after: "30m", to: ["lead"] } },
-    contacts: { pager: { type: "webhook", url: "https://pager.example/hook" }, lead: { type: "email", to: ["lead@shop.example"] } },
+    contacts: {
+      pager: { type: "webhook", url: "https://pager.example/hook" },
+      lead: { type: "email", to: ["lead@shop.example"] },
+    },
   },
 });
 
-const alerts = (groups: RuleGroup[]) => groups.flatMap((g) => g.rules).filter((r): r is AlertRule => r.kind === "alert");
+const alerts = (groups: RuleGroup[]) =>
+  groups.flatMap((g) => g.rules).filter((r): r is AlertRule => r.kind === "alert");
 
 /** Runs the generated promtool tests on groups altered by `mutate`; returns the failure text, or "" when they pass. */
 function ruleTestFailures(mutate: (groups: RuleGroup[]) => void = () => {}): string {
@@ -52,7 +56,11 @@ function ruleTestFailures(mutate: (groups: RuleGroup[]) => void = () => {}): str
 test("every P0 alert, and only P0, gets an escalated copy with for + 30m and label escalation=30m", () => {
   const all = alerts(ruleGroupsOf(catalog, DEFAULT_RENDER_OPTIONS));
   const copies = all.filter((r) => r.labels.escalation !== undefined);
-  assert.deepEqual(copies.map((r) => r.id).sort(), ["web/error_rate/P0/escalation", "web/probe/escalation", "web/slo/availability/page/escalation"]);
+  assert.deepEqual(copies.map((r) => r.id).sort(), [
+    "web/error_rate/P0/escalation",
+    "web/probe/escalation",
+    "web/slo/availability/page/escalation",
+  ]);
   for (const copy of copies) {
     const original = all.find((r) => `${r.id}/escalation` === copy.id)!;
     assert.equal(copy.forMs, original.forMs + 30 * 60_000, copy.id);

@@ -92,18 +92,37 @@ ${failed("3 3 3 3 0 0 0 0 0 0")}    alert_rule_test:
 
   it("is routed to the P1 contacts, not to the P0 webhook that fails (amtool)", () => {
     assert.ok(amtool, "amtool must be on PATH");
-    const r = runTool(amtool, ["config", "routes", "test", "--config.file=alertmanager/alertmanager.yml", "--verify.receivers=mail", "alertname=NotificationsFailing", "service=monitoring", "severity=P1", "integration=webhook"], dir);
+    const r = runTool(
+      amtool,
+      [
+        "config",
+        "routes",
+        "test",
+        "--config.file=alertmanager/alertmanager.yml",
+        "--verify.receivers=mail",
+        "alertname=NotificationsFailing",
+        "service=monitoring",
+        "severity=P1",
+        "integration=webhook",
+      ],
+      dir,
+    );
     assert.ok(r.ok, r.output);
     assert.equal(r.output.split("\n")[0], "mail");
   });
 
   it("reads a counter Prometheus scrapes from Alertmanager itself", () => {
-    const prom = parse(artifacts["prometheus/prometheus.yml"]) as { scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
+    const prom = parse(artifacts["prometheus/prometheus.yml"]) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
     const job = prom.scrape_configs.find((j) => j.job_name === "monitoring-alertmanager");
     assert.deepEqual(job?.static_configs, [{ targets: ["127.0.0.1:9093"] }]);
   });
 
   it("is refused as a service name, which would collide with that scrape job", () => {
-    assert.throws(() => validateCatalog({ system: "acme", services: [{ name: "monitoring-alertmanager", kind: "api" }] }), /services\[monitoring-alertmanager\]\.name: "monitoring-alertmanager" is reserved/);
+    assert.throws(
+      () => validateCatalog({ system: "acme", services: [{ name: "monitoring-alertmanager", kind: "api" }] }),
+      /services\[monitoring-alertmanager\]\.name: "monitoring-alertmanager" is reserved/,
+    );
   });
 });

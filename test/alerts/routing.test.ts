@@ -28,7 +28,9 @@ const catalog = validateCatalog({
       { match: { team: "growth" }, to: ["growth-pager"] },
       { match: { service: "api", signal: "latency" }, to: ["email"] },
     ],
-    mute_timings: [{ name: "nights", times: [{ start: "22:00", end: "07:00" }], severities: ["P2"], location: "Europe/Berlin" }],
+    mute_timings: [
+      { name: "nights", times: [{ start: "22:00", end: "07:00" }], severities: ["P2"], location: "Europe/Berlin" },
+    ],
     contacts: {
       pager: { type: "pagerduty", integration_key: { secret: "pagerdutyKey" } },
       slack: { type: "slack", url: { secret: "slackWebhookUrl" } },
@@ -47,12 +49,28 @@ writeFileSync(join(dir, "alertmanager.yml"), config);
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
 function receivers(labels: Record<string, string>): string {
-  const r = spawnSync(amtool, ["config", "routes", "test", `--config.file=${join(dir, "alertmanager.yml")}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)], { encoding: "utf8" });
+  const r = spawnSync(
+    amtool,
+    [
+      "config",
+      "routes",
+      "test",
+      `--config.file=${join(dir, "alertmanager.yml")}`,
+      ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    ],
+    { encoding: "utf8" },
+  );
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
 
-const alert = (labels: Record<string, string>) => ({ alertname: "Anything", service: "api", team: "core", signal: "error_rate", ...labels });
+const alert = (labels: Record<string, string>) => ({
+  alertname: "Anything",
+  service: "api",
+  team: "core",
+  signal: "error_rate",
+  ...labels,
+});
 
 test("amtool accepts the config with escalation, policies and a mute timing in Europe/Berlin", () => {
   const r = spawnSync(amtool, ["check-config", join(dir, "alertmanager.yml")], { encoding: "utf8" });
@@ -83,11 +101,29 @@ test("policies are matched in order before the severity routes; every key of a m
 
 test("mute timings sit on the routes that notify, with their time zone; P0/P1 get ack timings", () => {
   const am = parse(config) as {
-    route: { routes: Array<{ matchers: string[]; group_interval?: string; repeat_interval?: string; routes?: Array<{ receiver: string; mute_time_intervals?: string[] }> }> };
+    route: {
+      routes: Array<{
+        matchers: string[];
+        group_interval?: string;
+        repeat_interval?: string;
+        routes?: Array<{ receiver: string; mute_time_intervals?: string[] }>;
+      }>;
+    };
     time_intervals: unknown[];
   };
   assert.deepEqual(am.time_intervals, [
-    { name: "nights", time_intervals: [{ times: [{ start_time: "22:00", end_time: "24:00" }, { start_time: "00:00", end_time: "07:00" }], location: "Europe/Berlin" }] },
+    {
+      name: "nights",
+      time_intervals: [
+        {
+          times: [
+            { start_time: "22:00", end_time: "24:00" },
+            { start_time: "00:00", end_time: "07:00" },
+          ],
+          location: "Europe/Berlin",
+        },
+      ],
+    },
   ]);
   const p2 = am.route.routes.find((r) => r.matchers.length === 1 && r.matchers[0] === 'severity="P2"')!;
   assert.deepEqual(p2.routes, [{ receiver: "email", continue: true, mute_time_intervals: ["nights"] }]);

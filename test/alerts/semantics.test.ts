@@ -22,13 +22,18 @@ const catalog = loadCatalogFile(join(DIR, "catalog.yaml"));
 
 /** Every group in one file, in render order (shared recording rules first), without annotations. */
 function rulesFile(groups: RuleGroup[]): string {
-  const bare = groups.map((g) => ({ ...g, rules: g.rules.map((r) => (r.kind === "alert" ? { ...r, annotations: {} } : r)) }));
+  const bare = groups.map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => (r.kind === "alert" ? { ...r, annotations: {} } : r)),
+  }));
   return toYaml({ groups: bare.map((g) => promGroup(g)) });
 }
 
 const promtool = findBinary("promtool");
 
-for (const file of readdirSync(DIR).filter((f) => f.endsWith(".test.yml")).sort()) {
+for (const file of readdirSync(DIR)
+  .filter((f) => f.endsWith(".test.yml"))
+  .sort()) {
   test(`promtool passes the hand-written ${file} against the rendered rules`, () => {
     assert.ok(promtool, "promtool is not installed");
     const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-semantics-"));

@@ -30,7 +30,9 @@ function failedChecksAfter(mutate: (groups: RuleGroup[]) => void): string[] {
     const artifacts = renderArtifacts(catalog);
     writeArtifacts(dir, artifacts);
     const ruleFiles = Object.keys(artifacts).filter((p) => p.startsWith("prometheus/rules/"));
-    return runChecks(dir, catalog, groups, ruleFiles).filter((c) => !c.ok).map((c) => c.name);
+    return runChecks(dir, catalog, groups, ruleFiles)
+      .filter((c) => !c.ok)
+      .map((c) => c.name);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

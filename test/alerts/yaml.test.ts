@@ -37,7 +37,11 @@ test("every rendered YAML config parses back to the structure it was emitted fro
     for (const [path, content] of Object.entries(renderArtifacts(loadCatalogFile(file)))) {
       if (!path.endsWith(".yml")) continue;
       assert.doesNotThrow(() => parse(content), `${file}: ${path}`);
-      assert.equal(toYaml(parse(content) as Record<string, unknown>), content.replace(/^# .*\n/, ""), `${file}: ${path} is not in canonical form`);
+      assert.equal(
+        toYaml(parse(content) as Record<string, unknown>),
+        content.replace(/^# .*\n/, ""),
+        `${file}: ${path} is not in canonical form`,
+      );
     }
   }
 });

@@ -22,7 +22,9 @@ const HISTORY = { startMs: 0, endMs: 12 * HOUR };
 const FROM = "3600";
 const TO = String(12 * 3600);
 
-const demoYaml = readFileSync(join(ROOT, "local", "demo-catalog.yaml"), "utf8").replace(/\$\{DEMO_APP\}/g, "http://127.0.0.1:9").replace(/\$\{LOCAL_SINK\}/g, "http://127.0.0.1:9/");
+const demoYaml = readFileSync(join(ROOT, "local", "demo-catalog.yaml"), "utf8")
+  .replace(/\$\{DEMO_APP\}/g, "http://127.0.0.1:9")
+  .replace(/\$\{LOCAL_SINK\}/g, "http://127.0.0.1:9/");
 const ORPHANS = `rules:\n  - { name: OrphanedRecords, expr: "crm_orphaned_records > 0", for: 15m, severity: P2, service: db }\n`;
 const BASE_YAML = demoYaml.replace(/^rules:\n/m, ORPHANS);
 /** The head: web's P1 error rate 5% → 40%, web's P2 latency alert removed, a hand-written assistant alert on a recording rule added. */
@@ -38,12 +40,26 @@ let repo: GitRepo;
 let prom: HistoryPrometheus;
 let openMetrics: string;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(BIN, ["backtest", "--catalog", join(repo.dir, "catalog.yaml"), "--custom-rules", join(repo.dir, "custom"), ...args], {
-      cwd: repo.dir,
-      env: { ...process.env, PROMETHEUS_URL: "", PROMETHEUS_USER: "", PROMETHEUS_PASSWORD: "", PROMETHEUS_TOKEN: "", ...env },
-    });
+    const child = spawn(
+      BIN,
+      ["backtest", "--catalog", join(repo.dir, "catalog.yaml"), "--custom-rules", join(repo.dir, "custom"), ...args],
+      {
+        cwd: repo.dir,
+        env: {
+          ...process.env,
+          PROMETHEUS_URL: "",
+          PROMETHEUS_USER: "",
+          PROMETHEUS_PASSWORD: "",
+          PROMETHEUS_TOKEN: "",
+          ...env,
+        },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -89,7 +105,9 @@ after(async () => {
 test("every alert's episodes agree with promtool test rules over the same series and rules, at every evaluation", async () => {
   const result = await headOnly();
   const groups = ruleGroupsOf(loadCatalogFile(join(repo.dir, "catalog.yaml")), { customRules: {}, profile: "prod" });
-  const fired = result.alerts.filter((a) => a.head!.episodes.length).map((a) => `${a.labels.service}/${a.alert}/${a.labels.severity}`);
+  const fired = result.alerts
+    .filter((a) => a.head!.episodes.length)
+    .map((a) => `${a.labels.service}/${a.alert}/${a.labels.severity}`);
   assert.ok(fired.length >= 8, `enough alerts fire for the comparison to mean something: ${fired.join(", ")}`);
   const oracle = promtoolAgrees(work, groups, openMetrics, HISTORY_SCRAPE_MS, result);
   assert.equal(oracle.status, 0, oracle.output);
@@ -98,7 +116,9 @@ test("every alert's episodes agree with promtool test rules over the same series
 test("ProbeDown fires one `for` after the health check starts failing and resolves at the first passing evaluation", async () => {
   const result = await headOnly();
   // The outage is at 40% of the 12 h history: 04:48 to 05:03; ProbeDown has for: 10s, evaluations are a minute apart.
-  assert.deepEqual(find(result, "web", "ProbeDown", "P0").head!.episodes, [{ start: "1970-01-01T04:49:00Z", end: "1970-01-01T05:03:00Z" }]);
+  assert.deepEqual(find(result, "web", "ProbeDown", "P0").head!.episodes, [
+    { start: "1970-01-01T04:49:00Z", end: "1970-01-01T05:03:00Z" },
+  ]);
   assert.equal(find(result, "web", "ProbeDown", "P0").head!.firing_seconds, 14 * 60);
   // The job stops succeeding at 55% (06:36; its last success then reads an hour old); JobHeartbeatMissing has for: 5m.
   const heartbeat = find(result, "refresh", "JobHeartbeatMissing", "P2").head!.episodes;
@@ -110,14 +130,22 @@ test("an alert reading recording rules fires over history in which they never ra
   const result = await headOnly();
   const [errors] = find(result, "assistant", "ErrorRateHigh", "P2").head!.episodes;
   // 25% of LLM calls fail from 08:24 for 30 minutes; the 5-minute error ratio crosses 10% within minutes.
-  assert.ok(errors && Date.parse(errors.start) >= Date.parse("1970-01-01T08:24:00Z") && Date.parse(errors.start) <= Date.parse("1970-01-01T08:30:00Z"), JSON.stringify(errors));
+  assert.ok(
+    errors &&
+      Date.parse(errors.start) >= Date.parse("1970-01-01T08:24:00Z") &&
+      Date.parse(errors.start) <= Date.parse("1970-01-01T08:30:00Z"),
+    JSON.stringify(errors),
+  );
   assert.ok(find(result, "assistant", "AssistantSlow", "P2").head, "the hand-written alert is evaluated");
 });
 
 test("a range of more than 11,000 evaluations is queried in chunks and still agrees with promtool at every evaluation", async () => {
   const catalog = loadCatalogFile(join(repo.dir, "catalog.yaml"));
   const groups = ruleGroupsOf(catalog, { customRules: {}, profile: "prod" }).filter((g) => g.service === "web");
-  const webProbe = groups.map((g) => ({ ...g, rules: g.rules.filter((r) => r.kind === "alert" && r.alert === "ProbeDown") }));
+  const webProbe = groups.map((g) => ({
+    ...g,
+    rules: g.rules.filter((r) => r.kind === "alert" && r.alert === "ProbeDown"),
+  }));
   const client = new PrometheusClient(prom.url);
   const result = await backtest(client, { fromMs: HOUR, toMs: 12 * HOUR, stepMs: 3000, head: webProbe });
   assert.equal((12 * HOUR - HOUR) / 3000 + 1, 13_201);
@@ -137,7 +165,18 @@ test("--base shows base and head: a changed threshold, an added alert (base null
   assert.equal(removed.head, null);
   assert.ok(removed.base);
   for (const a of result.alerts) assert.ok("base" in a, `${a.alert} has a base entry`);
-  const md = await cli(["--prometheus", prom.url, "--from", FROM, "--to", TO, "--base", "HEAD", "--format", "markdown"]);
+  const md = await cli([
+    "--prometheus",
+    prom.url,
+    "--from",
+    FROM,
+    "--to",
+    TO,
+    "--base",
+    "HEAD",
+    "--format",
+    "markdown",
+  ]);
   assert.equal(md.status, 0, md.stderr);
   assert.match(md.stdout, /\*\*.*1 alert pages less often.*1 alert is new, 1 alert is removed.*\*\*/);
   assert.match(md.stdout, /\| ErrorRateHigh \| P1 \| 1 → 0 \|/);
@@ -161,10 +200,13 @@ async function authProxy(expected: string): Promise<{ url: string; server: Serve
       res.writeHead(401, { "content-type": "text/plain" }).end("unauthorized\n");
       return;
     }
-    const up = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     req.pipe(up);
   });
   const [port] = await freePorts(1);
@@ -175,9 +217,16 @@ async function authProxy(expected: string): Promise<{ url: string; server: Serve
 test("basic auth comes from PROMETHEUS_USER + PROMETHEUS_PASSWORD, and a refusal names URL and status but no credential", async () => {
   const proxy = await authProxy(`Basic ${Buffer.from("tenant-42:s3cr3t-pa55").toString("base64")}`);
   try {
-    const ok = await cli(["--prometheus", proxy.url, "--from", FROM, "--to", TO, "--json"], { PROMETHEUS_USER: "tenant-42", PROMETHEUS_PASSWORD: "s3cr3t-pa55" });
+    const ok = await cli(["--prometheus", proxy.url, "--from", FROM, "--to", TO, "--json"], {
+      PROMETHEUS_USER: "tenant-42",
+      PROMETHEUS_PASSWORD: "s3cr3t-pa55",
+    });
     assert.equal(ok.status, 0, ok.stderr);
-    const refused = await cli(["--from", FROM, "--to", TO], { PROMETHEUS_URL: proxy.url, PROMETHEUS_USER: "tenant-42", PROMETHEUS_PASSWORD: "wrong-pa55" });
+    const refused = await cli(["--from", FROM, "--to", TO], {
+      PROMETHEUS_URL: proxy.url,
+      PROMETHEUS_USER: "tenant-42",
+      PROMETHEUS_PASSWORD: "wrong-pa55",
+    });
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, new RegExp(`${proxy.url}/api/v1/\\S+ answered HTTP 401`));
     assert.doesNotMatch(refused.stderr + refused.stdout, /wrong-pa55|tenant-42|dGVuYW50/);
@@ -189,9 +238,13 @@ test("basic auth comes from PROMETHEUS_USER + PROMETHEUS_PASSWORD, and a refusal
 test("a bearer token comes from PROMETHEUS_TOKEN", async () => {
   const proxy = await authProxy("Bearer glc_token-123");
   try {
-    const ok = await cli(["--prometheus", proxy.url, "--from", FROM, "--to", TO, "--json"], { PROMETHEUS_TOKEN: "glc_token-123" });
+    const ok = await cli(["--prometheus", proxy.url, "--from", FROM, "--to", TO, "--json"], {
+      PROMETHEUS_TOKEN: "glc_token-123",
+    });
     assert.equal(ok.status, 0, ok.stderr);
-    const refused = await cli(["--prometheus", proxy.url, "--from", FROM, "--to", TO], { PROMETHEUS_TOKEN: "glc_other-456" });
+    const refused = await cli(["--prometheus", proxy.url, "--from", FROM, "--to", TO], {
+      PROMETHEUS_TOKEN: "glc_other-456",
+    });
     assert.equal(refused.status, 1);
     assert.doesNotMatch(refused.stderr, /glc_/);
   } finally {
@@ -201,9 +254,15 @@ test("a bearer token comes from PROMETHEUS_TOKEN", async () => {
 
 test("Prometheus down: exit 1 naming the URL and why, without credentials", async () => {
   const [port] = await freePorts(1);
-  const r = await cli(["--prometheus", `http://127.0.0.1:${port}`, "--from", FROM, "--to", TO], { PROMETHEUS_USER: "tenant-42", PROMETHEUS_PASSWORD: "s3cr3t-pa55" });
+  const r = await cli(["--prometheus", `http://127.0.0.1:${port}`, "--from", FROM, "--to", TO], {
+    PROMETHEUS_USER: "tenant-42",
+    PROMETHEUS_PASSWORD: "s3cr3t-pa55",
+  });
   assert.equal(r.status, 1);
-  assert.match(r.stderr, new RegExp(`cannot reach Prometheus at http://127\\.0\\.0\\.1:${port}/api/v1/\\S+: ECONNREFUSED`));
+  assert.match(
+    r.stderr,
+    new RegExp(`cannot reach Prometheus at http://127\\.0\\.0\\.1:${port}/api/v1/\\S+: ECONNREFUSED`),
+  );
   assert.doesNotMatch(r.stderr, /s3cr3t|tenant-42|at .*\n\s+at /);
 });
 
@@ -213,7 +272,11 @@ test("bad arguments exit 2 with a message: time, step, missing URL, half of basi
     [["--prometheus", prom.url, "--from", FROM, "--to", TO, "--step", "fast"], {}, /--step "fast"/],
     [["--from", FROM, "--to", TO], {}, /--prometheus URL \(or PROMETHEUS_URL\) is required/],
     [["--prometheus", prom.url, "--from", TO, "--to", FROM], {}, /--from must be before --to/],
-    [["--prometheus", prom.url, "--from", FROM, "--to", TO], { PROMETHEUS_USER: "tenant-42" }, /PROMETHEUS_USER and PROMETHEUS_PASSWORD go together/],
+    [
+      ["--prometheus", prom.url, "--from", FROM, "--to", TO],
+      { PROMETHEUS_USER: "tenant-42" },
+      /PROMETHEUS_USER and PROMETHEUS_PASSWORD go together/,
+    ],
   ];
   for (const [args, env, message] of cases) {
     const r = await cli(args, env);

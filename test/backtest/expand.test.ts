@@ -5,13 +5,35 @@ import { promqlError } from "../../catalog/promql";
 import { episodesOf, firingAt, firingSeconds } from "../../backtest/evaluate";
 import { RecordingRules, vectorSelectors } from "../../alerts/inline-recording";
 
-const group = (rules: RuleGroup["rules"], intervalMs = 60_000): RuleGroup => ({ name: "g", service: "s", intervalMs, rules });
-const rec = (record: string, expr: string, labels: Record<string, string> = {}, services?: string[]) => ({ kind: "record" as const, id: `${record}${JSON.stringify(labels)}`, record, expr, labels, ...(services ? { services } : {}) });
+const group = (rules: RuleGroup["rules"], intervalMs = 60_000): RuleGroup => ({
+  name: "g",
+  service: "s",
+  intervalMs,
+  rules,
+});
+const rec = (record: string, expr: string, labels: Record<string, string> = {}, services?: string[]) => ({
+  kind: "record" as const,
+  id: `${record}${JSON.stringify(labels)}`,
+  record,
+  expr,
+  labels,
+  ...(services ? { services } : {}),
+});
 
 const quantiles = new RecordingRules([
   group([
-    rec("svc:p", 'histogram_quantile(0.5, sum by (service, le) (label_replace(rate(h_bucket{job=~"api|web"}[5m]), "service", "$1", "job", "(.*)")))', { quantile: "0.5" }, ["api", "web"]),
-    rec("svc:p", 'histogram_quantile(0.95, sum by (service, le) (label_replace(rate(h_bucket{job=~"api|web"}[5m]), "service", "$1", "job", "(.*)")))', { quantile: "0.95" }, ["api", "web"]),
+    rec(
+      "svc:p",
+      'histogram_quantile(0.5, sum by (service, le) (label_replace(rate(h_bucket{job=~"api|web"}[5m]), "service", "$1", "job", "(.*)")))',
+      { quantile: "0.5" },
+      ["api", "web"],
+    ),
+    rec(
+      "svc:p",
+      'histogram_quantile(0.95, sum by (service, le) (label_replace(rate(h_bucket{job=~"api|web"}[5m]), "service", "$1", "job", "(.*)")))',
+      { quantile: "0.95" },
+      ["api", "web"],
+    ),
     rec("svc:ratio", "sum(rate(errors_total[5m])) / sum(rate(requests_total[5m]))", { service: "db" }),
     rec("svc:ratio_of_ratio", "svc:ratio * 2", { service: "db" }),
   ]),
@@ -34,7 +56,10 @@ test("a shared rule reads only the jobs of the services the selector picks, and 
 
 test("negative and regex matchers on labels the rule computes keep or drop series as a selector would", () => {
   const out = quantiles.expand('svc:p{quantile="0.5", service!~"a.*"}');
-  assert.match(out, /"ops_monitoring_backtest_keep", "1", "service", "a\.\*"\) unless on \(ops_monitoring_backtest_keep\)/);
+  assert.match(
+    out,
+    /"ops_monitoring_backtest_keep", "1", "service", "a\.\*"\) unless on \(ops_monitoring_backtest_keep\)/,
+  );
   assert.match(quantiles.expand('svc:p{quantile="0.5", service!="a.b"}'), /"service", "a\\\\\.b"\) unless/);
 });
 
@@ -43,7 +68,10 @@ test("range selectors become subqueries at the rule's interval, offsets a lookba
     quantiles.expand('avg_over_time(svc:ratio{service="db"}[1h])'),
     'avg_over_time((label_replace(sum(rate(errors_total[5m])) / sum(rate(requests_total[5m])), "service", "db", "", ""))[1h:1m])',
   );
-  assert.match(quantiles.expand("svc:ratio offset 10m"), /^last_over_time\(\(label_replace\(.*\)\)\[5m:1m\] offset 10m\)$/);
+  assert.match(
+    quantiles.expand("svc:ratio offset 10m"),
+    /^last_over_time\(\(label_replace\(.*\)\)\[5m:1m\] offset 10m\)$/,
+  );
   const nested = quantiles.expand("svc:ratio_of_ratio > 1");
   assert.deepEqual(vectorSelectors(nested), ["errors_total", "requests_total"]);
   assert.equal(promqlError(nested), undefined);

@@ -28,13 +28,20 @@ export function inputSeries(openMetrics: string, intervalMs: number): Array<{ se
   return [...bySeries].map(([series, values]) => ({ series, values: Array.from(values, (v) => v ?? "_").join(" ") }));
 }
 
-const covers = (e: { start: string; end: string | null }, t: number) => Date.parse(e.start) <= t && (e.end === null || t < Date.parse(e.end));
+const covers = (e: { start: string; end: string | null }, t: number) =>
+  Date.parse(e.start) <= t && (e.end === null || t < Date.parse(e.end));
 
 /**
  * Runs promtool over `groups` (annotations left out: they do not decide firing) evaluated every
  * `result.step_seconds` from time 0, the data starting at time 0; returns promtool's status and output.
  */
-export function promtoolAgrees(dir: string, groups: RuleGroup[], openMetrics: string, dataIntervalMs: number, result: BacktestResult): { status: number | null; output: string } {
+export function promtoolAgrees(
+  dir: string,
+  groups: RuleGroup[],
+  openMetrics: string,
+  dataIntervalMs: number,
+  result: BacktestResult,
+): { status: number | null; output: string } {
   const rules = groups.map((g) => {
     const group = promGroup(g) as { rules: Array<Record<string, unknown>> };
     return { ...group, rules: group.rules.map(({ annotations: _annotations, ...rule }) => rule) };
@@ -51,7 +58,10 @@ export function promtoolAgrees(dir: string, groups: RuleGroup[], openMetrics: st
       const exp = result.alerts
         .filter((a) => a.alert === name && a.head && a.head.episodes.some((e) => covers(e, t)))
         .map((a) => {
-          if (a.head!.series.length !== 1) throw new Error(`${name} ${JSON.stringify(a.labels)} fired for ${a.head!.series.length} label sets; the oracle needs one`);
+          if (a.head!.series.length !== 1)
+            throw new Error(
+              `${name} ${JSON.stringify(a.labels)} fired for ${a.head!.series.length} label sets; the oracle needs one`,
+            );
           return { exp_labels: { ...a.labels, ...a.head!.series[0] } };
         });
       tests.push({ eval_time: formatDuration(t), alertname: name, exp_alerts: exp });
@@ -63,10 +73,21 @@ export function promtoolAgrees(dir: string, groups: RuleGroup[], openMetrics: st
       rule_files: ["oracle.rules.yml"],
       evaluation_interval: formatDuration(stepMs),
       group_eval_order: order,
-      tests: [{ name: "backtest episodes", interval: formatDuration(dataIntervalMs), input_series: inputSeries(openMetrics, dataIntervalMs), alert_rule_test: tests }],
+      tests: [
+        {
+          name: "backtest episodes",
+          interval: formatDuration(dataIntervalMs),
+          input_series: inputSeries(openMetrics, dataIntervalMs),
+          alert_rule_test: tests,
+        },
+      ],
     }),
   );
-  const r = spawnSync("promtool", ["test", "rules", "oracle.test.yml"], { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync("promtool", ["test", "rules", "oracle.test.yml"], {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}`.slice(0, 20_000) };
 }
 

@@ -11,13 +11,20 @@ test("a catastrophic-backtracking regex is matched in linear time", () => {
 });
 
 test("RE2 syntax JavaScript lacks is accepted: (?i), (?s), \\z, (?P<name>...), [[:alpha:]]", () => {
-  for (const p of ["(?i)error", "(?s)a.b", "end\\z", "(?P<x>a)", "[[:alpha:]]+"]) assert.equal(re2Error(p), undefined, p);
+  for (const p of ["(?i)error", "(?s)a.b", "end\\z", "(?P<x>a)", "[[:alpha:]]+"])
+    assert.equal(re2Error(p), undefined, p);
   assert.ok(re2FullMatch("(?i)error", "ERROR"));
 });
 
 test("lookbehind and lookahead are refused as unsupported by RE2, other invalid regexes with RE2's reason", () => {
-  assert.equal(re2Error("(?<=a)b"), "uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support");
-  assert.equal(re2Error("a(?!b)"), "uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support");
+  assert.equal(
+    re2Error("(?<=a)b"),
+    "uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support",
+  );
+  assert.equal(
+    re2Error("a(?!b)"),
+    "uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support",
+  );
   assert.equal(re2Error("a("), "is not a valid RE2 regex: missing closing ): `a(`");
   assert.equal(re2Error("a{1001}"), "is not a valid RE2 regex: invalid repeat count: `{1001}`");
   assert.equal(re2Error("\\C"), "is not a valid RE2 regex: invalid escape sequence: `\\C`");
@@ -31,9 +38,14 @@ test("label matchers are anchored and dot matches a newline, as in Prometheus", 
 
 test("a matcher list is parsed as PromQL matchers with Go string escapes", () => {
   assert.deepEqual(parseMatcherList('job="web", code=~"5.."'), {
-    matchers: [{ name: "job", op: "=", value: "web" }, { name: "code", op: "=~", value: "5.." }],
+    matchers: [
+      { name: "job", op: "=", value: "web" },
+      { name: "code", op: "=~", value: "5.." },
+    ],
   });
-  assert.deepEqual(parseMatcherList('job=~"(.*.*.*)*\\x00"'), { matchers: [{ name: "job", op: "=~", value: "(.*.*.*)*\x00" }] });
+  assert.deepEqual(parseMatcherList('job=~"(.*.*.*)*\\x00"'), {
+    matchers: [{ name: "job", op: "=~", value: "(.*.*.*)*\x00" }],
+  });
   assert.equal(unquote('"a\\tb\\u00e9\\101"'), "a\tbéA");
   assert.equal(unquote("`raw\\n`"), "raw\\n");
   assert.equal(unquote('"bad\\q"'), undefined);
@@ -44,12 +56,19 @@ test("a selector that closes its braces to add an expression is not a matcher li
     error: "is not a plain label-matcher list (it closes its braces or adds an expression)",
   });
   assert.deepEqual(parseMatcherList('__name__="up"'), {
-    error: "matches __name__; a selector picks a service's series, the metric names come from the kind or metrics.duration",
+    error:
+      "matches __name__; a selector picks a service's series, the metric names come from the kind or metrics.duration",
   });
-  assert.deepEqual(parseMatcherList('a=~"(?<=x)y"'), { error: "regex of a uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support" });
+  assert.deepEqual(parseMatcherList('a=~"(?<=x)y"'), {
+    error:
+      "regex of a uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support",
+  });
 });
 
 test("matcherAccepts follows Prometheus for each operator", () => {
   const [eq, ne, re, nre] = (["=", "!=", "=~", "!~"] as const).map((op) => ({ name: "a", op, value: "x|y" }));
-  assert.deepEqual([matcherAccepts(eq, "x|y"), matcherAccepts(ne, "x"), matcherAccepts(re, "y"), matcherAccepts(nre, "y")], [true, true, true, false]);
+  assert.deepEqual(
+    [matcherAccepts(eq, "x|y"), matcherAccepts(ne, "x"), matcherAccepts(re, "y"), matcherAccepts(nre, "y")],
+    [true, true, true, false],
+  );
 });

@@ -22,7 +22,10 @@ function problems(alerting: Record<string, unknown>): string[] {
     validateCatalog({ ...base, alerting });
   } catch (e) {
     assert.ok(e instanceof CatalogError, String(e));
-    return e.message.split("\n").slice(1).map((l) => l.trim());
+    return e.message
+      .split("\n")
+      .slice(1)
+      .map((l) => l.trim());
   }
   return [];
 }
@@ -34,8 +37,13 @@ test("escalation, policies and a mute timing location are read into the model", 
       contacts,
       routes: { P0: ["pd"] },
       escalation: { critical: { after: "30m", to: ["lead"] }, P2: { after: "1d", to: ["lead", "finance"] } },
-      policies: [{ match: { signal: "budget" }, to: ["finance"] }, { match: { team: "growth", service: "web" }, to: ["pd"] }],
-      mute_timings: [{ name: "nights", times: [{ start: "22:00", end: "07:00" }], severities: ["P2"], location: "Europe/Berlin" }],
+      policies: [
+        { match: { signal: "budget" }, to: ["finance"] },
+        { match: { team: "growth", service: "web" }, to: ["pd"] },
+      ],
+      mute_timings: [
+        { name: "nights", times: [{ start: "22:00", end: "07:00" }], severities: ["P2"], location: "Europe/Berlin" },
+      ],
     },
   });
   assert.deepEqual(c.alerting.escalations, [
@@ -50,7 +58,10 @@ test("escalation, policies and a mute timing location are read into the model", 
 });
 
 test("a catalog without the new keys has no escalations, no policies and UTC mute timings", () => {
-  const c = validateCatalog({ ...base, alerting: { contacts, mute_timings: [{ name: "w", weekdays: ["saturday"], severities: ["P3"] }] } });
+  const c = validateCatalog({
+    ...base,
+    alerting: { contacts, mute_timings: [{ name: "w", weekdays: ["saturday"], severities: ["P3"] }] },
+  });
   assert.deepEqual([c.alerting.escalations, c.alerting.policies], [[], []]);
   assert.equal(c.alerting.muteTimings[0].location, undefined);
 });
@@ -59,7 +70,11 @@ test("escalation problems name the severity key and field", () => {
   assert.deepEqual(
     problems({
       contacts,
-      escalation: { P9: { after: "30m", to: ["lead"] }, P0: { after: "0s", to: ["boss"] }, critical: { after: "soon", to: [] } },
+      escalation: {
+        P9: { after: "30m", to: ["lead"] },
+        P0: { after: "0s", to: ["boss"] },
+        critical: { after: "soon", to: [] },
+      },
     }),
     [
       "alerting.escalation.P0.after: must be longer than 0s",
@@ -74,7 +89,12 @@ test("escalation problems name the severity key and field", () => {
 
 test("an escalation contact must not already be told by the severity's route (nor, as everywhere, be listed twice)", () => {
   assert.deepEqual(
-    problems({ contacts, routes: { critical: ["pd", "lead"] }, escalation: { P0: { after: "30m", to: ["lead", "finance", "finance"] } }, policies: [{ match: { team: "ops" }, to: ["pd", "pd"] }] }),
+    problems({
+      contacts,
+      routes: { critical: ["pd", "lead"] },
+      escalation: { P0: { after: "30m", to: ["lead", "finance", "finance"] } },
+      policies: [{ match: { team: "ops" }, to: ["pd", "pd"] }],
+    }),
     [
       'alerting.escalation.P0.to[0]: "lead" already gets every P0 from alerting.routes; escalation must reach contacts that have not been told yet',
       'alerting.escalation.P0.to[2]: contact "finance" is listed twice; it would be notified twice',
@@ -108,9 +128,23 @@ test("policy problems name the policy and field: unknown service, team, signal o
 });
 
 test("a mute timing location must be an IANA zone spelled as Go loads it", () => {
-  const timing = (location: string) => ({ name: "n", times: [{ start: "22:00", end: "07:00" }], severities: ["P2"], location });
+  const timing = (location: string) => ({
+    name: "n",
+    times: [{ start: "22:00", end: "07:00" }],
+    severities: ["P2"],
+    location,
+  });
   assert.deepEqual(
-    problems({ mute_timings: [timing("Europe/Berlin"), timing("UTC"), timing("europe/berlin"), timing("Mars/Olympus"), timing("Local"), timing("+01:00")] }),
+    problems({
+      mute_timings: [
+        timing("Europe/Berlin"),
+        timing("UTC"),
+        timing("europe/berlin"),
+        timing("Mars/Olympus"),
+        timing("Local"),
+        timing("+01:00"),
+      ],
+    }),
     [
       'alerting.mute_timings[n].location: "europe/berlin" must be spelled Europe/Berlin (time zone names are case-sensitive)',
       'alerting.mute_timings[n].location: "Mars/Olympus" is not an IANA time zone like Europe/Berlin or UTC',
@@ -121,7 +155,11 @@ test("a mute timing location must be an IANA zone spelled as Go loads it", () =>
 });
 
 test("an ack_timeout below 2s or with a fraction of a second is refused", () => {
-  assert.deepEqual(problems({ ack_timeout: "1s" }), ['alerting.ack_timeout: "1s" must be whole seconds and at least 2s']);
-  assert.deepEqual(problems({ ack_timeout: "2s500ms" }), ['alerting.ack_timeout: "2s500ms" must be whole seconds and at least 2s']);
+  assert.deepEqual(problems({ ack_timeout: "1s" }), [
+    'alerting.ack_timeout: "1s" must be whole seconds and at least 2s',
+  ]);
+  assert.deepEqual(problems({ ack_timeout: "2s500ms" }), [
+    'alerting.ack_timeout: "2s500ms" must be whole seconds and at least 2s',
+  ]);
   assert.deepEqual(problems({ ack_timeout: "2s" }), []);
 });

@@ -1,13 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatDuration, formatPercent, parseBytes, parseDuration, parsePercent, parseSeverity } from "../../catalog/units";
+import {
+  formatDuration,
+  formatPercent,
+  parseBytes,
+  parseDuration,
+  parsePercent,
+  parseSeverity,
+} from "../../catalog/units";
 
 test("durations parse in Prometheus syntax and reject anything else", () => {
   assert.equal(parseDuration("90s"), 90_000);
   assert.equal(parseDuration("1h30m"), 5_400_000);
   assert.equal(parseDuration("500ms"), 500);
   assert.equal(parseDuration("30d"), 30 * 86_400_000);
-  for (const bad of ["5 minutes", "5", "m5", "", "1.5", ".5s", "1.s", "1.0005s", "1,5s"]) assert.equal(parseDuration(bad), undefined, bad);
+  for (const bad of ["5 minutes", "5", "m5", "", "1.5", ".5s", "1.s", "1.0005s", "1,5s"])
+    assert.equal(parseDuration(bad), undefined, bad);
 });
 
 test("durations with decimals parse to whole milliseconds and print the way Prometheus reads them", () => {
@@ -46,7 +54,17 @@ test("percentages parse to ratios and print without float noise", () => {
 });
 
 test("every severity alias maps to its canonical severity", () => {
-  const table: Record<string, string> = { SEV1: "P0", sev2: "P1", SEV3: "P2", SEV4: "P3", critical: "P0", High: "P1", medium: "P2", low: "P3", p2: "P2" };
+  const table: Record<string, string> = {
+    SEV1: "P0",
+    sev2: "P1",
+    SEV3: "P2",
+    SEV4: "P3",
+    critical: "P0",
+    High: "P1",
+    medium: "P2",
+    low: "P3",
+    p2: "P2",
+  };
   for (const [alias, canonical] of Object.entries(table)) assert.equal(parseSeverity(alias), canonical, alias);
   assert.equal(parseSeverity("P4"), undefined);
 });

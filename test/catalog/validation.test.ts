@@ -10,7 +10,9 @@ const BAD = join(__dirname, "..", "fixtures", "bad");
 
 for (const name of readdirSync(BAD).sort()) {
   test(`the bad catalog "${name}" is rejected with every problem named by service and field`, () => {
-    const expected = readFileSync(join(BAD, name, "expected-errors.txt"), "utf8").trimEnd().split("\n");
+    const expected = readFileSync(join(BAD, name, "expected-errors.txt"), "utf8")
+      .trimEnd()
+      .split("\n");
     const err = (() => {
       try {
         loadCatalogFile(join(BAD, name, "catalog.yaml"));
@@ -36,26 +38,46 @@ test("an unknown service kind is reported with the allowed kinds", () => {
 test("severity aliases SEV1..SEV4 and critical..low normalize to P0..P3", () => {
   const c = validateCatalog({
     system: "shop",
-    services: [{ name: "api", kind: "api", thresholds: { error_rate: { SEV1: "50%", high: "10%", sev3: "5%", Low: "1%" } } }],
+    services: [
+      { name: "api", kind: "api", thresholds: { error_rate: { SEV1: "50%", high: "10%", sev3: "5%", Low: "1%" } } },
+    ],
     alerting: {
       routes: { critical: ["pd"], SEV2: ["pd"], medium: [], p3: [] },
       contacts: { pd: { type: "pagerduty", integration_key: { secret: "pdKey" } } },
     },
   });
-  assert.deepEqual(c.services[0].thresholds.map((t) => [t.severity, t.display]), [["P0", "50%"], ["P1", "10%"], ["P2", "5%"], ["P3", "1%"]]);
+  assert.deepEqual(
+    c.services[0].thresholds.map((t) => [t.severity, t.display]),
+    [
+      ["P0", "50%"],
+      ["P1", "10%"],
+      ["P2", "5%"],
+      ["P3", "1%"],
+    ],
+  );
   assert.deepEqual(c.alerting.routes, { P0: ["pd"], P1: ["pd"], P2: [], P3: [] });
 });
 
 test("defaults are applied: team, selector, health timing, SLO window and ack timeout", () => {
   const c = validateCatalog({
     system: "shop",
-    services: [{ name: "web", kind: "frontend", health: { url: "https://shop.example/health" }, slos: [{ name: "a", sli: "availability", objective: 99.5 }] }],
+    services: [
+      {
+        name: "web",
+        kind: "frontend",
+        health: { url: "https://shop.example/health" },
+        slos: [{ name: "a", sli: "availability", objective: 99.5 }],
+      },
+    ],
   });
   const web = c.services[0];
   assert.equal(web.team, "ops");
   assert.equal(web.metrics.selector, 'job="web"');
   assert.equal(web.metrics.errors, 'http_response_status_code=~"5.."');
-  assert.deepEqual([web.health[0].everyMs, web.health[0].timeoutMs, web.health[0].expectStatus], [60_000, 5_000, [200]]);
+  assert.deepEqual(
+    [web.health[0].everyMs, web.health[0].timeoutMs, web.health[0].expectStatus],
+    [60_000, 5_000, [200]],
+  );
   assert.equal(web.health[0].tlsExpiryMs, 14 * 86400_000);
   assert.equal(web.slos[0].windowMs, 30 * 86400_000);
   assert.equal(web.slos[0].objective, 0.995);

@@ -30,7 +30,9 @@ type RuleFile = { groups: Array<{ rules: Array<{ alert?: string; expr: string; l
 
 test("each check of a health list gets its own ProbeDown on its own instance, with its own severity", () => {
   const artifacts = renderArtifacts(validateCatalog(raw));
-  const rules = (parse(artifacts["prometheus/rules/kp-web.yml"]) as RuleFile).groups.flatMap((g) => g.rules).filter((r) => r.alert === "ProbeDown");
+  const rules = (parse(artifacts["prometheus/rules/kp-web.yml"]) as RuleFile).groups
+    .flatMap((g) => g.rules)
+    .filter((r) => r.alert === "ProbeDown");
   assert.deepEqual(
     rules.map((r) => [r.expr, r.labels?.severity]),
     [
@@ -48,14 +50,29 @@ test("each check of a health list gets its own ProbeDown on its own instance, wi
 
 test("locally each check is a scrape job named after the check whose series carry the service's probe job", () => {
   const config = parse(renderArtifacts(validateCatalog(raw))["prometheus/prometheus.yml"]) as {
-    scrape_configs: Array<{ job_name: string; scrape_interval?: string; static_configs: Array<{ targets: string[] }>; relabel_configs?: unknown[] }>;
+    scrape_configs: Array<{
+      job_name: string;
+      scrape_interval?: string;
+      static_configs: Array<{ targets: string[] }>;
+      relabel_configs?: unknown[];
+    }>;
   };
   const probes = config.scrape_configs.filter((j) => j.job_name.startsWith("web-health"));
   assert.deepEqual(
     probes.map((j) => [j.job_name, j.scrape_interval, j.static_configs[0].targets[0], j.relabel_configs?.at(-1)]),
     [
-      ["web-health-api-health", "30s", "https://kitchenpantry.example.com/api/health", { target_label: "job", replacement: "web-health" }],
-      ["web-health-root", "1m", "https://kitchenpantry.example.com/", { target_label: "job", replacement: "web-health" }],
+      [
+        "web-health-api-health",
+        "30s",
+        "https://kitchenpantry.example.com/api/health",
+        { target_label: "job", replacement: "web-health" },
+      ],
+      [
+        "web-health-root",
+        "1m",
+        "https://kitchenpantry.example.com/",
+        { target_label: "job", replacement: "web-health" },
+      ],
     ],
   );
 });
@@ -72,8 +89,14 @@ test("in prod each check is a Synthetic Monitoring check of the service's job, n
 });
 
 test("a single check keeps the names it always had", () => {
-  const single = { ...raw, services: [{ name: "web", kind: "frontend", health: { url: "https://kitchenpantry.example.com/api/health" } }] };
-  assert.deepEqual(syntheticChecks(validateCatalog(single)).map((c) => [c.name, c.job]), [["kp-web-health", "web-health"]]);
+  const single = {
+    ...raw,
+    services: [{ name: "web", kind: "frontend", health: { url: "https://kitchenpantry.example.com/api/health" } }],
+  };
+  assert.deepEqual(
+    syntheticChecks(validateCatalog(single)).map((c) => [c.name, c.job]),
+    [["kp-web-health", "web-health"]],
+  );
 });
 
 test("two checks with the same URL or the same derived name are refused, naming the check", () => {
@@ -83,7 +106,11 @@ test("two checks with the same URL or the same derived name are refused, naming 
       {
         name: "web",
         kind: "frontend",
-        health: [{ url: "https://a.example.com/health" }, { url: "https://b.example.com/health" }, { url: "https://a.example.com/health" }],
+        health: [
+          { url: "https://a.example.com/health" },
+          { url: "https://b.example.com/health" },
+          { url: "https://a.example.com/health" },
+        ],
       },
     ],
   };
@@ -101,7 +128,20 @@ test("two checks with the same URL or the same derived name are refused, naming 
 
 test("a problem in the second check of a list is reported at its index", () => {
   assert.throws(
-    () => validateCatalog({ system: "kp", services: [{ name: "web", kind: "frontend", health: [{ url: "https://a.example.com/" }, { url: "https://a.example.com/h", every: "5s", timeout: "10s" }] }] }),
+    () =>
+      validateCatalog({
+        system: "kp",
+        services: [
+          {
+            name: "web",
+            kind: "frontend",
+            health: [
+              { url: "https://a.example.com/" },
+              { url: "https://a.example.com/h", every: "5s", timeout: "10s" },
+            ],
+          },
+        ],
+      }),
     /services\[web\]\.health\[1\]\.timeout: 10s is longer than every \(5s\)/,
   );
 });

@@ -24,7 +24,12 @@ describe("which Alertmanager ack talks to", () => {
     else process.env.TMPDIR = savedTmp;
     rmSync(dir, { recursive: true, force: true });
   });
-  const stack = (pid: number, port: number) => ({ pid, alertmanager: `http://127.0.0.1:${port}`, prometheus: "http://127.0.0.1:1", workDir: "/nonexistent" });
+  const stack = (pid: number, port: number) => ({
+    pid,
+    alertmanager: `http://127.0.0.1:${port}`,
+    prometheus: "http://127.0.0.1:1",
+    workDir: "/nonexistent",
+  });
 
   it("with nothing running and nothing set, the local Pulumi stack's port", () => {
     assert.deepEqual(alertmanagerUrl(parseArgs(["X"]), {}), { url: "http://127.0.0.1:9093", from: "default" });
@@ -34,24 +39,40 @@ describe("which Alertmanager ack talks to", () => {
     const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
     recordRunning(stack(gone, 1111));
     recordRunning(stack(process.pid, 2222));
-    assert.deepEqual(alertmanagerUrl(parseArgs(["X"]), {}), { url: "http://127.0.0.1:2222", from: `the local stack of pid ${process.pid}` });
+    assert.deepEqual(alertmanagerUrl(parseArgs(["X"]), {}), {
+      url: "http://127.0.0.1:2222",
+      from: `the local stack of pid ${process.pid}`,
+    });
     assert.equal(existsSync(join(dir, `ops-monitoring-${userInfo().uid}`, "running", `${gone}.json`)), false);
   });
 
   it("ALERTMANAGER_URL before a running start, --alertmanager before both", () => {
     const env = { ALERTMANAGER_URL: "http://am.internal:9093" };
-    assert.deepEqual(alertmanagerUrl(parseArgs(["X"]), env), { url: "http://am.internal:9093", from: "ALERTMANAGER_URL" });
-    assert.deepEqual(alertmanagerUrl(parseArgs(["X", "--alertmanager", "http://127.0.0.1:3333"]), env), { url: "http://127.0.0.1:3333", from: "--alertmanager" });
+    assert.deepEqual(alertmanagerUrl(parseArgs(["X"]), env), {
+      url: "http://am.internal:9093",
+      from: "ALERTMANAGER_URL",
+    });
+    assert.deepEqual(alertmanagerUrl(parseArgs(["X", "--alertmanager", "http://127.0.0.1:3333"]), env), {
+      url: "http://127.0.0.1:3333",
+      from: "--alertmanager",
+    });
   });
 
   it("two running starts: refused, naming both, rather than silencing the wrong one", () => {
     recordRunning(stack(other.pid!, 4444));
-    assert.throws(() => alertmanagerUrl(parseArgs(["X"]), {}), /2 local stacks are running \(pid \d+: http:\/\/127\.0\.0\.1:2222, pid \d+: http:\/\/127\.0\.0\.1:4444\); pass --alertmanager URL/);
+    assert.throws(
+      () => alertmanagerUrl(parseArgs(["X"]), {}),
+      /2 local stacks are running \(pid \d+: http:\/\/127\.0\.0\.1:2222, pid \d+: http:\/\/127\.0\.0\.1:4444\); pass --alertmanager URL/,
+    );
   });
 });
 
 describe("ack's command line", () => {
-  const ack = (...args: string[]) => spawnSync(BIN, ["ack", ...args], { encoding: "utf8", env: { ...process.env, ALERTMANAGER_URL: "http://127.0.0.1:9" } });
+  const ack = (...args: string[]) =>
+    spawnSync(BIN, ["ack", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, ALERTMANAGER_URL: "http://127.0.0.1:9" },
+    });
 
   it("refuses a missing or malformed alert name, a bad --for and unknown options with exit 2", () => {
     for (const [args, message] of [

@@ -16,7 +16,10 @@ test("a positional argument is refused with a usage error by every command, befo
   for (const command of COMMANDS) {
     const r = cli(command, "my-catalog.yaml");
     assert.equal(r.status, 2, `${command}: ${r.stdout}${r.stderr}`);
-    assert.equal(r.stderr.split("\n")[0], `${command}: unexpected argument "my-catalog.yaml" (to read a catalog: --catalog my-catalog.yaml)`);
+    assert.equal(
+      r.stderr.split("\n")[0],
+      `${command}: unexpected argument "my-catalog.yaml" (to read a catalog: --catalog my-catalog.yaml)`,
+    );
     assert.equal(r.stdout, "", command);
   }
 });
@@ -42,7 +45,11 @@ test("every <command> --help prints that command's usage and exits 0", () => {
   for (const command of COMMANDS) {
     const r = cli(command, "--help");
     assert.equal(r.status, 0, command);
-    assert.equal(r.stdout.split("\n")[0].startsWith(`usage: ops-monitoring ${command} `), true, `${command}: ${r.stdout}`);
+    assert.equal(
+      r.stdout.split("\n")[0].startsWith(`usage: ops-monitoring ${command} `),
+      true,
+      `${command}: ${r.stdout}`,
+    );
   }
   const plan = cli("plan", "--help");
   assert.equal(plan.stdout.split("\n")[0], "usage: ops-monitoring plan --catalog F --stack prod|local [--json]");
@@ -70,11 +77,17 @@ test("the bundled prospectpro rules stay out of a user's catalog named prospectp
   try {
     const catalog = join(dir, "catalog.yaml");
     // No `db` service: the bundled alerts/custom/prospectpro/crm.yml (service: db) would be refused.
-    writeFileSync(catalog, "system: prospectpro\ngrafana: { url: https://x.grafana.net }\nrunbooks: { base_url: https://x.example.com/runbooks }\nservices:\n  - { name: api, kind: api }\n");
+    writeFileSync(
+      catalog,
+      "system: prospectpro\ngrafana: { url: https://x.grafana.net }\nrunbooks: { base_url: https://x.example.com/runbooks }\nservices:\n  - { name: api, kind: api }\n",
+    );
     const r = cli("render", "--catalog", catalog, "--out", join(dir, "out"));
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, "");
-    assert.deepEqual(readdirSync(join(dir, "out", "prometheus", "rules")).filter((f) => f.includes("custom")), []);
+    assert.deepEqual(
+      readdirSync(join(dir, "out", "prometheus", "rules")).filter((f) => f.includes("custom")),
+      [],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -86,7 +99,10 @@ test("the repository's own catalog still gets its hand-written rules from alerts
     const r = cli("render", "--catalog", "Pulumi.prod.yaml", "--out", join(dir, "out"));
     assert.equal(r.status, 0, r.stderr);
     const rules = readdirSync(join(dir, "out", "prometheus", "rules"));
-    assert.ok(rules.some((f) => f.includes("crm")), rules.join(", "));
+    assert.ok(
+      rules.some((f) => f.includes("crm")),
+      rules.join(", "),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,18 @@
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -41,18 +52,25 @@ function outDir(): { parent: string; out: string } {
 }
 
 const catalog = (services: string[]) =>
-  validateCatalog({ system: "acme", services: services.map((name) => ({ name, kind: "api", health: { url: `https://${name}.example.com/health` } })) });
+  validateCatalog({
+    system: "acme",
+    services: services.map((name) => ({ name, kind: "api", health: { url: `https://${name}.example.com/health` } })),
+  });
 
 describe("render --out", () => {
   it("refuses a copy of the repository root, exits 2 and leaves its dashboards/*.ts byte-identical", () => {
     const { parent, out } = outDir();
     mkdirSync(out);
-    for (const f of ["dashboards", "package.json", "README.md"]) cpSync(join(ROOT, f), join(out, f), { recursive: true });
+    for (const f of ["dashboards", "package.json", "README.md"])
+      cpSync(join(ROOT, f), join(out, f), { recursive: true });
     const before = snapshot(out);
     assert.ok(Object.keys(before).filter((f) => /^dashboards\/.*\.ts$/.test(f)).length >= 3);
     const r = cli("render", "--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--out", out);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /--out .*out is not empty and not an earlier render output \(it has no \.ops-monitoring-render\.json\); render never deletes files it did not write/);
+    assert.match(
+      r.stderr,
+      /--out .*out is not empty and not an earlier render output \(it has no \.ops-monitoring-render\.json\); render never deletes files it did not write/,
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
     assert.deepEqual(snapshot(out), before);
     assert.deepEqual(readdirSync(parent), ["out"], "no temp dir left beside it");
@@ -102,7 +120,10 @@ describe("render --out", () => {
     const { parent, out } = outDir();
     mkdirSync(out);
     writeFileSync(join(out, "mine.txt"), "mine");
-    const r = spawnSync(BIN, ["render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out="], { encoding: "utf8", cwd: out });
+    const r = spawnSync(BIN, ["render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out="], {
+      encoding: "utf8",
+      cwd: out,
+    });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /is not empty and not an earlier render output/);
     assert.deepEqual(readdirSync(out), ["mine.txt"]);
@@ -121,7 +142,8 @@ describe("render --out", () => {
     const next = renderArtifacts(catalog(["web", "api", "checkout"]));
     let writes = 0;
     const failing = ((file: string, data: string) => {
-      if (++writes > Object.keys(next).length / 2) throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: "ENOSPC" });
+      if (++writes > Object.keys(next).length / 2)
+        throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: "ENOSPC" });
       writeFileSync(file, data);
     }) as typeof writeFileSync;
     assert.throws(() => replaceOutputDir(out, next, { writeFileSync: failing, renameSync }), /ENOSPC/);
@@ -139,7 +161,10 @@ describe("render --out", () => {
       if (++renames === 2) throw Object.assign(new Error("EXDEV: cross-device link not permitted"), { code: "EXDEV" });
       renameSync(from, to);
     }) as typeof renameSync;
-    assert.throws(() => replaceOutputDir(out, renderArtifacts(catalog(["web", "api"])), { writeFileSync, renameSync: failing }), /EXDEV/);
+    assert.throws(
+      () => replaceOutputDir(out, renderArtifacts(catalog(["web", "api"])), { writeFileSync, renameSync: failing }),
+      /EXDEV/,
+    );
     assert.equal(renames, 2, "the old output was moved aside, then the swap failed");
     assert.deepEqual(snapshot(out), before);
     assert.deepEqual(readdirSync(parent), ["out"]);

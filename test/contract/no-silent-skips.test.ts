@@ -9,11 +9,16 @@ import { ROOT } from "../helpers/catalogs";
 import { requireTool } from "../helpers/tools";
 
 function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 test("without promtool on PATH a test that needs it fails naming the install command", () => {
-  assert.throws(() => requireTool("promtool", "/nonexistent"), /promtool is not on PATH; install it with: .*(apt-get install -y prometheus|brew install prometheus)/);
+  assert.throws(
+    () => requireTool("promtool", "/nonexistent"),
+    /promtool is not on PATH; install it with: .*(apt-get install -y prometheus|brew install prometheus)/,
+  );
 });
 
 test("no test skips itself or tolerates a missing binary's exit code", () => {
@@ -30,10 +35,17 @@ test("npm test's pretest step fails within a second or two with the install comm
   try {
     symlinkSync(process.execPath, join(bin, "node"));
     const started = Date.now();
-    const r = spawnSync(join(bin, "node"), ["--no-warnings=ExperimentalWarning", "--import", "tsx", "test/preflight.ts"], { cwd: ROOT, encoding: "utf8", env: { PATH: bin, HOME: process.env.HOME ?? "/" } });
+    const r = spawnSync(
+      join(bin, "node"),
+      ["--no-warnings=ExperimentalWarning", "--import", "tsx", "test/preflight.ts"],
+      { cwd: ROOT, encoding: "utf8", env: { PATH: bin, HOME: process.env.HOME ?? "/" } },
+    );
     const elapsed = Date.now() - started;
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /npm test needs prometheus.*promtool, amtool on PATH; install with:\n {2}\S.*prometheus-alertmanager/s);
+    assert.match(
+      r.stderr,
+      /npm test needs prometheus.*promtool, amtool on PATH; install with:\n {2}\S.*prometheus-alertmanager/s,
+    );
     assert.ok(elapsed < 5000, `${elapsed} ms`);
   } finally {
     rmSync(bin, { recursive: true, force: true });

@@ -15,7 +15,10 @@ import { checkResource, PROVIDER_FACTS, ProviderFactsError } from "../../infra/p
 import { BIN, ROOT } from "../helpers/catalogs";
 
 const plant = (name: string) => join(ROOT, "test/fixtures/transformations", `${name}.ts`);
-const prodCatalog = () => (parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config["ops-monitoring:catalog"];
+const prodCatalog = () =>
+  (parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config[
+    "ops-monitoring:catalog"
+  ];
 
 async function failure(name: string): Promise<MockRunFailure> {
   return runProgramUnderMocks(prodCatalog(), "prod", { stackTransformations: [plant(name)] }).then(
@@ -27,14 +30,23 @@ async function failure(name: string): Promise<MockRunFailure> {
 test("a planted notifier uid fails the run naming the contact point, the field and the provider source", async () => {
   const e = await failure("contact-uid");
   assert.ok(e instanceof MockRunFailure && e.cause instanceof ProviderFactsError, String(e));
-  assert.match(e.message, /grafana:alerting\/contactPoint:ContactPoint "prospectpro-contact-email": emails\[0\]\.uid must not be set/);
-  assert.match(e.message, /grafana\/terraform-provider-grafana@v4\.45\.1 internal\/resources\/grafana\/resource_alerting_contact_point\.go \(commonNotifierResource/);
+  assert.match(
+    e.message,
+    /grafana:alerting\/contactPoint:ContactPoint "prospectpro-contact-email": emails\[0\]\.uid must not be set/,
+  );
+  assert.match(
+    e.message,
+    /grafana\/terraform-provider-grafana@v4\.45\.1 internal\/resources\/grafana\/resource_alerting_contact_point\.go \(commonNotifierResource/,
+  );
 });
 
 test("a Synthetic Monitoring frequency of 2h fails the run with the provider's 1s..1h range", async () => {
   const e = await failure("sm-frequency");
   assert.ok(e.cause instanceof ProviderFactsError);
-  assert.match(e.message, /grafana:syntheticMonitoring\/check:Check "[a-z-]+": frequency must be within 1000\.\.3600000 ms \(1s\.\.1h\)/);
+  assert.match(
+    e.message,
+    /grafana:syntheticMonitoring\/check:Check "[a-z-]+": frequency must be within 1000\.\.3600000 ms \(1s\.\.1h\)/,
+  );
   assert.match(e.message, /internal\/resources\/syntheticmonitoring\/resource_check\.go \(schema frequency/);
 });
 
@@ -42,7 +54,10 @@ test("a GitHub Actions secret named GITHUB_* fails the run citing github/util.go
   const e = await failure("github-prefix");
   assert.ok(e.cause instanceof ProviderFactsError);
   assert.match(e.message, /github:index\/actionsSecret:ActionsSecret "[^"]+": secretName must not start with GITHUB_/);
-  assert.match(e.message, /integrations\/terraform-provider-github@v6\.13\.0 github\/util\.go \(validateSecretNameFunc\)/);
+  assert.match(
+    e.message,
+    /integrations\/terraform-provider-github@v6\.13\.0 github\/util\.go \(validateSecretNameFunc\)/,
+  );
 });
 
 test("plan refuses a catalog whose GitHub secret name starts with GITHUB_, naming it", () => {
@@ -51,7 +66,10 @@ test("plan refuses a catalog whose GitHub secret name starts with GITHUB_, namin
     const catalog = prodCatalog() as { github: { secrets: Record<string, string> } };
     catalog.github.secrets = { GITHUB_DEPLOY_TOKEN: "grafana-deploy-token" };
     writeFileSync(join(dir, "catalog.yaml"), JSON.stringify(catalog));
-    const r = spawnSync(BIN, ["plan", "--catalog", join(dir, "catalog.yaml"), "--stack", "prod"], { encoding: "utf8", cwd: ROOT });
+    const r = spawnSync(BIN, ["plan", "--catalog", join(dir, "catalog.yaml"), "--stack", "prod"], {
+      encoding: "utf8",
+      cwd: ROOT,
+    });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /GITHUB_DEPLOY_TOKEN/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
@@ -61,7 +79,9 @@ test("plan refuses a catalog whose GitHub secret name starts with GITHUB_, namin
 });
 
 const examples = [
-  ...readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")).map((f) => [`examples/${f}`, "prod"]),
+  ...readdirSync(join(ROOT, "examples"))
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => [`examples/${f}`, "prod"]),
   ["Pulumi.prod.yaml", "prod"],
   ["Pulumi.local.yaml", "local"],
 ];
@@ -80,22 +100,65 @@ test("a resource type of a checked provider without recorded facts is refused, s
 
 test("facts hold for hand-written valid inputs and fail for hand-written invalid ones", () => {
   const group = {
-    name: "acme-web", folderUid: "acme", intervalSeconds: 60,
-    rules: [{ name: "HighErrors (web/err)", uid: "acme-web-err", condition: "C", datas: [{ refId: "A", datasourceUid: "prom", model: "{}", relativeTimeRange: { from: 600, to: 0 } }, { refId: "C", datasourceUid: "__expr__", model: "{}", relativeTimeRange: { from: 0, to: 0 } }] }],
+    name: "acme-web",
+    folderUid: "acme",
+    intervalSeconds: 60,
+    rules: [
+      {
+        name: "HighErrors (web/err)",
+        uid: "acme-web-err",
+        condition: "C",
+        datas: [
+          { refId: "A", datasourceUid: "prom", model: "{}", relativeTimeRange: { from: 600, to: 0 } },
+          { refId: "C", datasourceUid: "__expr__", model: "{}", relativeTimeRange: { from: 0, to: 0 } },
+        ],
+      },
+    ],
   };
   assert.deepEqual(checkResource("grafana:alerting/ruleGroup:RuleGroup", "g", group), []);
-  const fields = (inputs: object) => checkResource("grafana:alerting/ruleGroup:RuleGroup", "g", inputs as Record<string, unknown>).map((v) => v.field);
+  const fields = (inputs: object) =>
+    checkResource("grafana:alerting/ruleGroup:RuleGroup", "g", inputs as Record<string, unknown>).map((v) => v.field);
   assert.deepEqual(fields({ ...group, intervalSeconds: 45 }), ["intervalSeconds"]);
   assert.deepEqual(fields({ ...group, rules: [{ ...group.rules[0], uid: "x".repeat(41) }] }), ["rules[0].uid"]);
   assert.deepEqual(fields({ ...group, rules: [{ ...group.rules[0], uid: "acme web" }] }), ["rules[0].uid"]);
   assert.deepEqual(fields({ ...group, rules: [{ ...group.rules[0], condition: "B" }] }), ["rules[0]"]);
-  assert.deepEqual(fields({ ...group, rules: [{ ...group.rules[0], record: { metric: "m", from: "A" } }] }), ["rules[0]"]);
-  const check = { job: "web-health", target: "https://x.example/health", probes: [1], settings: { http: { ipVersion: "V4" } }, frequency: 60000, timeout: 5000 };
+  assert.deepEqual(fields({ ...group, rules: [{ ...group.rules[0], record: { metric: "m", from: "A" } }] }), [
+    "rules[0]",
+  ]);
+  const check = {
+    job: "web-health",
+    target: "https://x.example/health",
+    probes: [1],
+    settings: { http: { ipVersion: "V4" } },
+    frequency: 60000,
+    timeout: 5000,
+  };
   assert.deepEqual(checkResource("grafana:syntheticMonitoring/check:Check", "c", check), []);
-  assert.deepEqual(checkResource("grafana:syntheticMonitoring/check:Check", "c", { ...check, frequency: 10000, timeout: 15000 }).map((v) => v.says), ["timeout must be within 1000 ms..min(frequency, 60000 ms)"]);
-  const env = { key: "API_KEY", projectId: "prj_1", value: "v", sensitive: true, targets: ["production", "development"] };
-  assert.deepEqual(checkResource("vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable", "e", env).map((v) => v.says), ["a variable targeting development must set sensitive: false"]);
-  assert.deepEqual(checkResource("github:index/actionsVariable:ActionsVariable", "v", { repository: "r", variableName: "9LIVES", value: "x" }).map((v) => v.field), ["variableName"]);
+  assert.deepEqual(
+    checkResource("grafana:syntheticMonitoring/check:Check", "c", { ...check, frequency: 10000, timeout: 15000 }).map(
+      (v) => v.says,
+    ),
+    ["timeout must be within 1000 ms..min(frequency, 60000 ms)"],
+  );
+  const env = {
+    key: "API_KEY",
+    projectId: "prj_1",
+    value: "v",
+    sensitive: true,
+    targets: ["production", "development"],
+  };
+  assert.deepEqual(
+    checkResource("vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable", "e", env).map((v) => v.says),
+    ["a variable targeting development must set sensitive: false"],
+  );
+  assert.deepEqual(
+    checkResource("github:index/actionsVariable:ActionsVariable", "v", {
+      repository: "r",
+      variableName: "9LIVES",
+      value: "x",
+    }).map((v) => v.field),
+    ["variableName"],
+  );
 });
 
 test("every fact cites a repository, a ref or version, and a file", () => {
@@ -103,7 +166,10 @@ test("every fact cites a repository, a ref or version, and a file", () => {
   for (const [type, facts] of Object.entries(PROVIDER_FACTS)) {
     for (const fact of facts) {
       count++;
-      assert.ok(fact.source.repo.includes("/") && fact.source.ref && /\.go$/.test(fact.source.path), `${type} ${fact.path}`);
+      assert.ok(
+        fact.source.repo.includes("/") && fact.source.ref && /\.go$/.test(fact.source.path),
+        `${type} ${fact.path}`,
+      );
     }
   }
   assert.ok(count >= 80, `${count} facts`);

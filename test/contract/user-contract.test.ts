@@ -33,10 +33,16 @@ alerting:
 `;
 const raw = parse(CATALOG) as Record<string, unknown>;
 /** The prod stack needs absolute alert links: the same catalog with both bases. */
-const prodRaw = { ...raw, grafana: { url: "https://grafana.example.com" }, runbooks: { base_url: "https://runbooks.acme.example" } };
+const prodRaw = {
+  ...raw,
+  grafana: { url: "https://grafana.example.com" },
+  runbooks: { base_url: "https://runbooks.acme.example" },
+};
 
-const SUBJECT = "[{{ .Status | toUpper }}] {{ .CommonLabels.severity }} {{ .CommonLabels.service }}: {{ .CommonAnnotations.summary }}";
-const MESSAGE = "{{ range .Alerts }}{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard_url }}\nDashboard: {{ .Annotations.dashboard_url }}{{ end }}\n{{ end }}";
+const SUBJECT =
+  "[{{ .Status | toUpper }}] {{ .CommonLabels.severity }} {{ .CommonLabels.service }}: {{ .CommonAnnotations.summary }}";
+const MESSAGE =
+  "{{ range .Alerts }}{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard_url }}\nDashboard: {{ .Annotations.dashboard_url }}{{ end }}\n{{ end }}";
 
 function withCatalogFile<T>(text: string, f: (path: string, dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), "contract-"));
@@ -50,9 +56,14 @@ function withCatalogFile<T>(text: string, f: (path: string, dir: string) => T): 
 
 test("an error-rate threshold of 5% at P1 renders this exact Prometheus alert", () => {
   const rule = withCatalogFile(CATALOG, (catalog, dir) => {
-    const r = spawnSync(BIN, ["render", "--catalog", catalog, "--out", join(dir, "out")], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(BIN, ["render", "--catalog", catalog, "--out", join(dir, "out")], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     assert.equal(r.status, 0, r.stderr);
-    const file = parse(readFileSync(join(dir, "out/prometheus/rules/acme-api.yml"), "utf8")) as { groups: Array<{ rules: Array<{ alert?: string }> }> };
+    const file = parse(readFileSync(join(dir, "out/prometheus/rules/acme-api.yml"), "utf8")) as {
+      groups: Array<{ rules: Array<{ alert?: string }> }>;
+    };
     return file.groups.flatMap((g) => g.rules).find((x) => x.alert === "ErrorRateHigh");
   });
   assert.deepEqual(rule, {
@@ -71,10 +82,20 @@ test("an error-rate threshold of 5% at P1 renders this exact Prometheus alert", 
 
 test("an email contact becomes this Grafana contact point, named from the catalog, with no notifier uid", async () => {
   const { resources } = await runProgramUnderMocks(prodRaw, "prod");
-  const mail = resources.find((r) => r.type === "grafana:alerting/contactPoint:ContactPoint" && r.name === "acme-contact-mail");
+  const mail = resources.find(
+    (r) => r.type === "grafana:alerting/contactPoint:ContactPoint" && r.name === "acme-contact-mail",
+  );
   assert.deepEqual(mail?.inputs, {
     name: "acme-mail",
-    emails: [{ addresses: ["ops@acme.example"], disableResolveMessage: false, message: MESSAGE, singleEmail: false, subject: SUBJECT }],
+    emails: [
+      {
+        addresses: ["ops@acme.example"],
+        disableResolveMessage: false,
+        message: MESSAGE,
+        singleEmail: false,
+        subject: SUBJECT,
+      },
+    ],
   });
 });
 
@@ -83,12 +104,15 @@ test("a PagerDuty contact sends its key only in the typed secret field, with sev
   assert.deepEqual(pager, {
     contact: "pager",
     name: "acme-pager",
-    pagerduties: [{
-      integrationKey: "secret:pagerdutyKey",
-      severity: '{{ if eq .CommonLabels.severity "P0" }}critical{{ else if eq .CommonLabels.severity "P1" }}error{{ else }}warning{{ end }}',
-      summary: SUBJECT,
-      disableResolveMessage: false,
-    }],
+    pagerduties: [
+      {
+        integrationKey: "secret:pagerdutyKey",
+        severity:
+          '{{ if eq .CommonLabels.severity "P0" }}critical{{ else if eq .CommonLabels.severity "P1" }}error{{ else }}warning{{ end }}',
+        summary: SUBJECT,
+        disableResolveMessage: false,
+      },
+    ],
   });
 });
 
@@ -105,12 +129,28 @@ test("routes per severity become this notification policy tree", async () => {
     policies: [
       {
         matchers: [{ label: "alertname", match: "=", value: "Watchdog (monitoring/watchdog)" }],
-        continue: false, groupWait: "0s", groupInterval: "1m", repeatInterval: "5m", muteTimings: ["acme-dashboard-only"],
+        continue: false,
+        groupWait: "0s",
+        groupInterval: "1m",
+        repeatInterval: "5m",
+        muteTimings: ["acme-dashboard-only"],
       },
-      { matchers: severity("P0"), continue: false, groupInterval: "2m30s", repeatInterval: "3m45s", policies: [{ contactPoint: "acme-pager", continue: true }] },
       {
-        matchers: severity("P1"), continue: false, groupInterval: "2m30s", repeatInterval: "3m45s",
-        policies: [{ contactPoint: "acme-mail", continue: true }, { contactPoint: "acme-pager", continue: true }],
+        matchers: severity("P0"),
+        continue: false,
+        groupInterval: "2m30s",
+        repeatInterval: "3m45s",
+        policies: [{ contactPoint: "acme-pager", continue: true }],
+      },
+      {
+        matchers: severity("P1"),
+        continue: false,
+        groupInterval: "2m30s",
+        repeatInterval: "3m45s",
+        policies: [
+          { contactPoint: "acme-mail", continue: true },
+          { contactPoint: "acme-pager", continue: true },
+        ],
       },
       { matchers: severity("P2"), continue: false, policies: [{ contactPoint: "acme-mail", continue: true }] },
       { matchers: severity("P3"), continue: false, muteTimings: ["acme-dashboard-only"] },
@@ -130,20 +170,40 @@ test("a health check becomes this Synthetic Monitoring check: 1m in ms, three de
     alertSensitivity: "none",
     basicMetricsOnly: true,
     probes: [MOCK_PROBES.Frankfurt, MOCK_PROBES.NorthVirginia, MOCK_PROBES.Singapore].sort((a, b) => a - b), // the ids the offline engine gives these locations
-    settings: { http: { failIfNotSsl: true, ipVersion: "V4", method: "GET", noFollowRedirects: false, validStatusCodes: [200] } },
+    settings: {
+      http: { failIfNotSsl: true, ipVersion: "V4", method: "GET", noFollowRedirects: false, validStatusCodes: [200] },
+    },
   });
 });
 
 test("in prod an email contact's SMTP settings are reported as without effect", () => {
   const text = `grafana: { url: "https://grafana.example.com" }\nrunbooks: { base_url: "https://runbooks.acme.example" }${CATALOG}    smtp: { type: email, to: [ops@acme.example], smarthost: "smtp.example.com:587", username: alerts, password: { secret: smtpPassword } }\n`;
-  const r = withCatalogFile(text, (catalog) => spawnSync(BIN, ["plan", "--catalog", catalog, "--stack", "prod"], { cwd: ROOT, encoding: "utf8" }));
+  const r = withCatalogFile(text, (catalog) =>
+    spawnSync(BIN, ["plan", "--catalog", catalog, "--stack", "prod"], { cwd: ROOT, encoding: "utf8" }),
+  );
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /alerting\.contacts\.smtp: smarthost, username, password have no effect in Grafana, which sends email through its own SMTP server/);
+  assert.match(
+    r.stderr,
+    /alerting\.contacts\.smtp: smarthost, username, password have no effect in Grafana, which sends email through its own SMTP server/,
+  );
 });
 
 test("the prod stack runs without the SMTP password in its config", async () => {
-  const contacts = { ...(raw.alerting as { contacts: object }).contacts, smtp: { type: "email", to: ["ops@acme.example"], password: { secret: "smtpPassword" } } };
-  const run = await runProgramUnderMocks({ ...prodRaw, alerting: { ...(raw.alerting as object), contacts } }, "prod", { config: { "ops-monitoring:smtpPassword": null } });
+  const contacts = {
+    ...(raw.alerting as { contacts: object }).contacts,
+    smtp: { type: "email", to: ["ops@acme.example"], password: { secret: "smtpPassword" } },
+  };
+  const run = await runProgramUnderMocks({ ...prodRaw, alerting: { ...(raw.alerting as object), contacts } }, "prod", {
+    config: { "ops-monitoring:smtpPassword": null },
+  });
   const smtp = run.resources.find((r) => r.name === "acme-contact-smtp");
-  assert.deepEqual(smtp?.inputs.emails, [{ addresses: ["ops@acme.example"], disableResolveMessage: false, message: MESSAGE, singleEmail: false, subject: SUBJECT }]);
+  assert.deepEqual(smtp?.inputs.emails, [
+    {
+      addresses: ["ops@acme.example"],
+      disableResolveMessage: false,
+      message: MESSAGE,
+      singleEmail: false,
+      subject: SUBJECT,
+    },
+  ]);
 });

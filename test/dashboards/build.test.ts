@@ -32,7 +32,10 @@ const PANEL_HOME: Record<keyof typeof PANEL, DashboardKey> = {
 
 describe("dashboards", () => {
   it("builds the seven dashboards with uids derived from the system", () => {
-    assert.deepEqual(docs.map((d) => d.key), Object.keys(DASHBOARDS));
+    assert.deepEqual(
+      docs.map((d) => d.key),
+      Object.keys(DASHBOARDS),
+    );
     for (const doc of docs) {
       assert.equal(doc.uid, dashboardUid("prospectpro", doc.key));
       assert.equal(doc.json.uid, doc.uid);
@@ -58,7 +61,12 @@ describe("dashboards", () => {
       assert.ok(Array.isArray(json.panels) && json.panels.length > 0, doc.key);
       const templating = json.templating as { list: Array<{ name: string; type: string }> };
       assert.ok(Array.isArray(templating.list));
-      assert.deepEqual(templating.list[0], { ...templating.list[0], name: "datasource", type: "datasource", query: "prometheus" });
+      assert.deepEqual(templating.list[0], {
+        ...templating.list[0],
+        name: "datasource",
+        type: "datasource",
+        query: "prometheus",
+      });
       assert.ok(Array.isArray((json.annotations as { list: unknown[] }).list));
     }
   });
@@ -70,7 +78,10 @@ describe("dashboards", () => {
         assert.deepEqual(panel.datasource, { type: "prometheus", uid: "${datasource}" }, where);
         assert.ok(panel.targets && panel.targets.length > 0, where);
         const refIds = panel.targets.map((t) => t.refId);
-        assert.ok(refIds.every((r) => typeof r === "string" && r !== ""), where);
+        assert.ok(
+          refIds.every((r) => typeof r === "string" && r !== ""),
+          where,
+        );
         assert.equal(new Set(refIds).size, refIds.length, where);
         for (const target of panel.targets) assert.deepEqual(target.datasource, panel.datasource, where);
         const g = panel.gridPos;
@@ -83,7 +94,10 @@ describe("dashboards", () => {
     for (const doc of docs) {
       const panels = panelsOf(doc.json);
       const ids = panels.map((p) => p.id);
-      assert.ok(ids.every((id) => Number.isInteger(id) && id > 0), doc.key);
+      assert.ok(
+        ids.every((id) => Number.isInteger(id) && id > 0),
+        doc.key,
+      );
       assert.equal(new Set(ids).size, ids.length, doc.key);
       const cells = new Set<string>();
       for (const p of panels) {
@@ -109,7 +123,9 @@ describe("dashboards", () => {
 
   it("has one Service (RED) dashboard templated by a single-valued service variable", () => {
     const service = docs.find((d) => d.key === "service")!;
-    const variable = (service.json.templating as { list: Array<Record<string, unknown>> }).list.find((v) => v.name === "service");
+    const variable = (service.json.templating as { list: Array<Record<string, unknown>> }).list.find(
+      (v) => v.name === "service",
+    );
     assert.equal(variable?.type, "query");
     assert.equal(variable?.multi, false);
     assert.match(String(variable?.query), /^label_values\(service:requests:rate5m, service\)$/);
@@ -118,15 +134,26 @@ describe("dashboards", () => {
   it("marks deploys from the Grafana annotation tag and from the deployments counter", () => {
     for (const doc of docs) {
       const list = (doc.json.annotations as { list: Array<Record<string, unknown>> }).list;
-      assert.ok(list.some((a) => JSON.stringify(a.target ?? {}).includes('"deploy"')), doc.key);
-      assert.ok(list.some((a) => typeof a.expr === "string" && a.expr.includes("changes(ops_deployments_total")), doc.key);
+      assert.ok(
+        list.some((a) => JSON.stringify(a.target ?? {}).includes('"deploy"')),
+        doc.key,
+      );
+      assert.ok(
+        list.some((a) => typeof a.expr === "string" && a.expr.includes("changes(ops_deployments_total")),
+        doc.key,
+      );
     }
   });
 
   it("renders the same catalog byte-identically, as 2-space JSON with a trailing newline", () => {
     const first = renderDashboardFiles(prod);
     const second = renderDashboardFiles(prod);
-    assert.deepEqual(Object.keys(first), Object.keys(DASHBOARDS).map((k) => `dashboards/${k}.json`).sort());
+    assert.deepEqual(
+      Object.keys(first),
+      Object.keys(DASHBOARDS)
+        .map((k) => `dashboards/${k}.json`)
+        .sort(),
+    );
     for (const [path, text] of Object.entries(first)) {
       assert.equal(text, second[path], path);
       assert.ok(text.endsWith("}\n"), path);
@@ -146,6 +173,7 @@ describe("dashboards", () => {
   it("differs between systems only in uids, titles and tags", () => {
     const a = renderDashboardFiles(generatedCatalog(3, "alpha"));
     const b = renderDashboardFiles(generatedCatalog(3, "bravo"));
-    for (const path of Object.keys(a)) assert.equal(a[path].replaceAll("alpha", "X"), b[path].replaceAll("bravo", "X"), path);
+    for (const path of Object.keys(a))
+      assert.equal(a[path].replaceAll("alpha", "X"), b[path].replaceAll("bravo", "X"), path);
   });
 });

@@ -33,11 +33,20 @@ const inputSeries = [
 ];
 
 const expectations: Array<{ expr: string; exp_samples: Array<{ labels: string; value: number }> }> = [
-  { expr: query("slos", PANEL.sloBurn, "ratio_rate1h"), exp_samples: [{ labels: '{service="web", slo="availability"}', value: 2 }] },
+  {
+    expr: query("slos", PANEL.sloBurn, "ratio_rate1h"),
+    exp_samples: [{ labels: '{service="web", slo="availability"}', value: 2 }],
+  },
   { expr: query("synthetics", PANEL.probeSuccess), exp_samples: [{ labels: '{service="web"}', value: 0.5 }] },
   { expr: query("synthetics", PANEL.tlsDaysLeft), exp_samples: [{ labels: '{service="web"}', value: 10 }] },
   { expr: query("overview", "Health checks failing"), exp_samples: [{ labels: "{}", value: 1 }] },
-  { expr: query("overview", "Service status", "probe_success"), exp_samples: [{ labels: '{service="db"}', value: 1 }, { labels: '{service="web"}', value: 0 }] },
+  {
+    expr: query("overview", "Service status", "probe_success"),
+    exp_samples: [
+      { labels: '{service="db"}', value: 1 },
+      { labels: '{service="web"}', value: 0 },
+    ],
+  },
   { expr: query("jobs", "Jobs overdue"), exp_samples: [{ labels: "{}", value: 1 }] },
   { expr: query("external-apis", "Quota used of alert line"), exp_samples: [{ labels: '{api="hunter"}', value: 0.5 }] },
 ];
@@ -49,7 +58,14 @@ describe("dashboard query results", () => {
     try {
       writeFileSync(join(dir, "empty.yml"), stringify({ groups: [] }));
       const promqlTests = expectations.map((e) => ({ ...e, eval_time: "10m" }));
-      writeFileSync(join(dir, "test.yml"), stringify({ rule_files: ["empty.yml"], evaluation_interval: "1m", tests: [{ interval: "1m", input_series: inputSeries, promql_expr_test: promqlTests }] }));
+      writeFileSync(
+        join(dir, "test.yml"),
+        stringify({
+          rule_files: ["empty.yml"],
+          evaluation_interval: "1m",
+          tests: [{ interval: "1m", input_series: inputSeries, promql_expr_test: promqlTests }],
+        }),
+      );
       const run = spawnSync(promtool, ["test", "rules", join(dir, "test.yml")], { encoding: "utf8" });
       assert.equal(run.status, 0, run.stdout + run.stderr);
     } finally {

@@ -7,15 +7,23 @@ import { generatedCatalog, panelsOf, prod } from "./fixtures";
 describe("dashboard links", () => {
   it("links an alert to its panel, scoped to its service", () => {
     const link = dashboardLink(prod, "service", PANEL.errorRate, "web");
-    const panel = panelsOf(buildDashboards(prod).find((d) => d.key === "service")!.json).find((p) => p.title === PANEL.errorRate)!;
+    const panel = panelsOf(buildDashboards(prod).find((d) => d.key === "service")!.json).find(
+      (p) => p.title === PANEL.errorRate,
+    )!;
     assert.equal(link.uid, "prospectpro-service");
     assert.equal(link.panelId, panel.id);
-    assert.equal(link.url, `https://prospectpro.grafana.net/d/prospectpro-service/prospectpro-service-red?var-service=web&viewPanel=${panel.id}`);
+    assert.equal(
+      link.url,
+      `https://prospectpro.grafana.net/d/prospectpro-service/prospectpro-service-red?var-service=web&viewPanel=${panel.id}`,
+    );
   });
 
   it("leaves out the service variable when no service is given", () => {
     const link = dashboardLink(prod, "external-apis", PANEL.spend);
-    assert.equal(link.url, `https://prospectpro.grafana.net/d/prospectpro-external-apis/prospectpro-external-apis-and-cost?viewPanel=${link.panelId}`);
+    assert.equal(
+      link.url,
+      `https://prospectpro.grafana.net/d/prospectpro-external-apis/prospectpro-external-apis-and-cost?viewPanel=${link.panelId}`,
+    );
   });
 
   it("gives a path relative to Grafana when the catalog has no Grafana URL", () => {
@@ -25,13 +33,25 @@ describe("dashboard links", () => {
 
   it("resolves every panel title alerts link to", () => {
     const homes: Array<[string, Parameters<typeof dashboardLink>[1]]> = [
-      [PANEL.requestRate, "service"], [PANEL.errorRate, "service"], [PANEL.latency, "service"],
-      [PANEL.probeSuccess, "synthetics"], [PANEL.probeDuration, "synthetics"], [PANEL.tlsDaysLeft, "synthetics"],
-      [PANEL.sloBudget, "slos"], [PANEL.sloBurn, "slos"],
-      [PANEL.dbConnections, "database"], [PANEL.dbLatency, "database"], [PANEL.dbCacheHit, "database"], [PANEL.dbReplicationLag, "database"],
-      [PANEL.dbUp, "database"], [PANEL.customRules, "service"],
-      [PANEL.quotaUsed, "external-apis"], [PANEL.apiFailureRate, "external-apis"], [PANEL.spend, "external-apis"],
-      [PANEL.rateLimitUsed, "external-apis"], [PANEL.sizeUsed, "external-apis"],
+      [PANEL.requestRate, "service"],
+      [PANEL.errorRate, "service"],
+      [PANEL.latency, "service"],
+      [PANEL.probeSuccess, "synthetics"],
+      [PANEL.probeDuration, "synthetics"],
+      [PANEL.tlsDaysLeft, "synthetics"],
+      [PANEL.sloBudget, "slos"],
+      [PANEL.sloBurn, "slos"],
+      [PANEL.dbConnections, "database"],
+      [PANEL.dbLatency, "database"],
+      [PANEL.dbCacheHit, "database"],
+      [PANEL.dbReplicationLag, "database"],
+      [PANEL.dbUp, "database"],
+      [PANEL.customRules, "service"],
+      [PANEL.quotaUsed, "external-apis"],
+      [PANEL.apiFailureRate, "external-apis"],
+      [PANEL.spend, "external-apis"],
+      [PANEL.rateLimitUsed, "external-apis"],
+      [PANEL.sizeUsed, "external-apis"],
       [PANEL.jobAge, "jobs"],
     ];
     assert.equal(homes.length, Object.keys(PANEL).length);
@@ -43,13 +63,18 @@ describe("dashboard links", () => {
   });
 
   it("throws naming the dashboard and title when the panel does not exist", () => {
-    assert.throws(() => dashboardLink(prod, "service", PANEL.spend), { message: 'dashboard service has no panel titled "Month-to-date spend vs budget"' });
+    assert.throws(() => dashboardLink(prod, "service", PANEL.spend), {
+      message: 'dashboard service has no panel titled "Month-to-date spend vs budget"',
+    });
   });
 
   it("keeps panel ids when the catalog grows", () => {
     for (const title of [PANEL.errorRate, PANEL.sloBurn]) {
       const key = title === PANEL.errorRate ? "service" : "slos";
-      assert.equal(dashboardLink(generatedCatalog(1000, "big"), key, title).panelId, dashboardLink(prod, key, title).panelId);
+      assert.equal(
+        dashboardLink(generatedCatalog(1000, "big"), key, title).panelId,
+        dashboardLink(prod, key, title).panelId,
+      );
     }
   });
 

@@ -33,7 +33,8 @@ function metricNames(expr: string): string[] {
   const names: string[] = [];
   const cursor = parser.parse(expr).cursor();
   do {
-    if (cursor.name === "Identifier" && cursor.node.parent?.name === "VectorSelector") names.push(expr.slice(cursor.from, cursor.to));
+    if (cursor.name === "Identifier" && cursor.node.parent?.name === "VectorSelector")
+      names.push(expr.slice(cursor.from, cursor.to));
   } while (cursor.next());
   return names;
 }
@@ -45,7 +46,10 @@ describe("dashboard queries", () => {
     assert.deepEqual([...new Set(queries.map((q) => q.dashboard))], Object.keys(DASHBOARDS));
     const targets = buildDashboards(prod).flatMap((d) => panelsOf(d.json).flatMap((p) => p.targets ?? []));
     assert.equal(queries.filter((q) => !q.panel.startsWith("annotation: ")).length, targets.length);
-    assert.equal(queries.filter((q) => q.panel === "annotation: Deploys (metrics)").length, Object.keys(DASHBOARDS).length);
+    assert.equal(
+      queries.filter((q) => q.panel === "annotation: Deploys (metrics)").length,
+      Object.keys(DASHBOARDS).length,
+    );
   });
 
   it("parses every query as PromQL", () => {
@@ -62,13 +66,19 @@ describe("dashboard queries", () => {
         used.add(name);
       }
     }
-    for (const name of [...Object.values(REC), SLO_OBJECTIVE_RECORD, SLO_BUDGET_REMAINING_RECORD, ...SLO_WINDOWS.map(sloErrorRatioRecord)]) {
+    for (const name of [
+      ...Object.values(REC),
+      SLO_OBJECTIVE_RECORD,
+      SLO_BUDGET_REMAINING_RECORD,
+      ...SLO_WINDOWS.map(sloErrorRatioRecord),
+    ]) {
       assert.ok(used.has(name), `no dashboard shows ${name}`);
     }
   });
 
   it("fills in every template variable", () => {
-    for (const q of queries) assert.doesNotMatch(q.expr.replaceAll('"$1"', ""), /\$/, `${q.dashboard}/${q.panel}: ${q.expr}`);
+    for (const q of queries)
+      assert.doesNotMatch(q.expr.replaceAll('"$1"', ""), /\$/, `${q.dashboard}/${q.panel}: ${q.expr}`);
     const service = queries.filter((q) => q.dashboard === "service").map((q) => q.expr);
     assert.ok(service.includes('service:errors:ratio_rate5m{service=~"web"}'), service.join("\n"));
     assert.ok(queries.some((q) => q.expr.includes('probe_success{job=~"web-health"}[1h]')));

@@ -63,7 +63,12 @@ test("a dashboard with one more panel reports +1 panel with its title", () => {
   const before = monitoringModel(loadCatalogFile(join(FIXTURES, "threshold-change", "before.yaml")), {});
   const after = structuredClone(before);
   const service = after.dashboards.find((d) => d.key === "service")!;
-  (service.json.panels as unknown[]).push({ id: 999, type: "timeseries", title: "Cold starts", gridPos: { x: 0, y: 99, w: 12, h: 8 } });
+  (service.json.panels as unknown[]).push({
+    id: 999,
+    type: "timeseries",
+    title: "Cold starts",
+    gridPos: { x: 0, y: 99, w: 12, h: 8 },
+  });
   assert.deepEqual(diffModels(before, after), ["dashboard service: +1 panel (Cold starts)"]);
 });
 
@@ -79,7 +84,8 @@ test("diff --base reads the catalog and custom rules at the git ref and exits 1 
     const base = repo.commit("catalog", { "catalog.yaml": before });
     repo.commit("tighten error rate, add a custom rule", {
       "catalog.yaml": after,
-      "alerts/custom/queue.yml": "groups:\n  - name: queue\n    rules:\n      - alert: QueueStuck\n        expr: queue_depth > 100\n        for: 10m\n        labels: { severity: P2, service: web }\n",
+      "alerts/custom/queue.yml":
+        "groups:\n  - name: queue\n    rules:\n      - alert: QueueStuck\n        expr: queue_depth > 100\n        for: 10m\n        labels: { severity: P2, service: web }\n",
     });
     const args = ["--catalog", join(repo.dir, "catalog.yaml"), "--custom-rules", join(repo.dir, "alerts", "custom")];
 
@@ -111,7 +117,10 @@ test("diff --base with an unknown ref is a usage error naming the ref", () => {
 test("a change shared by many alerts, like a new runbook base URL, is one line with examples", () => {
   const file = join(FIXTURES, "threshold-change", "before.yaml");
   const before = monitoringModel(loadCatalogFile(file), {});
-  const raw = readFileSync(file, "utf8").replace("system: shop\n", "system: shop\nrunbooks: { base_url: https://wiki.example.com/runbooks }\n");
+  const raw = readFileSync(file, "utf8").replace(
+    "system: shop\n",
+    "system: shop\nrunbooks: { base_url: https://wiki.example.com/runbooks }\n",
+  );
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-diff-"));
   try {
     writeFileSync(join(dir, "catalog.yaml"), raw);

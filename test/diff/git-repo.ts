@@ -15,10 +15,14 @@ export interface GitRepo {
 export function gitRepo(): GitRepo {
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-git-"));
   const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], {
-      cwd: dir,
-      encoding: "utf8",
-    });
+    execFileSync(
+      "git",
+      ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
   git("init", "--quiet", "--initial-branch=main");
   return {
     dir,

@@ -13,11 +13,22 @@ import { panelQueries } from "../../dashboards";
 import { loadDemoCatalog } from "../../local/demo-catalog";
 import { formatBound, probeDetectionBound } from "../../local/detection";
 import type { SinkAlert } from "../../local/sink";
-import { descendants, interruptAndCheck, sleep, spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
+import {
+  descendants,
+  interruptAndCheck,
+  sleep,
+  spawnStart,
+  stopStart,
+  until,
+  type StartProcess,
+} from "../../local/start-process";
 import { promQuery } from "./prometheus-api";
 
 const catalog = loadDemoCatalog({ demoApp: "http://127.0.0.1:1", sink: "http://127.0.0.1:2/" });
-const bound = probeDetectionBound(renderArtifacts(catalog, { profile: "local", sinkUrl: "http://127.0.0.1:2/" }), "web");
+const bound = probeDetectionBound(
+  renderArtifacts(catalog, { profile: "local", sinkUrl: "http://127.0.0.1:2/" }),
+  "web",
+);
 /** Slack on top of the bound for process scheduling and HTTP round trips. */
 const SLACK_MS = 8_000;
 
@@ -43,22 +54,38 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
   after(() => stopStart(start));
 
   it("prints every component's URL before the ready line", () => {
-    for (const name of ["work dir", "prometheus", "alertmanager", "blackbox", "demo app", "sink"]) assert.ok(start.urls[name], `${name} URL missing`);
+    for (const name of ["work dir", "prometheus", "alertmanager", "blackbox", "demo app", "sink"])
+      assert.ok(start.urls[name], `${name} URL missing`);
     assert.ok(start.lines.findIndex((l) => l.includes("sink")) < start.lines.findIndex((l) => /\bready\b/.test(l)));
   });
 
   it("raises no probe alert while the demo app is healthy", async () => {
     const prom = start.urls.prometheus;
-    await until("a successful probe of web", 20_000, async () => ((await promQuery(prom, `${METRIC.probeSuccess}{job="web-health"} == 1`)).length ? true : undefined));
-    await until("a rule evaluation after the first probe", 15_000, async () => ((await promQuery(prom, `${REC.requestRate}{service="web"}`)).length ? true : undefined));
+    await until("a successful probe of web", 20_000, async () =>
+      (await promQuery(prom, `${METRIC.probeSuccess}{job="web-health"} == 1`)).length ? true : undefined,
+    );
+    await until("a rule evaluation after the first probe", 15_000, async () =>
+      (await promQuery(prom, `${REC.requestRate}{service="web"}`)).length ? true : undefined,
+    );
     assert.deepEqual(await promQuery(prom, `${METRIC.alerts}{${ALERT_NAME_LABEL}="ProbeDown"}`), []);
-    assert.deepEqual((await sinkAlerts()).filter((a) => a.alertname === "ProbeDown"), []);
+    assert.deepEqual(
+      (await sinkAlerts()).filter((a) => a.alertname === "ProbeDown"),
+      [],
+    );
   });
 
   it("notifies a P0 ProbeDown for an outage within the local detection bound", async () => {
     injectedAt = Date.now();
-    await Promise.all([control("outage?mode=down"), control("errors?share=0.5&role=api"), control("heartbeat?stale=1")]);
-    const alert = await notified((a) => a.alertname === "ProbeDown" && a.service === "web" && a.status === "firing", "ProbeDown firing", bound.totalMs + 30_000);
+    await Promise.all([
+      control("outage?mode=down"),
+      control("errors?share=0.5&role=api"),
+      control("heartbeat?stale=1"),
+    ]);
+    const alert = await notified(
+      (a) => a.alertname === "ProbeDown" && a.service === "web" && a.status === "firing",
+      "ProbeDown firing",
+      bound.totalMs + 30_000,
+    );
     const mttd = alert.receivedAt - injectedAt;
     console.log(`MTTD ${(mttd / 1000).toFixed(1)}s (bound: ${formatBound(bound)})`);
     assert.equal(alert.severity, "P0");
@@ -70,7 +97,11 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
   });
 
   it("notifies ErrorRateHigh for the api when half its requests fail", async () => {
-    const alert = await notified((a) => a.alertname === "ErrorRateHigh" && a.service === "api" && a.status === "firing", "ErrorRateHigh firing for api", 45_000);
+    const alert = await notified(
+      (a) => a.alertname === "ErrorRateHigh" && a.service === "api" && a.status === "firing",
+      "ErrorRateHigh firing for api",
+      45_000,
+    );
     assert.ok(["P1", "P2"].includes(alert.severity));
     assert.equal(alert.labels.signal, "error_rate");
   });
@@ -78,7 +109,9 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
   it("evaluates every dashboard panel query without error, each with data for some demo service while alerts fire", async () => {
     await control("deploy?role=api");
     // Single-service dashboards use `job="$service-health"`; multi-service ones `=~`: try each service and all of them.
-    const variants = [".+", ...catalog.services.map((s) => s.name), ...catalog.externalApis.map((a) => a.name)].map((service) => panelQueries(catalog, { service }));
+    const variants = [".+", ...catalog.services.map((s) => s.name), ...catalog.externalApis.map((a) => a.name)].map(
+      (service) => panelQueries(catalog, { service }),
+    );
     assert.ok(variants[0].length > 30, `only ${variants[0].length} panel queries`);
     let missing: string[] = [];
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(2000)) {
@@ -88,7 +121,9 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
         if (EMPTY_FOR_DEMO.has(q.panel)) continue;
         let data = false;
         for (const v of variants) {
-          const result = await promQuery(start.urls.prometheus, v[i].expr).catch((e: Error) => assert.fail(`${q.dashboard} / ${q.panel}: ${e.message}`));
+          const result = await promQuery(start.urls.prometheus, v[i].expr).catch((e: Error) =>
+            assert.fail(`${q.dashboard} / ${q.panel}: ${e.message}`),
+          );
           if (result.length > 0) {
             data = true;
             break;
@@ -103,23 +138,35 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
 
   it("notifies JobHeartbeatMissing for the job once its heartbeat is stale for twice its period", async () => {
     // Stale since the outage step; the demo job's heartbeat is 30s, so it fires after 60s + `for` (capped at 10s locally).
-    const alert = await notified((a) => a.alertname === "JobHeartbeatMissing" && a.service === "refresh" && a.status === "firing", "JobHeartbeatMissing firing", 90_000);
+    const alert = await notified(
+      (a) => a.alertname === "JobHeartbeatMissing" && a.service === "refresh" && a.status === "firing",
+      "JobHeartbeatMissing firing",
+      90_000,
+    );
     assert.equal(alert.labels.signal, "heartbeat");
   });
 
   it("notifies ProbeDown resolved after the demo app recovers", async () => {
     const recoveredAt = Date.now();
     await control("reset");
-    const alert = await notified((a) => a.alertname === "ProbeDown" && a.status === "resolved" && a.receivedAt >= recoveredAt, "ProbeDown resolved", 45_000);
+    const alert = await notified(
+      (a) => a.alertname === "ProbeDown" && a.status === "resolved" && a.receivedAt >= recoveredAt,
+      "ProbeDown resolved",
+      45_000,
+    );
     console.log(`resolved notification ${((alert.receivedAt - recoveredAt) / 1000).toFixed(1)}s after recovery`);
   });
 
   it("reports and restarts a component that crashes", async () => {
-    const am = descendants(start.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("alertmanager.yml"));
+    const am = descendants(start.child.pid!).find((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("alertmanager.yml"),
+    );
     assert.ok(am, "alertmanager process not found");
     process.kill(am, "SIGKILL");
     await start.waitForLine(/alertmanager stopped \(signal SIGKILL\); restarting/, 10_000);
-    await until("alertmanager ready again", 15_000, async () => ((await fetch(`${start.urls.alertmanager}/-/ready`)).status === 200 ? true : undefined));
+    await until("alertmanager ready again", 15_000, async () =>
+      (await fetch(`${start.urls.alertmanager}/-/ready`)).status === 200 ? true : undefined,
+    );
   });
 
   it("stops every child process and removes the work dir on SIGINT", async () => {

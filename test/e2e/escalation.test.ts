@@ -51,7 +51,8 @@ alerting:
     lead: { type: webhook, url: "${hook}/lead" }
 `;
 
-const got = (to: Delivery["to"], alertname: string) => deliveries.filter((d) => d.to === to && d.alert.labels.alertname === alertname && d.alert.status === "firing");
+const got = (to: Delivery["to"], alertname: string) =>
+  deliveries.filter((d) => d.to === to && d.alert.labels.alertname === alertname && d.alert.status === "firing");
 
 describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 150_000 }, () => {
   let ackedAt = 0;
@@ -70,7 +71,10 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
     });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     dir = mkdtempSync(join(tmpdir(), "escalation-"));
-    writeFileSync(join(dir, "catalog.yaml"), catalogYaml(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}`));
+    writeFileSync(
+      join(dir, "catalog.yaml"),
+      catalogYaml(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}`),
+    );
     // A private TMPDIR: `ack` must find this `start` (and no other test's) without being told the URL.
     env = { ...process.env, TMPDIR: dir };
     delete env.ALERTMANAGER_URL;
@@ -86,7 +90,10 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
 
   it("ack silences QueueStuck on the running local stack as soon as on-call is told, and prints the silence id", async () => {
     await until("QueueStuck at on-call", 40_000, () => got("oncall", "QueueStuck")[0]);
-    const r = spawnSync(BIN, ["ack", "QueueStuck", "--service", "api", "--for", "10m", "--comment", "looking"], { env, encoding: "utf8" });
+    const r = spawnSync(BIN, ["ack", "QueueStuck", "--service", "api", "--for", "10m", "--comment", "looking"], {
+      env,
+      encoding: "utf8",
+    });
     ackedAt = Date.now();
     assert.equal(r.status, 0, r.stderr);
     silenceId = r.stdout.trim();
@@ -98,29 +105,38 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
     };
     assert.equal(silence.status.state, "active");
     assert.equal(silence.comment, "looking");
-    assert.deepEqual(
-      silence.matchers.map((m) => [m.name, m.value, m.isRegex]).sort(),
-      [["alertname", "QueueStuck", false], ["service", "api", false]],
-    );
+    assert.deepEqual(silence.matchers.map((m) => [m.name, m.value, m.isRegex]).sort(), [
+      ["alertname", "QueueStuck", false],
+      ["service", "api", false],
+    ]);
   });
 
   it("the lead hears of the unacknowledged P0 only once it has been firing 20s, within one evaluation and group_wait after", async () => {
     const escalated = await until("PaymentsDown at the lead", 60_000, () => got("lead", "PaymentsDown")[0]);
     const started = Date.parse(got("oncall", "PaymentsDown")[0].alert.startsAt);
     const late = escalated.at - started;
-    console.log(`# PaymentsDown: started ${new Date(started).toISOString()}, lead notified after ${(late / 1000).toFixed(1)}s (after: 20s)`);
+    console.log(
+      `# PaymentsDown: started ${new Date(started).toISOString()}, lead notified after ${(late / 1000).toFixed(1)}s (after: 20s)`,
+    );
     assert.ok(late >= AFTER_MS, `the lead was notified ${late}ms after the alert started, before 20s`);
     assert.ok(late <= AFTER_MS + 5_000 + 2_000 + 3_000, `the lead was notified ${late}ms after the alert started`);
     assert.equal(escalated.alert.labels.escalation, "20s");
     assert.equal(escalated.alert.labels.severity, "P0");
-    assert.ok(deliveries.filter((d) => d.to === "lead").every((d) => d.at >= started + AFTER_MS), "nothing reached the lead before 20s");
+    assert.ok(
+      deliveries.filter((d) => d.to === "lead").every((d) => d.at >= started + AFTER_MS),
+      "nothing reached the lead before 20s",
+    );
   });
 
   it("the acknowledged alert neither escalates nor re-notifies", async () => {
     // Both alerts started together: QueueStuck's escalation would be due now. Give it two more evaluations.
     await sleep(12_000);
     assert.deepEqual(got("lead", "QueueStuck"), [], "QueueStuck escalated despite the ack");
-    assert.deepEqual(got("oncall", "QueueStuck").filter((d) => d.at > ackedAt + 1_000), [], "QueueStuck re-notified on-call after the ack");
+    assert.deepEqual(
+      got("oncall", "QueueStuck").filter((d) => d.at > ackedAt + 1_000),
+      [],
+      "QueueStuck re-notified on-call after the ack",
+    );
   });
 
   it("the unacknowledged alert re-notifies on-call every ack_timeout (4s), not later", () => {

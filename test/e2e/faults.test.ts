@@ -5,7 +5,17 @@
  * 130 within seconds. Work dirs go to a private XDG_RUNTIME_DIR made for this test.
  */
 import { strict as assert } from "node:assert";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -60,13 +70,25 @@ describe("local mode under faults", { timeout: 240_000 }, () => {
     process.kill(blackbox, "SIGSTOP");
     process.kill(alertmanager, "SIGSTOP");
     await p.waitForLine(/blackbox stopped \(hung: .*\/-\/healthy unanswered 3 times in a row\); restarting/, 60_000);
-    await p.waitForLine(/alertmanager stopped \(hung: .*\/-\/healthy unanswered 3 times in a row\); restarting/, 60_000);
+    await p.waitForLine(
+      /alertmanager stopped \(hung: .*\/-\/healthy unanswered 3 times in a row\); restarting/,
+      60_000,
+    );
     console.log(`hangs noticed within ${((Date.now() - stoppedAt) / 1000).toFixed(1)}s`);
     assert.ok(!alive(blackbox) && !alive(alertmanager), "the hung processes are gone");
-    await until("alertmanager healthy again", 30_000, async () => ((await fetch(`${p.urls.alertmanager}/-/healthy`)).status === 200 ? true : undefined));
+    await until("alertmanager healthy again", 30_000, async () =>
+      (await fetch(`${p.urls.alertmanager}/-/healthy`)).status === 200 ? true : undefined,
+    );
     const restartedAt = Date.now() / 1000;
     await until("a fresh successful probe of web through the restarted exporter", 40_000, async () =>
-      (await promQuery(prom, `probe_success{job="web-health"} == 1 and timestamp(probe_success{job="web-health"}) > ${restartedAt}`)).length ? true : undefined,
+      (
+        await promQuery(
+          prom,
+          `probe_success{job="web-health"} == 1 and timestamp(probe_success{job="web-health"}) > ${restartedAt}`,
+        )
+      ).length
+        ? true
+        : undefined,
     );
     assert.equal(p.child.exitCode, null, "start keeps running");
     assert.ok(!p.lines.some((l) => /after \d+ restarts in a row/.test(l)), "no component gave up");
@@ -91,11 +113,16 @@ describe("local mode under faults", { timeout: 240_000 }, () => {
     assert.ok(removed.includes(workDir), removed);
     assert.ok(!existsSync(workDir));
     await second.waitForLine(/^ {2}work dir/, 30_000);
-    await until("the never-ready prometheus to be started", 60_000, () => (childWith(second, "sleep 600") ? true : undefined));
+    await until("the never-ready prometheus to be started", 60_000, () =>
+      childWith(second, "sleep 600") ? true : undefined,
+    );
     const secondChildren = descendants(second.child.pid!);
     const t0 = Date.now();
     second.child.kill("SIGINT");
-    const code = await Promise.race([second.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 30_000))]);
+    const code = await Promise.race([
+      second.exited,
+      new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 30_000)),
+    ]);
     const exitMs = Date.now() - t0;
     console.log(`Ctrl-C during start-up: exit ${code} after ${exitMs}ms`);
     assert.equal(code, 130);

@@ -40,7 +40,10 @@ describe("a contact that cannot be reached", { timeout: 180_000 }, () => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { receiver: string; alerts: Array<Omit<Received, "receiver">> };
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+          receiver: string;
+          alerts: Array<Omit<Received, "receiver">>;
+        };
         received.push(...body.alerts.map((a) => ({ ...a, receiver: body.receiver })));
         res.writeHead(200).end();
       });
@@ -81,12 +84,20 @@ alerting:
     const brokenAt = Date.now();
     healthy = false;
     const alert = await until("NotificationsFailing at team-hook", 150_000, failing);
-    console.log(`NotificationsFailing delivered ${((Date.now() - brokenAt) / 1000).toFixed(1)}s after the outage began`);
+    console.log(
+      `NotificationsFailing delivered ${((Date.now() - brokenAt) / 1000).toFixed(1)}s after the outage began`,
+    );
     assert.equal(alert.receiver, "team-hook");
     assert.equal(alert.labels.integration, "webhook");
     assert.equal(alert.labels.severity, "P1");
     assert.equal(alert.labels.service, "monitoring");
-    assert.ok(!received.some((r) => r.labels.alertname === "ProbeDown"), "the P0 itself went only to the broken webhook");
-    assert.ok(start.lines.some((l) => /ProbeDown/.test(l) && /\[via local-sink\]/.test(l)), "the sink saw the P0");
+    assert.ok(
+      !received.some((r) => r.labels.alertname === "ProbeDown"),
+      "the P0 itself went only to the broken webhook",
+    );
+    assert.ok(
+      start.lines.some((l) => /ProbeDown/.test(l) && /\[via local-sink\]/.test(l)),
+      "the sink saw the P0",
+    );
   });
 });

@@ -43,7 +43,8 @@ alerting:
     team-hook: { type: webhook, url: "${hookUrl}/hook" }
 `;
 
-const firing = (status: string) => received.find((r) => r.labels.alertname === "ProbeDown" && r.labels.service === "shop" && r.status === status);
+const firing = (status: string) =>
+  received.find((r) => r.labels.alertname === "ProbeDown" && r.labels.service === "shop" && r.status === status);
 
 describe("local mode with a catalog of one's own", { timeout: 120_000 }, () => {
   before(async () => {
@@ -80,7 +81,9 @@ describe("local mode with a catalog of one's own", { timeout: 120_000 }, () => {
 
   it("notifies the catalog's webhook that the service is down, then that it recovered", async () => {
     await until("a successful probe", 20_000, async () => {
-      const res = await fetch(`${start.urls.prometheus}/api/v1/query?query=${encodeURIComponent('probe_success{job="shop-health"} == 1')}`);
+      const res = await fetch(
+        `${start.urls.prometheus}/api/v1/query?query=${encodeURIComponent('probe_success{job="shop-health"} == 1')}`,
+      );
       return ((await res.json()) as { data: { result: unknown[] } }).data.result.length ? true : undefined;
     });
     assert.equal(firing("firing"), undefined, "no alert while healthy");

@@ -17,19 +17,38 @@ function catalog(env: Record<string, unknown>, vercel: Record<string, unknown> =
 }
 
 test("a secret for preview and development becomes a sensitive preview variable and a non-sensitive development one", () => {
-  const specs = vercelEnvSpecs(checkCatalog(catalog({ GROQ_API_KEY: { secret: "groqApiKey", targets: ["development", "preview"] } })).catalog);
+  const specs = vercelEnvSpecs(
+    checkCatalog(catalog({ GROQ_API_KEY: { secret: "groqApiKey", targets: ["development", "preview"] } })).catalog,
+  );
   assert.deepEqual(
     specs.map((s) => ({ name: s.name, key: s.key, targets: s.targets, sensitive: s.sensitive, source: s.source })),
     [
-      { name: "wyn-web-GROQ_API_KEY-preview", key: "GROQ_API_KEY", targets: ["preview"], sensitive: true, source: { secret: "groqApiKey" } },
-      { name: "wyn-web-GROQ_API_KEY-development", key: "GROQ_API_KEY", targets: ["development"], sensitive: false, source: { secret: "groqApiKey" } },
+      {
+        name: "wyn-web-GROQ_API_KEY-preview",
+        key: "GROQ_API_KEY",
+        targets: ["preview"],
+        sensitive: true,
+        source: { secret: "groqApiKey" },
+      },
+      {
+        name: "wyn-web-GROQ_API_KEY-development",
+        key: "GROQ_API_KEY",
+        targets: ["development"],
+        sensitive: false,
+        source: { secret: "groqApiKey" },
+      },
     ],
   );
 });
 
 test("plan shows the split secret as two Vercel variables, both with a secret value", async () => {
-  const { resources } = await runProgramUnderMocks(catalog({ GROQ_API_KEY: { secret: "groqApiKey", targets: ["preview", "development"] } }), "prod");
-  const rows = resources.filter((r) => r.type === ENV_VAR).map((r) => [r.name, r.inputs.key, r.inputs.targets, r.inputs.sensitive, r.secretInputs.includes("value")]);
+  const { resources } = await runProgramUnderMocks(
+    catalog({ GROQ_API_KEY: { secret: "groqApiKey", targets: ["preview", "development"] } }),
+    "prod",
+  );
+  const rows = resources
+    .filter((r) => r.type === ENV_VAR)
+    .map((r) => [r.name, r.inputs.key, r.inputs.targets, r.inputs.sensitive, r.secretInputs.includes("value")]);
   assert.deepEqual(rows, [
     ["wyn-web-GROQ_API_KEY-development", "GROQ_API_KEY", ["development"], false, true],
     ["wyn-web-GROQ_API_KEY-preview", "GROQ_API_KEY", ["preview"], true, true],
@@ -51,7 +70,12 @@ test("a key written as a list gets one variable per entry, named by its targets"
     specs.map((s) => [s.name, s.targets, s.source, s.sensitive]),
     [
       ["wyn-web-NEXT_PUBLIC_SUPABASE_URL-production", ["production"], { value: "https://prod.supabase.co" }, false],
-      ["wyn-web-NEXT_PUBLIC_SUPABASE_URL-preview-development", ["preview", "development"], { value: "https://dev.supabase.co" }, false],
+      [
+        "wyn-web-NEXT_PUBLIC_SUPABASE_URL-preview-development",
+        ["preview", "development"],
+        { value: "https://dev.supabase.co" },
+        false,
+      ],
     ],
   );
 });
@@ -59,23 +83,65 @@ test("a key written as a list gets one variable per entry, named by its targets"
 test("a secret NEXT_PUBLIC_ variable is accepted with a warning naming it", () => {
   const { warnings } = checkCatalog(catalog({ NEXT_PUBLIC_MAPS_KEY: { secret: "mapsKey" } }));
   assert.deepEqual(warnings, [
-    { path: "services[web].vercel.env.NEXT_PUBLIC_MAPS_KEY", message: "a NEXT_PUBLIC_* variable is inlined into the browser bundle: this secret ships to every visitor" },
+    {
+      path: "services[web].vercel.env.NEXT_PUBLIC_MAPS_KEY",
+      message: "a NEXT_PUBLIC_* variable is inlined into the browser bundle: this secret ships to every visitor",
+    },
   ]);
 });
 
 test("on a team enforcing sensitive variables every variable is sensitive, plain values too", () => {
-  const specs = vercelEnvSpecs(checkCatalog(catalog({ APP_NAME: { value: "WYN" }, KEY: { secret: "k", targets: ["production"] } }, { sensitive: "always" })).catalog);
-  assert.deepEqual(specs.map((s) => [s.name, s.sensitive]), [["wyn-web-APP_NAME", true], ["wyn-web-KEY", true]]);
+  const specs = vercelEnvSpecs(
+    checkCatalog(
+      catalog({ APP_NAME: { value: "WYN" }, KEY: { secret: "k", targets: ["production"] } }, { sensitive: "always" }),
+    ).catalog,
+  );
+  assert.deepEqual(
+    specs.map((s) => [s.name, s.sensitive]),
+    [
+      ["wyn-web-APP_NAME", true],
+      ["wyn-web-KEY", true],
+    ],
+  );
 });
 
 test("sensitive: false keeps a secret readable in Vercel; sensitive: true hides a plain value", () => {
-  const specs = vercelEnvSpecs(checkCatalog(catalog({ A: { secret: "a", sensitive: false }, B: { value: "b", sensitive: true } })).catalog);
-  assert.deepEqual(specs.map((s) => [s.key, s.sensitive]), [["A", false], ["B", true]]);
+  const specs = vercelEnvSpecs(
+    checkCatalog(catalog({ A: { secret: "a", sensitive: false }, B: { value: "b", sensitive: true } })).catalog,
+  );
+  assert.deepEqual(
+    specs.map((s) => [s.key, s.sensitive]),
+    [
+      ["A", false],
+      ["B", true],
+    ],
+  );
 });
 
 test("a secret split over preview and development is one entry of the rotation report", () => {
-  const specs = vercelEnvSpecs(checkCatalog(catalog({ GROQ_API_KEY: { secret: "groqApiKey", targets: ["preview", "development"], rotate_every: "90d", rotated_at: "2026-10-01" } })).catalog);
+  const specs = vercelEnvSpecs(
+    checkCatalog(
+      catalog({
+        GROQ_API_KEY: {
+          secret: "groqApiKey",
+          targets: ["preview", "development"],
+          rotate_every: "90d",
+          rotated_at: "2026-10-01",
+        },
+      }),
+    ).catalog,
+  );
   assert.deepEqual(rotationReport(specs, "2026-11-26"), [
-    { service: "web", project: "wyn-web", key: "GROQ_API_KEY", secret: "groqApiKey", rotateEvery: "90d", rotatedAt: "2026-10-01", due: "2026-12-30", daysLeft: 34, status: "ok" },
+    {
+      service: "web",
+      project: "wyn-web",
+      key: "GROQ_API_KEY",
+      secret: "groqApiKey",
+      rotateEvery: "90d",
+      rotatedAt: "2026-10-01",
+      due: "2026-12-30",
+      daysLeft: 34,
+      status: "ok",
+    },
   ]);
 });

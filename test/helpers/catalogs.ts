@@ -7,13 +7,18 @@ export const BIN = join(ROOT, "bin", "ops-monitoring");
 export const GOOD = join(ROOT, "test", "fixtures", "good");
 
 export function goodFixtures(): string[] {
-  return readdirSync(GOOD).sort().map((d) => join(GOOD, d, "catalog.yaml"));
+  return readdirSync(GOOD)
+    .sort()
+    .map((d) => join(GOOD, d, "catalog.yaml"));
 }
 
 /** Pulumi.prod.yaml, examples/*.yaml and every good fixture. */
 export function exampleCatalogs(): string[] {
   const examples = existsSync(join(ROOT, "examples"))
-    ? readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")).sort().map((f) => join(ROOT, "examples", f))
+    ? readdirSync(join(ROOT, "examples"))
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()
+        .map((f) => join(ROOT, "examples", f))
     : [];
   return [join(ROOT, "Pulumi.prod.yaml"), ...examples, ...goodFixtures()];
 }

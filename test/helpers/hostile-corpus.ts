@@ -27,7 +27,12 @@ export function hostileCases(): HostileCase[] {
   return readdirSync(HOSTILE)
     .filter((f) => f.endsWith(".yaml"))
     .sort()
-    .flatMap((f) => (parse(readFileSync(join(HOSTILE, f), "utf8")) as Array<Omit<HostileCase, "class">>).map((c) => ({ ...c, class: f.replace(/\.yaml$/, "") })));
+    .flatMap((f) =>
+      (parse(readFileSync(join(HOSTILE, f), "utf8")) as Array<Omit<HostileCase, "class">>).map((c) => ({
+        ...c,
+        class: f.replace(/\.yaml$/, ""),
+      })),
+    );
 }
 
 /** Writes a case's catalog and custom rules under `dir`; returns the argv of `render` into `<dir>/out`. */

@@ -7,6 +7,9 @@ import { currentPlatform, installCommand, TOOL_NAMES, which, type Tool } from ".
 /** Absolute path of `tool`; throws naming the install command when it is not on PATH. */
 export function requireTool(tool: Tool, pathEnv = process.env.PATH ?? ""): string {
   const path = which(TOOL_NAMES[tool], pathEnv);
-  if (!path) throw new Error(`${TOOL_NAMES[tool].join(" or ")} is not on PATH; install it with: ${installCommand([tool], currentPlatform())}`);
+  if (!path)
+    throw new Error(
+      `${TOOL_NAMES[tool].join(" or ")} is not on PATH; install it with: ${installCommand([tool], currentPlatform())}`,
+    );
   return path;
 }

@@ -15,13 +15,23 @@ import { CONTAINER_RENDER_OPTIONS, containerSpecs } from "../../infra/local/spec
 import { PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks } from "../../infra/offline-engine";
 import { findBinary, runTool } from "../../verify/tools";
 
-const LINKS = { grafana: { url: "https://grafana.shop.example" }, runbooks: { base_url: "https://wiki.shop.example/runbooks" } };
+const LINKS = {
+  grafana: { url: "https://grafana.shop.example" },
+  runbooks: { base_url: "https://wiki.shop.example/runbooks" },
+};
 
 const raw = {
   system: "shop",
   ...LINKS,
   services: [
-    { name: "web", kind: "frontend", health: { url: "https://shop.example/health", auth: { username: "prober", password: { secret: "healthPassword" } } } },
+    {
+      name: "web",
+      kind: "frontend",
+      health: {
+        url: "https://shop.example/health",
+        auth: { username: "prober", password: { secret: "healthPassword" } },
+      },
+    },
     {
       name: "api",
       kind: "api",
@@ -33,15 +43,21 @@ const raw = {
 
 test("probe auth renders as blackbox basic_auth.password_file and authorization.credentials_file, scrape bearer as credentials_file", () => {
   const files = renderArtifacts(validateCatalog(raw), { secretsDir: "/run/secrets" });
-  const modules = Object.values((parse(files["blackbox/blackbox.yml"]) as { modules: Record<string, { http: Record<string, unknown> }> }).modules);
+  const modules = Object.values(
+    (parse(files["blackbox/blackbox.yml"]) as { modules: Record<string, { http: Record<string, unknown> }> }).modules,
+  );
   assert.deepEqual(
-    modules.map((m) => m.http.basic_auth ?? m.http.authorization).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    modules
+      .map((m) => m.http.basic_auth ?? m.http.authorization)
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     [
       { type: "Bearer", credentials_file: "/run/secrets/healthToken" },
       { username: "prober", password_file: "/run/secrets/healthPassword" },
     ],
   );
-  const scrape = (parse(files["prometheus/prometheus.yml"]) as { scrape_configs: Array<Record<string, unknown>> }).scrape_configs.find((j) => j.job_name === "api");
+  const scrape = (
+    parse(files["prometheus/prometheus.yml"]) as { scrape_configs: Array<Record<string, unknown>> }
+  ).scrape_configs.find((j) => j.job_name === "api");
   assert.deepEqual(scrape?.authorization, { type: "Bearer", credentials_file: "/run/secrets/metricsToken" });
 });
 
@@ -81,11 +97,21 @@ test("Synthetic Monitoring checks carry probe credentials only as secret inputs"
     assert.ok(c.secretInputs.includes("settings"), `${c.name}: settings are secret`);
     assert.equal(c.inputs.settings, "[secret]");
   }
-  assert.doesNotMatch(JSON.stringify(resources), new RegExp(PLACEHOLDER_SECRET_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  assert.doesNotMatch(
+    JSON.stringify(resources),
+    new RegExp(PLACEHOLDER_SECRET_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+  );
 });
 
 test("a probe without auth keeps its settings in plain view", async () => {
-  const { resources } = await runProgramUnderMocks({ system: "shop", ...LINKS, services: [{ name: "web", kind: "frontend", health: { url: "https://shop.example/health" } }] }, "prod");
+  const { resources } = await runProgramUnderMocks(
+    {
+      system: "shop",
+      ...LINKS,
+      services: [{ name: "web", kind: "frontend", health: { url: "https://shop.example/health" } }],
+    },
+    "prod",
+  );
   const check = resources.find((r) => r.type === "grafana:syntheticMonitoring/check:Check");
   assert.ok(check && !check.secretInputs.includes("settings"));
   assert.equal((check.inputs.settings as { http: { method: string } }).http.method, "GET");

@@ -37,7 +37,10 @@ for (const c of cases) {
       const [header, ...lines] = problemLines(run.stderr);
       const expected = c.message.trimEnd().split("\n");
       assert.match(header, new RegExp(`: ${expected.length} problems?$`));
-      assert.deepEqual(lines.map((l) => l.replace(/^ {2}/, "")), expected);
+      assert.deepEqual(
+        lines.map((l) => l.replace(/^ {2}/, "")),
+        expected,
+      );
       assert.equal(existsSync(out), false, "render wrote nothing");
       assert.doesNotMatch(run.stderr, /\n\s+at .+:\d+:\d+\)?$/m, "no stack trace");
     } finally {
@@ -51,9 +54,23 @@ for (const c of cases.filter((c, i) => i === cases.findIndex((o) => o.class === 
     const dir = mkdtempSync(join(tmpdir(), "hostile-plan-"));
     try {
       const { catalog } = renderArgv(c, dir);
-      const run = await runCli(["plan", "--catalog", catalog, "--stack", "prod", "--json", "--custom-rules", join(dir, "custom")]);
+      const run = await runCli([
+        "plan",
+        "--catalog",
+        catalog,
+        "--stack",
+        "prod",
+        "--json",
+        "--custom-rules",
+        join(dir, "custom"),
+      ]);
       assert.equal(run.code, c.exit ?? 2, run.stderr);
-      assert.deepEqual(problemLines(run.stderr).slice(1).map((l) => l.replace(/^ {2}/, "")), c.message.trimEnd().split("\n"));
+      assert.deepEqual(
+        problemLines(run.stderr)
+          .slice(1)
+          .map((l) => l.replace(/^ {2}/, "")),
+        c.message.trimEnd().split("\n"),
+      );
       assert.equal(run.stdout, "", "no resources printed");
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -20,16 +20,18 @@ function catalog(reversed: boolean): unknown {
     system: "shop",
     grafana: { url: "https://grafana.shop.example" },
     runbooks: { base_url: "https://wiki.shop.example/runbooks" },
-    services: [{
-      name: "api",
-      kind: "api",
-      health: { url: "https://api.shop.example/health" },
-      slos: order([
-        { name: "availability", sli: "availability", objective: 99.9 },
-        { name: "fast", sli: "latency", objective: 95, threshold: "500ms" },
-        { name: "probe", sli: "probe", objective: 99.5 },
-      ]),
-    }],
+    services: [
+      {
+        name: "api",
+        kind: "api",
+        health: { url: "https://api.shop.example/health" },
+        slos: order([
+          { name: "availability", sli: "availability", objective: 99.9 },
+          { name: "fast", sli: "latency", objective: 95, threshold: "500ms" },
+          { name: "probe", sli: "probe", objective: 99.5 },
+        ]),
+      },
+    ],
     alerting: {
       routes: { P0: order(["pd", "chat", "mail"]), P1: order(["chat", "mail"]), P2: ["mail"], P3: [] },
       contacts,

@@ -25,17 +25,21 @@ services:
     thresholds: { error_rate: { P1: "5%" } }
 `;
 
-test("verify passes within seconds on (.*.*.*)*\\x00 selectors, (?i) matchers and a (a+)+$ body regex", { timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "hostile-re2-"));
-  try {
-    writeFileSync(join(dir, "catalog.yaml"), CATALOG);
-    const started = Date.now();
-    const run = await runCli(["verify", "--catalog", join(dir, "catalog.yaml"), "--custom-rules", join(dir, "none")]);
-    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /all \d+ checks passed/);
-    assert.match(run.stdout, /promtool test rules: [1-9]\d* alerts fire on matching series/);
-    assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  "verify passes within seconds on (.*.*.*)*\\x00 selectors, (?i) matchers and a (a+)+$ body regex",
+  { timeout: 120_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hostile-re2-"));
+    try {
+      writeFileSync(join(dir, "catalog.yaml"), CATALOG);
+      const started = Date.now();
+      const run = await runCli(["verify", "--catalog", join(dir, "catalog.yaml"), "--custom-rules", join(dir, "none")]);
+      assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, /all \d+ checks passed/);
+      assert.match(run.stdout, /promtool test rules: [1-9]\d* alerts fire on matching series/);
+      assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -13,7 +13,10 @@ const SECRET = "github:index/actionsSecret:ActionsSecret";
 const VARIABLE = "github:index/actionsVariable:ActionsVariable";
 
 function prodRaw(): Record<string, unknown> {
-  return parseCatalogYaml(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8"), "Pulumi.prod.yaml") as Record<string, unknown>;
+  return parseCatalogYaml(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8"), "Pulumi.prod.yaml") as Record<
+    string,
+    unknown
+  >;
 }
 
 function withGitHub(github: Record<string, unknown>): Record<string, unknown> {
@@ -34,7 +37,10 @@ test("the deploy token becomes an Actions secret from the Grafana section's secr
   assert.equal(secret.inputs.value, "[secret]");
   assert.deepEqual(secret.secretInputs, ["value"]);
   assert.equal(secret.inputs.plaintextValue, undefined, "the deprecated plaintextValue is not used");
-  assert.ok(!JSON.stringify(resources).includes(PLACEHOLDER_SECRET_PREFIX), "a secret value reached the registered inputs");
+  assert.ok(
+    !JSON.stringify(resources).includes(PLACEHOLDER_SECRET_PREFIX),
+    "a secret value reached the registered inputs",
+  );
 });
 
 test("the Grafana URL becomes a plain Actions variable", async () => {
@@ -47,18 +53,26 @@ test("the Grafana URL becomes a plain Actions variable", async () => {
 test("Actions resources use a provider scoped to the repository owner under one GitHubActionsConfig", async () => {
   const { resources } = await runProgramUnderMocks(prodRaw(), "prod");
   assert.ok(resources.some((r) => r.type === "pulumi:providers:github" && r.inputs.owner === "acme"));
-  assert.ok(resources.some((r) => r.type === "ops-monitoring:index:GitHubActionsConfig" && r.name === "acme-prospectpro"));
+  assert.ok(
+    resources.some((r) => r.type === "ops-monitoring:index:GitHubActionsConfig" && r.name === "acme-prospectpro"),
+  );
 });
 
 test("a secret no section produces is read from secret config, a variable from plain config", async () => {
-  const { resources } = await runProgramUnderMocks(withGitHub({ secrets: { SENTRY_TOKEN: "sentryToken" }, variables: { REGION: "region" } }), "prod");
+  const { resources } = await runProgramUnderMocks(
+    withGitHub({ secrets: { SENTRY_TOKEN: "sentryToken" }, variables: { REGION: "region" } }),
+    "prod",
+  );
   assert.deepEqual(find(resources, SECRET, "SENTRY_TOKEN").secretInputs, ["value"]);
   assert.equal(find(resources, VARIABLE, "REGION").inputs.value, "value-of-region");
 });
 
 test("a variable reading a secret is rejected when the catalog is validated, before anything is created", () => {
   assert.throws(
-    () => validateCatalog(withGitHub({ variables: { TOKEN: "grafana-deploy-token", HOOK: "slackWebhookUrl", URL: "grafana-url" } })),
+    () =>
+      validateCatalog(
+        withGitHub({ variables: { TOKEN: "grafana-deploy-token", HOOK: "slackWebhookUrl", URL: "grafana-url" } }),
+      ),
     (e: unknown) =>
       e instanceof CatalogError &&
       e.diagnostics.map((d) => d.path).join(" ") === "github.variables.HOOK github.variables.TOKEN" &&
@@ -67,12 +81,20 @@ test("a variable reading a secret is rejected when the catalog is validated, bef
 });
 
 test("a variable reading a secret fails the Pulumi program too", async () => {
-  await assert.rejects(runProgramUnderMocks(withGitHub({ variables: { TOKEN: "grafana-deploy-token" } }), "prod"), /github\.variables\.TOKEN: reads the secret/);
+  await assert.rejects(
+    runProgramUnderMocks(withGitHub({ variables: { TOKEN: "grafana-deploy-token" } }), "prod"),
+    /github\.variables\.TOKEN: reads the secret/,
+  );
 });
 
 test("specs list secrets then variables, each sorted by name", () => {
-  const specs = githubActionsSpecs(validateCatalog(withGitHub({ secrets: { B: "b", A: "a" }, variables: { D: "d", C: "grafana-url" } })));
-  assert.deepEqual(specs.map((s) => `${s.kind} ${s.key}`), ["secret A", "secret B", "variable C", "variable D"]);
+  const specs = githubActionsSpecs(
+    validateCatalog(withGitHub({ secrets: { B: "b", A: "a" }, variables: { D: "d", C: "grafana-url" } })),
+  );
+  assert.deepEqual(
+    specs.map((s) => `${s.kind} ${s.key}`),
+    ["secret A", "secret B", "variable C", "variable D"],
+  );
   assert.deepEqual(specs.find((s) => s.key === "C")!.source, { output: "grafana-url" });
   assert.deepEqual(specs.find((s) => s.key === "D")!.source, { config: "d" });
 });

@@ -18,7 +18,11 @@ function source(plain: Record<string, string>, secret: Record<string, string> = 
 
 const good = () =>
   source(
-    { "grafana:url": "https://shop.grafana.net", "grafana:smUrl": "https://sm.example.com", "ops-monitoring:prometheusDatasourceUid": "prom" },
+    {
+      "grafana:url": "https://shop.grafana.net",
+      "grafana:smUrl": "https://sm.example.com",
+      "ops-monitoring:prometheusDatasourceUid": "prom",
+    },
     { "grafana:auth": "t", "grafana:smAccessToken": "t", "ops-monitoring:slackWebhookUrl": "u" },
   );
 
@@ -34,7 +38,11 @@ function problems(src: ConfigSource, stack = "prod"): string[] {
 
 test("a fully configured prod stack yields its Grafana settings and catalog secret names", () => {
   const settings = readStackSettings(catalog, "prod", good());
-  assert.deepEqual(settings.grafana, { url: "https://shop.grafana.net", prometheusDatasourceUid: "prom", syntheticMonitoring: true });
+  assert.deepEqual(settings.grafana, {
+    url: "https://shop.grafana.net",
+    prometheusDatasourceUid: "prom",
+    syntheticMonitoring: true,
+  });
   assert.deepEqual(settings.secrets, ["slackWebhookUrl"]);
   assert.equal(settings.target, "prod");
 });
@@ -52,7 +60,10 @@ test("every missing or plain-text key is reported at once with the command that 
 });
 
 test("the error message names the stack and counts the problems", () => {
-  assert.throws(() => readStackSettings(catalog, "prod", source({})), (e: Error) => /^stack prod: 6 configuration problems\n {2}grafana:url is not set/.test(e.message));
+  assert.throws(
+    () => readStackSettings(catalog, "prod", source({})),
+    (e: Error) => /^stack prod: 6 configuration problems\n {2}grafana:url is not set/.test(e.message),
+  );
 });
 
 test("a Grafana URL other than the catalog's is refused, since alert links would point elsewhere", () => {
@@ -63,8 +74,19 @@ test("a Grafana URL other than the catalog's is refused, since alert links would
 });
 
 test("a catalog without health checks needs no Synthetic Monitoring settings", () => {
-  const noChecks = validateCatalog({ system: "shop", grafana: { url: "https://g.example.com" }, github: { repository: "acme/shop" } });
-  const settings = readStackSettings(noChecks, "prod", source({ "grafana:url": "https://g.example.com", "ops-monitoring:prometheusDatasourceUid": "p" }, { "grafana:auth": "t" }));
+  const noChecks = validateCatalog({
+    system: "shop",
+    grafana: { url: "https://g.example.com" },
+    github: { repository: "acme/shop" },
+  });
+  const settings = readStackSettings(
+    noChecks,
+    "prod",
+    source(
+      { "grafana:url": "https://g.example.com", "ops-monitoring:prometheusDatasourceUid": "p" },
+      { "grafana:auth": "t" },
+    ),
+  );
   assert.equal(settings.grafana?.syntheticMonitoring, false);
 });
 
@@ -77,7 +99,10 @@ test("the local stack needs no Grafana Cloud settings but still refuses plain-te
 
 test("the prod stack refuses a catalog whose alert links would be relative, naming both bases", () => {
   const relative = validateCatalog({ system: "shop", services: [{ name: "api", kind: "api" }] });
-  const src = source({ "grafana:url": "https://shop.grafana.net", "ops-monitoring:prometheusDatasourceUid": "prom" }, { "grafana:auth": "t" });
+  const src = source(
+    { "grafana:url": "https://shop.grafana.net", "ops-monitoring:prometheusDatasourceUid": "prom" },
+    { "grafana:auth": "t" },
+  );
   assert.throws(
     () => readStackSettings(relative, "prod", src),
     (e: unknown) =>

@@ -12,18 +12,23 @@ import { GOOD } from "../helpers/catalogs";
 const catalog = loadCatalogFile(join(GOOD, "all-kinds", "catalog.yaml"));
 const rules = ruleGroupsOf(catalog, { customRules: {}, profile: "prod" });
 const policy = notificationPolicy(catalog, rules);
-const severity = (s: string): Policy => policy.policies.find((p) => p.matchers?.[0].label === "severity" && p.matchers[0].value === s)!;
+const severity = (s: string): Policy =>
+  policy.policies.find((p) => p.matchers?.[0].label === "severity" && p.matchers[0].value === s)!;
 
 test("one policy per severity matches the severity label and fans out to each contact with continue", () => {
   for (const s of ["P0", "P1", "P2"] as const) {
     const p = severity(s);
     assert.equal(p.continue, false);
-    assert.deepEqual(p.policies?.map((c) => [c.contactPoint, c.continue]), catalog.alerting.routes[s].map((c) => [contactPointName("acme", c), true]));
+    assert.deepEqual(
+      p.policies?.map((c) => [c.contactPoint, c.continue]),
+      catalog.alerting.routes[s].map((c) => [contactPointName("acme", c), true]),
+    );
   }
 });
 
 test("P0 and P1 re-notify exactly ack_timeout (5m) after the last notification: a tick every 2m30s, repeat due half a tick earlier", () => {
-  for (const s of ["P0", "P1"]) assert.deepEqual([severity(s).groupInterval, severity(s).repeatInterval], ["2m30s", "3m45s"]);
+  for (const s of ["P0", "P1"])
+    assert.deepEqual([severity(s).groupInterval, severity(s).repeatInterval], ["2m30s", "3m45s"]);
   assert.deepEqual([severity("P2").groupInterval, severity("P2").repeatInterval], [undefined, undefined]);
   assert.equal(policy.repeatInterval, "4h");
   assert.deepEqual([policy.groupWait, policy.groupInterval], ["30s", "5m"]);
@@ -48,7 +53,14 @@ test("the Watchdog goes first to its own contact with a fast repeat", () => {
 test("catalog mute timings are split at midnight and referenced by the policies of their severities", () => {
   const nights = muteTimings(catalog, rules).find((m) => m.key === "nights")!;
   assert.equal(nights.name, "acme-nights");
-  assert.deepEqual(nights.intervals, [{ times: [{ start: "22:00", end: "24:00" }, { start: "00:00", end: "07:00" }] }]);
+  assert.deepEqual(nights.intervals, [
+    {
+      times: [
+        { start: "22:00", end: "24:00" },
+        { start: "00:00", end: "07:00" },
+      ],
+    },
+  ]);
   const muted = validateCatalog({
     system: "acme",
     alerting: {
@@ -59,7 +71,9 @@ test("catalog mute timings are split at midnight and referenced by the policies 
   });
   const p2 = notificationPolicy(muted, []).policies.find((p) => p.matchers?.[0].value === "P2")!;
   assert.deepEqual(p2.policies, [{ contactPoint: "acme-email", continue: true, muteTimings: ["acme-weekends"] }]);
-  assert.deepEqual(muteTimings(muted, []).find((m) => m.key === "weekends")!.intervals, [{ weekdays: ["saturday", "sunday"] }]);
+  assert.deepEqual(muteTimings(muted, []).find((m) => m.key === "weekends")!.intervals, [
+    { weekdays: ["saturday", "sunday"] },
+  ]);
 });
 
 test("alerts no policy matches go to the least urgent contact, or Grafana's default without contacts", () => {
@@ -70,7 +84,10 @@ test("alerts no policy matches go to the least urgent contact, or Grafana's defa
 
 test("contact points are named from the catalog, set no notifier uid, keep secrets only in typed secret fields, and send Grafana's defaults", () => {
   const specs = contactPoints(catalog, (ref) => `<${ref.secret}>`);
-  assert.deepEqual(specs.map((s) => s.name), ["acme-email", "acme-hook", "acme-pagerduty", "acme-slack"]);
+  assert.deepEqual(
+    specs.map((s) => s.name),
+    ["acme-email", "acme-hook", "acme-pagerduty", "acme-slack"],
+  );
   const [email, hook, pagerduty, slack] = specs;
   for (const s of specs) {
     const integrations = [...(s.emails ?? []), ...(s.webhooks ?? []), ...(s.pagerduties ?? []), ...(s.slacks ?? [])];

@@ -11,13 +11,27 @@ import { parseCatalogYaml } from "../../catalog/load";
 import { runProgramUnderMocks, type RegisteredResource } from "../../infra/offline-engine";
 import { GOOD } from "../helpers/catalogs";
 
-const raw = parseCatalogYaml(readFileSync(join(GOOD, "all-kinds", "catalog.yaml"), "utf8"), "all-kinds") as Record<string, unknown>;
+const raw = parseCatalogYaml(readFileSync(join(GOOD, "all-kinds", "catalog.yaml"), "utf8"), "all-kinds") as Record<
+  string,
+  unknown
+>;
 raw.alerting = {
   ack_timeout: "2m",
   routes: { P0: ["pagerduty"], P1: ["email"], P2: ["email"], P3: [] },
   escalation: { P0: { after: "30m", to: ["lead"] } },
-  policies: [{ match: { signal: "budget" }, to: ["finance"] }, { match: { team: "growth", signal: "probe" }, to: ["lead"] }],
-  mute_timings: [{ name: "nights", weekdays: ["monday:friday"], times: [{ start: "22:00", end: "07:00" }], severities: ["P2"], location: "Europe/Berlin" }],
+  policies: [
+    { match: { signal: "budget" }, to: ["finance"] },
+    { match: { team: "growth", signal: "probe" }, to: ["lead"] },
+  ],
+  mute_timings: [
+    {
+      name: "nights",
+      weekdays: ["monday:friday"],
+      times: [{ start: "22:00", end: "07:00" }],
+      severities: ["P2"],
+      location: "Europe/Berlin",
+    },
+  ],
   contacts: {
     pagerduty: { type: "pagerduty", integration_key: { secret: "pagerdutyKey" } },
     email: { type: "email", to: ["ops@acme.example"] },
@@ -32,7 +46,8 @@ const ofType = (resources: RegisteredResource[], type: string) => resources.filt
 const severity = (s: string) => ({ label: "severity", match: "=", value: s });
 const fast = { groupInterval: "1m", repeatInterval: "1m30s" };
 const to = (...names: string[]) => names.map((n) => ({ contactPoint: `acme-${n}`, continue: true }));
-const muted = (...names: string[]) => names.map((n) => ({ contactPoint: `acme-${n}`, continue: true, muteTimings: ["acme-nights"] }));
+const muted = (...names: string[]) =>
+  names.map((n) => ({ contactPoint: `acme-${n}`, continue: true, muteTimings: ["acme-nights"] }));
 const bySeverity = (contacts: string[]) => [
   { matchers: [severity("P0")], continue: false, ...fast, policies: to(...contacts) },
   { matchers: [severity("P1")], continue: false, ...fast, policies: to(...contacts) },
@@ -45,10 +60,22 @@ test("the policy tree: Watchdog, escalated copies, policies in catalog order, th
   const [policy] = ofType(resources, "grafana:alerting/notificationPolicy:NotificationPolicy");
   const tree = policy.inputs.policies as unknown[];
   assert.deepEqual(tree.slice(1), [
-    { matchers: [severity("P0"), { label: "escalation", match: "=~", value: ".+" }], continue: false, ...fast, policies: to("lead") },
-    { matchers: [{ label: "signal", match: "=", value: "budget" }], continue: false, policies: bySeverity(["finance"]) },
     {
-      matchers: [{ label: "signal", match: "=", value: "probe" }, { label: "team", match: "=", value: "growth" }],
+      matchers: [severity("P0"), { label: "escalation", match: "=~", value: ".+" }],
+      continue: false,
+      ...fast,
+      policies: to("lead"),
+    },
+    {
+      matchers: [{ label: "signal", match: "=", value: "budget" }],
+      continue: false,
+      policies: bySeverity(["finance"]),
+    },
+    {
+      matchers: [
+        { label: "signal", match: "=", value: "probe" },
+        { label: "team", match: "=", value: "growth" },
+      ],
       continue: false,
       policies: bySeverity(["lead"]),
     },
@@ -61,16 +88,33 @@ test("the policy tree: Watchdog, escalated copies, policies in catalog order, th
 
 test("a mute timing carries its IANA time zone to Grafana", async () => {
   const { resources } = await run;
-  const nights = ofType(resources, "grafana:alerting/muteTiming:MuteTiming").find((m) => m.inputs.name === "acme-nights")!;
+  const nights = ofType(resources, "grafana:alerting/muteTiming:MuteTiming").find(
+    (m) => m.inputs.name === "acme-nights",
+  )!;
   assert.deepEqual(nights.inputs.intervals, [
-    { weekdays: ["monday:friday"], times: [{ start: "22:00", end: "24:00" }, { start: "00:00", end: "07:00" }], location: "Europe/Berlin" },
+    {
+      weekdays: ["monday:friday"],
+      times: [
+        { start: "22:00", end: "24:00" },
+        { start: "00:00", end: "07:00" },
+      ],
+      location: "Europe/Berlin",
+    },
   ]);
 });
 
 test("each P0 rule has an escalated copy: same query, label escalation, pending period plus 30m", async () => {
   const { resources } = await run;
   const rules = ofType(resources, "grafana:alerting/ruleGroup:RuleGroup").flatMap(
-    (g) => g.inputs.rules as Array<{ name: string; uid: string; for: string; labels: Record<string, string>; datas: unknown[]; record?: unknown }>,
+    (g) =>
+      g.inputs.rules as Array<{
+        name: string;
+        uid: string;
+        for: string;
+        labels: Record<string, string>;
+        datas: unknown[];
+        record?: unknown;
+      }>,
   );
   const original = rules.find((r) => r.name === "ProbeDown (web/probe)")!;
   const copy = rules.find((r) => r.name === "ProbeDown (web/probe/escalation)")!;
@@ -81,7 +125,13 @@ test("each P0 rule has an escalated copy: same query, label escalation, pending 
   assert.notEqual(copy.uid, original.uid);
   const p0 = rules.filter((r) => r.labels.severity === "P0" && r.record === undefined);
   assert.deepEqual(
-    p0.filter((r) => !r.labels.escalation).map((r) => r.name.replace(/\)$/, "/escalation)")).sort(),
-    p0.filter((r) => r.labels.escalation).map((r) => r.name).sort(),
+    p0
+      .filter((r) => !r.labels.escalation)
+      .map((r) => r.name.replace(/\)$/, "/escalation)"))
+      .sort(),
+    p0
+      .filter((r) => r.labels.escalation)
+      .map((r) => r.name)
+      .sort(),
   );
 });

@@ -7,7 +7,14 @@ import type { AlertRule, RuleGroup } from "../../alerts/model";
 import { ruleGroupsOf } from "../../artifacts";
 import { dashboardLink } from "../../dashboards";
 import { canonicalJson } from "../../infra/grafana/canonical";
-import { EXPRESSION_DATASOURCE, grafanaRuleGroups, PRESENCE_MATH, QUERY_RANGE_SECONDS, VALUE_MATH, type GrafanaRule } from "../../infra/grafana/rule-groups";
+import {
+  EXPRESSION_DATASOURCE,
+  grafanaRuleGroups,
+  PRESENCE_MATH,
+  QUERY_RANGE_SECONDS,
+  VALUE_MATH,
+  type GrafanaRule,
+} from "../../infra/grafana/rule-groups";
 import { grafanaFeatures } from "../../infra/grafana/versions";
 import { GOOD } from "../helpers/catalogs";
 
@@ -28,13 +35,27 @@ const models = (r: GrafanaRule) => r.datas.map((d) => JSON.parse(d.model) as Rec
 
 test("every alert signal of the catalog converts to query, presence math (probe down: value math) and threshold", () => {
   const signals = new Set(alerts.map((a) => a.labels.signal));
-  for (const s of ["probe", "tls", "error_rate", "latency", "saturation", "slo_burn", "heartbeat", "quota", "budget", "custom"]) {
+  for (const s of [
+    "probe",
+    "tls",
+    "error_rate",
+    "latency",
+    "saturation",
+    "slo_burn",
+    "heartbeat",
+    "quota",
+    "budget",
+    "custom",
+  ]) {
     assert.ok(signals.has(s as AlertRule["labels"]["signal"]), `the fixture has no ${s} alert`);
   }
   for (const alert of alerts) {
     const r = convertedOf(alert);
     assert.equal(r.condition, "C", alert.id);
-    assert.deepEqual(r.datas.map((d) => d.refId), ["A", "B", "C"]);
+    assert.deepEqual(
+      r.datas.map((d) => d.refId),
+      ["A", "B", "C"],
+    );
     const [a, b, c] = models(r);
     const uid = alert.grafana?.datasourceUid ?? "prom-uid";
     const hold = alert.holdWhileMissing;
@@ -44,7 +65,10 @@ test("every alert signal of the catalog converts to query, presence math (probe 
     assert.deepEqual(a.datasource, { type: "prometheus", uid });
     assert.deepEqual(r.datas[0].relativeTimeRange, { from: QUERY_RANGE_SECONDS, to: 0 });
     assert.equal(r.datas[0].datasourceUid, uid);
-    assert.deepEqual([r.datas[1].datasourceUid, b.type, b.expression], [EXPRESSION_DATASOURCE, "math", hold ? VALUE_MATH : PRESENCE_MATH]);
+    assert.deepEqual(
+      [r.datas[1].datasourceUid, b.type, b.expression],
+      [EXPRESSION_DATASOURCE, "math", hold ? VALUE_MATH : PRESENCE_MATH],
+    );
     assert.deepEqual([r.datas[2].datasourceUid, c.type, c.expression], [EXPRESSION_DATASOURCE, "threshold", "B"]);
     assert.deepEqual(c.conditions, [{ evaluator: { type: "gt", params: [0] } }]);
   }
@@ -56,7 +80,11 @@ test("NotificationsFailing reads Grafana Cloud's own notifier failures from the 
   assert.equal(a.expr, "sum(grafanacloud_grafana_instance_alerting_notifications_failed_total:rate5m) > 0");
   assert.equal(r.datas[0].datasourceUid, "grafanacloud-usage");
   assert.equal(r.noDataState, "OK");
-  assert.ok(converted.flatMap((g) => g.rules).every((x) => !x.datas[0].model.includes("alertmanager_notifications_failed_total")));
+  assert.ok(
+    converted
+      .flatMap((g) => g.rules)
+      .every((x) => !x.datas[0].model.includes("alertmanager_notifications_failed_total")),
+  );
 });
 
 test("alerts keep the model's labels, annotations and no-data behaviour; execution errors are errors", () => {
@@ -78,7 +106,11 @@ test("an empty query result is healthy (NoData = OK) for every presence-form ale
 
 test("ProbeDown in Grafana queries 1 while failing and 0 while passing, and keeps its last state without probe data", () => {
   const sem = loadCatalogFile(join(__dirname, "..", "fixtures", "semantics", "catalog.yaml"));
-  const rules = grafanaRuleGroups(ruleGroupsOf(sem, { customRules: {}, profile: "prod" }), { catalog: sem, datasourceUid: "prom-uid", features }).flatMap((g) => g.rules);
+  const rules = grafanaRuleGroups(ruleGroupsOf(sem, { customRules: {}, profile: "prod" }), {
+    catalog: sem,
+    datasourceUid: "prom-uid",
+    features,
+  }).flatMap((g) => g.rules);
   const probe = rules.find((r) => r.name === "ProbeDown (web/probe)")!;
   // The same expression test/fixtures/semantics/probes.test.yml evaluates with promtool (1, 0, nothing).
   assert.equal(models(probe)[0].expr, 'max(last_over_time(probe_success{job="web-health"}[10m10s])) < bool 1');
@@ -99,7 +131,8 @@ test("alerts shown on a dashboard link to its panel by uid and panel id", () => 
     assert.equal(r.annotations.__dashboardUid__, link.uid);
     assert.equal(r.annotations.__panelId__, String(link.panelId));
   }
-  for (const alert of alerts.filter((a) => !a.dashboard)) assert.equal(convertedOf(alert).annotations.__dashboardUid__, undefined);
+  for (const alert of alerts.filter((a) => !a.dashboard))
+    assert.equal(convertedOf(alert).annotations.__dashboardUid__, undefined);
 });
 
 test("recording rules write their query back under the record name to the same data source", () => {
@@ -108,7 +141,10 @@ test("recording rules write their query back under the record name to the same d
   for (const rec of records) {
     const r = convertedOf(rec);
     assert.deepEqual(r.record, { metric: rec.record, from: "A", targetDatasourceUid: "prom-uid" });
-    assert.deepEqual(r.datas.map((d) => d.refId), ["A"]);
+    assert.deepEqual(
+      r.datas.map((d) => d.refId),
+      ["A"],
+    );
     assert.equal(models(r)[0].expr, rec.expr);
     assert.deepEqual(r.labels, rec.labels);
     assert.equal(r.condition, undefined);
@@ -128,7 +164,10 @@ test("every rule has an explicit uid of at most 40 characters, unique and derive
 });
 
 test("group intervals are whole seconds and groups keep the model's names", () => {
-  assert.deepEqual(converted.map((g) => g.name), model.map((g) => g.name));
+  assert.deepEqual(
+    converted.map((g) => g.name),
+    model.map((g) => g.name),
+  );
   for (const g of converted) assert.equal(g.intervalSeconds, 60);
 });
 
@@ -137,11 +176,19 @@ test("durations and query models are in the form Grafana returns", () => {
     name: "acme-api",
     service: "api",
     intervalMs: 60_000,
-    rules: [{
-      kind: "alert", id: "api/slow", alert: "Slow", expr: "up == 0", forMs: 60 * 60_000, runbook: "latency", noData: "OK",
-      labels: { service: "api", severity: "P2", signal: "latency", team: "ops" },
-      annotations: { summary: "s", description: "d", runbook_url: "r" },
-    }],
+    rules: [
+      {
+        kind: "alert",
+        id: "api/slow",
+        alert: "Slow",
+        expr: "up == 0",
+        forMs: 60 * 60_000,
+        runbook: "latency",
+        noData: "OK",
+        labels: { service: "api", severity: "P2", signal: "latency", team: "ops" },
+        annotations: { summary: "s", description: "d", runbook_url: "r" },
+      },
+    ],
   };
   const [rule] = grafanaRuleGroups([group], { catalog, datasourceUid: "p", features })[0].rules;
   assert.equal(rule.for, "1h");
@@ -153,9 +200,19 @@ test("durations and query models are in the form Grafana returns", () => {
 });
 
 test("two rules whose ids slug to the same uid are refused, naming both", () => {
-  const rule = (id: string): RuleGroup["rules"][number] => ({ kind: "record", id, record: "x:y", expr: "up", labels: {} });
+  const rule = (id: string): RuleGroup["rules"][number] => ({
+    kind: "record",
+    id,
+    record: "x:y",
+    expr: "up",
+    labels: {},
+  });
   assert.throws(
-    () => grafanaRuleGroups([{ name: "g", service: "s", intervalMs: 60_000, rules: [rule("web/error_rate"), rule("web/error-rate")] }], { catalog, datasourceUid: "p", features }),
+    () =>
+      grafanaRuleGroups(
+        [{ name: "g", service: "s", intervalMs: 60_000, rules: [rule("web/error_rate"), rule("web/error-rate")] }],
+        { catalog, datasourceUid: "p", features },
+      ),
     /web\/error_rate and web\/error-rate/,
   );
 });

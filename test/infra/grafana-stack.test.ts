@@ -8,7 +8,13 @@ import { validateCatalog } from "../../catalog/validate";
 import { DASHBOARDS, dashboardUid, folderUid } from "../../conventions";
 import { canonicalJson } from "../../infra/grafana/canonical";
 import { StackConfigError } from "../../infra/config";
-import { MOCK_PROBES, MockRunFailure, PLACEHOLDER_SECRET_PREFIX, runProgramUnderMocks, type RegisteredResource } from "../../infra/offline-engine";
+import {
+  MOCK_PROBES,
+  MockRunFailure,
+  PLACEHOLDER_SECRET_PREFIX,
+  runProgramUnderMocks,
+  type RegisteredResource,
+} from "../../infra/offline-engine";
 import { generateCatalog } from "../../bench/catalog";
 import { GOOD, ROOT } from "../helpers/catalogs";
 
@@ -55,12 +61,20 @@ test("the prod catalog registers one folder, seven dashboards, a rule group per 
 test("folders, dashboards and rules carry explicit uids derived from catalog names; contact points are identified by name", async () => {
   const { resources } = await runProgramUnderMocks(prodRaw(), "prod");
   assert.equal(ofType(resources, T.folder)[0].inputs.uid, folderUid("prospectpro"));
-  const dashboardUids = ofType(resources, T.dashboard).map((d) => (JSON.parse(String(d.inputs.configJson)) as { uid: string }).uid).sort();
-  assert.deepEqual(dashboardUids, Object.keys(DASHBOARDS).map((k) => dashboardUid("prospectpro", k as keyof typeof DASHBOARDS)).sort());
+  const dashboardUids = ofType(resources, T.dashboard)
+    .map((d) => (JSON.parse(String(d.inputs.configJson)) as { uid: string }).uid)
+    .sort();
+  assert.deepEqual(
+    dashboardUids,
+    Object.keys(DASHBOARDS)
+      .map((k) => dashboardUid("prospectpro", k as keyof typeof DASHBOARDS))
+      .sort(),
+  );
   for (const d of ofType(resources, T.dashboard)) assert.equal(d.inputs.folder, "prospectpro");
   for (const g of ofType(resources, T.ruleGroup)) {
     assert.equal(g.inputs.folderUid, "prospectpro");
-    for (const rule of g.inputs.rules as Array<{ uid?: string }>) assert.match(rule.uid ?? "", /^prospectpro-[a-z0-9-]+$/);
+    for (const rule of g.inputs.rules as Array<{ uid?: string }>)
+      assert.match(rule.uid ?? "", /^prospectpro-[a-z0-9-]+$/);
   }
   const email = ofType(resources, T.contactPoint).find((c) => c.name === "prospectpro-contact-email")!;
   assert.equal(email.inputs.name, "prospectpro-email");
@@ -69,7 +83,8 @@ test("folders, dashboards and rules carry explicit uids derived from catalog nam
 
 test("contact point secrets and the deploy token are Pulumi secrets and no placeholder value leaks", async () => {
   const run = await runProgramUnderMocks(prodRaw(), "prod");
-  const contact = (name: string) => ofType(run.resources, T.contactPoint).find((c) => c.name === `prospectpro-contact-${name}`)!;
+  const contact = (name: string) =>
+    ofType(run.resources, T.contactPoint).find((c) => c.name === `prospectpro-contact-${name}`)!;
   assert.deepEqual(contact("pagerduty").secretInputs, ["pagerduties"]);
   assert.deepEqual(contact("slack").secretInputs, ["slacks"]);
   assert.deepEqual(contact("email").secretInputs, []);
@@ -84,7 +99,10 @@ test("synthetic checks probe each health URL with its expectations, in milliseco
   assert.equal(web.inputs.target, "https://prospectpro.app/api/health");
   assert.equal(web.inputs.frequency, 300_000);
   assert.equal(web.inputs.timeout, 10_000);
-  assert.deepEqual(web.inputs.probes, ["Frankfurt", "London", "NorthVirginia"].map((n) => MOCK_PROBES[n]).sort((a, b) => a - b));
+  assert.deepEqual(
+    web.inputs.probes,
+    ["Frankfurt", "London", "NorthVirginia"].map((n) => MOCK_PROBES[n]).sort((a, b) => a - b),
+  );
   assert.deepEqual(web.inputs.settings, {
     http: {
       failIfBodyNotMatchesRegexps: ['"status":"(ok|healthy)"'],
@@ -104,8 +122,11 @@ test("synthetic checks probe each health URL with its expectations, in milliseco
 test("a private probe the Synthetic Monitoring stack does not have fails the run naming the service", async () => {
   const raw = allKindsRaw() as { synthetics?: unknown };
   await assert.rejects(
-    runProgramUnderMocks({ ...raw, synthetics: { probes: ["Atlantis"], private_probes: ["Atlantis"] } }, "prod", { probes: { ...MOCK_PROBES } }),
-    (e: unknown) => e instanceof MockRunFailure && /health\.probes: unknown Synthetic Monitoring probe Atlantis/.test(e.message),
+    runProgramUnderMocks({ ...raw, synthetics: { probes: ["Atlantis"], private_probes: ["Atlantis"] } }, "prod", {
+      probes: { ...MOCK_PROBES },
+    }),
+    (e: unknown) =>
+      e instanceof MockRunFailure && /health\.probes: unknown Synthetic Monitoring probe Atlantis/.test(e.message),
   );
 });
 
@@ -124,8 +145,19 @@ test("registered inputs are in Grafana's canonical form: durations, dashboards w
     assert.equal(d.inputs.configJson, canonicalJson(json));
     assert.equal(d.inputs.overwrite, true);
   }
-  const policy = ofType(resources, T.policy)[0].inputs as { groupWait: string; groupInterval: string; repeatInterval: string; policies: Array<{ repeatInterval?: string }> };
-  for (const d of [policy.groupWait, policy.groupInterval, policy.repeatInterval, ...policy.policies.flatMap((p) => p.repeatInterval ?? [])]) assert.equal(d, canonical(d));
+  const policy = ofType(resources, T.policy)[0].inputs as {
+    groupWait: string;
+    groupInterval: string;
+    repeatInterval: string;
+    policies: Array<{ repeatInterval?: string }>;
+  };
+  for (const d of [
+    policy.groupWait,
+    policy.groupInterval,
+    policy.repeatInterval,
+    ...policy.policies.flatMap((p) => p.repeatInterval ?? []),
+  ])
+    assert.equal(d, canonical(d));
 });
 
 test("running the program twice registers identical inputs, so a second up changes nothing", async () => {
@@ -138,28 +170,47 @@ test("running the program twice registers identical inputs, so a second up chang
 test("reordering services and rules keeps every rule uid and title", async () => {
   const raw = allKindsRaw() as { services: unknown[]; rules: unknown[] };
   const uids = (resources: RegisteredResource[]) =>
-    ofType(resources, T.ruleGroup).flatMap((g) => (g.inputs.rules as Array<{ uid: string; name: string }>).map((r) => `${r.uid} ${r.name}`)).sort();
+    ofType(resources, T.ruleGroup)
+      .flatMap((g) => (g.inputs.rules as Array<{ uid: string; name: string }>).map((r) => `${r.uid} ${r.name}`))
+      .sort();
   const before = await runProgramUnderMocks(raw, "prod");
-  const after = await runProgramUnderMocks({ ...raw, services: [...raw.services].reverse(), rules: [...raw.rules].reverse() }, "prod");
+  const after = await runProgramUnderMocks(
+    { ...raw, services: [...raw.services].reverse(), rules: [...raw.rules].reverse() },
+    "prod",
+  );
   assert.deepEqual(uids(after.resources), uids(before.resources));
 });
 
 test("bad provider config fails with one error naming every key before any resource is registered", async () => {
   const failure = await runProgramUnderMocks(prodRaw(), "prod", {
     config: { "grafana:url": null, "grafana:smAccessToken": "plain-token", "ops-monitoring:slackWebhookUrl": null },
-  }).then(() => assert.fail("the run succeeded"), (e: unknown) => e as MockRunFailure);
+  }).then(
+    () => assert.fail("the run succeeded"),
+    (e: unknown) => e as MockRunFailure,
+  );
   assert.ok(failure instanceof MockRunFailure && failure.cause instanceof StackConfigError);
   assert.equal(failure.resources.length, 0);
   assert.match(failure.message, /3 configuration problems/);
   assert.match(failure.message, /grafana:url is not set .*pulumi config set grafana:url/);
-  assert.match(failure.message, /grafana:smAccessToken is set in plain text but must be a secret .*pulumi config set --secret grafana:smAccessToken/);
-  assert.match(failure.message, /ops-monitoring:slackWebhookUrl is not set .*pulumi config set --secret slackWebhookUrl/);
+  assert.match(
+    failure.message,
+    /grafana:smAccessToken is set in plain text but must be a secret .*pulumi config set --secret grafana:smAccessToken/,
+  );
+  assert.match(
+    failure.message,
+    /ops-monitoring:slackWebhookUrl is not set .*pulumi config set --secret slackWebhookUrl/,
+  );
   assert.ok(!failure.message.includes("plain-token"));
 });
 
 test("an invalid catalog fails with the catalog's diagnostics before any resource is registered", async () => {
-  const failure = await runProgramUnderMocks({ system: "Bad System", services: [{ name: "web", kind: "mainframe" }] }, "prod")
-    .then(() => assert.fail("the run succeeded"), (e: unknown) => e as MockRunFailure);
+  const failure = await runProgramUnderMocks(
+    { system: "Bad System", services: [{ name: "web", kind: "mainframe" }] },
+    "prod",
+  ).then(
+    () => assert.fail("the run succeeded"),
+    (e: unknown) => e as MockRunFailure,
+  );
   assert.equal(failure.resources.length, 0);
   assert.match(failure.message, /ops-monitoring:catalog \(Pulumi\.prod\.yaml\): 2 problems/);
   assert.match(failure.message, /services\[web\]\.kind/);
@@ -168,7 +219,10 @@ test("an invalid catalog fails with the catalog's diagnostics before any resourc
 test("the local stack registers no Grafana Cloud alerting, synthetic checks, Vercel or GitHub resources", async () => {
   const { resources } = await runProgramUnderMocks(prodRaw(), "local");
   const cloudOnly = [T.ruleGroup, T.contactPoint, T.policy, T.check, T.serviceAccount];
-  assert.deepEqual(resources.filter((r) => cloudOnly.includes(r.type) || /^(vercel|github):/.test(r.type)).map((r) => r.type), []);
+  assert.deepEqual(
+    resources.filter((r) => cloudOnly.includes(r.type) || /^(vercel|github):/.test(r.type)).map((r) => r.type),
+    [],
+  );
 });
 
 test("the resource count grows by at most 8 per service", async () => {

@@ -32,7 +32,12 @@ const rulesOf = (resources: RegisteredResource[]) =>
 const queryOf = (rule: Rule) => (JSON.parse(rule.datas.find((d) => d.refId === "A")!.model) as { expr: string }).expr;
 
 /** Names the catalog's recording rules write. */
-const recordNames = (raw: unknown) => new Set(ruleGroupsOf(validateCatalog(raw), { customRules: {}, profile: "prod" }).flatMap((g) => g.rules.flatMap((r) => (r.kind === "record" ? [r.record] : []))));
+const recordNames = (raw: unknown) =>
+  new Set(
+    ruleGroupsOf(validateCatalog(raw), { customRules: {}, profile: "prod" }).flatMap((g) =>
+      g.rules.flatMap((r) => (r.kind === "record" ? [r.record] : [])),
+    ),
+  );
 
 test("by default (Grafana Cloud, 12.x) rules are recording rules writing to the data source, each with an explicit uid", async () => {
   const rules = rulesOf((await runProgramUnderMocks(allKinds(), "prod")).resources);
@@ -46,20 +51,33 @@ test("Grafana 11.1 gets no recording rule and no rule uid; alerts read only raw 
   const raw = withGrafana({ version: "11.1" });
   const rules = rulesOf((await runProgramUnderMocks(raw, "prod")).resources);
   assert.ok(rules.length > 0);
-  assert.deepEqual(rules.filter((r) => r.record || r.uid !== undefined).map((r) => r.name), []);
+  assert.deepEqual(
+    rules.filter((r) => r.record || r.uid !== undefined).map((r) => r.name),
+    [],
+  );
   const recorded = recordNames(raw);
   assert.ok(recorded.has("service:errors:ratio_rate5m"));
   for (const r of rules) {
     const expr = queryOf(r);
-    for (const name of recorded) assert.ok(!new RegExp(`(^|[^a-z_:])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^a-z0-9_:]|$)`).test(expr), `${r.name} still reads ${name}: ${expr}`);
+    for (const name of recorded)
+      assert.ok(
+        !new RegExp(`(^|[^a-z_:])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^a-z0-9_:]|$)`).test(expr),
+        `${r.name} still reads ${name}: ${expr}`,
+      );
   }
 });
 
 test("with recording expressions inline every alert still fires on matching series and stays quiet otherwise (promtool test rules, no recording rule loaded)", () => {
   const promtool = requireTool("promtool");
   const catalog = validateCatalog(withGrafana({ version: "11.1" }));
-  const inlined = rulesForGrafana(ruleGroupsOf(catalog, { customRules: {}, profile: "prod" }), grafanaFeatures(catalog));
-  assert.deepEqual(inlined.flatMap((g) => g.rules).filter((r) => r.kind === "record"), []);
+  const inlined = rulesForGrafana(
+    ruleGroupsOf(catalog, { customRules: {}, profile: "prod" }),
+    grafanaFeatures(catalog),
+  );
+  assert.deepEqual(
+    inlined.flatMap((g) => g.rules).filter((r) => r.kind === "record"),
+    [],
+  );
   const { files, tests } = renderRuleTests(inlined);
   assert.ok(tests.length > 20, `${tests.length} tests`);
   const dir = mkdtempSync(join(tmpdir(), "inlined-"));
@@ -78,9 +96,17 @@ test("recording_rules: false inlines on any version; 11.4 records without uids; 
   const shape = async (grafana: Record<string, unknown>) => {
     const rules = rulesOf((await runProgramUnderMocks(withGrafana(grafana), "prod")).resources);
     const record = rules.find((r) => r.record);
-    return { records: rules.some((r) => r.record), uids: rules.every((r) => r.uid !== undefined), target: record?.record?.targetDatasourceUid !== undefined };
+    return {
+      records: rules.some((r) => r.record),
+      uids: rules.every((r) => r.uid !== undefined),
+      target: record?.record?.targetDatasourceUid !== undefined,
+    };
   };
-  assert.deepEqual(await shape({ version: "12.1", recording_rules: false }), { records: false, uids: true, target: false });
+  assert.deepEqual(await shape({ version: "12.1", recording_rules: false }), {
+    records: false,
+    uids: true,
+    target: false,
+  });
   assert.deepEqual(await shape({ version: "11.4.0" }), { records: true, uids: false, target: false });
   assert.deepEqual(await shape({ version: "11.6.1" }), { records: true, uids: true, target: false });
   assert.deepEqual(await shape({ version: "12.0.0" }), { records: true, uids: true, target: true });
@@ -88,7 +114,11 @@ test("recording_rules: false inlines on any version; 11.4 records without uids; 
 
 test("a Grafana version below 11.0 or not a version is refused at grafana.version", () => {
   for (const version of ["10.4", "eleven"]) {
-    assert.throws(() => validateCatalog(withGrafana({ version })), (e: unknown) => e instanceof CatalogError && /grafana\.version/.test(e.message), version);
+    assert.throws(
+      () => validateCatalog(withGrafana({ version })),
+      (e: unknown) => e instanceof CatalogError && /grafana\.version/.test(e.message),
+      version,
+    );
   }
 });
 
@@ -96,7 +126,11 @@ test("plan passes the provider facts for an old Grafana too", () => {
   const dir = mkdtempSync(join(tmpdir(), "old-grafana-"));
   try {
     writeFileSync(join(dir, "catalog.yaml"), stringify(withGrafana({ version: "11.0" })));
-    const r = spawnSync(join(ROOT, "bin/ops-monitoring"), ["plan", "--catalog", join(dir, "catalog.yaml"), "--stack", "prod"], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(
+      join(ROOT, "bin/ops-monitoring"),
+      ["plan", "--catalog", join(dir, "catalog.yaml"), "--stack", "prod"],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.equal(r.status, 0, r.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });

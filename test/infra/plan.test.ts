@@ -47,7 +47,11 @@ test("plan without --json prints a table with one line per resource and a total"
   assert.match(lines[0], /^TYPE\s+NAME\s+KEY INPUTS$/);
   assert.match(lines.at(-1)!, /^\d+ resources$/);
   assert.equal(lines.length - 2, Number(/^(\d+)/.exec(lines.at(-1)!)![1]));
-  assert.ok(lines.some((l) => /^grafana:alerting\/notificationPolicy:NotificationPolicy\s+acme-policy\s+contactPoint=acme-email/.test(l)));
+  assert.ok(
+    lines.some((l) =>
+      /^grafana:alerting\/notificationPolicy:NotificationPolicy\s+acme-policy\s+contactPoint=acme-email/.test(l),
+    ),
+  );
 });
 
 test("the same catalog plans byte-identically twice", () => {
@@ -61,14 +65,20 @@ test("plan of the local stack registers no Grafana Cloud alerting or synthetic c
   const r = plan("--stack", "local", "--json");
   assert.equal(r.status, 0, r.stderr);
   const { resources } = JSON.parse(r.stdout) as { resources: Planned[] };
-  assert.ok(!resources.some((x) => /^grafana:(alerting|syntheticMonitoring)\//.test(x.type)), resources.map((x) => x.type).join());
+  assert.ok(
+    !resources.some((x) => /^grafana:(alerting|syntheticMonitoring)\//.test(x.type)),
+    resources.map((x) => x.type).join(),
+  );
 });
 
 test("plan with bad stack config prints each problem and exits 2 without a stack trace", () => {
   const dir = mkdtempSync(join(tmpdir(), "plan-"));
   try {
     const file = join(dir, "Pulumi.prod.yaml");
-    const text = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("grafana:url: https://prospectpro.grafana.net", "grafana:url: https://elsewhere.grafana.net");
+    const text = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8").replace(
+      "grafana:url: https://prospectpro.grafana.net",
+      "grafana:url: https://elsewhere.grafana.net",
+    );
     writeFileSync(file, text);
     const r = plan("--catalog", file);
     assert.equal(r.status, 2);

@@ -41,18 +41,33 @@ test("the due date is the last rotation plus the period; past it the secret is o
 
 test("plain values are not listed; a period without rotated_at needs attention; no period is only listed", () => {
   const report = rotationReport(specs(), "2026-02-01");
-  assert.deepEqual(report.map((e) => `${e.key} ${e.status}`), ["ANTHROPIC_API_KEY ok", "SENTRY_DSN no-policy", "STRIPE_KEY unknown"]);
-  assert.deepEqual(report.filter(needsRotation).map((e) => e.key), ["STRIPE_KEY"]);
+  assert.deepEqual(
+    report.map((e) => `${e.key} ${e.status}`),
+    ["ANTHROPIC_API_KEY ok", "SENTRY_DSN no-policy", "STRIPE_KEY unknown"],
+  );
+  assert.deepEqual(
+    report.filter(needsRotation).map((e) => e.key),
+    ["STRIPE_KEY"],
+  );
 });
 
 test("secrets exits 1 when a secret is overdue, 0 otherwise, and prints names but never values", () => {
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-secrets-"));
   try {
     const file = join(dir, "catalog.yaml");
-    writeFileSync(file, CATALOG.replace("STRIPE_KEY: { secret: stripeKey, rotate_every: 30d }", "STRIPE_KEY: { secret: stripeKey, rotate_every: 30d, rotated_at: \"2026-01-20\" }"));
+    writeFileSync(
+      file,
+      CATALOG.replace(
+        "STRIPE_KEY: { secret: stripeKey, rotate_every: 30d }",
+        'STRIPE_KEY: { secret: stripeKey, rotate_every: 30d, rotated_at: "2026-01-20" }',
+      ),
+    );
     const ok = spawnSync(BIN, ["secrets", "--catalog", file, "--today", "2026-02-01"], { encoding: "utf8" });
     assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout, /web ANTHROPIC_API_KEY \(project shop-web, secret anthropicApiKey\): rotate every 90d, rotated 2026-01-10, due 2026-04-10: ok, 68 days left/);
+    assert.match(
+      ok.stdout,
+      /web ANTHROPIC_API_KEY \(project shop-web, secret anthropicApiKey\): rotate every 90d, rotated 2026-01-10, due 2026-04-10: ok, 68 days left/,
+    );
     assert.match(ok.stdout, /nothing to rotate/);
     assert.doesNotMatch(ok.stdout, /Shop\b/);
 

@@ -50,7 +50,10 @@ test("secret env vars are sensitive with a secret value, plain ones are not sens
   for (const key of ["NEXT_PUBLIC_APP_NAME", OTEL_ENV.endpoint, OTEL_ENV.serviceName, OTEL_ENV.resourceAttributes]) {
     assert.equal(envVar(resources, key).inputs.sensitive, false, key);
   }
-  assert.ok(!JSON.stringify(resources).includes(PLACEHOLDER_SECRET_PREFIX), "a secret value reached the registered inputs");
+  assert.ok(
+    !JSON.stringify(resources).includes(PLACEHOLDER_SECRET_PREFIX),
+    "a secret value reached the registered inputs",
+  );
 });
 
 test("env vars are named after project and key and attach to the project found by name", async () => {
@@ -69,12 +72,16 @@ test("every Vercel project gets the OTLP variables of its service, production on
   assert.deepEqual(byKey[OTEL_ENV.headers].source, { secret: "otlpHeaders" });
   assert.equal(byKey[OTEL_ENV.headers].sensitive, true);
   assert.deepEqual(byKey[OTEL_ENV.serviceName].source, { value: "web" });
-  assert.deepEqual(byKey[OTEL_ENV.resourceAttributes].source, { value: "deployment.environment=staging,service.namespace=shop" });
+  assert.deepEqual(byKey[OTEL_ENV.resourceAttributes].source, {
+    value: "deployment.environment=staging,service.namespace=shop",
+  });
   for (const s of specs) assert.deepEqual(s.targets, ["production"]);
 });
 
 test("a catalog entry overrides the generated OTLP variable of the same key", () => {
-  const specs = vercelEnvSpecs(catalogWith({ OTEL_SERVICE_NAME: { value: "storefront", targets: ["production", "preview"] } }));
+  const specs = vercelEnvSpecs(
+    catalogWith({ OTEL_SERVICE_NAME: { value: "storefront", targets: ["production", "preview"] } }),
+  );
   const name = specs.filter((s) => s.key === OTEL_ENV.serviceName);
   assert.equal(name.length, 1);
   assert.deepEqual(name[0].source, { value: "storefront" });
@@ -83,12 +90,16 @@ test("a catalog entry overrides the generated OTLP variable of the same key", ()
 });
 
 test("targets are listed in canonical order whatever the catalog's order", () => {
-  const [spec] = vercelEnvSpecs(catalogWith({ A: { value: "1", targets: ["development", "preview", "production"] } })).filter((s) => s.key === "A");
+  const [spec] = vercelEnvSpecs(
+    catalogWith({ A: { value: "1", targets: ["development", "preview", "production"] } }),
+  ).filter((s) => s.key === "A");
   assert.deepEqual(spec.targets, ["production", "preview", "development"]);
 });
 
 test("a development-only secret is not sensitive, as Vercel requires", () => {
-  const [spec] = vercelEnvSpecs(catalogWith({ DEV_KEY: { secret: "devKey", targets: ["development"] } })).filter((s) => s.key === "DEV_KEY");
+  const [spec] = vercelEnvSpecs(catalogWith({ DEV_KEY: { secret: "devKey", targets: ["development"] } })).filter(
+    (s) => s.key === "DEV_KEY",
+  );
   assert.equal(spec.sensitive, false);
   assert.deepEqual(spec.source, { secret: "devKey" });
 });
@@ -101,7 +112,10 @@ test("the same project and key in two services is rejected when the catalog is v
       { name: "api", kind: "api", vercel: { project: "shop", env: { A: { value: "2" } } } },
     ],
   };
-  assert.throws(() => validateCatalog(catalog), /services\[api\]\.vercel\.env\.A: Vercel project shop already gets A from service web/);
+  assert.throws(
+    () => validateCatalog(catalog),
+    /services\[api\]\.vercel\.env\.A: Vercel project shop already gets A from service web/,
+  );
 });
 
 interface Seen {
@@ -112,13 +126,20 @@ interface Seen {
 }
 
 /** Builds one component under a mocked engine; records every resource with its options. */
-async function underMocks(build: (opts: pulumi.ComponentResourceOptions) => VercelEnvironment): Promise<{ seen: Seen[]; component: VercelEnvironment; urns: string[] }> {
+async function underMocks(
+  build: (opts: pulumi.ComponentResourceOptions) => VercelEnvironment,
+): Promise<{ seen: Seen[]; component: VercelEnvironment; urns: string[] }> {
   const seen: Seen[] = [];
   const options = new Map<string, boolean | undefined>();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        seen.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, deleteBeforeReplace: options.get(args.name) });
+        seen.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          deleteBeforeReplace: options.get(args.name),
+        });
         return { id: args.name, state: args.inputs as Record<string, unknown> };
       },
       call: (args) => ({ id: `prj_looked_up_${(args.inputs as { name: string }).name}` }),
@@ -135,7 +156,9 @@ async function underMocks(build: (opts: pulumi.ComponentResourceOptions) => Verc
       },
     ],
   });
-  const urns = await Promise.all(Object.values(component.variables).map((v) => new Promise<string>((resolve) => v.urn.apply(resolve))));
+  const urns = await Promise.all(
+    Object.values(component.variables).map((v) => new Promise<string>((resolve) => v.urn.apply(resolve))),
+  );
   return { seen, component, urns };
 }
 
@@ -155,20 +178,33 @@ test("every env var is a child of its VercelEnvironment and is replaced delete-f
     (opts) =>
       new VercelEnvironment(
         "shop-web",
-        { project: "shop-web", specs: [spec("A", { value: "x" }), spec("B", { secret: "b" })], secret: (n) => pulumi.secret(`value-of-${n}`) },
+        {
+          project: "shop-web",
+          specs: [spec("A", { value: "x" }), spec("B", { secret: "b" })],
+          secret: (n) => pulumi.secret(`value-of-${n}`),
+        },
         opts,
       ),
   );
   const vars = seen.filter((s) => s.type === ENV_VAR);
   assert.equal(vars.length, 2);
   for (const v of vars) assert.equal(v.deleteBeforeReplace, true, v.name);
-  for (const urn of urns) assert.match(urn, /ops-monitoring:index:VercelEnvironment\$vercel:index\/projectEnvironmentVariable:ProjectEnvironmentVariable::/);
+  for (const urn of urns)
+    assert.match(
+      urn,
+      /ops-monitoring:index:VercelEnvironment\$vercel:index\/projectEnvironmentVariable:ProjectEnvironmentVariable::/,
+    );
   assert.equal(vars.find((v) => v.inputs.key === "A")!.inputs.projectId, "prj_looked_up_shop-web");
 });
 
 test("a secret env var's value comes from the secret source and stays a Pulumi secret", async () => {
   const { seen } = await underMocks(
-    (opts) => new VercelEnvironment("shop-web", { project: "shop-web", specs: [spec("B", { secret: "b" })], secret: (n) => pulumi.output(`value-of-${n}`) }, opts),
+    (opts) =>
+      new VercelEnvironment(
+        "shop-web",
+        { project: "shop-web", specs: [spec("B", { secret: "b" })], secret: (n) => pulumi.output(`value-of-${n}`) },
+        opts,
+      ),
   );
   const value = seen.find((s) => s.type === ENV_VAR)!.inputs.value as Record<string, unknown>;
   assert.equal(value[rpc.specialSigKey], rpc.specialSecretSig, "the value reaches the engine as a secret");
@@ -177,7 +213,12 @@ test("a secret env var's value comes from the secret source and stays a Pulumi s
 
 test("a project given as a prj_ id is used as is, without a lookup", async () => {
   const { seen } = await underMocks(
-    (opts) => new VercelEnvironment("prj_123", { project: "prj_123", specs: [spec("A", { value: "x" }, "prj_123")], secret: (n) => pulumi.secret(n) }, opts),
+    (opts) =>
+      new VercelEnvironment(
+        "prj_123",
+        { project: "prj_123", specs: [spec("A", { value: "x" }, "prj_123")], secret: (n) => pulumi.secret(n) },
+        opts,
+      ),
   );
   assert.equal(seen.find((s) => s.type === ENV_VAR)!.inputs.projectId, "prj_123");
 });

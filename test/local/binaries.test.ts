@@ -38,12 +38,22 @@ describe("binaries", () => {
 
   it("prints the install command of each platform", () => {
     const all = ["prometheus", "alertmanager", "blackbox"] as const;
-    assert.equal(installCommand([...all], { os: "linux", debian: true, root: false }),
-      "sudo apt-get update && sudo apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter");
-    assert.equal(installCommand(["amtool", "alertmanager"], { os: "linux", debian: true, root: true }),
-      "apt-get update && apt-get install -y prometheus-alertmanager");
-    assert.equal(installCommand([...all], { os: "darwin", debian: false, root: false }), "brew install prometheus alertmanager blackbox_exporter");
-    assert.match(installCommand(["blackbox"], { os: "linux", debian: false, root: false }), /prometheus\.io\/download.*blackbox_exporter/);
+    assert.equal(
+      installCommand([...all], { os: "linux", debian: true, root: false }),
+      "sudo apt-get update && sudo apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter",
+    );
+    assert.equal(
+      installCommand(["amtool", "alertmanager"], { os: "linux", debian: true, root: true }),
+      "apt-get update && apt-get install -y prometheus-alertmanager",
+    );
+    assert.equal(
+      installCommand([...all], { os: "darwin", debian: false, root: false }),
+      "brew install prometheus alertmanager blackbox_exporter",
+    );
+    assert.match(
+      installCommand(["blackbox"], { os: "linux", debian: false, root: false }),
+      /prometheus\.io\/download.*blackbox_exporter/,
+    );
   });
 
   it("fails with the install command when it may not install (not root)", () => {
@@ -51,12 +61,21 @@ describe("binaries", () => {
     process.env.PATH = join(dir, "empty");
     try {
       const lines: string[] = [];
-      assert.throws(() => ensureBinaries((l) => lines.push(l), undefined, { os: "linux", debian: true, root: false }), (e: unknown) => {
-        assert.ok(e instanceof MissingBinariesError);
-        assert.match(e.message, /needs prometheus, prometheus-alertmanager or alertmanager, prometheus-blackbox-exporter or blackbox_exporter/);
-        assert.match(e.message, /sudo apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter/);
-        return true;
-      });
+      assert.throws(
+        () => ensureBinaries((l) => lines.push(l), undefined, { os: "linux", debian: true, root: false }),
+        (e: unknown) => {
+          assert.ok(e instanceof MissingBinariesError);
+          assert.match(
+            e.message,
+            /needs prometheus, prometheus-alertmanager or alertmanager, prometheus-blackbox-exporter or blackbox_exporter/,
+          );
+          assert.match(
+            e.message,
+            /sudo apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter/,
+          );
+          return true;
+        },
+      );
       assert.deepEqual(lines, [], "nothing is run without root");
     } finally {
       process.env.PATH = saved;
@@ -64,6 +83,9 @@ describe("binaries", () => {
   });
 
   it("finds the binaries installed on this machine", () => {
-    assert.deepEqual(missingTools(findBinaries(), ["prometheus", "alertmanager", "blackbox", "promtool", "amtool"]), []);
+    assert.deepEqual(
+      missingTools(findBinaries(), ["prometheus", "alertmanager", "blackbox", "promtool", "amtool"]),
+      [],
+    );
   });
 });

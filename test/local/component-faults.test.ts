@@ -51,7 +51,12 @@ async function until(what: string, timeoutMs: number, ok: () => boolean | Promis
 describe("a supervised component", () => {
   it("that hangs without exiting (SIGSTOP) fails its health checks, is killed and restarted", async () => {
     const [port] = await freePorts(1);
-    const { c, logs, gaveUp } = supervised(blackboxSpec(port), { healthEveryMs: 200, healthTimeoutMs: 300, healthFailures: 3, backoffMs: 100 });
+    const { c, logs, gaveUp } = supervised(blackboxSpec(port), {
+      healthEveryMs: 200,
+      healthTimeoutMs: 300,
+      healthFailures: 3,
+      backoffMs: 100,
+    });
     c.start();
     try {
       await c.waitReady(15_000);
@@ -59,8 +64,14 @@ describe("a supervised component", () => {
       process.kill(hung, "SIGSTOP");
       const noticedMs = await until("the restart", 20_000, () => c.pid !== undefined && c.pid !== hung);
       console.log(`hang noticed and restarted after ${noticedMs}ms`);
-      assert.match(logs.join("\n"), /blackbox does not answer http:\/\/127\.0\.0\.1:\d+\/-\/healthy \(3 checks, 0\.3s timeout each\); killing it/);
-      assert.match(logs.join("\n"), /blackbox stopped \(hung: .*\/-\/healthy unanswered 3 times in a row\); restarting in 100ms \(1\/5\)/);
+      assert.match(
+        logs.join("\n"),
+        /blackbox does not answer http:\/\/127\.0\.0\.1:\d+\/-\/healthy \(3 checks, 0\.3s timeout each\); killing it/,
+      );
+      assert.match(
+        logs.join("\n"),
+        /blackbox stopped \(hung: .*\/-\/healthy unanswered 3 times in a row\); restarting in 100ms \(1\/5\)/,
+      );
       await until("the restarted exporter to answer", 15_000, () => answers200(`http://127.0.0.1:${port}/-/healthy`));
       assert.equal(gaveUp(), undefined);
     } finally {
@@ -69,7 +80,13 @@ describe("a supervised component", () => {
   });
 
   it("gets a fresh restart budget after running stably, and gives up on one that never does", async () => {
-    const script = (ms: number) => ({ name: "short-lived", command: "sh", args: ["-c", `sleep ${ms / 1000}; exit 1`], readyUrl: "http://127.0.0.1:1/", logFile: join(dir, `s-${ms}.log`) });
+    const script = (ms: number) => ({
+      name: "short-lived",
+      command: "sh",
+      args: ["-c", `sleep ${ms / 1000}; exit 1`],
+      readyUrl: "http://127.0.0.1:1/",
+      logFile: join(dir, `s-${ms}.log`),
+    });
     const stable = supervised(script(300), { maxRestarts: 2, backoffMs: 20, stableMs: 200 });
     const flapping = supervised(script(0), { maxRestarts: 2, backoffMs: 20, stableMs: 200 });
     stable.c.start();
@@ -77,7 +94,10 @@ describe("a supervised component", () => {
     try {
       await until("five restarts of the stable one", 15_000, () => stable.logs.length >= 5);
       assert.equal(stable.gaveUp(), undefined);
-      assert.ok(stable.logs.every((l) => l.includes("(1/2)")), stable.logs.join("\n"));
+      assert.ok(
+        stable.logs.every((l) => l.includes("(1/2)")),
+        stable.logs.join("\n"),
+      );
       await until("the flapping one to give up", 15_000, () => flapping.gaveUp() !== undefined);
       assert.match(flapping.gaveUp()!.message, /short-lived stopped \(exit code 1\) after 2 restarts in a row/);
       assert.match(flapping.logs[1], /restarting in 40ms \(2\/2\)/, "back-off doubles");

@@ -72,8 +72,14 @@ describe("demo metrics", () => {
     m.state.errorShare.api = 0.25;
     for (let i = 0; i < 10; i++) m.tick(4);
     const text = m.text("api");
-    const errors = value(text, `${METRIC.httpServerDuration}_count{http_request_method="GET",http_route="/api/leads",${METRIC.httpStatusLabel}="500"}`);
-    const ok = value(text, `${METRIC.httpServerDuration}_count{http_request_method="GET",http_route="/api/leads",${METRIC.httpStatusLabel}="200"}`);
+    const errors = value(
+      text,
+      `${METRIC.httpServerDuration}_count{http_request_method="GET",http_route="/api/leads",${METRIC.httpStatusLabel}="500"}`,
+    );
+    const ok = value(
+      text,
+      `${METRIC.httpServerDuration}_count{http_request_method="GET",http_route="/api/leads",${METRIC.httpStatusLabel}="200"}`,
+    );
     assert.equal(errors, 10);
     assert.equal(ok, 30);
   });
@@ -82,7 +88,10 @@ describe("demo metrics", () => {
     const m = new DemoMetrics(() => 0);
     m.state.extraLatencyMs.api = 3000;
     m.tick(4);
-    const fast = value(m.text("api"), `${METRIC.httpServerDuration}_bucket{http_request_method="GET",http_route="/api/leads",${METRIC.httpStatusLabel}="200",le="2.5"}`);
+    const fast = value(
+      m.text("api"),
+      `${METRIC.httpServerDuration}_bucket{http_request_method="GET",http_route="/api/leads",${METRIC.httpStatusLabel}="200",le="2.5"}`,
+    );
     assert.equal(fast, 0);
   });
 
@@ -107,7 +116,14 @@ describe("demo metrics", () => {
     assert.ok(value(api, `${METRIC.externalApiRequests}{api="hunter",outcome="success"}`)! > 0);
     assert.ok(api.includes(`${METRIC.costMonthToDate}{source="openai"}`));
     const db = m.text("database");
-    for (const name of [METRIC.pgConnections, METRIC.pgMaxConnections, METRIC.pgBlocksHit, METRIC.pgBlocksRead, METRIC.pgReplicationLag, `${METRIC.dbClientDuration}_count`]) {
+    for (const name of [
+      METRIC.pgConnections,
+      METRIC.pgMaxConnections,
+      METRIC.pgBlocksHit,
+      METRIC.pgBlocksRead,
+      METRIC.pgReplicationLag,
+      `${METRIC.dbClientDuration}_count`,
+    ]) {
       assert.ok(db.includes(`\n${name}{`) || db.includes(`\n${name} `), `${name} missing`);
     }
   });

@@ -15,7 +15,10 @@ const secretCatalog = validateCatalog({
   services: [{ name: "web", kind: "frontend", health: { url: "http://127.0.0.1:1/health" } }],
   alerting: {
     routes: { P0: ["slack"] },
-    contacts: { slack: { type: "slack", url: { secret: "slackWebhookUrl" } }, pd: { type: "pagerduty", integration_key: { secret: "pagerdutyKey" } } },
+    contacts: {
+      slack: { type: "slack", url: { secret: "slackWebhookUrl" } },
+      pd: { type: "pagerduty", integration_key: { secret: "pagerdutyKey" } },
+    },
   },
 });
 
@@ -27,7 +30,10 @@ describe("local work dir", () => {
       const names = referencedSecrets(artifacts, w.secrets);
       assert.deepEqual(names, ["pagerdutyKey", "slackWebhookUrl"]);
       const result = writeSecrets(names, w.secrets, { SLACK_WEBHOOK_URL: "https://hooks.example/s3cr3t" });
-      assert.deepEqual(result, { written: ["slackWebhookUrl"], missing: [{ name: "pagerdutyKey", env: "PAGERDUTY_KEY" }] });
+      assert.deepEqual(result, {
+        written: ["slackWebhookUrl"],
+        missing: [{ name: "pagerdutyKey", env: "PAGERDUTY_KEY" }],
+      });
       assert.equal(statSync(w.secrets).mode & 0o777, 0o700);
       assert.equal(statSync(join(w.secrets, "slackWebhookUrl")).mode & 0o777, 0o600);
       assert.equal(readFileSync(join(w.secrets, "slackWebhookUrl"), "utf8"), "https://hooks.example/s3cr3t");
@@ -40,7 +46,10 @@ describe("local work dir", () => {
 
 describe("demo catalog", () => {
   it("fills in the demo app and sink URLs and nothing else", () => {
-    const text = substituteDemoUrls("a: ${DEMO_APP}/x\nb: ${LOCAL_SINK}hook\nc: ${OTHER}", { demoApp: "http://127.0.0.1:5/", sink: "http://127.0.0.1:6" });
+    const text = substituteDemoUrls("a: ${DEMO_APP}/x\nb: ${LOCAL_SINK}hook\nc: ${OTHER}", {
+      demoApp: "http://127.0.0.1:5/",
+      sink: "http://127.0.0.1:6",
+    });
     assert.equal(text, "a: http://127.0.0.1:5/x\nb: http://127.0.0.1:6/hook\nc: ${OTHER}");
   });
 
@@ -60,15 +69,31 @@ describe("components", () => {
     const ports = await freePorts(3);
     assert.equal(new Set(ports).size, 3);
     const w = { root: "/w", config: "/w/config", secrets: "/w/secrets", data: "/w/data", logs: "/w/logs" };
-    const specs = componentSpecs(w, { prometheus: "prometheus", alertmanager: "am", blackbox: "bb" }, { prometheus: 1, alertmanager: 2, blackbox: 3 });
+    const specs = componentSpecs(
+      w,
+      { prometheus: "prometheus", alertmanager: "am", blackbox: "bb" },
+      { prometheus: 1, alertmanager: 2, blackbox: 3 },
+    );
     const am = specs.find((s) => s.name === "alertmanager")!;
-    assert.deepEqual(am.args, ["--config.file=/w/config/alertmanager/alertmanager.yml", "--storage.path=/w/data/alertmanager", "--web.listen-address=127.0.0.1:2", "--cluster.listen-address="]);
+    assert.deepEqual(am.args, [
+      "--config.file=/w/config/alertmanager/alertmanager.yml",
+      "--storage.path=/w/data/alertmanager",
+      "--web.listen-address=127.0.0.1:2",
+      "--cluster.listen-address=",
+    ]);
     const prom = specs.find((s) => s.name === "prometheus")!;
     assert.ok(prom.args.includes("--storage.tsdb.path=/w/data/prometheus"));
     assert.equal(prom.readyUrl, "http://127.0.0.1:1/-/ready");
     assert.ok(specs.every((s) => s.logFile.startsWith("/w/logs/")));
-    const wrapped = componentSpecs(w, { prometheus: "prometheus", alertmanager: "am", blackbox: "bb", setpriv: "/usr/bin/setpriv" }, { prometheus: 1, alertmanager: 2, blackbox: 3 });
-    assert.deepEqual(wrapped.map((s) => [s.command, ...s.args.slice(0, 4)]).find((a) => a.includes("am")), ["/usr/bin/setpriv", "--pdeathsig", "TERM", "--", "am"]);
+    const wrapped = componentSpecs(
+      w,
+      { prometheus: "prometheus", alertmanager: "am", blackbox: "bb", setpriv: "/usr/bin/setpriv" },
+      { prometheus: 1, alertmanager: 2, blackbox: 3 },
+    );
+    assert.deepEqual(
+      wrapped.map((s) => [s.command, ...s.args.slice(0, 4)]).find((a) => a.includes("am")),
+      ["/usr/bin/setpriv", "--pdeathsig", "TERM", "--", "am"],
+    );
   });
 
   it("restart a crashed process a bounded number of times, then report it with its log", async () => {
@@ -77,7 +102,13 @@ describe("components", () => {
       const logs: string[] = [];
       const gaveUp = new Promise<Error>((resolve) => {
         const c = new Component(
-          { name: "flaky", command: "sh", args: ["-c", "echo boom; exit 3"], readyUrl: "http://127.0.0.1:1/", logFile: join(w.logs, "flaky.log") },
+          {
+            name: "flaky",
+            command: "sh",
+            args: ["-c", "echo boom; exit 3"],
+            readyUrl: "http://127.0.0.1:1/",
+            logFile: join(w.logs, "flaky.log"),
+          },
           { log: (l) => logs.push(l), supervision: { maxRestarts: 2 }, onGiveUp: resolve },
         );
         c.start();
@@ -85,7 +116,10 @@ describe("components", () => {
       const error = await gaveUp;
       assert.equal(logs.length, 2);
       assert.match(logs[0], /flaky stopped \(exit code 3\); restarting in 500ms \(1\/2\)/);
-      assert.match(error.message, /flaky stopped \(exit code 3\) after 2 restarts in a row; log .*flaky\.log:\nboom\nboom\nboom/);
+      assert.match(
+        error.message,
+        /flaky stopped \(exit code 3\) after 2 restarts in a row; log .*flaky\.log:\nboom\nboom\nboom/,
+      );
     } finally {
       rmSync(w.root, { recursive: true, force: true });
     }
@@ -95,7 +129,13 @@ describe("components", () => {
     const w = createWorkDir();
     try {
       const c = new Component(
-        { name: "stubborn", command: "sh", args: ["-c", "trap '' TERM; sleep 30 & wait; sleep 30"], readyUrl: "http://127.0.0.1:1/", logFile: join(w.logs, "s.log") },
+        {
+          name: "stubborn",
+          command: "sh",
+          args: ["-c", "trap '' TERM; sleep 30 & wait; sleep 30"],
+          readyUrl: "http://127.0.0.1:1/",
+          logFile: join(w.logs, "s.log"),
+        },
         { log: () => {}, onGiveUp: () => assert.fail("not a crash") },
       );
       c.start();
