@@ -3,7 +3,7 @@
  * validated (PromQL, owner, severity) and completed to the alert contract.
  */
 import { parse } from "yaml";
-import type { Catalog, RawRule, Severity, Signal } from "../catalog/model";
+import { SIGNALS, type Catalog, type RawRule, type Severity, type Signal } from "../catalog/model";
 import { CatalogError, type Diagnostic } from "../catalog/diagnostics";
 import { promqlError } from "../catalog/promql";
 import { promqlResultError } from "../catalog/promql-types";
@@ -23,19 +23,7 @@ import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
 import type { Rule, RuleGroup } from "./model";
 
-const SIGNALS: ReadonlySet<string> = new Set([
-  "availability",
-  "error_rate",
-  "latency",
-  "probe",
-  "heartbeat",
-  "saturation",
-  "quota",
-  "budget",
-  "tls",
-  "slo_burn",
-  "custom",
-]);
+const SIGNAL_SET: ReadonlySet<string> = new Set(SIGNALS);
 
 /** Team owning each service / external API name. */
 export function owners(catalog: Catalog): Map<string, string> {
@@ -159,8 +147,8 @@ function customRule(
       path: `${path}.labels.severity`,
       message: `${labels[LABEL.severity] ? `"${labels[LABEL.severity]}" is not` : "is required:"} a severity (${SEVERITY_HELP})`,
     });
-  if (!SIGNALS.has(signal))
-    problems.push({ path: `${path}.labels.signal`, message: `"${signal}" is not one of ${[...SIGNALS].join(" | ")}` });
+  if (!SIGNAL_SET.has(signal))
+    problems.push({ path: `${path}.labels.signal`, message: `"${signal}" is not one of ${SIGNALS.join(" | ")}` });
   if (forMs === undefined)
     problems.push({ path: `${path}.for`, message: `"${String(r.for)}" is not a duration like 5m` });
   if (err || problems.length > before) return undefined;

@@ -11,7 +11,7 @@
  * the rule's group: the samples the rule would have written.
  */
 import { parser } from "@prometheus-io/lezer-promql";
-import { re2FullMatch } from "../catalog/re2";
+import { matcherAccepts, unquote, type LabelMatcher, type MatchOp } from "../catalog/matchers";
 import { formatDuration } from "../catalog/units";
 import type { RecordingRule, RuleGroup } from "./model";
 import { JOB_LABEL, LABEL } from "../conventions";
@@ -23,23 +23,16 @@ const KEEP_LABEL = "ops_monitoring_backtest_keep";
 
 type SyntaxNode = ReturnType<ReturnType<typeof parser.parse>["resolve"]>;
 
-export interface Matcher {
-  name: string;
-  op: "=" | "!=" | "=~" | "!~";
-  value: string;
-}
-
 interface Selector {
   metric?: string;
-  matchers: Matcher[];
+  matchers: LabelMatcher[];
 }
 
-function unquote(literal: string): string {
-  const q = literal[0];
-  const body = literal.slice(1, -1);
-  if (q === "`") return body;
-  if (q === "'") return JSON.parse(`"${body.replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string;
-  return JSON.parse(literal) as string;
+/** The value of a string literal of an expression that already parsed as PromQL. */
+function stringValue(literal: string): string {
+  const value = unquote(literal);
+  if (value === undefined) throw new Error(`malformed PromQL string ${literal}`);
+  return value;
 }
 
 const str = (s: string) => JSON.stringify(s);
@@ -57,36 +50,23 @@ function children(node: SyntaxNode): SyntaxNode[] {
 
 function readSelector(expr: string, node: SyntaxNode): Selector {
   const text = (n: SyntaxNode) => expr.slice(n.from, n.to);
-  const matchers: Matcher[] = [];
+  const matchers: LabelMatcher[] = [];
   let metric = node.getChild("Identifier") ? text(node.getChild("Identifier")!) : undefined;
   const list = node.getChild("LabelMatchers");
   for (const m of list ? children(list).filter((c) => c.name.endsWith("LabelMatcher")) : []) {
     const parts = children(m);
     const nameNode = parts[0];
-    const name = nameNode.name === "QuotedLabelName" ? unquote(text(nameNode)) : text(nameNode);
-    const op = text(m.getChild("MatchOp")!) as Matcher["op"];
-    const value = unquote(text(parts[parts.length - 1]));
+    const name = nameNode.name === "QuotedLabelName" ? stringValue(text(nameNode)) : text(nameNode);
+    const op = text(m.getChild("MatchOp")!) as MatchOp;
+    const value = stringValue(text(parts[parts.length - 1]));
     if (name === "__name__" && op === "=" && metric === undefined) metric = value;
     else matchers.push({ name, op, value });
   }
   return { metric, matchers };
 }
 
-function matches(m: Matcher, value: string): boolean {
-  switch (m.op) {
-    case "=":
-      return value === m.value;
-    case "!=":
-      return value !== m.value;
-    case "=~":
-      return re2FullMatch(m.value, value);
-    case "!~":
-      return !re2FullMatch(m.value, value);
-  }
-}
-
 /** `expr` keeping only the series whose label `m.name` satisfies `m`, as a selector matcher would. */
-function filtered(expr: string, m: Matcher): string {
+function filtered(expr: string, m: LabelMatcher): string {
   const regex = m.op === "=" || m.op === "!=" ? quoteMeta(m.value) : m.value;
   const marked = `label_replace(${expr}, ${str(KEEP_LABEL)}, "1", ${str(m.name)}, ${str(regex)})`;
   const setOp = m.op === "=" || m.op === "=~" ? "and" : "unless";
@@ -113,7 +93,7 @@ function narrowJobs(expr: string, services: string[], selected: string[]): strin
         expr.slice(node.getChild("MatchOp")!.from, node.getChild("MatchOp")!.to) !== "=~"
       )
         return false;
-      const jobs = unquote(expr.slice(value.from, value.to)).split("|");
+      const jobs = stringValue(expr.slice(value.from, value.to)).split("|");
       if (jobs.length !== services.length) return false;
       edits.push({ from: value.from, to: value.to, text: str(jobs.filter((_, i) => keep.has(services[i])).join("|")) });
       return false;
@@ -180,10 +160,10 @@ export class RecordingRules {
     const parts: string[] = [];
     for (const { rule } of rules) {
       const own = sel.matchers.filter((m) => m.name in rule.labels);
-      if (!own.every((m) => matches(m, rule.labels[m.name]))) continue;
+      if (!own.every((m) => matcherAccepts(m, rule.labels[m.name]))) continue;
       const serviceMatchers = sel.matchers.filter((m) => m.name === LABEL.service);
       const services = rule.services ?? [];
-      const selected = services.filter((s) => serviceMatchers.every((m) => matches(m, s)));
+      const selected = services.filter((s) => serviceMatchers.every((m) => matcherAccepts(m, s)));
       if (services.length && !selected.length) continue;
       let e = this.expand(
         selected.length < services.length ? narrowJobs(rule.expr, services, selected) : rule.expr,

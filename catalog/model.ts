@@ -9,18 +9,21 @@ export type { Severity, SecretRef };
 
 export type ServiceKind = "frontend" | "api" | "edge-function" | "database" | "job" | "llm" | "external-api";
 
-export type Signal =
-  | "availability"
-  | "error_rate"
-  | "latency"
-  | "probe"
-  | "heartbeat"
-  | "saturation"
-  | "quota"
-  | "budget"
-  | "tls"
-  | "slo_burn"
-  | "custom";
+/** Values of the `signal` label of an alert: what kind of problem it reports (the alert contract). */
+export const SIGNALS = [
+  "availability",
+  "error_rate",
+  "latency",
+  "probe",
+  "heartbeat",
+  "saturation",
+  "quota",
+  "budget",
+  "tls",
+  "slo_burn",
+  "custom",
+] as const;
+export type Signal = (typeof SIGNALS)[number];
 
 export interface Catalog {
   system: string;

@@ -4,23 +4,12 @@
  * `normalize.ts` turns a parsed catalog into the typed model the renderers use.
  */
 import { z } from "zod";
+import { SIGNALS } from "./model";
 import { parseBytes, parseDuration, parsePercent, parseSeverity, SEVERITY_HELP } from "./units";
 import { httpUrl } from "./urls";
 
 /** The `signal` label of an alert: what kind of problem it reports. */
-const signal = z.enum([
-  "availability",
-  "error_rate",
-  "latency",
-  "probe",
-  "heartbeat",
-  "saturation",
-  "quota",
-  "budget",
-  "tls",
-  "slo_burn",
-  "custom",
-]);
+const signal = z.enum(SIGNALS);
 
 const SLUG_RE = /^[a-z][a-z0-9-]*$/;
 const slug = z.string().regex(SLUG_RE, { error: "must be a lowercase slug (a-z, 0-9, -), starting with a letter" });

@@ -90,3 +90,8 @@ test("for counts consecutive evaluations: a gap restarts it, and firing starts o
   assert.equal(firingSeconds(episodes, 9 * 60_000), 180);
   assert.deepEqual(episodesOf(firingAt(at(1, 2, 3), grid, 0), grid, 0), [{ start: 60_000, end: 4 * 60_000 }]);
 });
+
+test("Go escapes in a selector's string are read as Prometheus reads them, not as JSON", () => {
+  assert.equal(quantiles.expand('svc:p{quantile="\\x30.95"}'), quantiles.expand('svc:p{quantile="0.95"}'));
+  assert.equal(quantiles.expand("svc:p{quantile='0.5'}"), quantiles.expand('svc:p{quantile="0.5"}'));
+});
