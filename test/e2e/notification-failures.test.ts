@@ -6,12 +6,12 @@
 import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { spawnStart, sleep, stopStart, until, type StartProcess } from "../../local/start-process";
 import { freePorts } from "../../local/supervisor";
+import { listenOnLoopback } from "../helpers/loopback";
 
 interface Received {
   receiver: string;
@@ -25,11 +25,6 @@ let health: Server;
 let receiver: Server;
 let dir: string;
 let start: StartProcess;
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 const failing = () => received.find((r) => r.labels.alertname === "NotificationsFailing" && r.status === "firing");
 
@@ -48,7 +43,7 @@ describe("a contact that cannot be reached", { timeout: 180_000 }, () => {
         res.writeHead(200).end();
       });
     });
-    const [healthUrl, hookUrl] = await Promise.all([listen(health), listen(receiver)]);
+    const [healthUrl, hookUrl] = await Promise.all([listenOnLoopback(health), listenOnLoopback(receiver)]);
     const [closed] = await freePorts(1);
     dir = mkdtempSync(join(tmpdir(), "notification-failures-"));
     writeFileSync(

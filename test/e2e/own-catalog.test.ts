@@ -6,11 +6,11 @@
 import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { interruptAndCheck, spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
+import { listenOnLoopback } from "../helpers/loopback";
 
 interface Received {
   status: string;
@@ -24,11 +24,6 @@ let health: Server;
 let receiver: Server;
 let dir: string;
 let start: StartProcess;
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 const catalogYaml = (healthUrl: string, hookUrl: string) => `
 system: shopco
@@ -60,7 +55,7 @@ describe("local mode with a catalog of one's own", { timeout: 120_000 }, () => {
         res.writeHead(200).end();
       });
     });
-    const [healthUrl, hookUrl] = await Promise.all([listen(health), listen(receiver)]);
+    const [healthUrl, hookUrl] = await Promise.all([listenOnLoopback(health), listenOnLoopback(receiver)]);
     dir = mkdtempSync(join(tmpdir(), "own-catalog-"));
     writeFileSync(join(dir, "catalog.yaml"), catalogYaml(healthUrl, hookUrl));
     start = spawnStart(["--catalog", join(dir, "catalog.yaml")]);
