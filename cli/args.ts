@@ -14,8 +14,9 @@ export function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith("--")) {
-      const [name, inline] = a.slice(2).split("=", 2);
-      if (inline !== undefined) flags[name] = inline;
+      const eq = a.indexOf("=");
+      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+      if (eq >= 0) flags[name] = a.slice(eq + 1);
       else if (!SWITCHES.has(name) && i + 1 < argv.length && !argv[i + 1].startsWith("--")) flags[name] = argv[++i];
       else flags[name] = true;
     } else positional.push(a);

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, ROOT } from "../helpers/catalogs";
+import { parseArgs } from "../../cli/args";
 
 function cli(...args: string[]) {
   return spawnSync(BIN, args, { encoding: "utf8", cwd: ROOT });
@@ -106,4 +107,12 @@ test("the repository's own catalog still gets its hand-written rules from alerts
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("--flag=value keeps everything after the first =: a comment with = and a URL with a query", () => {
+  assert.deepEqual(parseArgs(["--comment=deploy=v42", "--prometheus=http://h/p?tenant=a&b=c", "--empty="]).flags, {
+    comment: "deploy=v42",
+    prometheus: "http://h/p?tenant=a&b=c",
+    empty: "",
+  });
 });
