@@ -42,10 +42,12 @@ export function notificationFailureRules(ctx: GenContext, catalog: Catalog): Rul
         datasourceUid: GRAFANA_CLOUD_USAGE_DATASOURCE,
       },
       test: {
+        // A contact that keeps failing: one notification given up on every minute from 5m on, so
+        // an escalated copy (`for` + after) still sees failures when it comes due.
         fire: [
           {
             series: `${METRIC.amNotificationsFailed}{job="${ALERTMANAGER_JOB}", ${INTEGRATION_LABEL}="webhook"}`,
-            values: "0x4 1x10",
+            values: "0x4 1+1x10",
           },
         ],
         quiet: [

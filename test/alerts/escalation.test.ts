@@ -4,14 +4,16 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderArtifacts, ruleGroupsOf, DEFAULT_RENDER_OPTIONS } from "../../artifacts";
 import type { AlertRule, RuleGroup } from "../../alerts/model";
 import { validateCatalog } from "../../catalog/validate";
 import { writeArtifacts } from "../../write-artifacts";
+import { renderRuleTests } from "../../alerts/rule-tests";
 import { runChecks } from "../../verify/checks";
+import { findBinary, runTool } from "../../verify/tools";
 
 const catalog = validateCatalog({
   system: "shop",
@@ -53,6 +55,21 @@ function ruleTestFailures(mutate: (groups: RuleGroup[]) => void = () => {}): str
   }
 }
 
+/** Runs only the generated promtool tests of `groups`, in one promtool call; "" when they pass. */
+function promtoolFailures(groups: RuleGroup[]): string {
+  const promtool = findBinary("promtool");
+  assert.ok(promtool, "promtool is not installed");
+  const { files, tests } = renderRuleTests(groups);
+  const dir = mkdtempSync(join(tmpdir(), "escalation-test-"));
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    const r = runTool(promtool, ["test", "rules", ...tests], dir);
+    return r.ok ? "" : r.output;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 test("every P0 alert, and only P0, gets an escalated copy with for + 30m and label escalation=30m", () => {
   const all = alerts(ruleGroupsOf(catalog, DEFAULT_RENDER_OPTIONS));
   const copies = all.filter((r) => r.labels.escalation !== undefined);
@@ -80,4 +97,22 @@ test("promtool catches a copy that would escalate as soon as the alert fires", (
     for (const r of alerts(groups)) if (r.id === "web/probe/escalation") r.forMs -= 30 * 60_000;
   });
   assert.match(failures, /web\/probe\/escalation is silent until/);
+});
+
+test("promtool: a P1 escalation's copy of NotificationsFailing fires 30m after a contact starts failing for good", () => {
+  const p1 = validateCatalog({
+    system: "shop",
+    services: [{ name: "web", kind: "frontend", health: { url: "https://shop.example/health" } }],
+    alerting: {
+      routes: { P1: ["pager"] },
+      escalation: { P1: { after: "30m", to: ["lead"] } },
+      contacts: {
+        pager: { type: "webhook", url: "https://pager.example/hook" },
+        lead: { type: "email", to: ["lead@shop.example"] },
+      },
+    },
+  });
+  const groups = ruleGroupsOf(p1, DEFAULT_RENDER_OPTIONS).filter((g) => g.service === "monitoring");
+  assert.ok(alerts(groups).some((r) => r.id === "monitoring/notifications-failing/escalation"));
+  assert.equal(promtoolFailures(groups), "");
 });
