@@ -18,6 +18,7 @@ import {
   PANEL,
   REC,
   ruleGroupName,
+  SHARED_RECORDS,
 } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
@@ -65,11 +66,40 @@ export function catalogRules(ctx: GenContext, r: RawRule, team: string): Rule[] 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** A hand-written group name becomes a file name (`<system>-custom-<name>.yml`) and a Grafana rule group name. */
+const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * Why a custom group named `name` cannot be rendered: a name that is not a plain file name,
+ * or one whose rule file (compared ignoring case, as macOS and Windows do) is already taken by a
+ * generated group or an earlier custom group. `taken`: lowercased group name → what holds it.
+ */
+function groupNameProblem(name: string, group: string, taken: Map<string, string>): string | undefined {
+  if (!GROUP_NAME.test(name))
+    return `${JSON.stringify(name)} names a rule file and a Grafana rule group: letters, digits, _ . - only, starting with a letter or digit`;
+  const holder = taken.get(group.toLowerCase());
+  if (holder === undefined) return undefined;
+  return holder.startsWith("alerts/custom/")
+    ? `${JSON.stringify(name)} is also a group of ${holder} (rule file names are compared ignoring case); rename one of them`
+    : `${JSON.stringify(name)} makes the rule group ${group}, also the rule group of ${holder}; rename the group`;
+}
+
+/** Generated rule group names (lowercased) → the catalog entry they belong to. */
+function generatedGroupNames(catalog: Catalog): Map<string, string> {
+  const names = new Map<string, string>();
+  const add = (owner: string, where: string) => names.set(ruleGroupName(catalog.system, owner).toLowerCase(), where);
+  for (const name of [SHARED_RECORDS, BUDGET_SERVICE, MONITORING_SERVICE]) add(name, `generated ${name} rules`);
+  for (const a of catalog.externalApis) add(a.name, `external_apis[${a.name}]`);
+  for (const s of catalog.services) add(s.name, `services[${s.name}]`);
+  return names;
+}
+
 /** Rule groups from `alerts/custom/*.yml` (file name → text); every problem of every file reported at once. */
 export function customRuleGroups(ctx: GenContext, files: Record<string, string>): RuleGroup[] {
   const teams = owners(ctx.catalog);
   const problems: Diagnostic[] = [];
   const groups: RuleGroup[] = [];
+  const taken = generatedGroupNames(ctx.catalog);
   for (const file of Object.keys(files).sort()) {
     const where = `alerts/custom/${file}`;
     let doc: unknown;
@@ -88,6 +118,10 @@ export function customRuleGroups(ctx: GenContext, files: Record<string, string>)
       const gpath = `${where}: groups[${gname}]`;
       if (!isObj(g) || !Array.isArray(g.rules))
         return void problems.push({ path: gpath, message: "needs a name and a rules list" });
+      const name = ruleGroupName(ctx.catalog.system, `custom-${gname}`);
+      const nameProblem = groupNameProblem(gname, name, taken);
+      if (nameProblem) return void problems.push({ path: `${gpath}.name`, message: nameProblem });
+      taken.set(name.toLowerCase(), where);
       const rules: Rule[] = [];
       g.rules.forEach((r: unknown, ri: number) => {
         const rule = customRule(
@@ -101,7 +135,7 @@ export function customRuleGroups(ctx: GenContext, files: Record<string, string>)
       });
       const intervalMs = typeof g.interval === "string" ? parseDuration(g.interval) : undefined;
       groups.push({
-        name: ruleGroupName(ctx.catalog.system, `custom-${gname}`),
+        name,
         service: "custom",
         intervalMs: intervalMs ?? 60_000,
         rules,

@@ -23,6 +23,7 @@ import { renderArtifacts } from "../../artifacts";
 import { validateCatalog } from "../../catalog/validate";
 import { MANIFEST, replaceOutputDir } from "../../cli/output-dir";
 import { BIN, GOOD, ROOT } from "../helpers/catalogs";
+import { writeArtifacts } from "../../write-artifacts";
 
 const scratch = mkdtempSync(join(tmpdir(), "render-output-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -168,5 +169,20 @@ describe("render --out", () => {
     assert.equal(renames, 2, "the old output was moved aside, then the swap failed");
     assert.deepEqual(snapshot(out), before);
     assert.deepEqual(readdirSync(parent), ["out"]);
+  });
+});
+
+describe("writing artifacts", () => {
+  it("refuses, before writing any file, a path that would leave the directory", () => {
+    for (const bad of ["prometheus/rules/x/../../../../pwned.yml", "/etc/pwned.yml", "a//b.yml", "a\\..\\b.yml"]) {
+      const { parent, out } = outDir();
+      mkdirSync(out);
+      assert.throws(
+        () => writeArtifacts(out, { "a.yml": "first\n", [bad]: "x\n" }),
+        (e: Error) => e.message.startsWith(`refusing to write ${JSON.stringify(bad)}:`),
+      );
+      assert.deepEqual(readdirSync(out), [], bad);
+      assert.deepEqual(readdirSync(parent), ["out"], bad);
+    }
   });
 });
