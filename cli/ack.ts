@@ -1,48 +1,52 @@
 /**
- * `ack ALERTNAME [--service S] [--for 1h] [--comment TEXT] [--alertmanager URL]`: acknowledges
- * an alert by creating an Alertmanager silence (v2 API) on its `alertname` (and `service`). The
- * escalated copy of an alert has the same `alertname`, so the one silence stops both the
- * re-notification and the escalation. Prints the silence id on stdout.
- *
- * Alertmanager: `--alertmanager`, else `ALERTMANAGER_URL`, else the one `start` running on this
- * machine, else http://127.0.0.1:9093 (the `local` Pulumi stack's port).
+ * `ack ALERTNAME [--service S] [--for 1h] [--comment TEXT] [--stack prod | --alertmanager URL]`:
+ * acknowledges an alert by creating a silence (Alertmanager v2 API) on it and its escalated
+ * copy; prints the silence id on stdout. `ack --list` prints the current acks. Locally the
+ * silence matches `alertname` (and `service`); in Grafana it lists the titles of exactly the
+ * rules the same ack silences locally (`ack-matchers.ts`). Where it is sent: `ack-target.ts`.
  */
 import { userInfo } from "node:os";
+import { ruleGroupsOf } from "../artifacts";
 import { formatDuration, parseDuration } from "../catalog/units";
 import { LABEL } from "../conventions";
-import { runningStacks } from "../local/running";
 import { stringFlag, UsageError, type Args } from "./args";
+import { alertNames, grafanaAckMatchers, grafanaTitles, localAckMatchers } from "./ack-matchers";
+import { alertmanagerTarget, grafanaTarget, targetsGrafana, type Target } from "./ack-target";
+import { HttpError, serverText } from "./http";
+import { loadInputs } from "./inputs";
+import { createSilence, currentSilences, notifyingCount, type Matcher, type Silence } from "./silences";
 
-const DEFAULT_ALERTMANAGER = "http://127.0.0.1:9093";
 const DEFAULT_FOR = "1h";
+/** The longest ack: beyond it the alert needs a catalog change or a mute timing, not an ack. */
+export const MAX_ACK = "30d";
 const ALERTNAME_RE = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
-const USAGE = "usage: ops-monitoring ack ALERTNAME [--service S] [--for 1h] [--comment TEXT] [--alertmanager URL]";
+const USAGE = [
+  "usage: ops-monitoring ack ALERTNAME [--service S] [--for 1h] [--comment TEXT] [--stack prod | --alertmanager URL] [--timeout 10s]",
+  "       ops-monitoring ack --list [--stack prod | --alertmanager URL]",
+].join("\n");
+const ACK_FLAGS = ["service", "for", "comment"];
+const COMMON_FLAGS = ["alertmanager", "stack", "catalog", "custom-rules", "timeout"];
 
-interface Matcher {
-  name: string;
-  value: string;
-  isRegex: false;
-  isEqual: true;
-}
-
-/** The Alertmanager to talk to, and where that choice came from. */
-export function alertmanagerUrl(args: Args, env: NodeJS.ProcessEnv = process.env): { url: string; from: string } {
-  if (typeof args.flags.alertmanager === "string") return { url: args.flags.alertmanager, from: "--alertmanager" };
-  if (env.ALERTMANAGER_URL) return { url: env.ALERTMANAGER_URL, from: "ALERTMANAGER_URL" };
-  const running = runningStacks();
-  if (running.length > 1) {
+/** Refuses unknown options and empty values (`--service ''`, an unset `$SVC`). */
+export function checkFlags(args: Args, known: string[], usage: string): void {
+  const unknown = Object.keys(args.flags).filter((f) => !known.includes(f));
+  if (unknown.length) throw new UsageError(`unknown option ${unknown.map((f) => `--${f}`).join(", ")}\n${usage}`);
+  const empty = Object.entries(args.flags).filter(([, v]) => v === "" || (typeof v === "string" && v.trim() === ""));
+  if (empty.length)
     throw new UsageError(
-      `${running.length} local stacks are running (${running.map((r) => `pid ${r.pid}: ${r.alertmanager}`).join(", ")}); pass --alertmanager URL`,
+      `${empty.map(([f]) => `--${f}`).join(", ")} is empty (an unset variable?); give a value or leave the option out`,
     );
-  }
-  if (running.length === 1) return { url: running[0].alertmanager, from: `the local stack of pid ${running[0].pid}` };
-  return { url: DEFAULT_ALERTMANAGER, from: "default" };
 }
 
-function parse(args: Args): { alertname: string; service?: string; forMs: number; comment: string } {
-  const known = new Set(["service", "for", "comment", "alertmanager"]);
-  const unknown = Object.keys(args.flags).filter((f) => !known.has(f));
-  if (unknown.length) throw new UsageError(`unknown option ${unknown.map((f) => `--${f}`).join(", ")}\n${USAGE}`);
+interface Ack {
+  alertname: string;
+  service?: string;
+  forMs: number;
+  comment: string;
+}
+
+function parse(args: Args): Ack {
+  checkFlags(args, [...ACK_FLAGS, ...COMMON_FLAGS], USAGE);
   if (args.positional.length !== 1) throw new UsageError(`ack takes exactly one ALERTNAME\n${USAGE}`);
   const alertname = args.positional[0];
   if (!ALERTNAME_RE.test(alertname))
@@ -50,8 +54,90 @@ function parse(args: Args): { alertname: string; service?: string; forMs: number
   const forText = stringFlag(args, "for", DEFAULT_FOR);
   const forMs = parseDuration(forText);
   if (!forMs) throw new UsageError(`--for "${forText}" is not a duration like 30m or 2h`);
+  if (forMs > parseDuration(MAX_ACK)!)
+    throw new UsageError(
+      `--for ${forText} is longer than ${MAX_ACK}: an alert silenced that long needs a catalog change or a mute timing`,
+    );
   const service = args.flags.service === undefined ? undefined : stringFlag(args, "service");
   return { alertname, service, forMs, comment: stringFlag(args, "comment", "acknowledged with ops-monitoring ack") };
+}
+
+/** The target and, for an ack, its matchers; in Grafana read from the catalog's rules. */
+export function resolveTarget(args: Args): { target: Target; matchersFor?: (ack: Ack) => Matcher[] } {
+  if (!targetsGrafana(args)) return { target: alertmanagerTarget(args) };
+  const { catalog, customRules, path } = loadInputs(args);
+  if (!catalog.grafanaUrl) throw new UsageError(`${path}: grafana.url is not set: the prod Grafana is not known`);
+  return {
+    target: grafanaTarget(args, catalog.grafanaUrl),
+    matchersFor: ({ alertname, service }) => {
+      const rules = ruleGroupsOf(catalog, { customRules, profile: "prod" });
+      const titles = grafanaTitles(catalog, rules, alertname, service);
+      if (titles.length === 0) {
+        const known = alertNames(rules, service);
+        throw new UsageError(
+          `${path}: no alert ${alertname}${service === undefined ? "" : ` of service ${service}`} in the catalog` +
+            (known.length ? ` (its alerts: ${known.join(", ")})` : service === undefined ? "" : " (no such service?)"),
+        );
+      }
+      return grafanaAckMatchers(titles, service);
+    },
+  };
+}
+
+/** `{name="v", name=~"re"}` as Alertmanager shows matchers, server text made printable. */
+export function formatMatchers(matchers: Matcher[]): string {
+  const one = (m: Matcher) =>
+    `${m.name}${m.isEqual === false ? "!" : ""}${m.isRegex ? "=~" : "="}${JSON.stringify(m.value)}`;
+  return serverText(`{${matchers.map(one).join(", ")}}`, 400);
+}
+
+/** One line per current ack: id, until when, who, what, comment. */
+export function formatSilence(s: Silence): string {
+  const state = s.status.state === "pending" ? ` (from ${serverText(s.startsAt)})` : "";
+  return [
+    serverText(s.id),
+    `until ${serverText(s.endsAt)}${state}`,
+    `by ${serverText(s.createdBy, 80)}`,
+    formatMatchers(s.matchers),
+    JSON.stringify(serverText(s.comment)),
+  ].join("  ");
+}
+
+async function list(args: Args): Promise<number> {
+  checkFlags(args, ["list", ...COMMON_FLAGS], USAGE);
+  if (args.positional.length) throw new UsageError(`ack --list takes no ALERTNAME\n${USAGE}`);
+  const { target } = resolveTarget(args);
+  const silences = await currentSilences(target.endpoint);
+  for (const s of silences) console.log(formatSilence(s));
+  console.error(`${silences.length} ack${silences.length === 1 ? "" : "s"} at ${target.endpoint.name}`);
+  return 0;
+}
+
+async function ack(args: Args): Promise<number> {
+  const request = parse(args);
+  const { target, matchersFor } = resolveTarget(args);
+  const matchers = matchersFor ? matchersFor(request) : localAckMatchers(request.alertname, request.service);
+  const { alertname, service, forMs, comment } = request;
+  const what = `${alertname}${service ? `{${LABEL.service}="${service}"}` : ""}`;
+  const now = new Date();
+  const endsAt = new Date(now.getTime() + forMs);
+  const createdBy = process.env.USER || userInfo().username;
+  const notifying = await notifyingCount(target.endpoint, matchers);
+  const id = await createSilence(target.endpoint, {
+    matchers,
+    startsAt: now.toISOString(),
+    endsAt: endsAt.toISOString(),
+    createdBy,
+    comment,
+  });
+  console.log(id);
+  const stack = target.grafana ? ` --stack ${stringFlag(args, "stack")}` : "";
+  console.error(
+    `acknowledged ${what} for ${formatDuration(forMs)} (until ${endsAt.toISOString()}) by ${createdBy} at ${target.endpoint.name}: ` +
+      `no re-notification, no escalation. Silence ${formatMatchers(matchers)}. Undo: bin/ops-monitoring unack ${id}${stack}`,
+  );
+  if (notifying === 0) console.error(`note: no ${what} alert is notifying now; the silence applies when one fires`);
+  return 0;
 }
 
 export async function run(args: Args): Promise<number> {
@@ -59,50 +145,15 @@ export async function run(args: Args): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { alertname, service, forMs, comment } = parse(args);
-  const { url, from } = alertmanagerUrl(args);
-  const base = url.replace(/\/+$/, "");
-  const matchers: Matcher[] = [
-    { name: "alertname", value: alertname, isRegex: false, isEqual: true },
-    ...(service ? [{ name: LABEL.service, value: service, isRegex: false as const, isEqual: true as const }] : []),
-  ];
-  const what = `${alertname}${service ? `{${LABEL.service}="${service}"}` : ""}`;
-  const now = new Date();
-  const endsAt = new Date(now.getTime() + forMs);
-  const createdBy = process.env.USER || userInfo().username;
-
-  let active: unknown[] | undefined;
-  let response: Response;
   try {
-    const filter = matchers.map((m) => `filter=${encodeURIComponent(`${m.name}="${m.value}"`)}`).join("&");
-    const alerts = await fetch(`${base}/api/v2/alerts?active=true&silenced=false&inhibited=false&${filter}`);
-    if (alerts.ok) active = (await alerts.json()) as unknown[];
-    response = await fetch(`${base}/api/v2/silences`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ matchers, startsAt: now.toISOString(), endsAt: endsAt.toISOString(), createdBy, comment }),
-    });
+    return await (args.flags.list === undefined ? ack(args) : list(args));
   } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    console.error(
-      `ops-monitoring ack: cannot reach Alertmanager at ${base} (${from}): ${cause?.code ?? cause?.message ?? String(e)}\n` +
-        "  is `bin/ops-monitoring start` running? otherwise pass --alertmanager URL or set ALERTMANAGER_URL",
-    );
+    if (!(e instanceof HttpError)) throw e;
+    console.error(`ops-monitoring ack: ${e.message}`);
+    if (/cannot reach|did not answer/.test(e.message))
+      console.error(
+        "  is `bin/ops-monitoring start` running? otherwise pass --alertmanager URL or set ALERTMANAGER_URL (prod: --stack prod)",
+      );
     return 1;
   }
-  if (!response.ok) {
-    console.error(
-      `ops-monitoring ack: Alertmanager at ${base} refused the silence: HTTP ${response.status} ${(await response.text()).trim()}`,
-    );
-    return 1;
-  }
-  const { silenceID } = (await response.json()) as { silenceID: string };
-  console.log(silenceID);
-  console.error(
-    `acknowledged ${what} for ${formatDuration(forMs)} (until ${endsAt.toISOString()}) by ${createdBy}: no re-notification, no escalation. ` +
-      `Undo: expire silence ${silenceID} at ${base}/#/silences`,
-  );
-  if (active && active.length === 0)
-    console.error(`note: no ${what} alert is notifying now; the silence applies when one fires`);
-  return 0;
 }

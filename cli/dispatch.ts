@@ -44,10 +44,16 @@ const COMMANDS: Record<string, { usage: string; does: string; positional?: numbe
     load: async () => (await import("./backtest.js")).run,
   },
   ack: {
-    usage: "ack ALERTNAME [--service S] [--for 1h] [--comment TEXT] [--alertmanager URL]",
-    does: "silence an alert and its escalation; prints the silence id",
+    usage: "ack ALERTNAME [--service S] [--for 1h] [--comment TEXT] [--stack prod | --alertmanager URL]",
+    does: "silence an alert and its escalation; prints the silence id (--list: current acks)",
     positional: 1,
     load: async () => (await import("./ack.js")).run,
+  },
+  unack: {
+    usage: "unack ID [--stack prod | --alertmanager URL]",
+    does: "expire an ack's silence",
+    positional: 1,
+    load: async () => (await import("./unack.js")).run,
   },
   secrets: {
     usage: "secrets [--catalog F] [--today YYYY-MM-DD]",
