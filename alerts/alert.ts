@@ -23,6 +23,7 @@ export interface AlertSpec {
   labels?: Record<string, string>;
   test?: RuleTest;
   grafana?: AlertRule["grafana"];
+  detection?: AlertRule["detection"];
 }
 
 export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
@@ -54,6 +55,7 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
     threshold: spec.threshold,
     test: spec.test,
     ...(spec.grafana ? { grafana: spec.grafana } : {}),
+    ...(spec.detection ? { detection: spec.detection } : {}),
   };
 }
 

@@ -13,6 +13,8 @@ import { GENERATED_HEADER, toYaml } from "./yaml";
 export const NO_RECEIVER = "dashboard-only";
 export const SINK_RECEIVER = "local-sink";
 const LOCAL_GROUP_INTERVAL = "10s";
+/** group_wait of the local profile: a demo outage reaches the sink seconds after it fires. */
+export const LOCAL_GROUP_WAIT = "2s";
 
 export interface AlertmanagerOptions {
   secretsDir: string;
@@ -157,7 +159,7 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
     route: {
       receiver: NO_RECEIVER,
       group_by: alerting.groupBy,
-      group_wait: local ? "2s" : DEFAULTS.groupWait,
+      group_wait: local ? LOCAL_GROUP_WAIT : DEFAULTS.groupWait,
       group_interval: groupInterval,
       repeat_interval: DEFAULTS.repeatInterval,
       routes: [

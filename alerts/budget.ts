@@ -8,6 +8,7 @@ import { formatDuration, formatNumber, formatPercent } from "../catalog/units";
 import { BUDGET_SERVICE, COST_READ_WINDOW_MS, COST_SOURCE_LABEL, METRIC, PANEL, REC } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
+import { crossesAtOnce, scrapeCollection } from "./detection";
 import type { InputSeries, Rule } from "./model";
 
 /** Sum over sources of each source's last month-to-date spend within a day. */
@@ -62,6 +63,7 @@ function levelRules(ctx: GenContext, catalog: Catalog, scope: BudgetScope): Rule
       dashboard: { key: "external-apis", panel: PANEL.spend },
       noData: "OK",
       threshold: formatPercent(level.at),
+      detection: crossesAtOnce("spend steps to twice the level", scrapeCollection(ctx.profile), false),
       labels: source === undefined ? undefined : { [COST_SOURCE_LABEL]: source },
       test: { fire: spend(bound * 1.1), quiet: spend(bound * 0.9), evalAfterMs: 6 * 3600_000, intervalMs: 60_000 },
     });

@@ -9,6 +9,7 @@ import { formatDuration, parseDuration } from "../catalog/units";
 import { DEFAULTS, JOB_LABEL, METRIC, PANEL } from "../conventions";
 import { alertRule, sel } from "./alert";
 import type { GenContext } from "./context";
+import { crossesAtOnce, scrapeCollection } from "./detection";
 import type { InputSeries, Rule } from "./model";
 import { gauge, labelsMatching, series } from "./synth";
 
@@ -33,12 +34,18 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
   };
   const pgUpSeries = (v: number): InputSeries[] =>
     s ? [{ series: series(METRIC.pgUp, s), values: gauge(v, steps) }] : [];
+  const scrape = svc.metrics.scrape;
   const rules: Rule[] = [
     alertRule(ctx, {
       ...common,
       id: `${svc.name}/database_down`,
       alert: "DatabaseDown",
       expr: `min(${pgUp}) == 0`,
+      detection: crossesAtOnce(
+        "Postgres stops answering postgres_exporter",
+        scrapeCollection(ctx.profile, scrape?.everyMs),
+        false,
+      ),
       summary: `${svc.name} database is down`,
       description: `postgres_exporter reports ${METRIC.pgUp} = 0 for ${svc.name} for ${formatDuration(down.forMs)}: it cannot connect to Postgres.`,
       test: s
@@ -46,7 +53,6 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
         : undefined,
     }),
   ];
-  const scrape = svc.metrics.scrape;
   if (scrape) {
     const scrapeEveryMs =
       ctx.profile === "local"
@@ -62,6 +68,11 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
         id: `${svc.name}/database_metrics_down`,
         alert: "DatabaseMetricsDown",
         expr: `max(${up}) == 0 or on () count(absent_over_time(${pgUp}[${formatDuration(windowMs)}]))`,
+        detection: crossesAtOnce(
+          "the metrics endpoint stops answering (up 0)",
+          scrapeCollection(ctx.profile, scrape.everyMs, true),
+          false,
+        ),
         summary: `${svc.name} database metrics endpoint is down`,
         description: `Scraping ${scrape.url} (job ${svc.name}) fails, or ${METRIC.pgUp} has had no sample for ${formatDuration(windowMs)}: ${svc.name}'s database alerts and dashboards are blind.`,
         test: s

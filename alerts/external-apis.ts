@@ -20,6 +20,7 @@ import {
 } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
+import { crossesAtOnce, scrapeCollection, windowShare } from "./detection";
 import type { InputSeries, Rule } from "./model";
 import { counter } from "./synth";
 
@@ -50,6 +51,7 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
         dashboard: { key: "external-apis", panel: PANEL.quotaUsed },
         noData: "OK",
         threshold: formatPercent(api.alertAt),
+        detection: crossesAtOnce("usage steps to twice the alert level", scrapeCollection(ctx.profile), false),
         test: {
           fire: used(Math.ceil(alertAt)),
           quiet: used(Math.floor(alertAt / 2)),
@@ -91,6 +93,13 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
         dashboard: { key: "external-apis", panel: PANEL.apiFailureRate },
         noData: "OK",
         threshold: t.display,
+        detection: windowShare(
+          "a full outage: every call fails",
+          scrapeCollection(ctx.profile),
+          t.value,
+          5 * 60_000,
+          false,
+        ),
         test: { fire: share((t.value + 1) / 2), quiet: share(t.value / 2), evalAfterMs, intervalMs: 60_000 },
       }),
     );
@@ -136,6 +145,13 @@ function rateLimitRules(ctx: GenContext, api: ExternalApi, limit: RateLimit): Ru
       alert: "ExternalApiRateLimitHigh",
       expr: `sum(rate(${METRIC.externalApiRequests}{${apiSel}}[${formatDuration(windowMs)}])) >= ${formatNumber(bound)}`,
       forMs: limit.forMs,
+      detection: windowShare(
+        "calls step to twice the alert level",
+        scrapeCollection(ctx.profile),
+        0.5,
+        windowMs,
+        false,
+      ),
       service: api.name,
       team: api.team,
       severity: limit.severity,
@@ -189,6 +205,7 @@ function sizeRules(ctx: GenContext, api: ExternalApi, size: SizeQuota): Rule[] {
       dashboard: { key: "external-apis", panel: PANEL.sizeUsed },
       noData: "OK",
       threshold: formatPercent(size.alertAt),
+      detection: crossesAtOnce("usage steps to twice the alert level", scrapeCollection(ctx.profile), false),
       labels: { [RESOURCE_LABEL]: size.resource },
       test: {
         fire: usage((bound + size.limitBytes) / 2),

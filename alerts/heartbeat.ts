@@ -8,6 +8,7 @@ import { formatDuration, formatNumber } from "../catalog/units";
 import { HEARTBEAT_MISSING_FACTOR, LABEL, METRIC, PANEL, REC } from "../conventions";
 import { alertRule, recordingRule, sel } from "./alert";
 import type { GenContext } from "./context";
+import { silenceFor } from "./detection";
 import type { Rule } from "./model";
 import { counter, gauge, labelsMatching, series } from "./synth";
 
@@ -46,6 +47,7 @@ export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
       dashboard: { key: "jobs", panel: PANEL.jobAge },
       noData: "OK",
       threshold: formatDuration(hb.everyMs),
+      detection: silenceFor("the job stops right after a success", missingMs, "since the last success"),
       test: metric
         ? {
             // Fire: last success at time 0 and never again; quiet: a success every minute.

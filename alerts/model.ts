@@ -39,6 +39,26 @@ export interface AlertRule {
    * Prometheus target has (Alertmanager's own metrics): another query and data source.
    */
   grafana?: { expr: string; datasourceUid: string };
+  /** How the alert detects its family's incident, for its detection bound; absent for hand-written rules. */
+  detection?: Detection;
+}
+
+/**
+ * The incident an alert is meant to detect and how its expression reacts to it: what the
+ * detection bound (alerts/detection-bounds.ts) adds collection, evaluation, `for` and
+ * notification delays to.
+ */
+export interface Detection {
+  /** The incident the bound assumes, e.g. `every probe fails`. */
+  incident: string;
+  /** How often the series the expression reads arrive; absent when no new sample is needed (a stopped job). */
+  collection?: { what: "probe" | "scrape"; everyMs: number; timeoutMs: number };
+  /** Time from the incident's first collected sample until the expression crosses; Infinity when it never does. */
+  crossMs: number;
+  /** Why, e.g. `14.4 × 0.1% of 1h (both windows over)`. */
+  crossing: string;
+  /** The expression reads recording rules, which may be one evaluation behind. */
+  readsRecords: boolean;
 }
 
 export interface RecordingRule {

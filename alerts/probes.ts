@@ -11,6 +11,7 @@ import { formatDuration, formatNumber, parseDuration } from "../catalog/units";
 import { probeTiming } from "../checks/blackbox";
 import { DEFAULTS, DEFAULT_SEVERITY, METRIC, PANEL, PROBE_DOWN_ALERT, probeJob, probeSelector } from "../conventions";
 import { alertRule } from "./alert";
+import { crossesAtOnce, probeCollection, silenceFor } from "./detection";
 import type { GenContext } from "./context";
 import type { InputSeries, Rule } from "./model";
 import { gauge } from "./synth";
@@ -63,6 +64,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       runbook: "probe",
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "KeepLast",
+      detection: crossesAtOnce("a full outage: every probe fails", probeCollection(h, ctx.profile), false),
       test: { fire: probeSeries(0), quiet: probeSeries(1), evalAfterMs: h.forMs + 5 * 60_000, intervalMs },
     }),
     alertRule(ctx, {
@@ -79,6 +81,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       runbook: "probe_missing",
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "OK",
+      detection: silenceFor("the prober stops reporting", windowMs, "without a probe result"),
       test: {
         // Fire: one result at 0s, then none; quiet: a result every interval.
         fire: [{ series: instance, values: `1 _x${steps}` }],
@@ -119,6 +122,11 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
           dashboard: { key: "synthetics", panel: PANEL.tlsDaysLeft },
           noData: "OK",
           threshold: within,
+          detection: crossesAtOnce(
+            `the certificate comes within ${within} of expiry`,
+            probeCollection(h, ctx.profile),
+            false,
+          ),
           test: {
             fire: expiry(withinMs / 86400_000 / 2),
             quiet: expiry((withinMs / 86400_000) * 2 + 1),

@@ -17,7 +17,8 @@ import {
 } from "../conventions";
 import { alertRule, recordingRule, serviceSel } from "./alert";
 import type { GenContext } from "./context";
-import type { InputSeries, Rule, RuleTest } from "./model";
+import { crossesAtOnce, scrapeCollection, windowShare } from "./detection";
+import type { Detection, InputSeries, Rule, RuleTest } from "./model";
 import type { Scope } from "./scope";
 import { counter, gauge, labelsMatching, labelsNotMatching, series } from "./synth";
 
@@ -27,6 +28,8 @@ export const QUANTILES = {
   latency_p99: LATENCY_QUANTILES.p99,
 } as const;
 const TEST_INTERVAL_MS = 60_000;
+/** Window of the request recording rules (`rate(...[5m])`). */
+const RATE_WINDOW_MS = 5 * 60_000;
 
 /** Request rate, error ratio and latency quantiles of a scope, from its duration histogram. */
 export function requestRecords(scope: Scope, hist: string, errors: string): Rule[] {
@@ -125,6 +128,34 @@ function kindInfo(kind: ThresholdKind, svc: Service): KindInfo {
   }
 }
 
+/**
+ * How a threshold alert crosses under its incident: every request failing for error and
+ * success rates, a step to twice the threshold for latency (the slow share of the 5m window
+ * passes 1 − quantile) and for connections and lag (gauges).
+ */
+function thresholdDetection(svc: Service, t: Threshold, profile: "prod" | "local"): Detection {
+  const collection = scrapeCollection(profile, svc.metrics.scrape?.everyMs);
+  switch (t.kind) {
+    case "error_rate":
+      return windowShare("a full outage: every request fails", collection, t.value, RATE_WINDOW_MS, true);
+    case "availability":
+      return windowShare("a full outage: every request fails", collection, 1 - t.value, RATE_WINDOW_MS, true);
+    case "connections":
+    case "replication_lag":
+      return crossesAtOnce(`a step to twice the threshold (${t.display})`, collection, true);
+    default: {
+      const q = Number(QUANTILES[t.kind]);
+      return windowShare(
+        `a step to twice the threshold (${t.display}) for every request`,
+        collection,
+        Number((1 - q).toPrecision(12)),
+        RATE_WINDOW_MS,
+        true,
+      );
+    }
+  }
+}
+
 /** The alert expression of one threshold, on the service's recording rules. */
 function thresholdExpr(svc: Service, t: Threshold): string {
   const s = serviceSel(svc.name);
@@ -180,6 +211,7 @@ export function thresholdRules(ctx: GenContext, svc: Service): Rule[] {
         dashboard: info.panel,
         noData: "OK",
         threshold: t.display,
+        detection: thresholdDetection(svc, t, ctx.profile),
         test: thresholdTest(svc, t),
       }),
     );

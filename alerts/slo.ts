@@ -19,7 +19,8 @@ import {
 import { alertRule, recordingRule } from "./alert";
 import { serviceScope, type Scope } from "./scope";
 import type { GenContext } from "./context";
-import type { InputSeries, Rule, RuleTest } from "./model";
+import { burnCrossing, probeCollection, scrapeCollection } from "./detection";
+import type { Detection, InputSeries, Rule, RuleTest } from "./model";
 import { requestSeries } from "./service-rules";
 import { counter, gauge, labelsMatching, series } from "./synth";
 
@@ -127,6 +128,7 @@ export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) =>
       labels: { [LABEL.slo]: slo.name },
       threshold: objective,
     };
+    const detection = (pairs: BurnCondition[]) => sloDetection(svc, slo, budget, pairs, ctx.profile);
     rules.push(
       alertRule(ctx, {
         ...common,
@@ -138,6 +140,7 @@ export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) =>
         summary: `${svc.name} ${slo.name} SLO (${objective}) burning its error budget fast`,
         description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${formatDuration(slo.windowMs)}) is burning error budget at 14.4x over 1h and 5m, or 6x over 6h and 30m: at this rate 2% of the budget goes per hour.`,
         runbook: "slo_fast",
+        detection: detection(PAGE_BURN),
         test: burnTest(svc, slo, PAGE_FOR_MS, 15 * 60_000),
       }),
       alertRule(ctx, {
@@ -150,11 +153,29 @@ export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) =>
         summary: `${svc.name} ${slo.name} SLO (${objective}) burning its error budget`,
         description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${formatDuration(slo.windowMs)}) is burning error budget at 3x over 1d and 2h, or 1x over 3d and 6h: the budget will not last the window.`,
         runbook: "slo_slow",
+        detection: detection(TICKET_BURN),
         test: burnTest(svc, slo, TICKET_FOR_MS, 30 * 60_000),
       }),
     );
   }
   return rules;
+}
+
+/** Burn-rate alerts under a full outage: every request bad (latency: every request slower than the threshold). */
+function sloDetection(
+  svc: Service,
+  slo: Slo,
+  budget: number,
+  pairs: BurnCondition[],
+  profile: "prod" | "local",
+): Detection {
+  if (slo.sli === "probe")
+    return burnCrossing("a full outage: every probe fails", probeCollection(svc.health[0], profile), budget, pairs);
+  const incident =
+    slo.sli === "latency"
+      ? `every request slower than ${formatDuration(slo.thresholdMs!)}`
+      : "a full outage: every request fails";
+  return burnCrossing(incident, scrapeCollection(profile, svc.metrics.scrape?.everyMs), budget, pairs);
 }
 
 /** Fire: every request bad (or probe failing); quiet: errors at half the budget. */

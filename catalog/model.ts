@@ -264,6 +264,15 @@ export interface Policy {
   to: string[];
 }
 
+/** `alerting.objectives.<severity>`: review gates of one severity. */
+export interface Objective {
+  severity: Severity;
+  /** Longest acceptable worst-case detection time of an alert of this severity. */
+  detectMs?: number;
+  /** Most firing episodes per week over backtested history. */
+  pagesPerWeek?: number;
+}
+
 export interface Alerting {
   ackTimeoutMs: number;
   /** Contact names per severity, every severity present (empty = dashboard only). */
@@ -276,6 +285,8 @@ export interface Alerting {
   escalations: Escalation[];
   /** In catalog order. */
   policies: Policy[];
+  /** In severity order; at most one per severity. */
+  objectives: Objective[];
 }
 
 export interface GitHub {

@@ -289,6 +289,13 @@ function normalizeAlerting(raw: RawCatalog): Alerting {
       .map(([key, e]) => ({ severity: parseSeverity(key)!, afterMs: ms(e.after), to: [...e.to] }))
       .sort((x, y) => SEVERITIES.indexOf(x.severity) - SEVERITIES.indexOf(y.severity)),
     policies: (a.policies ?? []).map((p) => ({ match: { ...p.match }, to: [...p.to] })),
+    objectives: Object.entries(a.objectives ?? {})
+      .map(([key, o]) => ({
+        severity: parseSeverity(key)!,
+        ...(o.detect !== undefined ? { detectMs: ms(o.detect) } : {}),
+        ...(o.pages_per_week !== undefined ? { pagesPerWeek: o.pages_per_week } : {}),
+      }))
+      .sort((x, y) => SEVERITIES.indexOf(x.severity) - SEVERITIES.indexOf(y.severity)),
   };
 }
 

@@ -60,6 +60,27 @@ export function checkRouting(alerting: Obj, scope: RoutingScope, at: At): void {
     }
   }
 
+  if (isObj(alerting.objectives)) {
+    const bySeverity = new Map<string, string>();
+    for (const [key, objective] of Object.entries(alerting.objectives)) {
+      const severity = parseSeverity(key);
+      if (!severity) {
+        at(["alerting", "objectives", key], `"${key}" is not a severity (${SEVERITY_HELP})`);
+        continue;
+      }
+      if (bySeverity.has(severity))
+        at(["alerting", "objectives", key], `sets ${severity} twice (also as ${bySeverity.get(severity)})`);
+      bySeverity.set(severity, key);
+      if (isObj(objective) && typeof objective.detect === "string" && parseDuration(objective.detect) === 0)
+        at(
+          ["alerting", "objectives", key, "detect"],
+          "must be longer than 0s: no alert notifies at the instant an incident starts",
+        );
+      if (isObj(objective) && !("detect" in objective) && !("pages_per_week" in objective))
+        at(["alerting", "objectives", key], "needs detect, pages_per_week or both");
+    }
+  }
+
   list(alerting.policies).forEach((policy, i) => {
     if (!isObj(policy)) return;
     const path = ["alerting", "policies", i];

@@ -523,8 +523,36 @@ const policy = z.strictObject({
   to: z.array(z.string()).min(1),
 });
 
+/**
+ * Review gates of one severity, checked where people review: `verify` (worst-case detection
+ * time of every alert, see README "Detection bounds") and `backtest` (pages per week over history).
+ * @example { detect: 5m, pages_per_week: 2 }
+ */
+const objective = z.strictObject({
+  /**
+   * Longest acceptable worst-case time from the start of an incident to the first notification
+   * of an alert of this severity (collection + evaluation + crossing + `for` + group_wait).
+   * `verify` fails naming each alert that cannot meet it and the terms of its bound. Default none.
+   * @example 5m
+   */
+  detect: duration.optional(),
+  /**
+   * Most notifications (firing episodes) per week that alerts of this severity may send, over
+   * the range `backtest` replays. A PR whose head exceeds it while the base stayed within fails
+   * its backtest check. Default none.
+   * @example 2
+   */
+  pages_per_week: z.number().nonnegative().optional(),
+});
+
 /** Who is notified of what, and how insistently. */
 const alerting = z.strictObject({
+  /**
+   * Per severity: the detection time and noise budget reviews check. Keys are severities
+   * (aliases allowed). Default none.
+   * @example { P0: { detect: 5m, pages_per_week: 2 }, P1: { detect: 15m } }
+   */
+  objectives: z.record(z.string(), objective).optional(),
   /**
    * Unacknowledged P0/P1 alerts re-notify this long after their last notification; P0/P1
    * routes get a `group_interval` that divides it, so it holds exactly. Whole seconds, at

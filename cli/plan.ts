@@ -24,6 +24,8 @@ import {
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
 import { readCustomRules } from "../alerts/custom-files";
 import { customRulesDir } from "./inputs";
+import { catalogBounds } from "../alerts/detection-bounds";
+import { boundsJson, boundsTable } from "../alerts/detection-report";
 
 /** Config keys of a Pulumi stack file besides the catalog; `secure:` values become placeholders. */
 export function stackFileConfig(text: string): Record<string, ConfigValue> {
@@ -77,18 +79,25 @@ export async function run(args: Args): Promise<number> {
   }
   const raw = parseCatalogYaml(text, path);
   // Report catalog problems against the file (the program names the stack config key instead).
-  validateCatalog(raw, path);
+  const catalog = validateCatalog(raw, path);
   const system =
     raw && typeof raw === "object" && typeof (raw as { system?: unknown }).system === "string"
       ? (raw as { system: string }).system
       : "";
+  const customRules = readCustomRules(customRulesDir(args, path), system);
   try {
     const result = await runProgramUnderMocks(raw, stack, {
       config: stackFileConfig(text),
-      customRules: readCustomRules(customRulesDir(args, path), system),
+      customRules,
     });
     const resources = result.resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
-    console.log(args.flags.json ? JSON.stringify({ resources }, null, 2) : planTable(result.resources));
+    const target = stack === "local" ? "local" : "prod";
+    const bounds = catalogBounds(catalog, target, customRules);
+    console.log(
+      args.flags.json
+        ? JSON.stringify({ resources, detection_bounds: boundsJson(bounds) }, null, 2)
+        : `${planTable(result.resources)}\n\n${boundsTable(catalog, [{ target, bounds }])}`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof MockRunFailure && (e.cause instanceof CatalogError || e.cause instanceof StackConfigError)) {

@@ -7,6 +7,8 @@ import { runChecks } from "../verify/checks";
 import type { Args } from "./args";
 import { loadInputs } from "./inputs";
 import { writeArtifacts } from "../write-artifacts";
+import { catalogBounds } from "../alerts/detection-bounds";
+import { boundsJson, boundsTable, objectiveCheck } from "../alerts/detection-report";
 
 export function run(args: Args): number {
   const { catalog, customRules, path } = loadInputs(args);
@@ -16,7 +18,30 @@ export function run(args: Args): number {
   try {
     writeArtifacts(dir, artifacts);
     const ruleFiles = Object.keys(artifacts).filter((p) => p.startsWith("prometheus/rules/"));
-    const results = runChecks(dir, catalog, ruleGroupsOf(catalog, options), ruleFiles);
+    const bounds = (["local", "prod"] as const).map((target) => ({
+      target,
+      bounds: catalogBounds(catalog, target, customRules),
+    }));
+    const objectives = objectiveCheck(
+      catalog,
+      bounds.flatMap((b) => b.bounds),
+    );
+    const results = [
+      ...runChecks(dir, catalog, ruleGroupsOf(catalog, options), ruleFiles),
+      ...(objectives ? [objectives] : []),
+    ];
+    if (args.flags.json) {
+      const failed = results.filter((r) => !r.ok).length;
+      console.log(
+        JSON.stringify(
+          { ok: failed === 0, checks: results, detection_bounds: boundsJson(bounds.flatMap((b) => b.bounds)) },
+          null,
+          2,
+        ),
+      );
+      return failed ? 1 : 0;
+    }
+    console.log(`${boundsTable(catalog, bounds)}\n`);
     for (const r of results)
       console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.ok ? r.detail : `\n${r.detail.replace(/^/gm, "     ")}`}`);
     const failed = results.filter((r) => !r.ok).length;

@@ -163,3 +163,36 @@ test("an ack_timeout below 2s or with a fraction of a second is refused", () => 
   ]);
   assert.deepEqual(problems({ ack_timeout: "2s" }), []);
 });
+
+test("objectives are read per severity, aliases included, in severity order", () => {
+  const c = validateCatalog({
+    ...base,
+    alerting: { objectives: { high: { detect: "15m" }, SEV1: { detect: "5m", pages_per_week: 2 } } },
+  });
+  assert.deepEqual(c.alerting.objectives, [
+    { severity: "P0", detectMs: 300_000, pagesPerWeek: 2 },
+    { severity: "P1", detectMs: 900_000 },
+  ]);
+});
+
+test("objectives name a key that is no severity, a severity set twice, a 0s detect, an empty objective and a negative page budget", () => {
+  assert.deepEqual(
+    problems({
+      objectives: {
+        P5: { detect: "5m" },
+        P0: { detect: "0s" },
+        critical: { pages_per_week: -1 },
+        P2: {},
+        P3: { detect: "soon" },
+      },
+    }),
+    [
+      "alerting.objectives.P0.detect: must be longer than 0s: no alert notifies at the instant an incident starts",
+      "alerting.objectives.P2: needs detect, pages_per_week or both",
+      'alerting.objectives.P3.detect: "soon" is not a duration like 30s, 5m, 1h, 30d',
+      'alerting.objectives.P5: "P5" is not a severity (P0..P3, SEV1..SEV4 or critical|high|medium|low)',
+      "alerting.objectives.critical: sets P0 twice (also as P0)",
+      "alerting.objectives.critical.pages_per_week: -1 must be >= 0",
+    ],
+  );
+});

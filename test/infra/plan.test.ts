@@ -40,10 +40,21 @@ test("plan uses the stack file's Grafana settings", () => {
   assert.equal(rule.datas[0].datasourceUid, "grafanacloud-prom");
 });
 
-test("plan without --json prints a table with one line per resource and a total", () => {
+test("plan without --json prints a table with one line per resource and a total, then each alert's detection bound", () => {
   const r = plan("--catalog", join(GOOD, "all-kinds", "catalog.yaml"));
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split("\n");
+  const [table, bounds] = r.stdout.trim().split("\n\n");
+  const lines = table.split("\n");
+  const boundLines = bounds.split("\n");
+  assert.match(
+    boundLines[0],
+    /^Detection bounds: worst case from the start of the stated incident to the first notification/,
+  );
+  assert.match(boundLines[1], /^ALERT ID\s+NAME\s+SEV\s+DETECT PROD\s+INCIDENT$/);
+  assert.ok(
+    boundLines.some((l) => /\sProbeDown\s+P0\s+\d+m\d*s?\s+a full outage: every probe fails$/.test(l)),
+    bounds,
+  );
   assert.match(lines[0], /^TYPE\s+NAME\s+KEY INPUTS$/);
   assert.match(lines.at(-1)!, /^\d+ resources$/);
   assert.equal(lines.length - 2, Number(/^(\d+)/.exec(lines.at(-1)!)![1]));
