@@ -19,7 +19,7 @@ const COMMANDS: Record<string, { usage: string; does: string; positional?: numbe
     load: async () => (await import("./render.js")).run,
   },
   verify: {
-    usage: "verify --catalog F",
+    usage: "verify --catalog F [--json]",
     does: "promtool/amtool/blackbox checks + generated rule tests",
     load: async () => (await import("./verify.js")).run,
   },
