@@ -11,7 +11,7 @@ import { externalApisDashboard } from "./external-apis";
 import { buildDashboard, dashboardTitle, type DashboardSpec } from "./frame";
 import { jobsDashboard } from "./jobs";
 import { overviewDashboard } from "./overview";
-import { PROMETHEUS } from "./panels";
+import { DATASOURCE_VAR, PROMETHEUS } from "./panels";
 import { INTERVAL, RANGE, RATE_INTERVAL, SERVICE_VAR } from "./queries";
 import { serviceDashboard } from "./service";
 import { slosDashboard } from "./slos";
@@ -165,4 +165,16 @@ export function panelQueries(
     }
   }
   return out;
+}
+
+/**
+ * `doc` with its `datasource` variable defaulting to data source `uid` (`current`), so its
+ * panels query what the alerts query rather than the org's default data source.
+ */
+export function withDatasource(doc: DashboardDoc, uid: string): DashboardDoc {
+  const templating = doc.json.templating as { list: Array<Record<string, unknown>> };
+  const list = templating.list.map((v) =>
+    v.name === DATASOURCE_VAR ? { ...v, current: { text: uid, value: uid } } : v,
+  );
+  return { ...doc, json: { ...doc.json, templating: { ...templating, list } } };
 }

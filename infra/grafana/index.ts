@@ -11,7 +11,7 @@ import * as grafana from "@pulumiverse/grafana";
 import type { Catalog } from "../../catalog/model";
 import type { RuleGroup } from "../../alerts/model";
 import { ruleGroupsOf } from "../../artifacts";
-import { buildDashboards, type DashboardDoc } from "../../dashboards";
+import { buildDashboards, withDatasource, type DashboardDoc } from "../../dashboards";
 import { folderUid, resourceName, STACK_OUTPUT } from "../../conventions";
 import type { GrafanaSettings } from "../config";
 import type { StackContext, StackOutputs } from "../stack";
@@ -42,7 +42,7 @@ export function grafanaInputs(catalog: Catalog, rules: RuleGroup[], settings: Gr
   const features = grafanaFeatures(catalog);
   return {
     folder: { uid: folderUid(catalog.system), title: catalog.folderTitle },
-    dashboards: buildDashboards(catalog),
+    dashboards: buildDashboards(catalog).map((d) => withDatasource(d, settings.prometheusDatasourceUid)),
     ruleGroups: grafanaRuleGroups(rulesForGrafana(rules, features), {
       catalog,
       datasourceUid: settings.prometheusDatasourceUid,

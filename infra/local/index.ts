@@ -7,13 +7,14 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import { buildDashboards, type DashboardDoc } from "../../dashboards";
+import { buildDashboards, withDatasource, type DashboardDoc } from "../../dashboards";
 import { folderUid, resourceName, STACK_OUTPUT } from "../../conventions";
 import { PROJECT } from "../config";
 import { GrafanaDashboards } from "../grafana/dashboards";
 import type { StackContext, StackOutputs } from "../stack";
 import { secretRef } from "../secrets";
 import {
+  LOCAL_DATASOURCE_UID,
   CONTAINER_RENDER_OPTIONS,
   CONTAINER_SECRETS_DIR,
   containerSpecs,
@@ -130,7 +131,7 @@ export function provisionLocal(ctx: StackContext): StackOutputs {
     system: catalog.system,
     containers: containerSpecs(ctx.artifacts(CONTAINER_RENDER_OPTIONS)),
     folder: { uid: folderUid(catalog.system), title: catalog.folderTitle },
-    dashboards: buildDashboards(catalog),
+    dashboards: buildDashboards(catalog).map((d) => withDatasource(d, LOCAL_DATASOURCE_UID)),
     grafanaAdminPassword: password,
   });
   return {

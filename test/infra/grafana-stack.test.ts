@@ -232,3 +232,24 @@ test("the resource count grows by at most 8 per service", async () => {
   assert.ok(perService <= 8, `${perService} resources per service`);
   assert.ok(hundred <= 8 * 100 + (ten - 8 * 10 > 0 ? ten - 8 * 10 : 0) + 60, `${hundred} resources for 100 services`);
 });
+
+test("every dashboard's data source variable defaults to the Prometheus the alert rules query, not the org's default", async () => {
+  const { resources } = await runProgramUnderMocks(allKindsRaw(), "prod", {
+    config: { "ops-monitoring:prometheusDatasourceUid": "prod-prom-7" },
+  });
+  const queried = new Set(
+    ofType(resources, T.ruleGroup).flatMap((g) =>
+      (g.inputs.rules as Array<{ datas: Array<{ refId: string; datasourceUid: string }> }>).flatMap((r) =>
+        r.datas.filter((d) => d.refId === "A").map((d) => d.datasourceUid),
+      ),
+    ),
+  );
+  assert.ok(queried.has("prod-prom-7"), [...queried].join(" "));
+  for (const d of ofType(resources, T.dashboard)) {
+    const json = JSON.parse(String(d.inputs.configJson)) as {
+      templating: { list: Array<{ name: string; type: string; current?: unknown }> };
+    };
+    const variable = json.templating.list.find((v) => v.type === "datasource");
+    assert.deepEqual(variable?.current, { text: "prod-prom-7", value: "prod-prom-7" }, d.name);
+  }
+});
