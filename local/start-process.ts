@@ -116,6 +116,17 @@ export function alive(pid: number): boolean {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** `p`'s value, or `"timeout"` after `ms`; the timer is cleared when `p` settles, so it never keeps the process alive. */
+export async function within<T>(p: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Polls `probe` every `everyMs` until it returns a value other than undefined; throws `what` after `timeoutMs`. */
 export async function until<T>(
   what: string,
@@ -146,7 +157,7 @@ export async function interruptAndCheck(
 ): Promise<{ code: number | null; survivors: number[] }> {
   const children = descendants(p.child.pid!);
   p.child.kill("SIGINT");
-  const code = await Promise.race([p.exited, sleep(timeoutMs).then(() => "timeout" as const)]);
+  const code = await within(p.exited, timeoutMs);
   if (code === "timeout") throw new Error(`start did not exit within ${timeoutMs}ms of SIGINT`);
   return { code, survivors: children.filter(alive) };
 }
@@ -156,8 +167,7 @@ export async function stopStart(p: StartProcess | undefined, timeoutMs = 20_000)
   if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
   const children = descendants(p.child.pid!);
   p.child.kill("SIGINT");
-  const exited = await Promise.race([p.exited.then(() => true), sleep(timeoutMs).then(() => false)]);
-  if (exited) return;
+  if ((await within(p.exited, timeoutMs)) !== "timeout") return;
   for (const pid of [p.child.pid!, ...children]) {
     try {
       process.kill(pid, "SIGKILL");

@@ -19,7 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { alive, descendants, spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
+import { alive, descendants, spawnStart, stopStart, until, within, type StartProcess } from "../../local/start-process";
 import { promQuery } from "./prometheus-api";
 
 const scratch = mkdtempSync(join(tmpdir(), "faults-e2e-"));
@@ -119,10 +119,7 @@ describe("local mode under faults", { timeout: 240_000 }, () => {
     const secondChildren = descendants(second.child.pid!);
     const t0 = Date.now();
     second.child.kill("SIGINT");
-    const code = await Promise.race([
-      second.exited,
-      new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 30_000)),
-    ]);
+    const code = await within(second.exited, 30_000);
     const exitMs = Date.now() - t0;
     console.log(`Ctrl-C during start-up: exit ${code} after ${exitMs}ms`);
     assert.equal(code, 130);

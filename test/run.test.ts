@@ -1,0 +1,36 @@
+/** The test runner behind `npm test`: a failing file or a file that lingers after its last test fails the run. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { ROOT } from "./helpers/catalogs";
+import { laneOf, testFiles } from "./lanes";
+
+const runner = (files: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, ["--no-warnings=ExperimentalWarning", "--import", "tsx", "test/run.ts", ...files], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+
+test("npm test fails when a file fails or stays alive after its last test, and names both", () => {
+  const r = runner(
+    ["test/fixtures/lanes/passes.test.ts", "test/fixtures/lanes/fails.test.ts", "test/fixtures/lanes/lingers.test.ts"],
+    { TEST_LINGER_S: "2" },
+  );
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /✔ test\/fixtures\/lanes\/passes\.test\.ts/);
+  assert.match(r.stdout, /stayed alive [\d.]+ s after its last test result \(limit 2 s\)/);
+  assert.match(r.stdout, /✖ 1 of 3 files and checks passed/);
+  assert.match(
+    r.stdout,
+    /failed: test\/fixtures\/lanes\/fails\.test\.ts\n {2}failed: test\/fixtures\/lanes\/lingers\.test\.ts|failed: test\/fixtures\/lanes\/lingers\.test\.ts\n {2}failed: test\/fixtures\/lanes\/fails\.test\.ts/,
+  );
+});
+
+test("every test file under test/ is found, this one included, and e2e files get their own lane", () => {
+  const files = testFiles();
+  assert.ok(files.includes("test/run.test.ts"));
+  assert.ok(!files.some((f) => f.startsWith("test/fixtures/")));
+  assert.equal(laneOf("test/e2e/demo.test.ts"), "e2e");
+  assert.equal(laneOf("test/a-new-file.test.ts"), "tests");
+});
