@@ -9,7 +9,7 @@ import { formatPath, type Diagnostic } from "./diagnostics";
 import { plainTextError, templateError } from "./template-text";
 import { promqlResultError } from "./promql-types";
 import { parseDuration, parsePercent } from "./units";
-import { probeJob } from "../conventions";
+import { healthCheckName, probeJob, probeScrapeJob } from "../conventions";
 import { SM_PUBLIC_PROBES } from "./sm-probes";
 
 type Obj = Record<string, unknown>;
@@ -105,6 +105,39 @@ function checkJobNames(raw: Obj, at: At): void {
         ["services", i, "name"],
         `its default selector job="${name}" would also select the probe series of service ${other}; rename one of them or set metrics.selector`,
       );
+  }
+  checkScrapeJobNames(raw, services, at);
+}
+
+/**
+ * Every `job_name` of `prometheus.yml` (and Synthetic Monitoring job) is unique: one of several
+ * health checks gets `<service>-health-<check>`, which another service's scrape job or check
+ * can spell too (`a` check `b-health-c`, `a-health-b` check `c`). A scrape job equal to a single
+ * check's probe job is reported above.
+ */
+function checkScrapeJobNames(raw: Obj, services: Array<{ svc: Obj; i: number; name: string }>, at: At): void {
+  const jobs = new Map<string, { path: PropertyKey[]; keyed: boolean }>();
+  const claim = (job: string, path: PropertyKey[], keyed: boolean, report: PropertyKey[]) => {
+    const first = jobs.get(job);
+    if (!first) return void jobs.set(job, { path, keyed });
+    if (first.keyed || keyed)
+      at(
+        report,
+        `its scrape job "${job}" is also the scrape job of ${formatPath(first.path, raw)}; rename one of them`,
+      );
+  };
+  for (const { svc, i, name } of services) {
+    const checks = rawHealthChecks(svc.health, ["services", i]);
+    if (Array.isArray(svc.health) && checks.length > 1) {
+      for (const { h, path } of checks) {
+        if (typeof h.url !== "string") continue;
+        const explicit = typeof h.name === "string";
+        const key = explicit ? (h.name as string) : healthCheckName(h.url);
+        claim(probeScrapeJob(name, key), path, true, [...path, explicit ? "name" : "url"]);
+      }
+    } else if (checks.length) claim(probeJob(name), ["services", i, "health"], false, ["services", i, "health"]);
+    if (isObj(svc.metrics) && svc.metrics.scrape !== undefined)
+      claim(name, ["services", i], false, ["services", i, "name"]);
   }
 }
 

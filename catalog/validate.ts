@@ -7,6 +7,7 @@ import { catalogSchema, type RawCatalog } from "./schema";
 import { CatalogError, formatPath, type Diagnostic } from "./diagnostics";
 import { crossCheck } from "./cross-check";
 import { parityCheck } from "./parity-checks";
+import { nameCollisions } from "./name-collisions";
 import { httpUrlError } from "./urls";
 import { normalize } from "./normalize";
 import { linkWarnings } from "./link-warnings";
@@ -26,7 +27,13 @@ export function checkCatalog(raw: unknown, source = "catalog"): { catalog: Catal
     for (const issue of parsed.error.issues) diagnostics.push(...fromIssue(issue, raw));
   }
   const vercel = vercelEnvDiagnostics(raw);
-  diagnostics.push(...crossCheck(raw), ...parityCheck(raw), ...vercel.problems, ...githubActionsDiagnostics(raw));
+  diagnostics.push(
+    ...crossCheck(raw),
+    ...parityCheck(raw),
+    ...nameCollisions(raw),
+    ...vercel.problems,
+    ...githubActionsDiagnostics(raw),
+  );
   if (diagnostics.length > 0) throw new CatalogError(sortByPath(dedupe(diagnostics)), source);
   const catalog = normalize(parsed.data as RawCatalog);
   return { catalog, warnings: sortByPath([...vercel.warnings, ...linkWarnings(catalog)]) };

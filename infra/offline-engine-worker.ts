@@ -16,6 +16,11 @@ import type { EngineReply, EngineRequest, MockRun, RegisteredResource } from "./
 import { PLACEHOLDER_SECRET_PREFIX, SECRET_MARK, serializeError } from "./offline-engine-protocol";
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+/** The engine refuses a second resource with one URN (type and name, under the same parent type). */
+const DUPLICATE_URN = {
+  says: "is registered twice (one type and name make one URN)",
+  source: { repo: "pulumi/pulumi", ref: "", path: "pkg/diag/errors.go", at: "GetDuplicateResourceURNError" },
+};
 
 function isRpcSecret(v: unknown): v is { value: unknown } {
   return (
@@ -127,6 +132,7 @@ async function run(request: EngineRequest): Promise<EngineReply> {
   failures.length = 0;
   const registered: RegisteredResource[] = [];
   const violations: FactViolation[] = [];
+  const seen = new Set<string>();
   const { stack, config, customRules, probes, stackTransformations } = request;
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -149,6 +155,9 @@ async function run(request: EngineRequest): Promise<EngineReply> {
               .sort(),
           });
           violations.push(...checkResource(args.type, args.name, plain(inputs) as Record<string, unknown>));
+          const key = JSON.stringify([args.type, args.name]);
+          if (seen.has(key)) violations.push({ type: args.type, name: args.name, field: "", ...DUPLICATE_URN });
+          seen.add(key);
         }
         const echoed = Object.fromEntries(Object.entries(inputs).filter(([k]) => !UNREAD_LARGE_INPUTS.has(k)));
         return { id: args.name, state: { ...echoed, ...computedState(args.type, args.name, inputs) } };

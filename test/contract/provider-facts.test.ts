@@ -60,6 +60,15 @@ test("a GitHub Actions secret named GITHUB_* fails the run citing github/util.go
   );
 });
 
+test("two resources of one type and name fail the run as pulumi preview's duplicate URN check would", async () => {
+  const e = await failure("duplicate-folder");
+  assert.ok(e.cause instanceof ProviderFactsError, String(e));
+  assert.match(
+    e.message,
+    /grafana:oss\/folder:Folder "prospectpro-folder": \(resource\) is registered twice \(one type and name make one URN\) \[pulumi\/pulumi pkg\/diag\/errors\.go \(GetDuplicateResourceURNError\)\]/,
+  );
+});
+
 test("plan refuses a catalog whose GitHub secret name starts with GITHUB_, naming it", () => {
   const dir = mkdtempSync(join(tmpdir(), "facts-"));
   try {
