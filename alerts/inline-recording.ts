@@ -130,7 +130,7 @@ export class RecordingRules {
         const rules = sel.metric === undefined ? undefined : this.byRecord.get(sel.metric);
         if (!rules || expanding.has(sel.metric!)) return false;
         const inner = this.selectorExpansion(sel, rules, new Set([...expanding, sel.metric!]));
-        const interval = formatDuration(Math.max(...rules.map((r) => r.intervalMs)));
+        const interval = formatDuration(rules.reduce((max, r) => Math.max(max, r.intervalMs), 0));
         const parent = node.parent;
         if (parent?.name === "MatrixSelector") {
           const range = expr.slice(parent.getChild("DurationExpr")!.from, parent.getChild("DurationExpr")!.to);

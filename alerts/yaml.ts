@@ -32,10 +32,9 @@ function emit(value: unknown, indent: string, out: string[]): void {
   if (Array.isArray(value)) {
     for (const item of value) {
       if (isMap(item) && !isEmpty(item)) {
-        const lines: string[] = [];
-        emit(item, `${indent}  `, lines);
-        lines[0] = `${indent}- ${lines[0].slice(indent.length + 2)}`;
-        out.push(...lines);
+        const first = out.length;
+        emit(item, `${indent}  `, out);
+        out[first] = `${indent}- ${out[first].slice(indent.length + 2)}`;
       } else if (Array.isArray(item) && item.length) {
         out.push(`${indent}-`);
         emit(item, `${indent}  `, out);

@@ -145,7 +145,7 @@ export function renderText(r: BacktestResult, base?: string): string {
   const out = [title(r, base), ""];
   for (const [service, alerts] of byService(r)) {
     const table = [HEADERS, ...rows(r, alerts)];
-    const width = (c: keyof Row) => Math.max(...table.map((row) => row[c].length));
+    const width = (c: keyof Row) => table.reduce((max, row) => Math.max(max, row[c].length), 0);
     out.push(service);
     for (const row of table)
       out.push(

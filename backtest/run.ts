@@ -83,14 +83,14 @@ function alertsOf(groups: RuleGroup[]): Map<string, Evaluated[]> {
 
 /** The default step: the evaluation interval of the catalog's rule groups. */
 export function groupInterval(groups: RuleGroup[]): number {
-  return Math.max(...groups.map((g) => g.intervalMs));
+  return groups.reduce((max, g) => Math.max(max, g.intervalMs), 0);
 }
 
 export async function backtest(client: PrometheusClient, input: BacktestInput): Promise<BacktestResult> {
   const head = alertsOf(input.head);
   const base = input.base && alertsOf(input.base);
   const all = [...head.values(), ...(base?.values() ?? [])].flat();
-  const maxFor = Math.max(0, ...all.map((a) => a.rule.forMs));
+  const maxFor = all.reduce((max, a) => Math.max(max, a.rule.forMs), 0);
   // Evaluations start `for` before `from` so that an alert already pending at `from` fires when Prometheus would have.
   const grid: Grid = {
     startMs: input.fromMs - Math.ceil(maxFor / input.stepMs) * input.stepMs,

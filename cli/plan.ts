@@ -62,7 +62,7 @@ export function planTable(resources: RegisteredResource[]): string {
       .map(([k, v]) => `${k}=${summary(v)}`)
       .join(" "),
   ]);
-  const width = [0, 1].map((i) => Math.max(i === 0 ? 4 : 4, ...rows.map((row) => row[i].length)));
+  const width = [0, 1].map((i) => rows.reduce((max, row) => Math.max(max, row[i].length), 4));
   const line = (row: string[]) => `${row[0].padEnd(width[0])}  ${row[1].padEnd(width[1])}  ${row[2]}`.trimEnd();
   return [line(["TYPE", "NAME", "KEY INPUTS"]), ...rows.map(line), `${resources.length} resources`].join("\n");
 }

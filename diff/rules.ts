@@ -103,7 +103,7 @@ export function diffRules(before: readonly RuleGroup[], after: readonly RuleGrou
       if (prefix) explained.add(prefix);
     }
   }
-  lines.push(...groupWideChanges(changed));
+  for (const line of groupWideChanges(changed)) lines.push(line);
 
   const records = keyed(
     rules(before).flatMap((r) => (r.rule.kind === "record" ? [{ ...r, rule: r.rule }] : [])),

@@ -45,3 +45,17 @@ test("every rendered YAML config parses back to the structure it was emitted fro
     }
   }
 });
+
+test("a group of 12,000 rules (about 100,000 lines in one list item) is written without overflowing the stack", () => {
+  const rules = Array.from({ length: 12_000 }, (_, i) => ({
+    alert: `A${i}`,
+    expr: `up{instance="i${i}"} == 0`,
+    for: "5m",
+    labels: { service: "api", severity: "P2", signal: "custom", team: "ops" },
+    annotations: { summary: `A${i}`, description: "d", runbook_url: "https://wiki.example/r" },
+  }));
+  const text = toYaml({ groups: [{ name: "big", interval: "1m", rules }] });
+  const back = parse(text) as { groups: Array<{ rules: unknown[] }> };
+  assert.equal(back.groups[0].rules.length, 12_000);
+  assert.deepEqual(back.groups[0].rules[11_999], rules[11_999]);
+});
