@@ -5,6 +5,7 @@
  * name is plain, and every regex matcher is valid RE2.
  */
 import { parser } from "@prometheus-io/lezer-promql";
+import { memoized } from "./memo";
 import { re2Error, re2FullMatch } from "./re2";
 
 export type MatchOp = "=" | "!=" | "=~" | "!~";
@@ -17,9 +18,42 @@ export interface LabelMatcher {
 
 export type ParsedMatchers = { matchers: LabelMatcher[] } | { error: string };
 
-/** `job="web", env=~"prod|staging"` → its matchers, or why it is not a plain matcher list. */
-export function parseMatcherList(text: string): ParsedMatchers {
+/**
+ * `job="web", env=~"prod|staging"` → its matchers, or why it is not a plain matcher list.
+ * Parsed once per text (the rule generators ask for the same selectors many times); the result is frozen.
+ */
+export const parseMatcherList: (text: string) => ParsedMatchers = memoized((text) => deepFreeze(parse(text)));
+
+function deepFreeze(parsed: ParsedMatchers): ParsedMatchers {
+  if ("matchers" in parsed) parsed.matchers.forEach((m) => Object.freeze(m));
+  return Object.freeze("matchers" in parsed ? { matchers: Object.freeze(parsed.matchers) as LabelMatcher[] } : parsed);
+}
+
+/** One `name op "value"` matcher with a plain name and an escape-free value, then a comma or the end. */
+const SIMPLE_MATCHER =
+  /[ \t\r\n]*([A-Za-z_][A-Za-z0-9_]*)[ \t\r\n]*(=~|!~|!=|=)[ \t\r\n]*"([^"\\\r\n]*)"[ \t\r\n]*(?:,(?=.)|$)/sy;
+
+/**
+ * The common case (`job="web"`, `code=~"5.."`) read without the PromQL parser: the same matchers
+ * the parser yields, or undefined to let the parser decide (and word any error).
+ */
+function simpleMatchers(text: string): LabelMatcher[] | undefined {
+  const matchers: LabelMatcher[] = [];
+  SIMPLE_MATCHER.lastIndex = 0;
+  while (SIMPLE_MATCHER.lastIndex < text.length) {
+    const m = SIMPLE_MATCHER.exec(text);
+    if (!m || m[1] === "__name__") return undefined;
+    const [, name, op, value] = m as unknown as [string, string, MatchOp, string];
+    if ((op === "=~" || op === "!~") && re2Error(value)) return undefined;
+    matchers.push({ name, op, value });
+  }
+  return matchers.length ? matchers : undefined;
+}
+
+function parse(text: string): ParsedMatchers {
   if (text.trim() === "") return { error: "is empty" };
+  const simple = simpleMatchers(text);
+  if (simple) return { matchers: simple };
   const src = `{${text}}`;
   const tree = parser.parse(src);
   const errorAt = firstErrorAt(tree);

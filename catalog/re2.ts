@@ -5,11 +5,12 @@
  * (linear time, same syntax), never with JavaScript's backtracking `RegExp`.
  */
 import { RE2JS } from "re2js";
+import { memoized } from "./memo";
 
 const LOOKAROUND = /\(\?<?[=!]/;
 
 /** Undefined when `pattern` is a valid RE2 regex, else why not (lookaround named as such). */
-export function re2Error(pattern: string): string | undefined {
+export const re2Error: (pattern: string) => string | undefined = memoized((pattern) => {
   try {
     RE2JS.compile(pattern);
     return undefined;
@@ -18,17 +19,9 @@ export function re2Error(pattern: string): string | undefined {
       return "uses lookahead/lookbehind, which RE2 (Prometheus, Alertmanager, blackbox exporter) does not support";
     return `is not a valid RE2 regex: ${(e as Error).message.replace(/^error parsing regexp: /, "")}`;
   }
-}
+});
 
-const compiled = new Map<string, RE2JS>();
-function compile(pattern: string): RE2JS {
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = RE2JS.compile(pattern);
-    compiled.set(pattern, re);
-  }
-  return re;
-}
+const compile = memoized((pattern) => RE2JS.compile(pattern));
 
 /** Whether `value` matches `pattern` as a Prometheus label matcher does: the whole value, `.` matching newlines. */
 export function re2FullMatch(pattern: string, value: string): boolean {

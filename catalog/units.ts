@@ -1,4 +1,5 @@
 /** Parsing and canonical formatting of the catalog's scalar units: durations, percentages, severities. */
+import { memoized } from "./memo";
 
 export const SEVERITIES = ["P0", "P1", "P2", "P3"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -48,13 +49,13 @@ export const MAX_DURATION_MS = Math.floor(Number(2n ** 63n - 1n) / 1e6);
  * Decimals are ours: `formatDuration` renders the result the way Prometheus and Grafana
  * accept (`1.5s` → `1s500ms`).
  */
-export function parseDuration(value: string): number | undefined {
+export const parseDuration: (value: string) => number | undefined = memoized((value) => {
   if (!DURATION_RE.test(value)) return undefined;
   let total = 0;
   for (const [, n, unit] of value.matchAll(DURATION_PART_RE)) total += Number(n) * UNIT_MS.get(unit)!;
   const rounded = Math.round(total);
   return Math.abs(total - rounded) < 1e-6 && rounded <= MAX_DURATION_MS ? rounded : undefined;
-}
+});
 
 /**
  * The canonical Prometheus spelling of a duration (Prometheus' `model.Duration.String`), the

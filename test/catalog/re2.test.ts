@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { re2Error, re2Find, re2FullMatch } from "../../catalog/re2";
 import { matcherAccepts, parseMatcherList, unquote } from "../../catalog/matchers";
 
@@ -49,6 +50,27 @@ test("a matcher list is parsed as PromQL matchers with Go string escapes", () =>
   assert.equal(unquote('"a\\tb\\u00e9\\101"'), "a\tbéA");
   assert.equal(unquote("`raw\\n`"), "raw\\n");
   assert.equal(unquote('"bad\\q"'), undefined);
+});
+
+test("simple matcher lists, read without the PromQL parser, give what the parser gives", () => {
+  const name = fc.oneof(
+    fc.constantFrom("job", "by", "on", "offset", "bool", "inf", "__name__", "_x", "a1"),
+    fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/),
+  );
+  const op = fc.constantFrom("=", "!=", "=~", "!~");
+  const value = fc.oneof(fc.constantFrom("5..", "(ok", "a|b", "(?<=x)y", "é ü", ""), fc.string({ maxLength: 12 }));
+  const space = fc.constantFrom("", " ", "\t", "\n ");
+  const matcher = fc
+    .tuple(space, name, space, op, space, value, space)
+    .filter(([, , , , , v]) => !/["\\\r\n]/.test(v))
+    .map(([s1, n, s2, o, s3, v, s4]) => `${s1}${n}${s2}${o}${s3}"${v}"${s4}`);
+  fc.assert(
+    fc.property(fc.array(matcher, { minLength: 1, maxLength: 4 }), (matchers) => {
+      const text = matchers.join(",");
+      // A trailing ", " is valid PromQL the fast reading leaves to the parser.
+      assert.deepEqual(parseMatcherList(text), parseMatcherList(`${text}, `));
+    }),
+  );
 });
 
 test("a selector that closes its braces to add an expression is not a matcher list", () => {
