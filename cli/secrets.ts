@@ -3,6 +3,7 @@
  * period, last rotation and due date. Exit 1 when one is due or overdue, or has a period but no
  * `rotated_at` (a scheduled job turns that into an issue). Prints names, never values.
  */
+import { CatalogError, type Diagnostic } from "../catalog/diagnostics";
 import { formatDuration } from "../catalog/units";
 import { vercelEnvSpecs, type VercelEnvSpec } from "../env/vercel-env";
 import { stringFlag, UsageError, type Args } from "./args";
@@ -37,11 +38,15 @@ function parseDay(value: string, what: string): number {
   return ms;
 }
 
-/** Rotation state of every secret env var on `today` (ISO date); `due` means due today. */
-export function rotationReport(specs: readonly VercelEnvSpec[], today: string): RotationEntry[] {
+/**
+ * Rotation state of every secret env var on `today` (ISO date); `due` means due today. A
+ * `rotated_at` after `today` is a typo or a guess, never "ok": every such date is refused at once.
+ */
+export function rotationReport(specs: readonly VercelEnvSpec[], today: string, source = "catalog"): RotationEntry[] {
   const now = parseDay(today, "--today");
   const seen = new Set<string>();
-  return specs.flatMap((s): RotationEntry[] => {
+  const future: Diagnostic[] = [];
+  const entries = specs.flatMap((s): RotationEntry[] => {
     if (!("secret" in s.source)) return [];
     // A secret split over targets (sensitive production/preview, encrypted development) is one secret to rotate.
     const id = `${s.project}\u0000${s.key}\u0000${s.source.secret}`;
@@ -52,13 +57,20 @@ export function rotationReport(specs: readonly VercelEnvSpec[], today: string): 
       return [{ ...base, ...(s.rotatedAt ? { rotatedAt: s.rotatedAt } : {}), status: "no-policy" }];
     const rotateEvery = formatDuration(s.rotateEveryMs);
     if (!s.rotatedAt) return [{ ...base, rotateEvery, status: "unknown" }];
-    const dueMs =
-      parseDay(s.rotatedAt, `services[${s.service}].vercel.env.${s.key}.rotated_at`) +
-      Math.ceil(s.rotateEveryMs / DAY_MS) * DAY_MS;
+    const field = `services[${s.service}].vercel.env.${s.key}.rotated_at`;
+    const rotatedMs = parseDay(s.rotatedAt, field);
+    if (rotatedMs > now)
+      future.push({
+        path: field,
+        message: `"${s.rotatedAt}" is after today (${today}): set the date of the last rotation`,
+      });
+    const dueMs = rotatedMs + Math.ceil(s.rotateEveryMs / DAY_MS) * DAY_MS;
     const daysLeft = Math.round((dueMs - now) / DAY_MS);
     const status: RotationStatus = daysLeft < 0 ? "overdue" : daysLeft === 0 ? "due" : "ok";
     return [{ ...base, rotateEvery, rotatedAt: s.rotatedAt, due: isoDay(dueMs), daysLeft, status }];
   });
+  if (future.length) throw new CatalogError(future, source);
+  return entries;
 }
 
 /** Whether an entry needs someone to act now. */
@@ -87,7 +99,7 @@ function describe(e: RotationEntry): string {
 export function run(args: Args): number {
   const today = stringFlag(args, "today", isoDay(Date.now()));
   const { catalog, path } = loadInputs(args);
-  const entries = rotationReport(vercelEnvSpecs(catalog), today);
+  const entries = rotationReport(vercelEnvSpecs(catalog), today, path);
   console.log(`secret env vars in ${path} on ${today}:`);
   for (const e of entries)
     console.log(`  ${e.service} ${e.key} (project ${e.project}, secret ${e.secret}): ${describe(e)}`);

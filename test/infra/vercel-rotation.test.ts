@@ -9,6 +9,8 @@ import { validateCatalog } from "../../catalog/validate";
 import { needsRotation, rotationReport } from "../../cli/secrets";
 import { vercelEnvSpecs } from "../../env/vercel-env";
 import { BIN } from "../helpers/catalogs";
+import { runCli } from "../helpers/cli-in-process";
+import { CatalogError } from "../../catalog/diagnostics";
 
 const CATALOG = `
 system: shop
@@ -79,6 +81,29 @@ test("secrets exits 1 when a secret is overdue, 0 otherwise, and prints names bu
     const bad = spawnSync(BIN, ["secrets", "--catalog", file, "--today", "March 1"], { encoding: "utf8" });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--today "March 1" is not a date/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a rotated_at after today is refused naming the field, never reported as ok", async () => {
+  assert.throws(
+    () => rotationReport(specs(), "2026-01-09"),
+    (e: Error) =>
+      e instanceof CatalogError &&
+      e.diagnostics.length === 1 &&
+      e.diagnostics[0].path === "services[web].vercel.env.ANTHROPIC_API_KEY.rotated_at" &&
+      e.diagnostics[0].message === '"2026-01-10" is after today (2026-01-09): set the date of the last rotation',
+  );
+  assert.equal(rotationReport(specs(), "2026-01-10").find((e) => e.key === "ANTHROPIC_API_KEY")!.status, "ok");
+  const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-secrets-"));
+  try {
+    const file = join(dir, "catalog.yaml");
+    writeFileSync(file, CATALOG.replace('rotated_at: "2026-01-10"', 'rotated_at: "2030-01-01"'));
+    const r = await runCli(["secrets", "--catalog", file, "--today", "2026-12-05"]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, /ANTHROPIC_API_KEY\.rotated_at: "2030-01-01" is after today \(2026-12-05\)/);
+    assert.doesNotMatch(r.stdout, /days left/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
