@@ -25,6 +25,8 @@ import type { GenContext } from "./context";
 import type { Rule, RuleGroup } from "./model";
 
 const SIGNAL_SET: ReadonlySet<string> = new Set(SIGNALS);
+/** Label and annotation names every target takes (Prometheus 2's legacy scheme, Grafana, Alertmanager). */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Team owning each service / external API name. */
 export function owners(catalog: Catalog): Map<string, string> {
@@ -104,7 +106,7 @@ export function customRuleGroups(ctx: GenContext, files: Record<string, string>)
     const where = `alerts/custom/${file}`;
     let doc: unknown;
     try {
-      doc = parse(files[file]);
+      doc = parse(files[file], { merge: true });
     } catch (e) {
       problems.push({ path: where, message: `is not valid YAML: ${(e as Error).message.split("\n")[0]}` });
       continue;
@@ -194,6 +196,11 @@ function customRule(
     ["labels", labels],
   ] as const) {
     for (const [key, text] of Object.entries(texts)) {
+      if (!LABEL_NAME.test(key))
+        problems.push({
+          path: `${path}.${field}[${JSON.stringify(key)}]`,
+          message: `${JSON.stringify(key)} is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)`,
+        });
       const templateProblem = templateError(text);
       if (templateProblem)
         problems.push({ path: `${path}.${field}.${key}`, message: `is a Prometheus template and ${templateProblem}` });

@@ -1,6 +1,6 @@
 /** Reading a catalog from a YAML file: a bare catalog, or a Pulumi stack file holding `ops-monitoring:catalog`. */
 import { readFileSync } from "node:fs";
-import { isAlias, LineCounter, parseDocument, visit, type Document } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { CatalogError, type Diagnostic } from "./diagnostics";
 import { checkCatalog } from "./validate";
 import type { Catalog } from "./model";
@@ -10,7 +10,7 @@ export const CATALOG_CONFIG_KEY = "ops-monitoring:catalog";
 /** The raw catalog object in a YAML text; throws CatalogError on YAML syntax errors. */
 export function parseCatalogYaml(text: string, source: string): unknown {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines, merge: true });
   if (doc.errors.length > 0) {
     throw new CatalogError(
       doc.errors.map((e) => ({
@@ -35,6 +35,8 @@ function toJS(doc: Document, lines: LineCounter, source: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: 1000 }) as unknown;
   } catch (e) {
+    if (e instanceof Error && /^Merge sources/.test(e.message))
+      throw new CatalogError([mergeProblem(doc, lines)], source);
     if (!(e instanceof ReferenceError)) throw e;
     if (/Excessive alias count/.test(e.message))
       throw new CatalogError(
@@ -64,6 +66,25 @@ function toJS(doc: Document, lines: LineCounter, source: string): unknown {
     });
     throw new CatalogError([problem], source);
   }
+}
+
+/** Where a YAML merge key (`<<`) merges something other than a mapping. */
+function mergeProblem(doc: Document, lines: LineCounter): Diagnostic {
+  let problem: Diagnostic = { path: "", message: "a YAML merge key (<<) must merge a mapping or a list of mappings" };
+  visit(doc, {
+    Pair(_key, pair) {
+      if (!isScalar(pair.key) || pair.key.source !== "<<") return undefined;
+      const value: unknown = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+      const sources: unknown[] = isSeq(value) ? value.items.map((v) => (isAlias(v) ? v.resolve(doc) : v)) : [value];
+      if (sources.every((v) => isMap(v))) return undefined;
+      problem = {
+        path: `line ${pair.key.range ? lines.linePos(pair.key.range[0]).line : "?"}`,
+        message: problem.message,
+      };
+      return visit.BREAK;
+    },
+  });
+  return problem;
 }
 
 /** The validated catalog in a file and its warnings; throws `CatalogError` listing every problem. */

@@ -6,7 +6,8 @@
  * When F is a Pulumi stack file, its other config keys (grafana:url, ...) are used; secure
  * values and anything missing get placeholders.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { CatalogError } from "../catalog/diagnostics";
 import { CATALOG_CONFIG_KEY, parseCatalogYaml } from "../catalog/load";
@@ -26,6 +27,9 @@ import { readCustomRules } from "../alerts/custom-files";
 import { customRulesDir } from "./inputs";
 import { catalogBounds } from "../alerts/detection-bounds";
 import { boundsJson, boundsTable } from "../alerts/detection-report";
+
+/** The directory of Pulumi.yaml. */
+const PROJECT_DIR = join(__dirname, "..");
 
 /** Config keys of a Pulumi stack file besides the catalog; `secure:` values become placeholders. */
 export function stackFileConfig(text: string): Record<string, ConfigValue> {
@@ -67,10 +71,33 @@ export function planTable(resources: RegisteredResource[]): string {
   return [line(["TYPE", "NAME", "KEY INPUTS"]), ...rows.map(line), `${resources.length} resources`].join("\n");
 }
 
+/** The project's own stacks (prod, local) and every `Pulumi.<stack>.yaml` beside Pulumi.yaml or the catalog file. */
+function knownStacks(catalogFile: string): string[] {
+  const stacks = new Set(["prod", "local"]);
+  for (const dir of [PROJECT_DIR, dirname(resolve(catalogFile))]) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = /^Pulumi\.([A-Za-z0-9_.-]+)\.ya?ml$/.exec(name);
+      if (m) stacks.add(m[1]);
+    }
+  }
+  return [...stacks].sort();
+}
+
 export async function run(args: Args): Promise<number> {
   const path = catalogPath(args);
   const stack = stringFlag(args, "stack", "prod");
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack "${stack}" is not a stack name`);
+  const stacks = knownStacks(path);
+  if (!stacks.includes(stack))
+    throw new UsageError(
+      `plan: --stack "${stack}" is not a stack of this project (${stacks.join(", ")}); a stack NAME needs a Pulumi.NAME.yaml beside the catalog or Pulumi.yaml`,
+    );
   let text: string;
   try {
     text = readFileSync(path, "utf8");

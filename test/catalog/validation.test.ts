@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadCatalogFile } from "../../catalog/load";
+import { loadCatalogFile, parseCatalogYaml } from "../../catalog/load";
+import { generateRuleGroups } from "../../alerts/generate";
 import { CatalogError } from "../../catalog/diagnostics";
 import { validateCatalog } from "../../catalog/validate";
 
@@ -92,4 +93,41 @@ test("the catalog inside a Pulumi stack file is read from ops-monitoring:catalog
   const c = loadCatalogFile(join(__dirname, "..", "..", "Pulumi.prod.yaml"));
   assert.equal(c.system, "prospectpro");
   assert.ok(c.services.length >= 6);
+});
+
+test("YAML merge keys (<<) work in catalogs and hand-written rule files, later keys overriding merged ones", () => {
+  const raw = parseCatalogYaml(
+    [
+      "system: shop",
+      "services:",
+      "  - &svc { name: api, kind: api, team: growth, slos: [{ name: avail, sli: availability, objective: 99.5 }] }",
+      "  - <<: *svc",
+      "    name: web",
+      "    kind: frontend",
+    ].join("\n"),
+    "merge.yaml",
+  );
+  const web = validateCatalog(raw).services.find((s) => s.name === "web")!;
+  assert.equal(web.kind, "frontend");
+  assert.equal(web.team, "growth");
+  assert.deepEqual(
+    web.slos.map((s) => s.name),
+    ["avail"],
+  );
+  const groups = generateRuleGroups(validateCatalog(raw), {
+    customRules: {
+      "m.yml": [
+        "groups:",
+        "  - name: merged",
+        "    rules:",
+        "      - { alert: A, expr: up == 0, labels: &labels { service: api, severity: P2 } }",
+        "      - { alert: B, expr: up == 0, labels: { <<: *labels, severity: P1 } }",
+      ].join("\n"),
+    },
+  });
+  const b = groups
+    .find((g) => g.name === "shop-custom-merged")!
+    .rules.find((r) => r.kind === "alert" && r.alert === "B");
+  assert.equal(b?.labels.service, "api");
+  assert.equal(b?.labels.severity, "P1");
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, ROOT } from "../helpers/catalogs";
 import { parseArgs } from "../../cli/args";
+import { runCli } from "../helpers/cli-in-process";
 
 function cli(...args: string[]) {
   return spawnSync(BIN, args, { encoding: "utf8", cwd: ROOT });
@@ -115,4 +116,14 @@ test("--flag=value keeps everything after the first =: a comment with = and a UR
     prometheus: "http://h/p?tenant=a&b=c",
     empty: "",
   });
+});
+
+test("plan --stack with a stack the project does not have (a typo) is refused, not planned as prod", async () => {
+  const r = await runCli(["plan", "--stack", "lcoal"]);
+  assert.equal(r.code, 2);
+  assert.equal(
+    r.stderr,
+    'plan: --stack "lcoal" is not a stack of this project (local, prod); a stack NAME needs a Pulumi.NAME.yaml beside the catalog or Pulumi.yaml',
+  );
+  assert.equal(r.stdout, "");
 });
