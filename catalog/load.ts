@@ -25,9 +25,42 @@ export function parseCatalogYaml(text: string, source: string): unknown {
     const config = (value as { config?: Record<string, unknown> }).config ?? {};
     if (!(CATALOG_CONFIG_KEY in config))
       throw new CatalogError([{ path: "config", message: `has no ${CATALOG_CONFIG_KEY} key` }], source);
-    return config[CATALOG_CONFIG_KEY];
+    return withStackGrafanaUrl(config[CATALOG_CONFIG_KEY], config[GRAFANA_URL_CONFIG_KEY], source);
   }
   return value;
+}
+
+/** The stack config key of the Grafana URL: the Grafana provider's own, the one place a stack writes it. */
+export const GRAFANA_URL_CONFIG_KEY = "grafana:url";
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The catalog of a stack whose `grafana:url` is `stackUrl`: its `grafana.url` (alert links) is
+ * that URL, so the URL is written once. A catalog that writes `grafana.url` as well is refused.
+ */
+export function withStackGrafanaUrl(raw: unknown, stackUrl: unknown, source?: string): unknown {
+  if (stackUrl === undefined || stackUrl === null || stackUrl === "" || !isObject(raw)) return raw;
+  const grafana = raw.grafana;
+  if (isObject(grafana) && grafana.url !== undefined)
+    throw new CatalogError(
+      [
+        {
+          path: "grafana.url",
+          message: `the Grafana URL is written twice, here and as ${GRAFANA_URL_CONFIG_KEY}: remove grafana.url from the catalog, it is taken from ${GRAFANA_URL_CONFIG_KEY}`,
+        },
+      ],
+      source,
+    );
+  const url = typeof stackUrl === "string" ? stackUrl.replace(/\/+$/, "") : stackUrl;
+  return { ...raw, grafana: { ...(isObject(grafana) ? grafana : {}), url } };
+}
+
+/** `raw` without `grafana.url`: the catalog as a stack file holds it, the URL being `grafana:url`. */
+export function withoutGrafanaUrl(raw: unknown): unknown {
+  if (!isObject(raw) || !isObject(raw.grafana) || raw.grafana.url === undefined) return raw;
+  const { url: _url, ...grafana } = raw.grafana;
+  return { ...raw, grafana };
 }
 
 /** The document's value; aliases to no anchor and alias bombs become catalog errors naming the line. */

@@ -616,6 +616,11 @@ export const catalogSchema = z.strictObject({
   /** Grafana instance the alerts link to; `url` builds `dashboard_url`. */
   grafana: z
     .strictObject({
+      /**
+       * Base URL of the Grafana instance: `dashboard_url` links, `ack --stack prod`. In a Pulumi
+       * stack file it is taken from the stack's `grafana:url` and must not be written here too.
+       * Default none (links relative). @example https://acme.grafana.net
+       */
       url: httpUrl.optional(),
       folder: z.string().optional(),
       /**

@@ -7,6 +7,7 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import type { Catalog } from "../catalog/model";
 import { githubActionsSpecs, secretConfigKeys } from "../env/github-actions";
 import { isAbsoluteUrl } from "../catalog/link-warnings";
+import { GRAFANA_URL_CONFIG_KEY } from "../catalog/load";
 
 /** The Pulumi project (`Pulumi.yaml` name): namespace of the catalog and of catalog secrets. */
 export const PROJECT = "ops-monitoring";
@@ -14,7 +15,7 @@ export const PROJECT = "ops-monitoring";
 /** Stack config keys the program reads (besides the catalog and the catalog's secrets). */
 export const CONFIG_KEY = {
   catalog: `${PROJECT}:catalog`,
-  grafanaUrl: "grafana:url",
+  grafanaUrl: GRAFANA_URL_CONFIG_KEY,
   grafanaAuth: "grafana:auth",
   smUrl: "grafana:smUrl",
   smAccessToken: "grafana:smAccessToken",
@@ -139,15 +140,7 @@ export function readStackSettings(
       requireSecret(CONFIG_KEY.smAccessToken, "the Synthetic Monitoring access token of the services' health checks");
     }
     if (url && !/^https?:\/\//.test(url)) problems.push(`${CONFIG_KEY.grafanaUrl} "${url}" is not an http(s) URL`);
-    else if (url && catalog.grafanaUrl && url.replace(/\/+$/, "") !== catalog.grafanaUrl)
-      problems.push(
-        `${CONFIG_KEY.grafanaUrl} "${url}" differs from the catalog's grafana.url "${catalog.grafanaUrl}" (alert links point there): make them equal`,
-      );
-    // Notifications leave the stack: their runbook and dashboard links must be absolute.
-    if (!catalog.grafanaUrl)
-      problems.push(
-        `the catalog sets no grafana.url: alerts' dashboard_url links would be relative; set grafana.url (to ${url ?? "the grafana:url value"})`,
-      );
+    // Notifications leave the stack: their runbook links must be absolute (dashboard links are, from grafana:url).
     if (!isAbsoluteUrl(catalog.runbookBaseUrl))
       problems.push(
         "the catalog sets neither runbooks.base_url nor github.repository: alerts' runbook_url links would be relative; set one of them",

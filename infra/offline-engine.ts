@@ -12,6 +12,7 @@
  */
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { withoutGrafanaUrl } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
 import { githubActionsSpecs, secretConfigKeys } from "../env/github-actions";
 import { catalogSecretKey, CONFIG_KEY, targetOf } from "./config";
@@ -87,8 +88,12 @@ export function mockStackConfig(rawCatalog: unknown, stack: string): Record<stri
   } catch {
     return config;
   }
+  // As a stack file holds it: the Grafana URL once, as grafana:url.
+  if (catalog.grafanaUrl) {
+    config[CONFIG_KEY.catalog] = JSON.stringify(withoutGrafanaUrl(rawCatalog));
+    config[CONFIG_KEY.grafanaUrl] = catalog.grafanaUrl;
+  }
   if (targetOf(stack) === "prod") {
-    config[CONFIG_KEY.grafanaUrl] = catalog.grafanaUrl ?? "https://grafana.example.com";
     config[CONFIG_KEY.grafanaAuth] = placeholder(CONFIG_KEY.grafanaAuth);
     config[CONFIG_KEY.prometheusDatasourceUid] = "grafanacloud-prom";
     config[CONFIG_KEY.smUrl] = "https://synthetic-monitoring-api.grafana.example.com";

@@ -4,8 +4,9 @@
  * runs it under the Pulumi engine, `infra/offline-engine.ts` under a mocked one.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { withStackGrafanaUrl } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
-import { CONFIG_KEY, PROJECT, readStackSettings, type ConfigSource } from "./config";
+import { CONFIG_KEY, PROJECT, pulumiConfigSource, readStackSettings, type ConfigSource } from "./config";
 import { defineStack } from "./program";
 import { stackContext, type StackOutputs } from "./stack";
 import { forPulumiEngine } from "./errors";
@@ -21,9 +22,15 @@ export interface RunInputs {
 export function runStack(inputs: RunInputs): StackOutputs {
   startRun();
   const stack = pulumi.getStack();
-  const raw = new pulumi.Config(PROJECT).requireObject<unknown>("catalog");
-  const catalog = validateCatalog(raw, `${CONFIG_KEY.catalog} (Pulumi.${stack}.yaml)`);
-  const settings = readStackSettings(catalog, stack, inputs.config);
+  const config = inputs.config ?? pulumiConfigSource();
+  const where = `${CONFIG_KEY.catalog} (Pulumi.${stack}.yaml)`;
+  const raw = withStackGrafanaUrl(
+    new pulumi.Config(PROJECT).requireObject<unknown>("catalog"),
+    config.get(CONFIG_KEY.grafanaUrl),
+    where,
+  );
+  const catalog = validateCatalog(raw, where);
+  const settings = readStackSettings(catalog, stack, config);
   return defineStack(stackContext(catalog, settings, inputs.customRules(catalog.system)));
 }
 

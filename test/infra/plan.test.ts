@@ -82,18 +82,21 @@ test("plan of the local stack registers no Grafana Cloud alerting or synthetic c
   );
 });
 
-test("plan with bad stack config prints each problem and exits 2 without a stack trace", () => {
+test("a stack file writing the Grafana URL twice (grafana:url and the catalog's grafana.url) exits 2 naming both, without a stack trace", () => {
   const dir = mkdtempSync(join(tmpdir(), "plan-"));
   try {
     const file = join(dir, "Pulumi.prod.yaml");
     const text = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8").replace(
-      "grafana:url: https://prospectpro.grafana.net",
-      "grafana:url: https://elsewhere.grafana.net",
+      "    system: prospectpro\n",
+      "    system: prospectpro\n    grafana: { url: https://elsewhere.grafana.net }\n",
     );
     writeFileSync(file, text);
     const r = plan("--catalog", file);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /grafana:url "https:\/\/elsewhere\.grafana\.net" differs from the catalog's grafana\.url/);
+    assert.match(
+      r.stderr,
+      /grafana\.url: the Grafana URL is written twice, here and as grafana:url: remove grafana\.url/,
+    );
     assert.doesNotMatch(r.stderr, /\bat .+:\d+:\d+/);
     assert.equal(r.stdout, "");
   } finally {
