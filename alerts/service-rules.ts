@@ -164,7 +164,9 @@ function thresholdExpr(svc: Service, t: Threshold): string {
     case "error_rate":
       return `${REC.errorRatio}${s} > ${v}`;
     case "availability":
-      return `(1 - ${REC.errorRatio}${s}) < ${v}`;
+      // Success below v is failure above 1 - v, compared on the recorded ratio itself: `(1 - ratio) < 0.93`
+      // fired at exactly 93% (1 - 0.07 is 0.9299999999999999); 1 - v is printed to 12 digits, 0.07.
+      return `${REC.errorRatio}${s} > ${formatNumber(1 - t.value)}`;
     case "connections":
       return t.relative
         ? `${REC.dbConnections}${s} / ${REC.dbMaxConnections}${s} > ${v}`
