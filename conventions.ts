@@ -277,6 +277,27 @@ export function ruleGroupName(system: string, service: string): string {
   return `${system}-${service}`;
 }
 
+/**
+ * Rule group of a group of a hand-written rule file: `<system>-custom-<group>`, or, when
+ * several files have a group of that name (legal in Prometheus), `<system>-custom-<file>-<group>`
+ * for each, `<file>` its path without extension and with `/` as `-`.
+ */
+export function customRuleGroupName(system: string, group: string, file?: string): string {
+  const prefix =
+    file === undefined
+      ? "custom"
+      : `custom-${file
+          .replace(/\.ya?ml$/, "")
+          .split("/")
+          .join("-")}`;
+  return ruleGroupName(system, `${prefix}-${group}`);
+}
+
+/** Short digest of a rule's content, telling apart rules that share a name (ids and titles). */
+export function contentDigest(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 8);
+}
+
 /** Rule file name of one rule group. */
 export function ruleFileName(group: string): string {
   return `${group}.yml`;
@@ -459,11 +480,20 @@ export function blackboxModuleName(key: string): string {
 
 /**
  * Title of a Grafana-managed rule (its `alertname`): the Prometheus name and the rule's identity,
- * `ErrorRateHigh (web/error_rate/P1)`, unique in the folder as Grafana < 12 requires.
+ * `ErrorRateHigh (web/error_rate/P1)`, unique in the folder as Grafana < 12 requires, at most
+ * `GRAFANA_TITLE_MAX` characters.
  */
 export function grafanaRuleTitle(name: string, id: string): string {
-  return `${name} (${id})`;
+  const title = `${name} (${id})`;
+  if (title.length <= GRAFANA_TITLE_MAX) return title;
+  return `${title.slice(0, GRAFANA_TITLE_MAX - 10)}~${contentDigest(title)})`;
 }
+
+/**
+ * Longest Grafana rule title (grafana/grafana pkg/services/ngalert/store `AlertRuleMaxTitleLength`);
+ * a longer one (a recording rule with a long id) keeps its first characters and a digest of the whole.
+ */
+export const GRAFANA_TITLE_MAX = 190;
 
 /** Name of a Grafana contact point (what notification policies reference). */
 export function contactPointName(system: string, contact: string): string {

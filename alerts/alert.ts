@@ -24,6 +24,8 @@ export interface AlertSpec {
   test?: RuleTest;
   grafana?: AlertRule["grafana"];
   detection?: AlertRule["detection"];
+  keepFiringForMs?: number;
+  origin?: string;
 }
 
 export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
@@ -56,6 +58,8 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
     test: spec.test,
     ...(spec.grafana ? { grafana: spec.grafana } : {}),
     ...(spec.detection ? { detection: spec.detection } : {}),
+    ...(spec.keepFiringForMs ? { keepFiringForMs: spec.keepFiringForMs } : {}),
+    ...(spec.origin ? { origin: spec.origin } : {}),
   };
 }
 

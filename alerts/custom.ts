@@ -2,31 +2,32 @@
  * Hand-written alerts: the catalog's `rules:` and Prometheus rule files in `alerts/custom/`,
  * validated (PromQL, owner, severity) and completed to the alert contract.
  */
-import { parse } from "yaml";
-import { SIGNALS, type Catalog, type RawRule, type Severity, type Signal } from "../catalog/model";
+import { SIGNALS, type Catalog, type RawRule, type RuleFiles, type Severity, type Signal } from "../catalog/model";
 import { CatalogError, type Diagnostic } from "../catalog/diagnostics";
 import { promqlError } from "../catalog/promql";
 import { promqlResultError } from "../catalog/promql-types";
 import { escapeTemplateText, templateError } from "../catalog/template-text";
-import { parseDuration, parseSeverity, SEVERITY_HELP } from "../catalog/units";
+import { parseSeverity, SEVERITY_HELP } from "../catalog/units";
 import {
   ANNOTATION,
   BUDGET_SERVICE,
+  contentDigest,
   CUSTOM_RULE_LABEL,
+  customRuleGroupName,
   LABEL,
   MONITORING_SERVICE,
   PANEL,
   REC,
   ruleGroupName,
+  ruleUid,
   SHARED_RECORDS,
 } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
 import type { Rule, RuleGroup } from "./model";
+import { readRuleFile, type FileGroup, type FileRule } from "./rule-file";
 
 const SIGNAL_SET: ReadonlySet<string> = new Set(SIGNALS);
-/** Label and annotation names every target takes (Prometheus 2's legacy scheme, Grafana, Alertmanager). */
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Team owning each service / external API name. */
 export function owners(catalog: Catalog): Map<string, string> {
@@ -55,6 +56,7 @@ export function catalogRules(ctx: GenContext, r: RawRule, team: string): Rule[] 
     runbook: "custom",
     dashboard: r.dashboardUrl ? undefined : { key: "service", panel: PANEL.customRules },
     noData: "OK",
+    origin: `rules[${r.name}]`,
   });
   if (r.runbookUrl) alert.annotations[ANNOTATION.runbookUrl] = r.runbookUrl;
   if (r.dashboardUrl) alert.annotations[ANNOTATION.dashboardUrl] = r.dashboardUrl;
@@ -65,26 +67,33 @@ export function catalogRules(ctx: GenContext, r: RawRule, team: string): Rule[] 
   return [record, alert];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * The `rule_files` settings of a file: every entry whose path is the file or a directory above
+ * it, the longer path winning field by field (a file's entry may set only its `service`).
+ * `path` is the most specific entry's, `matched` every entry that applies.
+ */
+export function entryFor(catalog: Catalog, file: string): (RuleFiles & { matched: RuleFiles[] }) | undefined {
+  const names = [file, file.startsWith(`${catalog.system}/`) ? file.slice(catalog.system.length + 1) : file];
+  const matched = catalog.ruleFiles
+    .filter((e) => names.some((n) => n === e.path || n.startsWith(`${e.path}/`)))
+    .sort((a, b) => a.path.length - b.path.length);
+  if (!matched.length) return undefined;
+  return matched.reduce<RuleFiles & { matched: RuleFiles[] }>(
+    (acc, e) => ({
+      path: e.path,
+      service: e.service,
+      team: e.team ?? (e.service === acc.service ? acc.team : undefined),
+      severityMap: new Map([...acc.severityMap, ...e.severityMap]),
+      severityLabel: e.severityLabel !== LABEL.severity ? e.severityLabel : acc.severityLabel,
+      ...((e.severity ?? acc.severity) ? { severity: e.severity ?? acc.severity } : {}),
+      matched,
+    }),
+    { ...matched[0], severityMap: new Map(), severityLabel: LABEL.severity, matched },
+  );
+}
 
 /** A hand-written group name becomes a file name (`<system>-custom-<name>.yml`) and a Grafana rule group name. */
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-/**
- * Why a custom group named `name` cannot be rendered: a name that is not a plain file name,
- * or one whose rule file (compared ignoring case, as macOS and Windows do) is already taken by a
- * generated group or an earlier custom group. `taken`: lowercased group name → what holds it.
- */
-function groupNameProblem(name: string, group: string, taken: Map<string, string>): string | undefined {
-  if (!GROUP_NAME.test(name))
-    return `${JSON.stringify(name)} names a rule file and a Grafana rule group: letters, digits, _ . - only, starting with a letter or digit`;
-  const holder = taken.get(group.toLowerCase());
-  if (holder === undefined) return undefined;
-  return holder.startsWith("alerts/custom/")
-    ? `${JSON.stringify(name)} is also a group of ${holder} (rule file names are compared ignoring case); rename one of them`
-    : `${JSON.stringify(name)} makes the rule group ${group}, also the rule group of ${holder}; rename the group`;
-}
 
 /** Generated rule group names (lowercased) → the catalog entry they belong to. */
 function generatedGroupNames(catalog: Catalog): Map<string, string> {
@@ -96,111 +105,140 @@ function generatedGroupNames(catalog: Catalog): Map<string, string> {
   return names;
 }
 
-/** Rule groups from `alerts/custom/*.yml` (file name → text); every problem of every file reported at once. */
+/**
+ * The rule group names of the files' groups, or the problems with them. A group name that is
+ * not a plain file name is refused (it names a rule file); one used by several files (compared
+ * ignoring case, as macOS and Windows compare file names), legal in Prometheus, is qualified by
+ * each file's path; one whose rule file a generated group (or another qualified name) has is
+ * refused naming both.
+ */
+function groupNames(catalog: Catalog, read: FileGroup[], problems: Diagnostic[]): Map<FileGroup, string> {
+  const files = new Map<string, Set<string>>();
+  for (const g of read) files.set(g.name.toLowerCase(), (files.get(g.name.toLowerCase()) ?? new Set()).add(g.file));
+  const taken = generatedGroupNames(catalog);
+  const names = new Map<FileGroup, string>();
+  for (const g of read) {
+    if (!GROUP_NAME.test(g.name)) {
+      problems.push({
+        path: `${g.path}.name`,
+        message: `${JSON.stringify(g.name)} names a rule file and a Grafana rule group: letters, digits, _ . - only, starting with a letter or digit`,
+      });
+      continue;
+    }
+    const shared = files.get(g.name.toLowerCase())!.size > 1;
+    const name = customRuleGroupName(
+      catalog.system,
+      g.name,
+      shared ? g.file.replace(/[^A-Za-z0-9_./-]/g, "-") : undefined,
+    );
+    const holder = taken.get(name.toLowerCase());
+    if (holder !== undefined)
+      problems.push({
+        path: `${g.path}.name`,
+        message: `${JSON.stringify(g.name)} makes the rule group ${name}, also the rule group of ${holder}; rename the group`,
+      });
+    taken.set(name.toLowerCase(), `alerts/custom/${g.file}`);
+    names.set(g, name);
+  }
+  return names;
+}
+
+/**
+ * Rule groups from hand-written rule files (file name → text), with the `rule_files` owner and
+ * severity mapping applied; every problem of every file reported at once. Prometheus accepts a
+ * group name in several files, an alert name at several severities or label sets and several
+ * recording rules of one name: such rules get distinct group names and ids (`distinctIds`).
+ */
 export function customRuleGroups(ctx: GenContext, files: Record<string, string>): RuleGroup[] {
   const teams = owners(ctx.catalog);
   const problems: Diagnostic[] = [];
-  const groups: RuleGroup[] = [];
-  const taken = generatedGroupNames(ctx.catalog);
-  for (const file of Object.keys(files).sort()) {
-    const where = `alerts/custom/${file}`;
-    let doc: unknown;
-    try {
-      doc = parse(files[file], { merge: true });
-    } catch (e) {
-      problems.push({ path: where, message: `is not valid YAML: ${(e as Error).message.split("\n")[0]}` });
-      continue;
-    }
-    if (!isObj(doc) || !Array.isArray(doc.groups)) {
-      problems.push({ path: where, message: "must be a Prometheus rule file with a `groups:` list" });
-      continue;
-    }
-    doc.groups.forEach((g: unknown, gi: number) => {
-      const gname = isObj(g) && typeof g.name === "string" ? g.name : `#${gi + 1}`;
-      const gpath = `${where}: groups[${gname}]`;
-      if (!isObj(g) || !Array.isArray(g.rules))
-        return void problems.push({ path: gpath, message: "needs a name and a rules list" });
-      const name = ruleGroupName(ctx.catalog.system, `custom-${gname}`);
-      const nameProblem = groupNameProblem(gname, name, taken);
-      if (nameProblem) return void problems.push({ path: `${gpath}.name`, message: nameProblem });
-      taken.set(name.toLowerCase(), where);
-      const rules: Rule[] = [];
-      g.rules.forEach((r: unknown, ri: number) => {
-        const rule = customRule(
-          ctx,
-          r,
-          `${gpath}.rules[${isObj(r) ? ([r.alert, r.record].find((n) => typeof n === "string") ?? ri) : ri}]`,
-          teams,
-          problems,
-        );
-        if (rule) rules.push(rule);
-      });
-      const intervalMs = typeof g.interval === "string" ? parseDuration(g.interval) : undefined;
-      groups.push({
-        name,
-        service: "custom",
-        intervalMs: intervalMs ?? 60_000,
-        rules,
-      });
+  const read = Object.keys(files)
+    .sort()
+    .flatMap((file) => readRuleFile(file, files[file], problems));
+  const used = new Set<RuleFiles>();
+  const names = groupNames(ctx.catalog, read, problems);
+  const groups = read.map((g): RuleGroup => {
+    const entry = entryFor(ctx.catalog, g.file);
+    for (const e of entry?.matched ?? []) used.add(e);
+    const rules = g.rules.flatMap((r) => {
+      const rule = customRule(ctx, r, g.name, entry, teams, problems);
+      return rule ? [rule] : [];
+    });
+    return { name: names.get(g) ?? g.name, service: "custom", intervalMs: g.intervalMs ?? 60_000, rules };
+  });
+  ctx.catalog.ruleFiles.forEach((e) => {
+    if (!used.has(e))
+      problems.push({ path: `rule_files[${e.path}].path`, message: `"${e.path}" matches no hand-written rule file` });
+  });
+  if (problems.length) throw new CatalogError(problems, "alerts/custom");
+  return distinctIds(ctx.catalog.system, groups);
+}
+
+/** A rule's severity: its label mapped by `severity_map`, else read as a catalog severity, else the entry's default. */
+function severityOf(
+  labels: Record<string, string>,
+  entry: RuleFiles | undefined,
+  path: string,
+  problems: Diagnostic[],
+): Severity | undefined {
+  const label = entry?.severityLabel ?? LABEL.severity;
+  const value = labels[label];
+  if (value === undefined) {
+    if (entry?.severity) return entry.severity;
+    return void problems.push({
+      path: `${path}.labels.${label}`,
+      message: `is required: a severity (${SEVERITY_HELP}), or rule_files[].severity for the file`,
     });
   }
-  if (problems.length) throw new CatalogError(problems, "alerts/custom");
-  return groups;
+  const severity = entry?.severityMap.get(value) ?? parseSeverity(value);
+  if (!severity)
+    problems.push({
+      path: `${path}.labels.${label}`,
+      message: `"${value}" is not a severity (${SEVERITY_HELP})${entry ? ` and rule_files[${entry.path}].severity_map does not map it` : "; map it with rule_files[].severity_map"}`,
+    });
+  return severity;
 }
 
 function customRule(
   ctx: GenContext,
-  r: unknown,
-  path: string,
+  r: FileRule,
+  group: string,
+  entry: RuleFiles | undefined,
   teams: Map<string, string>,
   problems: Diagnostic[],
 ): Rule | undefined {
-  if (!isObj(r) || typeof r.expr !== "string")
-    return void problems.push({ path, message: "needs alert or record, and expr" });
+  const { path, labels } = r;
+  const before = problems.length;
   const err = promqlError(r.expr) ?? promqlResultError(r.expr);
   if (err) problems.push({ path: `${path}.expr`, message: err });
-  const labels = isObj(r.labels) ? Object.fromEntries(Object.entries(r.labels).map(([k, v]) => [k, String(v)])) : {};
-  if (typeof r.record === "string")
-    return err ? undefined : recordingRule(`custom/${r.record}/${JSON.stringify(labels)}`, r.record, r.expr, labels);
-  if (typeof r.alert !== "string") return void problems.push({ path, message: "needs alert or record" });
-  const service = labels[LABEL.service];
-  const severity = labels[LABEL.severity] ? parseSeverity(labels[LABEL.severity]) : undefined;
+  if (r.record !== undefined) {
+    problems.push(...r.problems);
+    return problems.length > before
+      ? undefined
+      : recordingRule(`custom/${group}/${r.record}`, r.record, r.expr, labels);
+  }
+  const alert = r.alert!;
+  const service = labels[LABEL.service] ?? entry?.service;
   const signal = labels[LABEL.signal] ?? "custom";
-  const forMs = r.for === undefined ? 0 : typeof r.for === "string" ? parseDuration(r.for) : undefined;
-  const before = problems.length;
   if (!service)
     problems.push({
       path: `${path}.labels.service`,
-      message: "is required (a service or external API of the catalog)",
+      message: "is required (a service or external API of the catalog), or rule_files[].service for the file",
     });
   else if (!teams.has(service))
     problems.push({
       path: `${path}.labels.service`,
       message: `"${service}" is not a service or external API of the catalog`,
     });
-  if (!severity)
-    problems.push({
-      path: `${path}.labels.severity`,
-      message: `${labels[LABEL.severity] ? `"${labels[LABEL.severity]}" is not` : "is required:"} a severity (${SEVERITY_HELP})`,
-    });
+  const severity = severityOf(labels, entry, path, problems);
   if (!SIGNAL_SET.has(signal))
     problems.push({ path: `${path}.labels.signal`, message: `"${signal}" is not one of ${SIGNALS.join(" | ")}` });
-  if (forMs === undefined)
-    problems.push({ path: `${path}.for`, message: `"${String(r.for)}" is not a duration like 5m` });
-  if (err || problems.length > before) return undefined;
-  const annotations = isObj(r.annotations)
-    ? Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, String(v)]))
-    : {};
+  problems.push(...r.problems);
   for (const [field, texts] of [
-    ["annotations", annotations],
+    ["annotations", r.annotations],
     ["labels", labels],
   ] as const) {
     for (const [key, text] of Object.entries(texts)) {
-      if (!LABEL_NAME.test(key))
-        problems.push({
-          path: `${path}.${field}[${JSON.stringify(key)}]`,
-          message: `${JSON.stringify(key)} is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)`,
-        });
       const templateProblem = templateError(text);
       if (templateProblem)
         problems.push({ path: `${path}.${field}.${key}`, message: `is a Prometheus template and ${templateProblem}` });
@@ -208,20 +246,72 @@ function customRule(
   }
   if (problems.length > before) return undefined;
   const rule = alertRule(ctx, {
-    id: `${service}/custom/${r.alert}`,
-    alert: r.alert,
+    id: `${service}/custom/${alert}`,
+    alert,
     expr: r.expr,
-    forMs: forMs!,
-    service: service,
-    team: labels[LABEL.team] ?? teams.get(service)!,
-    severity: severity as Severity,
+    forMs: r.forMs,
+    keepFiringForMs: r.keepFiringForMs,
+    service,
+    team: labels[LABEL.team] ?? (service === entry?.service ? entry.team : undefined) ?? teams.get(service)!,
+    severity: severity!,
     signal: signal as Signal,
-    summary: annotations[ANNOTATION.summary] ?? `${r.alert} on ${service}`,
-    description: annotations[ANNOTATION.description] ?? `Hand-written rule ${r.alert}: ${escapeTemplateText(r.expr)}`,
+    summary: r.annotations[ANNOTATION.summary] ?? `${alert} on ${service}`,
+    description: r.annotations[ANNOTATION.description] ?? `Hand-written rule ${alert}: ${escapeTemplateText(r.expr)}`,
     runbook: "custom",
     noData: "OK",
-    labels: Object.fromEntries(Object.entries(labels).filter(([k]) => k !== LABEL.severity)),
+    origin: path,
+    labels: Object.fromEntries(
+      Object.entries(labels).filter(([k]) => k !== LABEL.severity && k !== LABEL.service && k !== LABEL.team),
+    ),
   });
-  Object.assign(rule.annotations, annotations);
+  Object.assign(rule.annotations, r.annotations);
   return rule;
+}
+
+/** What tells apart rules sharing an id: everything Prometheus evaluates and sends. */
+function content(rule: Rule): string {
+  const sorted = (m: Record<string, string>) => Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1));
+  return rule.kind === "record"
+    ? JSON.stringify([rule.record, rule.expr, sorted(rule.labels)])
+    : JSON.stringify([
+        rule.alert,
+        rule.expr,
+        rule.forMs,
+        rule.keepFiringForMs ?? 0,
+        sorted(rule.labels),
+        sorted(rule.annotations),
+      ]);
+}
+
+/**
+ * Gives hand-written rules whose ids map to the same Grafana uid distinct ids, deterministically
+ * from the rules themselves: first the severity of alerts (`web/custom/HighErrorRate/P0`), then
+ * a digest of their content, then (identical rules) their position. A rule whose id is alone
+ * keeps it, so adding a rule renames only the rules it shares a name with.
+ */
+function distinctIds(system: string, groups: RuleGroup[]): RuleGroup[] {
+  const rules = groups.flatMap((g) => g.rules);
+  const ids = new Map<Rule, string>(rules.map((r) => [r, r.id]));
+  const steps: Array<(r: Rule, i: number) => string> = [
+    (r) => (r.kind === "alert" ? r.labels.severity : ""),
+    (r) => contentDigest(content(r)),
+    (_r, i) => String(i + 1),
+  ];
+  for (const step of steps) {
+    const byUid = new Map<string, Rule[]>();
+    for (const r of rules) {
+      const uid = ruleUid(system, ids.get(r)!);
+      byUid.set(uid, [...(byUid.get(uid) ?? []), r]);
+    }
+    for (const clash of byUid.values())
+      if (clash.length > 1)
+        clash.forEach((r, i) => {
+          const suffix = step(r, i);
+          if (suffix) ids.set(r, `${ids.get(r)}/${suffix}`);
+        });
+  }
+  return groups.map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => (ids.get(r) === r.id ? r : { ...r, id: ids.get(r)! })),
+  }));
 }

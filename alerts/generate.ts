@@ -13,6 +13,7 @@ import { databaseDownRules } from "./database";
 import type { GenContext } from "./context";
 import { catalogRules, customRuleGroups, owners } from "./custom";
 import { withEscalations } from "./escalation";
+import { checkIdentities } from "./identities";
 import { externalApiRules } from "./external-apis";
 import { heartbeatRules } from "./heartbeat";
 import { notificationFailureRules } from "./notification-failures";
@@ -67,7 +68,9 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
   for (const [service, rules] of byService) {
     if (rules.length) groups.push({ name: ruleGroupName(catalog.system, service), service, intervalMs, rules });
   }
-  return withEscalations(catalog, [...groups, ...customRuleGroups(ctx, options.customRules ?? {})]);
+  const all = withEscalations(catalog, [...groups, ...customRuleGroups(ctx, options.customRules ?? {})]);
+  checkIdentities(catalog.system, all);
+  return all;
 }
 
 /**

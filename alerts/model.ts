@@ -13,6 +13,10 @@ export interface AlertRule {
   alert: string;
   expr: string;
   forMs: number;
+  /** How long the alert keeps firing after its condition cleared (Prometheus `keep_firing_for`); absent = 0. */
+  keepFiringForMs?: number;
+  /** Where a hand-written rule was written (`alerts/custom/x.yml: groups[g].rules[A]`, `rules[A]`), for messages. */
+  origin?: string;
   /** At least `service`, `severity`, `signal`, `team`. */
   labels: Record<string, string> & { service: string; severity: Severity; signal: Signal; team: string };
   /** At least `summary`, `description`, `runbook_url`; `dashboard_url` when a dashboard shows it. */

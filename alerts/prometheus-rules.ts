@@ -34,6 +34,7 @@ export function promRule(rule: Rule): Record<string, unknown> {
     alert: rule.alert,
     expr: prometheusExpr(rule),
     ...(rule.forMs > 0 ? { for: formatDuration(rule.forMs) } : {}),
+    ...(rule.keepFiringForMs ? { keep_firing_for: formatDuration(rule.keepFiringForMs) } : {}),
     labels: rule.labels,
     annotations: rule.annotations,
   };

@@ -75,6 +75,16 @@ export function crossCheck(raw: unknown): Diagnostic[] {
       at(["rules", i, "service"], `"${service}" is not a service or external API of this catalog`);
   });
 
+  const ruleFilePaths = new Set<string>();
+  list(raw.rule_files).forEach((entry, i) => {
+    const path = isObj(entry) ? str(entry.path)?.replace(/\/+$/, "") : undefined;
+    if (path !== undefined && ruleFilePaths.has(path)) at(["rule_files", i, "path"], `"${path}" is listed twice`);
+    if (path !== undefined) ruleFilePaths.add(path);
+    const service = isObj(entry) ? str(entry.service) : undefined;
+    if (service !== undefined && !owners.has(service))
+      at(["rule_files", i, "service"], `"${service}" is not a service or external API of this catalog`);
+  });
+
   if (isObj(raw.alerting)) {
     checkAlerting(raw.alerting, at);
     const contacts = new Set(isObj(raw.alerting.contacts) ? Object.keys(raw.alerting.contacts) : []);
@@ -91,6 +101,7 @@ function teamsOf(raw: Obj): Set<string> {
   const teams = new Set([fallback]);
   for (const owner of [...list(raw.services), ...list(raw.external_apis)])
     if (isObj(owner)) teams.add(str(owner.team) ?? fallback);
+  for (const entry of list(raw.rule_files)) if (isObj(entry) && str(entry.team)) teams.add(str(entry.team)!);
   return teams;
 }
 

@@ -43,6 +43,8 @@ export interface Catalog {
   externalApis: ExternalApi[];
   budget?: Budget;
   rules: RawRule[];
+  /** `rule_files`: owner and severity mapping of hand-written rule files, by path. */
+  ruleFiles: RuleFiles[];
   alerting: Alerting;
   github?: GitHub;
 }
@@ -204,6 +206,17 @@ export interface SourceBudget {
   source: string;
   monthlyUsd: number;
   levels: BudgetLevel[];
+}
+
+export interface RuleFiles {
+  /** Relative to the rules directory, without a trailing slash. */
+  path: string;
+  service: string;
+  team?: string;
+  severityMap: Map<string, Severity>;
+  /** Label `severityMap` reads (`severity_label`, default `severity`). */
+  severityLabel: string;
+  severity?: Severity;
 }
 
 export interface RawRule {

@@ -23,6 +23,7 @@ import {
   defaultDurationMetric,
   defaultErrorMatcher,
   defaultSelector,
+  LABEL,
 } from "../conventions";
 
 const ms = (d: string) => parseDuration(d)!;
@@ -81,6 +82,14 @@ export function normalize(raw: RawCatalog): Catalog {
       description: r.description,
       runbookUrl: r.runbook_url,
       dashboardUrl: r.dashboard_url,
+    })),
+    ruleFiles: (raw.rule_files ?? []).map((f) => ({
+      path: f.path.replace(/\/+$/, ""),
+      service: f.service,
+      team: f.team,
+      severityMap: new Map(Object.entries(f.severity_map ?? {}).map(([k, v]) => [k, parseSeverity(v)!])),
+      severityLabel: f.severity_label ?? LABEL.severity,
+      ...(f.severity ? { severity: parseSeverity(f.severity)! } : {}),
     })),
     alerting: normalizeAlerting(raw),
     github: raw.github && {

@@ -435,6 +435,48 @@ const rawRule = z.strictObject({
   dashboard_url: z.string().min(1).optional(),
 });
 
+/**
+ * Who owns the rules of a hand-written rule file or directory, and what its severities mean,
+ * declared once so a published file (kube-prometheus, a monitoring mixin,
+ * awesome-prometheus-alerts, Sloth output) is used as written. A rule's own `service`, `team`
+ * or P0..P3 `severity` label still wins over these.
+ * @example { path: kube-prometheus/, service: platform, severity_map: { critical: P1, warning: P2, info: P3, none: P3 } }
+ */
+const ruleFiles = z.strictObject({
+  /**
+   * A rule file or directory, relative to the hand-written rules directory (`alerts/custom/`
+   * beside the catalog, or `--custom-rules`); files of `<system>/` may be named with or without
+   * that prefix. A directory applies to every file below it; the longest matching path wins.
+   * It must match at least one file. @example kube-prometheus/
+   */
+  path: z
+    .string()
+    .min(1)
+    .refine((p) => !p.split("/").includes("..") && !p.startsWith("/"), {
+      error: "must be a relative path inside the rules directory (no .. or leading /)",
+    }),
+  /** Service (or external API) of the catalog its alerts belong to: `service` label, team and routing. */
+  service: slug,
+  /** `team` label of its alerts. Default the service's team. */
+  team: slug.optional(),
+  /**
+   * The files' severity label values → catalog severities. Values not listed must be catalog
+   * severities themselves. @example { critical: P0, warning: P2, info: P3, none: P3, page: P0, ticket: P2 }
+   */
+  severity_map: z.record(z.string().min(1), severity).optional(),
+  /**
+   * Label whose value `severity_map` reads. Default `severity`. Sloth output: `sloth_severity`
+   * (`page`/`ticket`); the alert's own `severity` label is then replaced by the mapped severity
+   * (a warning names the values replaced). @example sloth_severity
+   */
+  severity_label: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: "must be a label name" })
+    .optional(),
+  /** Severity of its alerts that carry no `severity` label. Default none: such an alert is refused. */
+  severity: severity.optional(),
+});
+
 /** Notification targets. Secret fields must be secret references. */
 const contact = z.discriminatedUnion("type", [
   z.strictObject({
@@ -666,6 +708,12 @@ export const catalogSchema = z.strictObject({
   budget: budget.optional(),
   /** Escape hatch: raw PromQL alerts, validated and labelled like generated ones. */
   rules: z.array(rawRule).optional(),
+  /**
+   * Owner and severity mapping of hand-written Prometheus rule files (`alerts/custom/`), per
+   * file or directory. Default none: every alert of a file carries its own `service` and a
+   * catalog `severity` label.
+   */
+  rule_files: z.array(ruleFiles).optional(),
   /** Notification routing: contacts, routes per severity, ack timeout, Watchdog, mute timings. */
   alerting: alerting.optional(),
   /** GitHub Actions secrets and variables this stack manages. */
@@ -674,4 +722,5 @@ export const catalogSchema = z.strictObject({
 
 export type RawCatalog = z.infer<typeof catalogSchema>;
 export type RawService = z.infer<typeof service>;
+export type RawRuleFiles = z.infer<typeof ruleFiles>;
 export type RawThresholdSet = z.infer<typeof thresholdSet>;

@@ -33,14 +33,14 @@ function repoPath(top: string, file: string): string | undefined {
   return rel.startsWith("..") ? undefined : rel.split("\\").join("/");
 }
 
-/** `readCustomRules` at `ref`: `<dir>/*.yml` by name, `<dir>/<system>/*.yml` as `<system>/<name>`. */
+/** `readCustomRules` at `ref`: `<dir>/*.yml` by name, everything below `<dir>/<system>/` as `<system>/<path>`. */
 function customRulesAt(top: string, ref: string, dir: string, system: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [sub, prefix] of [
-    [dir, ""],
-    [`${dir}/${system}`, `${system}/`],
-  ]) {
-    const paths = (git(top, ["ls-tree", "--name-only", ref, `${sub}/`]) ?? "")
+  for (const [sub, prefix, recursive] of [
+    [dir, "", false],
+    [`${dir}/${system}`, `${system}/`, true],
+  ] as const) {
+    const paths = (git(top, ["ls-tree", ...(recursive ? ["-r"] : []), "--name-only", ref, `${sub}/`]) ?? "")
       .split("\n")
       .filter((p) => /\.ya?ml$/.test(p))
       .sort();

@@ -3,6 +3,7 @@ import { loadCatalog } from "../catalog/load";
 import { formatWarnings } from "../catalog/diagnostics";
 import type { Catalog } from "../catalog/model";
 import { customRulesDirFor, readCustomRules } from "../alerts/custom-files";
+import { ruleWarnings } from "../alerts/rule-warnings";
 import { catalogPath, type Args } from "./args";
 
 export function loadInputs(
@@ -11,8 +12,9 @@ export function loadInputs(
 ): { catalog: Catalog; customRules: Record<string, string>; path: string } {
   const path = catalogPath(args, fallbackCatalog);
   const { catalog, warnings } = loadCatalog(path);
-  for (const line of formatWarnings(warnings, path)) console.error(line);
-  return { catalog, customRules: readCustomRules(customRulesDir(args, path), catalog.system), path };
+  const customRules = readCustomRules(customRulesDir(args, path), catalog.system);
+  for (const line of formatWarnings([...warnings, ...ruleWarnings(catalog, customRules)], path)) console.error(line);
+  return { catalog, customRules, path };
 }
 
 /** `--custom-rules DIR`, else `alerts/custom` beside the catalog file. */

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseDocument } from "yaml";
-import { CatalogError } from "../catalog/diagnostics";
+import { CatalogError, formatWarnings } from "../catalog/diagnostics";
 import { CATALOG_CONFIG_KEY, parseCatalogYaml } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
 import { StackConfigError } from "../infra/config";
@@ -24,6 +24,7 @@ import {
 } from "../infra/offline-engine";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
 import { readCustomRules } from "../alerts/custom-files";
+import { ruleWarnings } from "../alerts/rule-warnings";
 import { customRulesDir } from "./inputs";
 import { catalogBounds } from "../alerts/detection-bounds";
 import { boundsJson, boundsTable } from "../alerts/detection-report";
@@ -107,16 +108,10 @@ export async function run(args: Args): Promise<number> {
   const raw = parseCatalogYaml(text, path);
   // Report catalog problems against the file (the program names the stack config key instead).
   const catalog = validateCatalog(raw, path);
-  const system =
-    raw && typeof raw === "object" && typeof (raw as { system?: unknown }).system === "string"
-      ? (raw as { system: string }).system
-      : "";
-  const customRules = readCustomRules(customRulesDir(args, path), system);
+  const customRules = readCustomRules(customRulesDir(args, path), catalog.system);
+  for (const line of formatWarnings(ruleWarnings(catalog, customRules), path)) console.error(line);
   try {
-    const result = await runProgramUnderMocks(raw, stack, {
-      config: stackFileConfig(text),
-      customRules,
-    });
+    const result = await runProgramUnderMocks(raw, stack, { config: stackFileConfig(text), customRules });
     const resources = result.resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
     const target = stack === "local" ? "local" : "prod";
     const bounds = catalogBounds(catalog, target, customRules);

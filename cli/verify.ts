@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderArtifacts, ruleGroupsOf, DEFAULT_RENDER_OPTIONS } from "../artifacts";
 import { runChecks } from "../verify/checks";
+import { grafanaRulesCheck } from "../verify/grafana-rules";
 import type { Args } from "./args";
 import { loadInputs } from "./inputs";
 import { writeArtifacts } from "../write-artifacts";
@@ -14,6 +15,8 @@ export function run(args: Args): number {
   const { catalog, customRules, path } = loadInputs(args);
   const options = { ...DEFAULT_RENDER_OPTIONS, customRules };
   const artifacts = renderArtifacts(catalog, options);
+  const groups = ruleGroupsOf(catalog, options);
+  const grafana = grafanaRulesCheck(catalog, groups);
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-verify-"));
   try {
     writeArtifacts(dir, artifacts);
@@ -27,7 +30,8 @@ export function run(args: Args): number {
       bounds.flatMap((b) => b.bounds),
     );
     const results = [
-      ...runChecks(dir, catalog, ruleGroupsOf(catalog, options), ruleFiles),
+      ...runChecks(dir, catalog, groups, ruleFiles),
+      grafana,
       ...(objectives ? [objectives] : []),
     ];
     if (args.flags.json) {

@@ -23,9 +23,9 @@ import { GrafanaDashboards } from "./dashboards";
 import { DeployToken } from "./deploy-token";
 import { GrafanaNotifications } from "./notifications";
 import { muteTimings, notificationPolicy, type MuteTimingSpec, type RootPolicy } from "./routing";
-import { grafanaRuleGroups, type GrafanaRuleGroup } from "./rule-groups";
+import type { GrafanaRuleGroup } from "./rule-groups";
 import { SyntheticChecks } from "./synthetics";
-import { grafanaFeatures, rulesForGrafana } from "./versions";
+import { prodRuleGroups } from "./versions";
 
 /** Everything the Grafana section registers, as plain inputs. */
 export interface GrafanaInputs {
@@ -39,15 +39,10 @@ export interface GrafanaInputs {
 }
 
 export function grafanaInputs(catalog: Catalog, rules: RuleGroup[], settings: GrafanaSettings): GrafanaInputs {
-  const features = grafanaFeatures(catalog);
   return {
     folder: { uid: folderUid(catalog.system), title: catalog.folderTitle },
     dashboards: buildDashboards(catalog).map((d) => withDatasource(d, settings.prometheusDatasourceUid)),
-    ruleGroups: grafanaRuleGroups(rulesForGrafana(rules, features), {
-      catalog,
-      datasourceUid: settings.prometheusDatasourceUid,
-      features,
-    }),
+    ruleGroups: prodRuleGroups(catalog, rules, settings.prometheusDatasourceUid),
     contactPoints: contactPoints(catalog, secretRef),
     muteTimings: muteTimings(catalog, rules),
     policy: notificationPolicy(catalog, rules),

@@ -21,6 +21,7 @@ import { formatDuration } from "../../catalog/units";
 import type { AlertRule, RecordingRule, RuleGroup } from "../../alerts/model";
 import { grafanaRuleTitle, ruleUid } from "../../conventions";
 import { dashboardLink } from "../../dashboards";
+import { grafanaTemplate } from "../../alerts/grafana-templates";
 import { canonicalJson } from "./canonical";
 import type { GrafanaFeatures } from "./versions";
 
@@ -51,6 +52,7 @@ export interface GrafanaRule {
   /** Alerts only. */
   condition?: string;
   for?: string;
+  keepFiringFor?: string;
   noDataState?: AlertRule["noData"];
   execErrState?: "Error";
   /** Recording rules only. */
@@ -133,9 +135,16 @@ const VALUE_STEPS: readonly RuleData[] = [
   THRESHOLD_STEP,
 ];
 
+/** Refid of the instant query: its value is what Prometheus' `$value` holds. */
+const QUERY_REF = "A";
+
+/** Annotation or label templates as Grafana must read them (`alerts/grafana-templates.ts`). */
+const forGrafana = (texts: Record<string, string>) =>
+  Object.fromEntries(Object.entries(texts).map(([k, v]) => [k, grafanaTemplate(v, QUERY_REF).text]));
+
 function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
   const { catalog } = o;
-  const annotations = { ...rule.annotations };
+  const annotations = forGrafana(rule.annotations);
   if (rule.dashboard) {
     const link = dashboardLink(catalog, rule.dashboard.key, rule.dashboard.panel);
     annotations.__dashboardUid__ = link.uid;
@@ -146,9 +155,10 @@ function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
     name: grafanaRuleTitle(rule.alert, rule.id),
     condition: "C",
     for: formatDuration(rule.forMs),
+    ...(rule.keepFiringForMs ? { keepFiringFor: formatDuration(rule.keepFiringForMs) } : {}),
     noDataState: rule.noData,
     execErrState: "Error",
-    labels: { ...rule.labels },
+    labels: forGrafana(rule.labels),
     annotations,
     datas: rule.holdWhileMissing
       ? [queryData(rule.holdWhileMissing.valueExpr, o.datasourceUid), ...VALUE_STEPS]
@@ -172,23 +182,28 @@ function recordingRule(rule: RecordingRule, o: RuleGroupOptions): GrafanaRule {
 }
 
 /**
- * Grafana rule groups of the rule model, in model order. Throws when two rules would share
- * a uid (uids derive from rule ids, which must stay distinct after slugging).
+ * Grafana rule groups of the rule model, in model order. Throws, naming every rule, when the
+ * Grafana version cannot keep what a rule says (`keep_firing_for` before 12.0).
  */
 export function grafanaRuleGroups(groups: RuleGroup[], o: RuleGroupOptions): GrafanaRuleGroup[] {
-  const seen = new Map<string, string>();
+  const problems = o.features.keepFiringFor
+    ? []
+    : groups.flatMap((g) =>
+        g.rules.flatMap((r) =>
+          r.kind === "alert" && r.keepFiringForMs
+            ? [
+                {
+                  path: `${r.origin ?? r.id}.keep_firing_for`,
+                  message: `needs Grafana 12.0 or later (grafana.version is ${o.catalog.grafanaVersion.version.join(".")}): older Grafana-managed rules have no keepFiringFor, so prod would resolve the alert earlier than Prometheus`,
+                },
+              ]
+            : [],
+        ),
+      );
+  if (problems.length) throw new CatalogError(problems, "rules");
   return groups.map((g) => ({
     name: g.name,
     intervalSeconds: g.intervalMs / 1000,
-    rules: g.rules.map((rule) => {
-      const uid = ruleUid(o.catalog.system, rule.id);
-      const clash = seen.get(uid);
-      if (clash !== undefined)
-        throw new CatalogError([
-          { path: "rules", message: `${clash} and ${rule.id} map to the same Grafana rule uid ${uid}; rename one` },
-        ]);
-      seen.set(uid, rule.id);
-      return rule.kind === "alert" ? alertRule(rule, o) : recordingRule(rule, o);
-    }),
+    rules: g.rules.map((rule) => (rule.kind === "alert" ? alertRule(rule, o) : recordingRule(rule, o))),
   }));
 }

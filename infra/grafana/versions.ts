@@ -7,11 +7,15 @@
  * 'grafanaManagedRecordingRules'" (terraform-provider-grafana v4.45.1,
  * internal/resources/grafana/resource_alerting_rule_group.go, `record`); a recording rule's
  * `target_datasource_uid` is exercised from Grafana 12.0.0 on (its acceptance test
- * TestAccAlertRule_RecordingRules_TargetDatasourceUID); explicit uids on new rules from 11.5.2.
+ * TestAccAlertRule_RecordingRules_TargetDatasourceUID); explicit uids on new rules from 11.5.2;
+ * `keep_firing_for` on Grafana-managed alert rules from 12.0 (grafana/grafana#100750, field
+ * `KeepFiringFor` of pkg/services/ngalert/models/alert_rule.go, released in 12.0 "Grafana-managed
+ * alert rule recovering state"; the provider's `keep_firing_for`, terraform-provider-grafana#2146).
  */
 import type { Catalog } from "../../catalog/model";
 import type { RuleGroup } from "../../alerts/model";
 import { RecordingRules } from "../../alerts/inline-recording";
+import { grafanaRuleGroups, type GrafanaRuleGroup } from "./rule-groups";
 
 export interface GrafanaFeatures {
   /** Grafana-managed recording rules (`record`). */
@@ -20,6 +24,8 @@ export interface GrafanaFeatures {
   ruleUids: boolean;
   /** `record.targetDatasourceUid` is stored (older versions drop it: a diff on every run). */
   targetDatasourceUid: boolean;
+  /** Alert rules keep firing for `keepFiringFor` after their condition cleared, as Prometheus' `keep_firing_for`. */
+  keepFiringFor: boolean;
 }
 
 const atLeast = (v: readonly [number, number, number], floor: readonly [number, number, number]) => {
@@ -33,6 +39,7 @@ export function grafanaFeatures(catalog: Catalog): GrafanaFeatures {
     recordingRules: recordingRules && atLeast(version, [11, 2, 0]),
     ruleUids: atLeast(version, [11, 5, 2]),
     targetDatasourceUid: atLeast(version, [12, 0, 0]),
+    keepFiringFor: atLeast(version, [12, 0, 0]),
   };
 }
 
@@ -60,4 +67,10 @@ export function rulesForGrafana(groups: RuleGroup[], features: GrafanaFeatures):
       ),
     }))
     .filter((g) => g.rules.length > 0);
+}
+
+/** The Grafana rule groups the prod stack registers for `groups`: adapted to the version, then converted. */
+export function prodRuleGroups(catalog: Catalog, groups: RuleGroup[], datasourceUid: string): GrafanaRuleGroup[] {
+  const features = grafanaFeatures(catalog);
+  return grafanaRuleGroups(rulesForGrafana(groups, features), { catalog, datasourceUid, features });
 }

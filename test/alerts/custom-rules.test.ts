@@ -41,10 +41,10 @@ test("every problem of a hand-written rule file is reported at once with its fil
     .slice(1)
     .map((l) => l.trim());
   assert.deepEqual(lines, [
-    "alerts/custom/broken.yml: groups[broken].rules[NoOwner].labels.service: is required (a service or external API of the catalog)",
+    "alerts/custom/broken.yml: groups[broken].rules[NoOwner].labels.service: is required (a service or external API of the catalog), or rule_files[].service for the file",
     'alerts/custom/broken.yml: groups[broken].rules[BadExpr].expr: PromQL does not parse at character 18 (near "e(x[5m]) >")',
     'alerts/custom/broken.yml: groups[broken].rules[Stranger].labels.service: "mainframe" is not a service or external API of the catalog',
-    'alerts/custom/broken.yml: groups[broken].rules[Stranger].labels.severity: "P7" is not a severity (P0..P3, SEV1..SEV4 or critical|high|medium|low)',
+    'alerts/custom/broken.yml: groups[broken].rules[Stranger].labels.severity: "P7" is not a severity (P0..P3, SEV1..SEV4 or critical|high|medium|low); map it with rule_files[].severity_map',
     'alerts/custom/broken.yml: groups[broken].rules[Stranger].labels.signal: "vibes" is not one of availability | error_rate | latency | probe | heartbeat | saturation | quota | budget | tls | slo_burn | custom',
     'alerts/custom/broken.yml: groups[broken].rules[Stranger].for: "soon" is not a duration like 5m',
   ]);

@@ -6,6 +6,7 @@ import { formatDuration } from "../../catalog/units";
 import type { AlertRule, RuleGroup } from "../../alerts/model";
 import { ruleGroupsOf } from "../../artifacts";
 import { dashboardLink } from "../../dashboards";
+import { checkIdentities } from "../../alerts/identities";
 import { canonicalJson } from "../../infra/grafana/canonical";
 import {
   EXPRESSION_DATASOURCE,
@@ -209,10 +210,9 @@ test("two rules whose ids slug to the same uid are refused, naming both", () => 
   });
   assert.throws(
     () =>
-      grafanaRuleGroups(
-        [{ name: "g", service: "s", intervalMs: 60_000, rules: [rule("web/error_rate"), rule("web/error-rate")] }],
-        { catalog, datasourceUid: "p", features },
-      ),
+      checkIdentities(catalog.system, [
+        { name: "g", service: "s", intervalMs: 60_000, rules: [rule("web/error_rate"), rule("web/error-rate")] },
+      ]),
     /web\/error_rate and web\/error-rate/,
   );
 });
