@@ -29,11 +29,7 @@ export function run(args: Args): number {
       catalog,
       bounds.flatMap((b) => b.bounds),
     );
-    const results = [
-      ...runChecks(dir, catalog, groups, ruleFiles),
-      grafana,
-      ...(objectives ? [objectives] : []),
-    ];
+    const results = [...runChecks(dir, catalog, groups, ruleFiles), grafana, ...(objectives ? [objectives] : [])];
     if (args.flags.json) {
       const failed = results.filter((r) => !r.ok).length;
       console.log(

@@ -180,16 +180,19 @@ test("group interval and labels are honoured in both targets, keep_firing_for to
   );
 });
 
-test("two files with the same group name both render, each group named after its file", () => {
+test("two files with the same group name (ignoring case) both render, each group named after its file", () => {
   const rules = (n: string) =>
     `groups:\n  - name: node.rules\n    rules:\n      - record: ${n}\n        expr: sum(up)\n`;
   const catalog = catalogWith();
-  const groups = groupsOf(catalog, { "a/x.yaml": rules("a:up:sum"), "b.yml": rules("b:up:sum") });
+  const groups = groupsOf(catalog, {
+    "a/x.yaml": rules("a:up:sum"),
+    "b.yml": rules("b:up:sum").replace("node.rules", "Node.rules"),
+  });
   assert.deepEqual(
     groups.map((g) => [g.name, (g.rules[0] as RecordingRule).record]),
     [
       ["acme-custom-a-x-node.rules", "a:up:sum"],
-      ["acme-custom-b-node.rules", "b:up:sum"],
+      ["acme-custom-b-Node.rules", "b:up:sum"],
     ],
   );
   assert.match(
