@@ -5,15 +5,14 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, GOOD, ROOT } from "./helpers/catalogs";
+import { cli as inProcess } from "./helpers/cli-in-process";
 
-function cli(...args: string[]) {
-  return spawnSync(BIN, args, { encoding: "utf8", cwd: ROOT });
-}
+const cli = (...args: string[]) => inProcess(args, { cwd: ROOT });
 
-test("render writes the Prometheus, Alertmanager, blackbox and dashboard artifacts the design lists", () => {
+test("render writes the Prometheus, Alertmanager, blackbox and dashboard artifacts the design lists", async () => {
   const out = mkdtempSync(join(tmpdir(), "render-"));
   try {
-    const r = cli("render", "--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--out", out);
+    const r = await cli("render", "--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--out", out);
     assert.equal(r.status, 0, r.stderr);
     for (const f of [
       "prometheus/prometheus.yml",
@@ -30,9 +29,9 @@ test("render writes the Prometheus, Alertmanager, blackbox and dashboard artifac
   }
 });
 
-test("render of a bad catalog names every problem, exits 2 without a stack trace and writes nothing", () => {
+test("render of a bad catalog names every problem, exits 2 without a stack trace and writes nothing", async () => {
   const out = join(mkdtempSync(join(tmpdir(), "render-")), "out");
-  const r = cli(
+  const r = await cli(
     "render",
     "--catalog",
     join(ROOT, "test", "fixtures", "bad", "many-problems", "catalog.yaml"),
@@ -46,12 +45,13 @@ test("render of a bad catalog names every problem, exits 2 without a stack trace
   assert.equal(existsSync(out), false);
 });
 
-test("render twice into two directories gives byte-identical files", () => {
+test("render twice into two directories, by bin/ops-monitoring and in-process, gives byte-identical files", async () => {
   const a = mkdtempSync(join(tmpdir(), "render-a-"));
   const b = mkdtempSync(join(tmpdir(), "render-b-"));
   try {
-    for (const out of [a, b])
-      assert.equal(cli("render", "--catalog", join(ROOT, "Pulumi.prod.yaml"), "--out", out).status, 0);
+    const prod = join(ROOT, "Pulumi.prod.yaml");
+    assert.equal(spawnSync(BIN, ["render", "--catalog", prod, "--out", a], { encoding: "utf8", cwd: ROOT }).status, 0);
+    assert.equal((await cli("render", "--catalog", prod, "--out", b)).status, 0);
     for (const f of [
       "alertmanager/alertmanager.yml",
       "prometheus/prometheus.yml",
@@ -66,11 +66,11 @@ test("render twice into two directories gives byte-identical files", () => {
   }
 });
 
-test("an unknown command or a missing flag is a usage error with exit code 2", () => {
-  const unknown = cli("deploy");
+test("an unknown command or a missing flag is a usage error with exit code 2", async () => {
+  const unknown = await cli("deploy");
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown command "deploy"/);
-  const missing = cli("render", "--catalog", join(ROOT, "Pulumi.prod.yaml"));
+  const missing = await cli("render", "--catalog", join(ROOT, "Pulumi.prod.yaml"));
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /--out is required/);
 });

@@ -5,18 +5,17 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, ROOT } from "../helpers/catalogs";
+import { cli as inProcess } from "../helpers/cli-in-process";
 import { parseArgs } from "../../cli/args";
 import { runCli } from "../helpers/cli-in-process";
 
-function cli(...args: string[]) {
-  return spawnSync(BIN, args, { encoding: "utf8", cwd: ROOT });
-}
+const cli = (...args: string[]) => inProcess(args, { cwd: ROOT });
 
 const COMMANDS = ["render", "verify", "plan", "diff", "start", "backtest", "secrets"];
 
-test("a positional argument is refused with a usage error by every command, before anything runs", () => {
+test("a positional argument is refused with a usage error by every command, before anything runs", async () => {
   for (const command of COMMANDS) {
-    const r = cli(command, "my-catalog.yaml");
+    const r = await cli(command, "my-catalog.yaml");
     assert.equal(r.status, 2, `${command}: ${r.stdout}${r.stderr}`);
     assert.equal(
       r.stderr.split("\n")[0],
@@ -26,10 +25,10 @@ test("a positional argument is refused with a usage error by every command, befo
   }
 });
 
-test("render FILE writes nothing and exits 2", () => {
+test("render FILE writes nothing and exits 2", async () => {
   const out = mkdtempSync(join(tmpdir(), "render-positional-"));
   try {
-    const r = cli("render", "Pulumi.prod.yaml", "--out", out);
+    const r = await cli("render", "Pulumi.prod.yaml", "--out", out);
     assert.equal(r.status, 2);
     assert.deepEqual(readdirSync(out), []);
   } finally {
@@ -37,15 +36,15 @@ test("render FILE writes nothing and exits 2", () => {
   }
 });
 
-test("a switch never swallows the next word: plan --json FILE is refused, not planned", () => {
-  const r = cli("plan", "--json", "Pulumi.prod.yaml");
+test("a switch never swallows the next word: plan --json FILE is refused, not planned", async () => {
+  const r = await cli("plan", "--json", "Pulumi.prod.yaml");
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^plan: unexpected argument "Pulumi.prod.yaml"/);
 });
 
-test("every <command> --help prints that command's usage and exits 0", () => {
+test("every <command> --help prints that command's usage and exits 0", async () => {
   for (const command of COMMANDS) {
-    const r = cli(command, "--help");
+    const r = await cli(command, "--help");
     assert.equal(r.status, 0, command);
     assert.equal(
       r.stdout.split("\n")[0].startsWith(`usage: ops-monitoring ${command} `),
@@ -53,17 +52,17 @@ test("every <command> --help prints that command's usage and exits 0", () => {
       `${command}: ${r.stdout}`,
     );
   }
-  const plan = cli("plan", "--help");
+  const plan = spawnSync(BIN, ["plan", "--help"], { encoding: "utf8", cwd: ROOT });
   assert.equal(plan.stdout.split("\n")[0], "usage: ops-monitoring plan --catalog F --stack prod|local [--json]");
   assert.doesNotMatch(plan.stdout, /resources$/m, "plan --help must not print a plan");
 });
 
-test("render and verify warn when the catalog's alert links would be relative", () => {
+test("render and verify warn when the catalog's alert links would be relative", async () => {
   const dir = mkdtempSync(join(tmpdir(), "links-"));
   try {
     const catalog = join(dir, "catalog.yaml");
     writeFileSync(catalog, "system: shop\nservices:\n  - { name: api, kind: api }\n");
-    const r = cli("render", "--catalog", catalog, "--out", join(dir, "out"));
+    const r = await cli("render", "--catalog", catalog, "--out", join(dir, "out"));
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.stderr.trimEnd().split("\n"), [
       `warning: ${catalog}: grafana.url: alerts' dashboard_url links are relative (/d/…) and do not open from a notification; set grafana.url`,
@@ -74,7 +73,7 @@ test("render and verify warn when the catalog's alert links would be relative", 
   }
 });
 
-test("the bundled prospectpro rules stay out of a user's catalog named prospectpro", () => {
+test("the bundled prospectpro rules stay out of a user's catalog named prospectpro", async () => {
   const dir = mkdtempSync(join(tmpdir(), "prospectpro-"));
   try {
     const catalog = join(dir, "catalog.yaml");
@@ -83,7 +82,7 @@ test("the bundled prospectpro rules stay out of a user's catalog named prospectp
       catalog,
       "system: prospectpro\ngrafana: { url: https://x.grafana.net }\nrunbooks: { base_url: https://x.example.com/runbooks }\nservices:\n  - { name: api, kind: api }\n",
     );
-    const r = cli("render", "--catalog", catalog, "--out", join(dir, "out"));
+    const r = await cli("render", "--catalog", catalog, "--out", join(dir, "out"));
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, "");
     assert.deepEqual(
@@ -95,10 +94,10 @@ test("the bundled prospectpro rules stay out of a user's catalog named prospectp
   }
 });
 
-test("the repository's own catalog still gets its hand-written rules from alerts/custom beside it", () => {
+test("the repository's own catalog still gets its hand-written rules from alerts/custom beside it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "own-"));
   try {
-    const r = cli("render", "--catalog", "Pulumi.prod.yaml", "--out", join(dir, "out"));
+    const r = await cli("render", "--catalog", "Pulumi.prod.yaml", "--out", join(dir, "out"));
     assert.equal(r.status, 0, r.stderr);
     const rules = readdirSync(join(dir, "out", "prometheus", "rules"));
     assert.ok(

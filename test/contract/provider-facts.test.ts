@@ -5,14 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { MockRunFailure, runProgramUnderMocks } from "../../infra/offline-engine";
 import { checkResource, PROVIDER_FACTS, ProviderFactsError } from "../../infra/provider-facts";
-import { BIN, ROOT } from "../helpers/catalogs";
+import { ROOT } from "../helpers/catalogs";
+import { cli } from "../helpers/cli-in-process";
 
 const plant = (name: string) => join(ROOT, "test/fixtures/transformations", `${name}.ts`);
 const prodCatalog = () =>
@@ -69,16 +69,13 @@ test("two resources of one type and name fail the run as pulumi preview's duplic
   );
 });
 
-test("plan refuses a catalog whose GitHub secret name starts with GITHUB_, naming it", () => {
+test("plan refuses a catalog whose GitHub secret name starts with GITHUB_, naming it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "facts-"));
   try {
     const catalog = prodCatalog() as { github: { secrets: Record<string, string> } };
     catalog.github.secrets = { GITHUB_DEPLOY_TOKEN: "grafana-deploy-token" };
     writeFileSync(join(dir, "catalog.yaml"), JSON.stringify(catalog));
-    const r = spawnSync(BIN, ["plan", "--catalog", join(dir, "catalog.yaml"), "--stack", "prod"], {
-      encoding: "utf8",
-      cwd: ROOT,
-    });
+    const r = await cli(["plan", "--catalog", join(dir, "catalog.yaml"), "--stack", "prod"], { cwd: ROOT });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /GITHUB_DEPLOY_TOKEN/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
@@ -95,9 +92,15 @@ const examples = [
   ["Pulumi.local.yaml", "local"],
 ];
 for (const [catalog, stack] of examples) {
-  test(`plan of ${catalog} on stack ${stack} passes every provider fact`, () => {
-    const r = spawnSync(BIN, ["plan", "--catalog", catalog, "--stack", stack], { encoding: "utf8", cwd: ROOT });
+  test(`plan of ${catalog} on stack ${stack} passes every provider fact and registers its alert rules`, async () => {
+    const r = await cli(["plan", "--catalog", catalog, "--stack", stack, "--json"], { cwd: ROOT });
     assert.equal(r.status, 0, r.stderr);
+    const { resources } = JSON.parse(r.stdout) as { resources: Array<{ type: string }> };
+    const rules = stack === "prod" ? "grafana:alerting/ruleGroup:RuleGroup" : "docker:index/container:Container";
+    assert.ok(
+      resources.some((x) => x.type === rules),
+      `${catalog}: no ${rules}`,
+    );
   });
 }
 

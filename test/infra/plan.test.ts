@@ -6,10 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PLACEHOLDER_SECRET_PREFIX } from "../../infra/offline-engine";
 import { BIN, GOOD, ROOT } from "../helpers/catalogs";
+import { cli } from "../helpers/cli-in-process";
 
-function plan(...args: string[]) {
-  return spawnSync(BIN, ["plan", ...args], { encoding: "utf8", cwd: ROOT });
-}
+const plan = (...args: string[]) => cli(["plan", ...args], { cwd: ROOT });
 
 interface Planned {
   type: string;
@@ -17,8 +16,8 @@ interface Planned {
   inputs: Record<string, unknown>;
 }
 
-test("plan --json prints every resource of the prod stack sorted by type then name, secrets as [secret]", () => {
-  const r = plan("--catalog", "Pulumi.prod.yaml", "--stack", "prod", "--json");
+test("plan --json prints every resource of the prod stack sorted by type then name, secrets as [secret]", async () => {
+  const r = await plan("--catalog", "Pulumi.prod.yaml", "--stack", "prod", "--json");
   assert.equal(r.status, 0, r.stderr);
   const { resources } = JSON.parse(r.stdout) as { resources: Planned[] };
   const keys = resources.map((x) => `${x.type}\u0000${x.name}`);
@@ -31,8 +30,8 @@ test("plan --json prints every resource of the prod stack sorted by type then na
   assert.equal(folder.inputs.uid, "prospectpro");
 });
 
-test("plan uses the stack file's Grafana settings", () => {
-  const r = plan("--json");
+test("plan uses the stack file's Grafana settings", async () => {
+  const r = await plan("--json");
   assert.equal(r.status, 0, r.stderr);
   const { resources } = JSON.parse(r.stdout) as { resources: Planned[] };
   const group = resources.find((x) => x.type === "grafana:alerting/ruleGroup:RuleGroup")!;
@@ -40,8 +39,8 @@ test("plan uses the stack file's Grafana settings", () => {
   assert.equal(rule.datas[0].datasourceUid, "grafanacloud-prom");
 });
 
-test("plan without --json prints a table with one line per resource and a total, then each alert's detection bound", () => {
-  const r = plan("--catalog", join(GOOD, "all-kinds", "catalog.yaml"));
+test("plan without --json prints a table with one line per resource and a total, then each alert's detection bound", async () => {
+  const r = await plan("--catalog", join(GOOD, "all-kinds", "catalog.yaml"));
   assert.equal(r.status, 0, r.stderr);
   const [table, bounds] = r.stdout.trim().split("\n\n");
   const lines = table.split("\n");
@@ -65,15 +64,19 @@ test("plan without --json prints a table with one line per resource and a total,
   );
 });
 
-test("the same catalog plans byte-identically twice", () => {
-  const a = plan("--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--json");
-  const b = plan("--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--json");
+test("the same catalog plans byte-identically twice: bin/ops-monitoring and in-process", async () => {
+  const a = spawnSync(BIN, ["plan", "--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--json"], {
+    encoding: "utf8",
+    cwd: ROOT,
+  });
+  const b = await plan("--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--json");
   assert.equal(a.status, 0, a.stderr);
+  assert.equal(b.status, 0, b.stderr);
   assert.equal(a.stdout, b.stdout);
 });
 
-test("plan of the local stack registers no Grafana Cloud alerting or synthetic checks", () => {
-  const r = plan("--stack", "local", "--json");
+test("plan of the local stack registers no Grafana Cloud alerting or synthetic checks", async () => {
+  const r = await plan("--stack", "local", "--json");
   assert.equal(r.status, 0, r.stderr);
   const { resources } = JSON.parse(r.stdout) as { resources: Planned[] };
   assert.ok(
@@ -82,7 +85,7 @@ test("plan of the local stack registers no Grafana Cloud alerting or synthetic c
   );
 });
 
-test("a stack file writing the Grafana URL twice (grafana:url and the catalog's grafana.url) exits 2 naming both, without a stack trace", () => {
+test("a stack file writing the Grafana URL twice (grafana:url and the catalog's grafana.url) exits 2 naming both, without a stack trace", async () => {
   const dir = mkdtempSync(join(tmpdir(), "plan-"));
   try {
     const file = join(dir, "Pulumi.prod.yaml");
@@ -91,7 +94,7 @@ test("a stack file writing the Grafana URL twice (grafana:url and the catalog's 
       "    system: prospectpro\n    grafana: { url: https://elsewhere.grafana.net }\n",
     );
     writeFileSync(file, text);
-    const r = plan("--catalog", file);
+    const r = await plan("--catalog", file);
     assert.equal(r.status, 2);
     assert.match(
       r.stderr,
@@ -104,9 +107,9 @@ test("a stack file writing the Grafana URL twice (grafana:url and the catalog's 
   }
 });
 
-test("plan of an invalid catalog names the file and every problem, and exits 2", () => {
+test("plan of an invalid catalog names the file and every problem, and exits 2", async () => {
   const file = join(ROOT, "test", "fixtures", "bad", "many-problems", "catalog.yaml");
-  const r = plan("--catalog", file);
+  const r = await plan("--catalog", file);
   assert.equal(r.status, 2);
   assert.match(r.stderr, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\d+ problems`));
   assert.match(r.stderr, /services\[checkout\]\.team/);
