@@ -67,6 +67,8 @@ export const METRIC = {
   pgBlocksRead: "pg_stat_database_blks_read",
   pgReplicationLag: "pg_replication_lag",
   pgUp: "pg_up",
+  /** postgres_exporter's size of each database (`datname`), in bytes. */
+  pgDatabaseSize: "pg_database_size_bytes",
   /** Prometheus' scrape health of a target (1 = scraped). */
   up: "up",
   /** Prometheus' synthetic series of pending/firing alerts, label `alertstate`. */
@@ -344,6 +346,8 @@ export const REC = {
   /** Size quota and its alert line in bytes, labels `api`, `resource`. */
   sizeLimit: "api:size_limit:bytes",
   sizeAlertAt: "api:size_alert_at:bytes",
+  /** Bytes used of a size quota measured by a database's `pg_database_size_bytes` (`sizes[].database`). */
+  sizeUsed: "api:size_used:bytes",
 } as const;
 
 /** Label and values of `REC.latency` (and latency `REC.threshold`) series. */

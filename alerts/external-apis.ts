@@ -18,11 +18,11 @@ import {
   RESOURCE_LABEL,
   USAGE_READ_WINDOW_MS,
 } from "../conventions";
-import { alertRule, recordingRule } from "./alert";
+import { alertRule, recordingRule, sel } from "./alert";
 import type { GenContext } from "./context";
 import { crossesAtOnce, scrapeCollection, windowShare } from "./detection";
 import type { InputSeries, Rule } from "./model";
-import { counter } from "./synth";
+import { counter, gauge, labelsMatching, series as synthSeries } from "./synth";
 
 export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
   const rules: Rule[] = [];
@@ -168,16 +168,55 @@ function rateLimitRules(ctx: GenContext, api: ExternalApi, limit: RateLimit): Ru
   ];
 }
 
+/**
+ * What a size quota's usage is read from: the database's `pg_database_size_bytes` summed over
+ * its databases (`sizes[].database`, with a recording rule for the dashboard), else the usage
+ * gauge's last value within a day; and test series holding `bytes` for 6h.
+ */
+function sizeUsage(
+  ctx: GenContext,
+  api: ExternalApi,
+  size: SizeQuota,
+): { expr: string; what: string; rules: Rule[]; series?: (bytes: number) => InputSeries[] } {
+  const labels = { [API_LABEL]: api.name, [RESOURCE_LABEL]: size.resource };
+  const db = ctx.catalog.services.find((s) => s.name === size.database);
+  if (db) {
+    const expr = `sum(${METRIC.pgDatabaseSize}${sel(db.metrics.selector)})`;
+    const s = labelsMatching(db.metrics.selector);
+    // Two databases of the instance, each below the alert line alone: the quota counts their sum.
+    const series =
+      s &&
+      ((bytes: number): InputSeries[] =>
+        ["postgres", "storage"].map((datname) => ({
+          series: synthSeries(METRIC.pgDatabaseSize, s, { datname }),
+          values: gauge(Math.round(bytes / 2), 360),
+        })));
+    return {
+      expr,
+      what: `${db.name}'s ${METRIC.pgDatabaseSize}, summed over its databases`,
+      rules: [recordingRule(`${api.name}/rec/size_used/${size.resource}`, REC.sizeUsed, expr, labels)],
+      series,
+    };
+  }
+  const match = `${API_LABEL}="${api.name}", ${RESOURCE_LABEL}="${size.resource}"`;
+  const window = formatDuration(USAGE_READ_WINDOW_MS);
+  return {
+    expr: `max(last_over_time(${METRIC.usageBytes}{${match}}[${window}]))`,
+    what: `${METRIC.usageBytes}, last value within ${window}`,
+    rules: [],
+    // Pushed once at 0s, then nothing for 6h: the last value within a day still counts.
+    series: (bytes) => [
+      { series: `${METRIC.usageBytes}{${match}}`, values: `${formatNumber(Math.round(bytes))} _x360` },
+    ],
+  };
+}
+
 function sizeRules(ctx: GenContext, api: ExternalApi, size: SizeQuota): Rule[] {
   const bound = size.limitBytes * size.alertAt;
-  const match = `${API_LABEL}="${api.name}", ${RESOURCE_LABEL}="${size.resource}"`;
   const labels = { [API_LABEL]: api.name, [RESOURCE_LABEL]: size.resource };
-  const window = formatDuration(USAGE_READ_WINDOW_MS);
-  // Pushed once at 0s, then nothing for 6h: the last value within a day still counts.
-  const usage = (bytes: number): InputSeries[] => [
-    { series: `${METRIC.usageBytes}{${match}}`, values: `${formatNumber(Math.round(bytes))} _x360` },
-  ];
+  const usage = sizeUsage(ctx, api, size);
   return [
+    ...usage.rules,
     recordingRule(
       `${api.name}/rec/size_limit/${size.resource}`,
       REC.sizeLimit,
@@ -193,23 +232,23 @@ function sizeRules(ctx: GenContext, api: ExternalApi, size: SizeQuota): Rule[] {
     alertRule(ctx, {
       id: `${api.name}/size/${size.resource}`,
       alert: "ExternalApiSizeQuotaHigh",
-      expr: `max(last_over_time(${METRIC.usageBytes}{${match}}[${window}])) >= ${formatNumber(bound)}`,
+      expr: `${usage.expr} >= ${formatNumber(bound)}`,
       forMs: 0,
       service: api.name,
       team: api.team,
       severity: size.severity,
       signal: "quota",
       summary: `${api.name} ${size.resource} at ${formatPercent(size.alertAt)} of its ${size.display} quota`,
-      description: `${api.name} ${size.resource} usage (${METRIC.usageBytes}, last value within ${window}) reached ${formatPercent(size.alertAt)} of the plan's ${size.display}; at the limit the platform restricts or bills the overage.`,
+      description: `${api.name} ${size.resource} usage (${usage.what}) reached ${formatPercent(size.alertAt)} of the plan's ${size.display}; at the limit the platform restricts or bills the overage.`,
       runbook: "quota",
       dashboard: { key: "external-apis", panel: PANEL.sizeUsed },
       noData: "OK",
       threshold: formatPercent(size.alertAt),
       detection: crossesAtOnce("usage steps to twice the alert level", scrapeCollection(ctx.profile), false),
       labels: { [RESOURCE_LABEL]: size.resource },
-      test: {
-        fire: usage((bound + size.limitBytes) / 2),
-        quiet: usage(bound / 2),
+      test: usage.series && {
+        fire: usage.series((bound + size.limitBytes) / 2),
+        quiet: usage.series(bound / 2),
         evalAfterMs: 6 * 3600_000,
         intervalMs: 60_000,
       },

@@ -56,11 +56,24 @@ export function crossCheck(raw: unknown): Diagnostic[] {
     claim(svc.name, path);
     checkService(svc, path, at);
   });
+  const databases = new Set(
+    list(raw.services).flatMap((s) =>
+      isObj(s) && s.kind === "database" && typeof s.name === "string" ? [s.name] : [],
+    ),
+  );
   list(raw.external_apis).forEach((api, i) => {
     const path: PropertyKey[] = ["external_apis", i];
     if (!isObj(api)) return;
     claim(api.name, path);
     if (isObj(api.failure_rate)) checkThresholdValues(api.failure_rate, "percent", [...path, "failure_rate"], at);
+    list(api.sizes).forEach((size, j) => {
+      const database = isObj(size) ? str(size.database) : undefined;
+      if (database !== undefined && !databases.has(database))
+        at(
+          [...path, "sizes", j, "database"],
+          `"${database}" is not a kind: database service of this catalog (its pg_database_size_bytes would measure the quota)`,
+        );
+    });
   });
 
   list(raw.rules).forEach((rule, i) => {

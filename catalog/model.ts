@@ -183,6 +183,8 @@ export interface SizeQuota {
   display: string;
   alertAt: number;
   severity: Severity;
+  /** Service (`kind: database`) whose `pg_database_size_bytes` is the usage, instead of the usage gauge. */
+  database?: string;
 }
 
 /** Alert when month-to-date spend reaches `at` (a ratio of the monthly amount, may exceed 1). */

@@ -68,6 +68,7 @@ export function normalize(raw: RawCatalog): Catalog {
         display: q.limit,
         alertAt: parsePercent(q.alert_at ?? DEFAULTS.alertAt)!,
         severity: sev(q.severity, DEFAULT_SEVERITY.quota),
+        ...(q.database === undefined ? {} : { database: q.database }),
       })),
     })),
     budget: raw.budget && normalizeBudget(raw.budget),

@@ -325,6 +325,12 @@ const sizeQuota = z.strictObject({
   alert_at: percent.optional(),
   /** Severity of the alert. Default P2. */
   severity: severity.optional(),
+  /**
+   * A `kind: database` service whose `pg_database_size_bytes` (postgres_exporter, Supabase's
+   * metrics endpoint) measures this quota, summed over its databases, instead of the usage
+   * gauge. Default none (the gauge). @example db
+   */
+  database: slug.optional(),
 });
 
 /** A paid third-party API or platform: call quota per period, rate limits, size quotas, failure rate. */

@@ -159,7 +159,7 @@ export function externalApisDashboard(): DashboardSpec {
         unit: "percentunit",
         queries: [
           {
-            expr: `${USAGE} / on (${API_LABEL}, ${RESOURCE_LABEL}) ${REC.sizeLimit}`,
+            expr: `(${USAGE} or ${REC.sizeUsed}) / on (${API_LABEL}, ${RESOURCE_LABEL}) ${REC.sizeLimit}`,
             legend: `${API_LEGEND} {{${RESOURCE_LABEL}}}`,
           },
           {

@@ -131,3 +131,19 @@ test("YAML merge keys (<<) work in catalogs and hand-written rule files, later k
   assert.equal(b?.labels.service, "api");
   assert.equal(b?.labels.severity, "P1");
 });
+
+test("a size quota read from a database must name a kind: database service", () => {
+  assert.throws(
+    () =>
+      validateCatalog({
+        system: "shop",
+        services: [{ name: "api", kind: "api" }],
+        external_apis: [{ name: "supabase", sizes: [{ resource: "database", limit: "500MB", database: "api" }] }],
+      }),
+    (e: unknown) =>
+      e instanceof CatalogError &&
+      /external_apis\[supabase\]\.sizes\[0\]\.database: "api" is not a kind: database service of this catalog/.test(
+        e.message,
+      ),
+  );
+});
