@@ -8,6 +8,13 @@ import { episodesOf, firingAt, firingSeconds, firstSlot, slots, type Grid } from
 import { RecordingRules, vectorSelectors } from "../alerts/inline-recording";
 import type { PrometheusClient, RangeSeries } from "./prometheus";
 import { formatInstant } from "./time";
+import { formatDuration } from "../catalog/units";
+
+/** Most evaluations per alert a backtest asks for (e.g. 138 days at a 1m step): a range beyond it is refused before any query. */
+export const MAX_EVALUATIONS = 200_000;
+
+/** A range and step needing more than `MAX_EVALUATIONS` evaluations. */
+export class RangeTooLarge extends Error {}
 
 export interface BacktestInput {
   fromMs: number;
@@ -97,6 +104,12 @@ export async function backtest(client: PrometheusClient, input: BacktestInput): 
     endMs: input.toMs,
     stepMs: input.stepMs,
   };
+  if (slots(grid) > MAX_EVALUATIONS) {
+    const minStepS = Math.ceil((grid.endMs - grid.startMs) / (MAX_EVALUATIONS - 1) / 1000);
+    throw new RangeTooLarge(
+      `[from, to] at step ${formatDuration(input.stepMs)} is ${slots(grid).toLocaleString("en")} evaluations per alert (the longest for included); at most ${MAX_EVALUATIONS.toLocaleString("en")}: use --step ${formatDuration(minStepS * 1000)} or more, or a shorter range`,
+    );
+  }
 
   const exprs = [...new Set(all.map((a) => a.expr))];
   const records = new RecordingRules(input.head);

@@ -9,9 +9,10 @@
 import { ruleGroupsOf } from "../artifacts";
 import { panelQueries } from "../dashboards";
 import { parseDuration } from "../catalog/units";
-import { authorizationFromEnv, PrometheusClient, PrometheusError } from "../backtest/prometheus";
+import { DEFAULT_REQUEST_TIMEOUT_MS, PrometheusClient, PrometheusError } from "../backtest/prometheus";
+import { authorizationFromEnv } from "./http";
 import { renderMarkdown, renderText } from "../backtest/report";
-import { backtest, groupInterval, type PanelQuery } from "../backtest/run";
+import { backtest, groupInterval, RangeTooLarge, type PanelQuery } from "../backtest/run";
 import type { Catalog } from "../catalog/model";
 import { parseInstant } from "../backtest/time";
 import { catalogPath, stringFlag, UsageError, type Args } from "./args";
@@ -19,6 +20,7 @@ import { inputsAt } from "./at-ref";
 import { customRulesDir, loadInputs } from "./inputs";
 
 const PROGRESS_AFTER_MS = 3000;
+const MAX_REQUEST_TIMEOUT_MS = 3600_000;
 /** How `panelQueries` names a dashboard annotation's query. */
 const ANNOTATION_PANEL_PREFIX = "annotation: ";
 const PROGRESS_EVERY_MS = 2000;
@@ -29,6 +31,19 @@ function instant(args: Args, name: string, nowMs: number, fallback?: string): nu
   if (ms === undefined)
     throw new UsageError(
       `backtest: --${name} "${value}" is not a time: use RFC 3339 (2026-11-18T00:00:00Z), Unix seconds, now or now-7d`,
+    );
+  return ms;
+}
+
+/** Longest wait for one answer: `--timeout D`, else `PROMETHEUS_TIMEOUT`, else 30s; at most 1h. */
+function requestTimeout(args: Args): number {
+  const flag = args.flags.timeout !== undefined;
+  const value = flag ? stringFlag(args, "timeout") : process.env.PROMETHEUS_TIMEOUT || undefined;
+  if (value === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
+  const ms = parseDuration(value);
+  if (!ms || ms > MAX_REQUEST_TIMEOUT_MS)
+    throw new UsageError(
+      `backtest: ${flag ? "--timeout" : "PROMETHEUS_TIMEOUT"} "${value}" is not a duration between 1ms and 1h such as 30s`,
     );
   return ms;
 }
@@ -61,10 +76,11 @@ export async function run(args: Args): Promise<number> {
   }
   let authorization: string | undefined;
   try {
-    authorization = authorizationFromEnv(process.env);
+    authorization = authorizationFromEnv(process.env, "PROMETHEUS");
   } catch (e) {
     throw new UsageError(`backtest: ${(e as Error).message}`);
   }
+  const timeoutMs = requestTimeout(args);
   const fromMs = instant(args, "from", nowMs);
   const toMs = instant(args, "to", nowMs, "now");
   if (fromMs >= toMs) throw new UsageError("backtest: --from must be before --to");
@@ -85,7 +101,7 @@ export async function run(args: Args): Promise<number> {
         ? ruleGroupsOf(baseInputs.catalog, { customRules: baseInputs.customRules, profile: "prod" })
         : [];
 
-  const client = new PrometheusClient(url, { authorization });
+  const client = new PrometheusClient(url, { authorization, timeoutMs });
   let lastProgress = nowMs + PROGRESS_AFTER_MS - PROGRESS_EVERY_MS;
   try {
     const result = await backtest(client, {
@@ -107,6 +123,7 @@ export async function run(args: Args): Promise<number> {
     else process.stdout.write(output === "markdown" ? renderMarkdown(result, ref) : renderText(result, ref));
     return 0;
   } catch (e) {
+    if (e instanceof RangeTooLarge) throw new UsageError(`backtest: ${e.message}`);
     if (!(e instanceof PrometheusError)) throw e;
     console.error(`backtest: ${e.message}`);
     return 1;

@@ -39,7 +39,8 @@ const COMMANDS: Record<string, { usage: string; does: string; positional?: numbe
     load: async () => (await import("./start.js")).run,
   },
   backtest: {
-    usage: "backtest --prometheus URL --from T --to T [--step D] [--base REF] [--json|--format markdown]",
+    usage:
+      "backtest --prometheus URL --from T --to T [--step D] [--timeout 30s] [--base REF] [--json|--format markdown]",
     does: "replay every alert over Prometheus history",
     load: async () => (await import("./backtest.js")).run,
   },
