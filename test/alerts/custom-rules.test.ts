@@ -1,10 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
 import { CatalogError } from "../../catalog/diagnostics";
 import { ruleGroupsOf } from "../../artifacts";
-import { readCustomRules } from "../../alerts/custom-files";
+import { MAX_RULE_FILE_BYTES, readCustomRules } from "../../alerts/custom-files";
 import { GOOD, ROOT } from "../helpers/catalogs";
 
 const catalog = loadCatalogFile(join(GOOD, "all-kinds", "catalog.yaml"));
@@ -48,4 +51,42 @@ test("every problem of a hand-written rule file is reported at once with its fil
     'alerts/custom/broken.yml: groups[broken].rules[Stranger].labels.signal: "vibes" is not one of availability | error_rate | latency | probe | heartbeat | saturation | quota | budget | tls | slo_burn | custom',
     'alerts/custom/broken.yml: groups[broken].rules[Stranger].for: "soon" is not a duration like 5m',
   ]);
+});
+
+test("alerts/custom reads only regular files under the size cap: a symlink to /dev/zero, a FIFO, a directory and a huge file are refused at once, by name", () => {
+  const dir = mkdtempSync(join(tmpdir(), "custom-rules-"));
+  try {
+    writeFileSync(join(dir, "ok.yml"), "groups: []\n");
+    symlinkSync("/dev/zero", join(dir, "zero.yml"));
+    assert.equal(spawnSync("mkfifo", [join(dir, "fifo.yml")]).status, 0);
+    mkdirSync(join(dir, "dir.yml"));
+    writeFileSync(join(dir, "big.yml"), "");
+    truncateSync(join(dir, "big.yml"), MAX_RULE_FILE_BYTES + 1);
+    symlinkSync(join(dir, "ok.yml"), join(dir, "link.yml"));
+    const started = Date.now();
+    assert.throws(
+      () => readCustomRules(dir, "acme"),
+      (e: Error) => {
+        assert.ok(e instanceof CatalogError);
+        assert.deepEqual(
+          e.diagnostics.map((d) => `${d.path}: ${d.message}`),
+          [
+            `alerts/custom/big.yml: is ${MAX_RULE_FILE_BYTES + 1} bytes; rule files may have at most ${MAX_RULE_FILE_BYTES} (16 MiB)`,
+            "alerts/custom/dir.yml: is a directory, not a regular file",
+            "alerts/custom/fifo.yml: is a FIFO, not a regular file",
+            "alerts/custom/zero.yml: is a character device, not a regular file",
+          ],
+        );
+        return true;
+      },
+    );
+    assert.ok(Date.now() - started < 2000, "no read blocks or runs away");
+    rmSync(join(dir, "big.yml"));
+    rmSync(join(dir, "dir.yml"), { recursive: true });
+    rmSync(join(dir, "fifo.yml"));
+    rmSync(join(dir, "zero.yml"));
+    assert.deepEqual(readCustomRules(dir, "acme"), { "link.yml": "groups: []\n", "ok.yml": "groups: []\n" });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
