@@ -5,15 +5,16 @@
  * `bin/ops-monitoring ack` as soon as on-call hears of it.
  */
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { sleep, spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
-import { BIN } from "../helpers/catalogs";
+import { LABEL } from "../../conventions";
+import { spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
+import { cli } from "../helpers/cli-in-process";
+import { promQuery } from "./prometheus-api";
 
 interface Alert {
   status: string;
@@ -90,9 +91,9 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
 
   it("ack silences QueueStuck on the running local stack as soon as on-call is told, and prints the silence id", async () => {
     await until("QueueStuck at on-call", 40_000, () => got("oncall", "QueueStuck")[0]);
-    const r = spawnSync(BIN, ["ack", "QueueStuck", "--service", "api", "--for", "10m", "--comment", "looking"], {
-      env,
-      encoding: "utf8",
+    // In-process (test/cli/ack.test.ts runs the binary): on-call acks within seconds, before the 20s escalation.
+    const r = await cli(["ack", "QueueStuck", "--service", "api", "--for", "10m", "--comment", "looking"], {
+      env: { TMPDIR: dir, ALERTMANAGER_URL: undefined },
     });
     ackedAt = Date.now();
     assert.equal(r.status, 0, r.stderr);
@@ -129,8 +130,30 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
   });
 
   it("the acknowledged alert neither escalates nor re-notifies", async () => {
-    // Both alerts started together: QueueStuck's escalation would be due now. Give it two more evaluations.
-    await sleep(12_000);
+    // Shown by events, not by waiting: Prometheus fires QueueStuck's escalated copy (it knows
+    // nothing of the ack), Alertmanager holds that copy as silenced by the ack, and then on-call
+    // gets two more PaymentsDown re-notifications: at least one ack_timeout (4s) of Alertmanager
+    // flushing after it took in the copy, twice its group_wait (2s), the time an unsilenced copy
+    // would have needed to reach the lead.
+    await until("QueueStuck's escalated copy firing in Prometheus", 60_000, async () => {
+      const firing = await promQuery(
+        start.urls.prometheus,
+        `ALERTS{alertname="QueueStuck", ${LABEL.escalation}="20s", alertstate="firing"}`,
+      );
+      return firing.length > 0 ? true : undefined;
+    });
+    await until("Alertmanager holding the escalated copy as silenced by the ack", 30_000, async () => {
+      const filter = ["alertname=QueueStuck", `${LABEL.escalation}=20s`].map((f) => `filter=${encodeURIComponent(f)}`);
+      const res = await fetch(`${start.urls.alertmanager}/api/v2/alerts?${filter.join("&")}`);
+      const held = (await res.json()) as Array<{ status: { state: string; silencedBy: string[] } }>;
+      return held.some((a) => a.status.state === "suppressed" && a.status.silencedBy.includes(silenceId))
+        ? true
+        : undefined;
+    });
+    const seen = got("oncall", "PaymentsDown").length;
+    await until("two more PaymentsDown re-notifications at on-call", 30_000, () =>
+      got("oncall", "PaymentsDown").length >= seen + 2 ? true : undefined,
+    );
     assert.deepEqual(got("lead", "QueueStuck"), [], "QueueStuck escalated despite the ack");
     assert.deepEqual(
       got("oncall", "QueueStuck").filter((d) => d.at > ackedAt + 1_000),
@@ -139,7 +162,10 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
     );
   });
 
-  it("the unacknowledged alert re-notifies on-call every ack_timeout (4s), not later", () => {
+  it("the unacknowledged alert re-notifies on-call every ack_timeout (4s), not later", async () => {
+    await until("six PaymentsDown notifications at on-call", 60_000, () =>
+      got("oncall", "PaymentsDown").length >= 6 ? true : undefined,
+    );
     const times = got("oncall", "PaymentsDown").map((d) => d.at);
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     console.log(`# PaymentsDown re-notification gaps (ms): ${gaps.join(", ")}`);

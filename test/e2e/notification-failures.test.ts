@@ -9,9 +9,17 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { spawnStart, sleep, stopStart, until, type StartProcess } from "../../local/start-process";
+import {
+  ALERTMANAGER_JOB,
+  METRIC,
+  MONITORING_SERVICE,
+  NOTIFICATIONS_FAILING_ALERT,
+  ruleGroupName,
+} from "../../conventions";
+import { spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
 import { freePorts } from "../../local/supervisor";
 import { listenOnLoopback } from "../helpers/loopback";
+import { promQuery, ruleGroupIterations } from "./prometheus-api";
 
 interface Received {
   receiver: string;
@@ -71,7 +79,24 @@ alerting:
   });
 
   it("raises no NotificationsFailing while every notification is delivered", async () => {
-    await sleep(12_000);
+    // Shown by counting evaluations, not by waiting: once Prometheus has scraped a notification
+    // attempt from Alertmanager and the rule's increase() has two samples to compare, the rule
+    // is evaluated twice more (forMs 0: one evaluation over the bound makes it pending or firing).
+    const prometheus = start.urls.prometheus;
+    const failed = `${METRIC.amNotificationsFailed}{job="${ALERTMANAGER_JOB}"}`;
+    await until("Alertmanager's notification counters scraped twice, after a notification", 60_000, async () => {
+      const ready = await promQuery(
+        prometheus,
+        `sum(increase(${failed}[10m])) == 0 and on() sum(alertmanager_notifications_total{job="${ALERTMANAGER_JOB}"}) > 0`,
+      );
+      return ready.length > 0 ? true : undefined;
+    });
+    const evaluations = () => ruleGroupIterations(prometheus, ruleGroupName("hookco", MONITORING_SERVICE));
+    const from = await evaluations();
+    await until("two more evaluations of NotificationsFailing", 30_000, async () =>
+      (await evaluations()) >= from + 2 ? true : undefined,
+    );
+    assert.deepEqual(await promQuery(prometheus, `ALERTS{alertname="${NOTIFICATIONS_FAILING_ALERT}"}`), []);
     assert.equal(failing(), undefined);
   });
 

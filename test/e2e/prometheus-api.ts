@@ -20,3 +20,13 @@ export async function promQuery(prometheus: string, expr: string): Promise<PromR
   if (body.data!.resultType === "scalar") return [{ metric: {}, value: r as [number, string] }];
   return r as PromResult[];
 }
+
+/** How many times Prometheus has evaluated the rule group `group` (its own /metrics, which it need not scrape). */
+export async function ruleGroupIterations(prometheus: string, group: string): Promise<number> {
+  const text = await (await fetch(`${prometheus}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const line = text
+    .split("\n")
+    .find((l) => l.startsWith("prometheus_rule_group_iterations_total{") && l.includes(`;${group}"}`));
+  if (!line) throw new Error(`Prometheus reports no evaluations of rule group ${group}`);
+  return Number(line.slice(line.lastIndexOf(" ") + 1));
+}
