@@ -25,6 +25,7 @@ function alertChanges(a: AlertRule, b: AlertRule): string[] {
   const out = [
     ...change("threshold", a.threshold, b.threshold),
     ...change("for", formatDuration(a.forMs), formatDuration(b.forMs)),
+    ...change("keep_firing_for", formatDuration(a.keepFiringForMs ?? 0), formatDuration(b.keepFiringForMs ?? 0)),
     ...change("alert", a.alert, b.alert),
     ...change("no-data", a.noData, b.noData),
   ];

@@ -6,6 +6,7 @@ import { validateCatalog } from "../../catalog/validate";
 import type { AlertRule, RecordingRule, RuleGroup } from "../../alerts/model";
 import { ruleGroupsOf, renderArtifacts } from "../../artifacts";
 import { grafanaTemplate } from "../../alerts/grafana-templates";
+import { diffModels, monitoringModel } from "../../diff";
 import { ruleWarnings } from "../../alerts/rule-warnings";
 import { grafanaRuleGroups } from "../../infra/grafana/rule-groups";
 import { grafanaFeatures } from "../../infra/grafana/versions";
@@ -261,4 +262,14 @@ test("a hand-written alert's annotations reach Grafana translated, and a templat
         "1 alert read $value (or .Value) in templates: Grafana's $value is the evaluation string, so prod sends them $values.A.Value, the same number",
     },
   ]);
+});
+
+test("the semantic diff names a keep_firing_for change of a hand-written rule", () => {
+  const file = (keep: string) =>
+    `groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        keep_firing_for: ${keep}\n        labels: { severity: P2, service: web }\n`;
+  const catalog = catalogWith();
+  assert.deepEqual(
+    diffModels(monitoringModel(catalog, { "x.yml": file("5m") }), monitoringModel(catalog, { "x.yml": file("15m") })),
+    ["alert web/custom/A P2: keep_firing_for 5m -> 15m"],
+  );
 });
