@@ -113,7 +113,7 @@ function checkJobNames(raw: Obj, at: At): void {
  * Every `job_name` of `prometheus.yml` (and Synthetic Monitoring job) is unique: one of several
  * health checks gets `<service>-health-<check>`, which another service's scrape job or check
  * can spell too (`a` check `b-health-c`, `a-health-b` check `c`). A scrape job equal to a single
- * check's probe job is reported above.
+ * check's probe job is reported above; two checks of one service with one name, by health-checks.ts.
  */
 function checkScrapeJobNames(raw: Obj, services: Array<{ svc: Obj; i: number; name: string }>, at: At): void {
   const jobs = new Map<string, { path: PropertyKey[]; keyed: boolean }>();
@@ -129,10 +129,13 @@ function checkScrapeJobNames(raw: Obj, services: Array<{ svc: Obj; i: number; na
   for (const { svc, i, name } of services) {
     const checks = rawHealthChecks(svc.health, ["services", i]);
     if (Array.isArray(svc.health) && checks.length > 1) {
+      const ownNames = new Set<string>();
       for (const { h, path } of checks) {
         if (typeof h.url !== "string") continue;
         const explicit = typeof h.name === "string";
         const key = explicit ? (h.name as string) : healthCheckName(h.url);
+        if (ownNames.has(key)) continue;
+        ownNames.add(key);
         claim(probeScrapeJob(name, key), path, true, [...path, explicit ? "name" : "url"]);
       }
     } else if (checks.length) claim(probeJob(name), ["services", i, "health"], false, ["services", i, "health"]);
