@@ -274,6 +274,20 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   ALERTMANAGER_JOB,
 ]);
 
+/**
+ * Longest catalog name (system, service, contact, team, check, custom group, ...): with the
+ * longest generated affixes, `<system>-<service>.yml` stays far under 255 bytes, rule group
+ * names under Grafana's 190 characters (`AlertRuleMaxRuleGroupNameLength`), and every uid is
+ * hashed to 40 characters anyway.
+ */
+export const NAME_MAX = 63;
+
+/** Longest Grafana rule group name (grafana/grafana pkg/services/ngalert/store `AlertRuleMaxRuleGroupNameLength`). */
+export const RULE_GROUP_NAME_MAX = 190;
+
+/** Why a name longer than NAME_MAX is refused, after "is N characters; ". */
+export const NAME_MAX_HELP = `names are at most ${NAME_MAX} (every file, rule group, job and contact point made from them stays within its target's limit)`;
+
 /** Prometheus rule group of one service's rules, prefixed by the system. */
 export function ruleGroupName(system: string, service: string): string {
   return `${system}-${service}`;

@@ -21,6 +21,9 @@ import {
   ruleGroupName,
   ruleUid,
   SHARED_RECORDS,
+  NAME_MAX,
+  NAME_MAX_HELP,
+  RULE_GROUP_NAME_MAX,
 } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
@@ -125,6 +128,10 @@ function groupNames(catalog: Catalog, read: FileGroup[], problems: Diagnostic[])
       });
       continue;
     }
+    if (g.name.length > NAME_MAX) {
+      problems.push({ path: `${g.path}.name`, message: `is ${g.name.length} characters; ${NAME_MAX_HELP}` });
+      continue;
+    }
     const shared = files.get(g.name.toLowerCase())!.size > 1;
     const name = customRuleGroupName(
       catalog.system,
@@ -132,7 +139,12 @@ function groupNames(catalog: Catalog, read: FileGroup[], problems: Diagnostic[])
       shared ? g.file.replace(/[^A-Za-z0-9_./-]/g, "-") : undefined,
     );
     const holder = taken.get(name.toLowerCase());
-    if (holder !== undefined)
+    if (name.length > RULE_GROUP_NAME_MAX)
+      problems.push({
+        path: `${g.path}.name`,
+        message: `makes the rule group name ${name}, ${name.length} characters; Grafana takes at most ${RULE_GROUP_NAME_MAX}: shorten the file path or the group name`,
+      });
+    else if (holder !== undefined)
       problems.push({
         path: `${g.path}.name`,
         message: `${JSON.stringify(g.name)} makes the rule group ${name}, also the rule group of ${holder}; rename the group`,

@@ -2,7 +2,7 @@
  * `services[].health` on the raw catalog: one check or a list of them. The cross-checks see
  * each check with its path (`health` or `health[i]`), and the list's names and URLs are unique.
  */
-import { healthCheckName } from "../conventions";
+import { healthCheckName, NAME_MAX } from "../conventions";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -28,7 +28,12 @@ export function healthListProblems(
     if (typeof h.url !== "string") continue;
     const explicit = typeof h.name === "string";
     const name = explicit ? (h.name as string) : healthCheckName(h.url);
-    if (urls.has(h.url))
+    if (!explicit && name.length > NAME_MAX)
+      out.push({
+        path: [...path, "url"],
+        message: `check name "${name}" (from the URL path) is ${name.length} characters; names are at most ${NAME_MAX}: set a shorter name`,
+      });
+    else if (urls.has(h.url))
       out.push({ path: [...path, "url"], message: `${h.url} is already probed by health[${urls.get(h.url)}]` });
     else if (names.has(name))
       out.push({

@@ -7,12 +7,16 @@ import { z } from "zod";
 import { SIGNALS } from "./model";
 import { parseBytes, parseDuration, parsePercent, parseSeverity, SEVERITY_HELP } from "./units";
 import { httpUrl } from "./urls";
+import { NAME_MAX, NAME_MAX_HELP } from "../conventions";
 
 /** The `signal` label of an alert: what kind of problem it reports. */
 const signal = z.enum(SIGNALS);
 
 const SLUG_RE = /^[a-z][a-z0-9-]*$/;
-const slug = z.string().regex(SLUG_RE, { error: "must be a lowercase slug (a-z, 0-9, -), starting with a letter" });
+const slug = z
+  .string()
+  .regex(SLUG_RE, { error: "must be a lowercase slug (a-z, 0-9, -), starting with a letter" })
+  .max(NAME_MAX, { error: (issue) => `is ${(issue.input as string).length} characters; ${NAME_MAX_HELP}` });
 
 /** A Prometheus duration such as `30s`, `5m`, `1h30m`, `30d`. */
 export const duration = z.string().refine((v) => parseDuration(v) !== undefined, {

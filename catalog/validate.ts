@@ -80,6 +80,7 @@ function fromIssue(issue: z.core.$ZodIssue, root: unknown): Diagnostic[] {
     case "too_small":
     case "too_big": {
       const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      if (issue.origin === "string" && issue.code === "too_big") return [{ path, message: issue.message }];
       if (issue.origin === "array")
         return [
           { path, message: `needs ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} item(s)` },
