@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CatalogError } from "../../catalog/diagnostics";
 import type { Catalog } from "../../catalog/model";
 import { validateCatalog } from "../../catalog/validate";
@@ -10,6 +13,7 @@ import { diffModels, monitoringModel } from "../../diff";
 import { ruleWarnings } from "../../alerts/rule-warnings";
 import { grafanaRuleGroups } from "../../infra/grafana/rule-groups";
 import { grafanaFeatures } from "../../infra/grafana/versions";
+import { runCli } from "../helpers/cli-in-process";
 
 const base = {
   system: "acme",
@@ -272,4 +276,39 @@ test("the semantic diff names a keep_firing_for change of a hand-written rule", 
     diffModels(monitoringModel(catalog, { "x.yml": file("5m") }), monitoringModel(catalog, { "x.yml": file("15m") })),
     ["alert web/custom/A P2: keep_firing_for 5m -> 15m"],
   );
+});
+
+test("verify refuses what plan refuses: keep_firing_for on Grafana 11.6 (exit 2), a 15s group interval Grafana cannot run (exit 1)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rule-files-"));
+  try {
+    const catalogFile = join(dir, "catalog.yaml");
+    writeFileSync(
+      catalogFile,
+      "system: acme\ngrafana: { url: https://acme.grafana.net, version: '11.6' }\nrunbooks: { base_url: https://wiki.acme.example }\nservices: [{ name: web, kind: api }]\n",
+    );
+    mkdirSync(join(dir, "alerts", "custom"), { recursive: true });
+    const rules = join(dir, "alerts", "custom", "x.yml");
+    writeFileSync(
+      rules,
+      "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        keep_firing_for: 10m\n        labels: { severity: P2, service: web }\n",
+    );
+    const message =
+      "alerts/custom/x.yml: groups[g].rules[A].keep_firing_for: needs Grafana 12.0 or later (grafana.version is 11.6.0)";
+    const verify = await runCli(["verify", "--catalog", catalogFile]);
+    const plan = await runCli(["plan", "--catalog", catalogFile, "--stack", "prod"]);
+    assert.deepEqual([verify.code, plan.code], [2, 2], verify.stdout + verify.stderr + plan.stderr);
+    assert.ok(verify.stderr.includes(message) && plan.stderr.includes(message), verify.stderr + plan.stderr);
+
+    writeFileSync(
+      rules,
+      "groups:\n  - name: g\n    interval: 15s\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: { severity: P2, service: web }\n",
+    );
+    const verify15 = await runCli(["verify", "--catalog", catalogFile]);
+    const plan15 = await runCli(["plan", "--catalog", catalogFile, "--stack", "prod"]);
+    assert.deepEqual([verify15.code, plan15.code], [1, 1], verify15.stdout + plan15.stderr);
+    for (const out of [verify15.stdout, plan15.stderr])
+      assert.match(out, /acme-custom-g.*intervalSeconds must be a positive multiple of 10/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
