@@ -109,6 +109,8 @@ export const QUOTA_PERIOD_MS = { day: 86_400_000, month: 31 * 86_400_000 } as co
 export const OUTCOME_LABEL = "outcome";
 /** Label of `METRIC.costMonthToDate` naming who bills (vercel, supabase, openai, ...). */
 export const COST_SOURCE_LABEL = "source";
+/** Label of a budget level's line (`REC.budgetAlertAt`, `REC.sourceBudgetAlertAt`): the level, e.g. `80%`. */
+export const BUDGET_LEVEL_LABEL = "level";
 /** Values of `OUTCOME_LABEL`. */
 export const OUTCOME = { success: "success", failure: "failure" } as const;
 
@@ -348,10 +350,12 @@ export const REC = {
   /** Quota per period and the alert line, label `api`. */
   quotaLimit: "api:quota_limit:calls",
   quotaAlertAt: "api:quota_alert_at:calls",
-  /** Monthly budget and its alert line in USD. */
+  /** Calls used in the quota period as the quota alert reads them (the gauge's last value within the period), label `api`. */
+  quotaUsed: "api:quota_used:calls",
+  /** Monthly budget, and each of its alert levels in USD (label `level`). */
   budgetMonthly: "budget:monthly:usd",
   budgetAlertAt: "budget:alert_at:usd",
-  /** Budget of one billing source and its lowest alert level in USD, label `source`. */
+  /** Budget of one billing source and each of its alert levels in USD, labels `source`, `level`. */
   sourceBudgetMonthly: "budget:source_monthly:usd",
   sourceBudgetAlertAt: "budget:source_alert_at:usd",
   /** Rate limit and its alert line in calls per second, labels `api`, `per`. */

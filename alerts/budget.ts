@@ -5,7 +5,15 @@
  */
 import type { BudgetLevel, Catalog } from "../catalog/model";
 import { formatDuration, formatNumber, formatPercent } from "../catalog/units";
-import { BUDGET_SERVICE, COST_READ_WINDOW_MS, COST_SOURCE_LABEL, METRIC, PANEL, REC } from "../conventions";
+import {
+  BUDGET_LEVEL_LABEL,
+  BUDGET_SERVICE,
+  COST_READ_WINDOW_MS,
+  COST_SOURCE_LABEL,
+  METRIC,
+  PANEL,
+  REC,
+} from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
 import { crossesAtOnce, scrapeCollection } from "./detection";
@@ -70,12 +78,30 @@ function levelRules(ctx: GenContext, catalog: Catalog, scope: BudgetScope): Rule
   });
 }
 
+/** Every level's spend line in USD for the dashboards: one series per level, labelled with it (`level="80%"`). */
+function levelLines(
+  idPrefix: string,
+  record: string,
+  monthlyUsd: number,
+  levels: BudgetLevel[],
+  labels: Record<string, string>,
+): Rule[] {
+  return levels.map((level) =>
+    recordingRule(
+      `${idPrefix}/rec/level/${formatNumber(level.at * 100)}`,
+      record,
+      `vector(${formatNumber(monthlyUsd * level.at)})`,
+      { ...labels, [BUDGET_LEVEL_LABEL]: formatPercent(level.at) },
+    ),
+  );
+}
+
 export function budgetRules(ctx: GenContext, catalog: Catalog): Rule[] {
   const b = catalog.budget;
   if (!b) return [];
   const rules: Rule[] = [
     recordingRule("budget/rec/monthly", REC.budgetMonthly, `vector(${formatNumber(b.monthlyUsd)})`, {}),
-    recordingRule("budget/rec/alert_at", REC.budgetAlertAt, `vector(${formatNumber(b.monthlyUsd * b.alertAt)})`, {}),
+    ...levelLines("budget", REC.budgetAlertAt, b.monthlyUsd, b.levels, {}),
     ...levelRules(ctx, catalog, { idPrefix: "budget", monthlyUsd: b.monthlyUsd, levels: b.levels }),
   ];
   for (const s of b.sources) {
@@ -87,12 +113,7 @@ export function budgetRules(ctx: GenContext, catalog: Catalog): Rule[] {
         `vector(${formatNumber(s.monthlyUsd)})`,
         labels,
       ),
-      recordingRule(
-        `budget/source/${s.source}/rec/alert_at`,
-        REC.sourceBudgetAlertAt,
-        `vector(${formatNumber(s.monthlyUsd * s.levels[0].at)})`,
-        labels,
-      ),
+      ...levelLines(`budget/source/${s.source}`, REC.sourceBudgetAlertAt, s.monthlyUsd, s.levels, labels),
       ...levelRules(ctx, catalog, {
         idPrefix: `budget/source/${s.source}`,
         monthlyUsd: s.monthlyUsd,

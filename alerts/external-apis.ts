@@ -33,13 +33,15 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
     const window = formatDuration(QUOTA_PERIOD_MS[api.period]);
     // Pushed once at 0s, then nothing for 6h: read within the period, it still counts at 6h.
     const used = (v: number): InputSeries[] => [{ series: `${METRIC.quotaUsed}{${apiSel}}`, values: `${v} _x360` }];
+    const usedExpr = `max(last_over_time(${METRIC.quotaUsed}{${apiSel}}[${window}]))`;
     rules.push(
+      recordingRule(`${api.name}/rec/quota_used`, REC.quotaUsed, usedExpr, labels),
       recordingRule(`${api.name}/rec/quota_limit`, REC.quotaLimit, `vector(${formatNumber(api.quota)})`, labels),
       recordingRule(`${api.name}/rec/quota_alert_at`, REC.quotaAlertAt, `vector(${formatNumber(alertAt)})`, labels),
       alertRule(ctx, {
         id: `${api.name}/quota`,
         alert: "ExternalApiQuotaHigh",
-        expr: `max(last_over_time(${METRIC.quotaUsed}{${apiSel}}[${window}])) >= ${formatNumber(alertAt)}`,
+        expr: `${usedExpr} >= ${formatNumber(alertAt)}`,
         forMs: 0,
         service: api.name,
         team: api.team,

@@ -195,8 +195,6 @@ export interface BudgetLevel {
 
 export interface Budget {
   monthlyUsd: number;
-  /** The lowest level (the dashboards' alert line). */
-  alertAt: number;
   severity: Severity;
   /** Every level, ascending; from `levels`, or `alert_at` plus 100% (at least P1). */
   levels: BudgetLevel[];

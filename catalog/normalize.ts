@@ -194,7 +194,6 @@ function normalizeBudget(b: NonNullable<RawCatalog["budget"]>): Budget {
   const levels = budgetLevels(b);
   return {
     monthlyUsd: b.monthly_usd,
-    alertAt: levels[0].at,
     severity: levels[0].severity,
     levels,
     sources: Object.entries(b.sources ?? {})

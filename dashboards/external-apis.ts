@@ -2,6 +2,7 @@
 import { formatDuration } from "../catalog/units";
 import {
   API_LABEL,
+  BUDGET_LEVEL_LABEL,
   COST_READ_WINDOW_MS,
   COST_SOURCE_LABEL,
   METRIC,
@@ -35,12 +36,13 @@ export function externalApisDashboard(): DashboardSpec {
       timeseriesPanel({
         id: 1,
         title: PANEL.quotaUsed,
-        description: "Calls made in the current quota period; dashed: the quota and the alert line.",
+        description:
+          "Calls made in the current quota period (the gauge's last value within the period, as the alert reads it); dashed: the quota and the alert line.",
         w: 12,
         h: 9,
         unit: "short",
         queries: [
-          { expr: `sum by (${API_LABEL}) (${METRIC.quotaUsed})`, legend: `${API_LEGEND} used` },
+          { expr: REC.quotaUsed, legend: `${API_LEGEND} used` },
           { expr: REC.quotaLimit, legend: `${API_LEGEND} quota`, line: true },
           { expr: REC.quotaAlertAt, legend: `${API_LEGEND} alert at`, line: true },
         ],
@@ -54,7 +56,7 @@ export function externalApisDashboard(): DashboardSpec {
         unit: "percentunit",
         queries: [
           {
-            expr: `sum by (${API_LABEL}) (${METRIC.quotaUsed}) / on (${API_LABEL}) ${REC.quotaAlertAt}`,
+            expr: `${REC.quotaUsed} / on (${API_LABEL}) ${REC.quotaAlertAt}`,
             legend: API_LEGEND,
           },
         ],
@@ -90,14 +92,14 @@ export function externalApisDashboard(): DashboardSpec {
       timeseriesPanel({
         id: 5,
         title: PANEL.spend,
-        description: "Spend this month across all sources; dashed: the monthly budget and its alert line.",
+        description: "Spend this month across all sources; dashed: the monthly budget and each alert level.",
         w: 12,
         h: 8,
         unit: "currencyUSD",
         queries: [
           { expr: `sum(${SPEND_BY_SOURCE})`, legend: "spent" },
           { expr: REC.budgetMonthly, legend: "budget", line: true },
-          { expr: REC.budgetAlertAt, legend: "alert at", line: true },
+          { expr: REC.budgetAlertAt, legend: `alert at {{${BUDGET_LEVEL_LABEL}}}`, line: true },
         ],
       }),
       timeseriesPanel({
@@ -114,7 +116,7 @@ export function externalApisDashboard(): DashboardSpec {
         id: 7,
         title: "Spend by source vs its budget",
         description:
-          "Sources with their own budget: month-to-date spend over that budget (1 = 100%); dashed: the lowest alert level.",
+          "Sources with their own budget: month-to-date spend over that budget (1 = 100%); dashed: each alert level.",
         w: 12,
         h: 8,
         unit: "percentunit",
@@ -124,8 +126,8 @@ export function externalApisDashboard(): DashboardSpec {
             legend: `{{${COST_SOURCE_LABEL}}}`,
           },
           {
-            expr: `${REC.sourceBudgetAlertAt} / ${REC.sourceBudgetMonthly}`,
-            legend: `{{${COST_SOURCE_LABEL}}} alert at`,
+            expr: `${REC.sourceBudgetAlertAt} / on (${COST_SOURCE_LABEL}) group_left ${REC.sourceBudgetMonthly}`,
+            legend: `{{${COST_SOURCE_LABEL}}} alert at {{${BUDGET_LEVEL_LABEL}}}`,
             line: true,
           },
         ],

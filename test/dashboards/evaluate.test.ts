@@ -28,7 +28,7 @@ const inputSeries = [
   { series: 'probe_ssl_earliest_cert_expiry{job="web-health"}', values: "864600x10" },
   { series: 'service:job_last_success:age_seconds{service="web"}', values: "7201x10" },
   { series: 'service:job_heartbeat:seconds{service="web"}', values: "3600x10" },
-  { series: 'ops_external_api_quota_used{api="hunter", instance="a"}', values: "200x10" },
+  { series: 'api:quota_used:calls{api="hunter"}', values: "200x10" },
   { series: 'api:quota_alert_at:calls{api="hunter"}', values: "400x10" },
 ];
 
