@@ -7,8 +7,24 @@ const ROOT = join(__dirname, "..");
 /** `e2e`: whole local stacks waiting on alert timings; `slow`: real-tool work left out of `npm run test:unit`. */
 export type Lane = "e2e" | "slow" | "tests";
 
-/** Files `npm run test:unit` leaves to `npm test`: each runs the real tools for tens of seconds. */
-const SLOW = new Set<string>([]);
+/**
+ * Files `npm run test:unit` leaves to `npm test`: each spends over 5 s of CPU (measured with
+ * `npm test`'s per-file cpu column), mostly in the real tools, the git history or the binary.
+ */
+const SLOW = new Set<string>([
+  "test/alerts/semantics.test.ts",
+  "test/alerts/verify.test.ts",
+  "test/backtest/backtest.test.ts",
+  "test/checks/health-list.test.ts",
+  "test/cli/ack.test.ts",
+  "test/contract/provider-facts.test.ts",
+  "test/contract/user-contract.test.ts",
+  "test/diff/diff.test.ts",
+  "test/hostile/property.test.ts",
+  "test/hostile/re2-verify.test.ts",
+  "test/rollback.test.ts",
+  "test/run.test.ts",
+]);
 
 export function laneOf(file: string): Lane {
   if (file.startsWith("test/e2e/")) return "e2e";

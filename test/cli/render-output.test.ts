@@ -23,12 +23,13 @@ import { renderArtifacts } from "../../artifacts";
 import { validateCatalog } from "../../catalog/validate";
 import { MANIFEST, replaceOutputDir } from "../../cli/output-dir";
 import { BIN, GOOD, ROOT } from "../helpers/catalogs";
+import { cli as inProcess } from "../helpers/cli-in-process";
 import { writeArtifacts } from "../../write-artifacts";
 
 const scratch = mkdtempSync(join(tmpdir(), "render-output-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => spawnSync(BIN, args, { encoding: "utf8", cwd: ROOT });
+const cli = (...args: string[]) => inProcess(args, { cwd: ROOT });
 
 /** Every file under `dir` (relative path → bytes, base64), for byte-identical comparisons. */
 function snapshot(dir: string): Record<string, string> {
@@ -59,14 +60,14 @@ const catalog = (services: string[]) =>
   });
 
 describe("render --out", () => {
-  it("refuses a copy of the repository root, exits 2 and leaves its dashboards/*.ts byte-identical", () => {
+  it("refuses a copy of the repository root, exits 2 and leaves its dashboards/*.ts byte-identical", async () => {
     const { parent, out } = outDir();
     mkdirSync(out);
     for (const f of ["dashboards", "package.json", "README.md"])
       cpSync(join(ROOT, f), join(out, f), { recursive: true });
     const before = snapshot(out);
     assert.ok(Object.keys(before).filter((f) => /^dashboards\/.*\.ts$/.test(f)).length >= 3);
-    const r = cli("render", "--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--out", out);
+    const r = await cli("render", "--catalog", join(GOOD, "all-kinds", "catalog.yaml"), "--out", out);
     assert.equal(r.status, 2, r.stderr);
     assert.match(
       r.stderr,
@@ -77,15 +78,15 @@ describe("render --out", () => {
     assert.deepEqual(readdirSync(parent), ["out"], "no temp dir left beside it");
   });
 
-  it("replaces its own earlier output: files of a removed service disappear, the manifest lists exactly what is there", () => {
+  it("replaces its own earlier output: files of a removed service disappear, the manifest lists exactly what is there", async () => {
     const { parent, out } = outDir();
     const cat = join(parent, "catalog.yaml");
     const api = "  - { name: api, kind: api, health: { url: https://api.example.com/health } }\n";
     writeFileSync(cat, `system: acme\nservices:\n  - { name: web, kind: frontend }\n${api}`);
-    assert.equal(cli("render", "--catalog", cat, "--out", out).status, 0);
+    assert.equal((await cli("render", "--catalog", cat, "--out", out)).status, 0);
     assert.ok(readdirSync(join(out, "prometheus", "rules")).includes("acme-api.yml"));
     writeFileSync(cat, "system: acme\nservices:\n  - { name: web, kind: frontend }\n");
-    const r = cli("render", "--catalog", cat, "--out", out);
+    const r = await cli("render", "--catalog", cat, "--out", out);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(!readdirSync(join(out, "prometheus", "rules")).includes("acme-api.yml"));
     const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as { files: string[] };
@@ -93,31 +94,31 @@ describe("render --out", () => {
     assert.deepEqual(readdirSync(parent).sort(), ["catalog.yaml", "out"]);
   });
 
-  it("refuses an earlier output to which a file was added, naming the file, and changes nothing", () => {
+  it("refuses an earlier output to which a file was added, naming the file, and changes nothing", async () => {
     const { out } = outDir();
     replaceOutputDir(out, renderArtifacts(catalog(["web"])));
     writeFileSync(join(out, "dashboards", "notes.md"), "mine");
     const before = snapshot(out);
-    const r = cli("render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out", out);
+    const r = await cli("render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out", out);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /holds files render did not write \(dashboards\/notes\.md\)/);
     assert.deepEqual(snapshot(out), before);
   });
 
-  it("writes into an empty directory and refuses a path that is a file", () => {
+  it("writes into an empty directory and refuses a path that is a file", async () => {
     const { out } = outDir();
     mkdirSync(out);
-    assert.equal(cli("render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out", out).status, 0);
+    assert.equal((await cli("render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out", out)).status, 0);
     assert.ok(statSync(join(out, "prometheus", "prometheus.yml")).isFile());
     const file = join(dirname(out), "file");
     writeFileSync(file, "x");
-    const r = cli("render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out", file);
+    const r = await cli("render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out", file);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /is not a directory/);
     assert.equal(readFileSync(file, "utf8"), "x");
   });
 
-  it("refuses an empty --out (the working directory) and a dangling symbolic link, changing nothing", () => {
+  it("refuses an empty --out (the working directory) and a dangling symbolic link, changing nothing", async () => {
     const { parent, out } = outDir();
     mkdirSync(out);
     writeFileSync(join(out, "mine.txt"), "mine");
@@ -130,7 +131,7 @@ describe("render --out", () => {
     assert.deepEqual(readdirSync(out), ["mine.txt"]);
     const link = join(parent, "link");
     symlinkSync(join(parent, "nowhere"), link);
-    const l = cli("render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out", link);
+    const l = await cli("render", "--catalog", join(GOOD, "minimal", "catalog.yaml"), "--out", link);
     assert.equal(l.status, 2);
     assert.match(l.stderr, /is a symbolic link to nothing/);
     assert.deepEqual(readdirSync(parent).sort(), ["link", "out"]);

@@ -9,6 +9,7 @@ import { validateCatalog } from "../../catalog/validate";
 import { needsRotation, rotationReport } from "../../cli/secrets";
 import { vercelEnvSpecs } from "../../env/vercel-env";
 import { BIN } from "../helpers/catalogs";
+import { cli } from "../helpers/cli-in-process";
 import { runCli } from "../helpers/cli-in-process";
 import { CatalogError } from "../../catalog/diagnostics";
 
@@ -53,7 +54,7 @@ test("plain values are not listed; a period without rotated_at needs attention; 
   );
 });
 
-test("secrets exits 1 when a secret is overdue, 0 otherwise, and prints names but never values", () => {
+test("secrets exits 1 when a secret is overdue, 0 otherwise, and prints names but never values", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-secrets-"));
   try {
     const file = join(dir, "catalog.yaml");
@@ -73,12 +74,12 @@ test("secrets exits 1 when a secret is overdue, 0 otherwise, and prints names bu
     assert.match(ok.stdout, /nothing to rotate/);
     assert.doesNotMatch(ok.stdout, /Shop\b/);
 
-    const late = spawnSync(BIN, ["secrets", "--catalog", file, "--today", "2026-03-01"], { encoding: "utf8" });
+    const late = await cli(["secrets", "--catalog", file, "--today", "2026-03-01"]);
     assert.equal(late.status, 1);
     assert.match(late.stdout, /STRIPE_KEY .*due 2026-02-19: OVERDUE by 10 days/);
     assert.match(late.stdout, /1 secret to rotate: web STRIPE_KEY/);
 
-    const bad = spawnSync(BIN, ["secrets", "--catalog", file, "--today", "March 1"], { encoding: "utf8" });
+    const bad = await cli(["secrets", "--catalog", file, "--today", "March 1"]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--today "March 1" is not a date/);
   } finally {
