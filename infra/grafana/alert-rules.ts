@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import { resourceName } from "../../conventions";
+import { inBatches } from "../batches";
 import type { GrafanaRuleGroup } from "./rule-groups";
 
 export interface GrafanaAlertRulesArgs {
@@ -10,11 +11,13 @@ export interface GrafanaAlertRulesArgs {
 }
 
 export class GrafanaAlertRules extends pulumi.ComponentResource {
-  readonly groups: grafana.alerting.RuleGroup[];
+  /** Resolves once every rule group is created (in batches: `inBatches`). */
+  readonly groups: Promise<grafana.alerting.RuleGroup[]>;
 
   constructor(name: string, args: GrafanaAlertRulesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:GrafanaAlertRules", name, {}, opts);
-    this.groups = args.groups.map(
+    this.groups = inBatches(
+      args.groups,
       (g) =>
         new grafana.alerting.RuleGroup(
           resourceName(g.name),
@@ -22,6 +25,6 @@ export class GrafanaAlertRules extends pulumi.ComponentResource {
           { parent: this },
         ),
     );
-    this.registerOutputs({ groups: args.groups.map((g) => g.name) });
+    this.registerOutputs(this.groups.then(() => ({ groups: args.groups.map((g) => g.name) })));
   }
 }
