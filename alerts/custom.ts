@@ -21,8 +21,6 @@ import {
   ruleGroupName,
   ruleUid,
   SHARED_RECORDS,
-  NAME_MAX,
-  NAME_MAX_HELP,
   RULE_GROUP_NAME_MAX,
 } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
@@ -126,10 +124,6 @@ function groupNames(catalog: Catalog, read: FileGroup[], problems: Diagnostic[])
         path: `${g.path}.name`,
         message: `${JSON.stringify(g.name)} names a rule file and a Grafana rule group: letters, digits, _ . - only, starting with a letter or digit`,
       });
-      continue;
-    }
-    if (g.name.length > NAME_MAX) {
-      problems.push({ path: `${g.path}.name`, message: `is ${g.name.length} characters; ${NAME_MAX_HELP}` });
       continue;
     }
     const shared = files.get(g.name.toLowerCase())!.size > 1;
