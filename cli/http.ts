@@ -7,6 +7,8 @@
 
 /** Longest server text (error bodies) a message quotes. */
 export const MAX_SERVER_TEXT = 200;
+/** Largest answer `requestJson` reads: silences and alert lists are far smaller. */
+export const MAX_ANSWER_BYTES = 16 * 2 ** 20;
 
 export class HttpError extends Error {}
 
@@ -83,6 +85,24 @@ export function splitUserInfo(url: string): { url: string; authorization?: strin
   return { url: u.toString().replace(/\/+$/, ""), authorization };
 }
 
+/** The body of `response` as text, or undefined (reading stopped) once it exceeds `max` bytes. */
+async function readCapped(response: Response, max: number): Promise<string | undefined> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString("utf8");
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+}
+
 export interface Endpoint {
   /** Base URL without credentials or trailing slash. */
   url: string;
@@ -116,8 +136,12 @@ export async function requestJson(
       redirect: "manual",
       signal: AbortSignal.timeout(endpoint.timeoutMs),
     });
-    text = await response.text();
+    const body = await readCapped(response, MAX_ANSWER_BYTES);
+    if (body === undefined)
+      throw new HttpError(`${endpoint.name} answered ${path} with more than ${MAX_ANSWER_BYTES / 2 ** 20} MiB`);
+    text = body;
   } catch (e) {
+    if (e instanceof HttpError) throw e;
     const err = e as { name?: string; cause?: { code?: string; message?: string } };
     if (err.name === "TimeoutError")
       throw new HttpError(`${endpoint.name} did not answer within ${endpoint.timeoutMs / 1000}s`);

@@ -237,6 +237,18 @@ describe("ack against an Alertmanager that misbehaves", () => {
     assert.ok(seconds < 5, `took ${seconds}s`);
   });
 
+  it("an answer over 16 MiB is refused without reading it all", async () => {
+    answer = (res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(2 ** 20, "x");
+      for (let i = 0; i < 20; i++) res.write(chunk);
+      res.end();
+    };
+    const r = await ack();
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /answered \/api\/v2\/silences with more than 16 MiB/);
+  });
+
   it("a huge refusal with terminal escapes is printed cut short and without control characters", async () => {
     answer = (res) => {
       res.writeHead(500);
