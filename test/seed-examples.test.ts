@@ -1,10 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCatalogYaml } from "../catalog/load";
 import { runProgramUnderMocks } from "../infra/offline-engine";
 import { ROOT } from "./helpers/catalogs";
+import { cli } from "./helpers/cli-in-process";
 
 /**
  * One catalog per seed system (../shared/seeds), mapped requirement by requirement in docs/seeds.md.
@@ -30,4 +32,33 @@ test("WYN's GROQ_API_KEY (Dev/Preview) is two Vercel variables: sensitive on pre
     ["wyn-GROQ_API_KEY-development", ["development"], false],
     ["wyn-GROQ_API_KEY-preview", ["preview"], true],
   ]);
+});
+
+test("seed 001's catalog with its runbook's 5-minute health checks fails verify under P0 detect 5m, each probe named with its terms", async () => {
+  const fiveMinute = readFileSync(SEEDS[1], "utf8").replaceAll("every: 2m", "every: 5m");
+  const dir = mkdtempSync(join(tmpdir(), "seed-001-"));
+  try {
+    writeFileSync(join(dir, "prospectpro.yaml"), fiveMinute);
+    const r = await cli(["verify", "--catalog", join(dir, "prospectpro.yaml")], { cwd: ROOT });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    // probe 5m + timeout 10s + crossing 0s + evaluation 1m + for 1m + group_wait 30s = 7m40s (integrations: timeout 15s)
+    assert.match(
+      r.stdout,
+      /prod web\/probe \(ProbeDown P0\): worst case 7m40s exceeds alerting\.objectives\.P0\.detect 5m — a full outage: every probe fails: probe every 5m \+ probe timeout 10s \+ crossing \(first sample of the incident\) 0s \+ evaluation 1m \+ for 1m \+ group_wait 30s = 7m40s/,
+    );
+    const named = [...r.stdout.matchAll(/^\s+prod (\S+) \(ProbeDown P0\): worst case (\S+)/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    assert.deepEqual(named, [
+      "db/probe 7m40s",
+      "discovery/probe 7m40s",
+      "enrichment/probe 7m40s",
+      "export/probe 7m40s",
+      "integrations/probe 7m45s",
+      "web/probe 7m40s",
+    ]);
+    assert.match(r.stdout, /FAIL detection objectives/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
