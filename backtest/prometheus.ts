@@ -74,6 +74,21 @@ async function cappedText(res: Response, max: number, where: string): Promise<st
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** An instant query's `data` as samples, or why it is not a vector as the API documents it. */
+function vectorSamples(data: unknown): Array<{ labels: Record<string, string>; value: number }> | string {
+  if (!isObj(data)) return `data is ${data === null ? "null" : typeof data}, not an object`;
+  if (data.resultType !== "vector")
+    return `resultType is ${JSON.stringify(serverText(String(data.resultType), 20))}, not "vector"`;
+  if (!Array.isArray(data.result)) return "result is not a list";
+  const out: Array<{ labels: Record<string, string>; value: number }> = [];
+  for (const r of data.result as unknown[]) {
+    if (!isObj(r) || !isObj(r.metric) || !Array.isArray(r.value) || typeof r.value[1] !== "string")
+      return "a sample lacks metric or value";
+    out.push({ labels: r.metric as Record<string, string>, value: Number(r.value[1]) });
+  }
+  return out;
+}
+
 /** A range query's `data` as series, or why it is not a matrix as the API documents it. */
 function matrixSeries(data: unknown): RangeSeries[] | string {
   if (!isObj(data)) return `data is ${data === null ? "null" : typeof data}, not an object`;
@@ -235,6 +250,11 @@ export class PrometheusClient {
       }
     }
     return [...bySeries.values()];
+  }
+
+  /** `expr` at one instant: each series' labels and value. */
+  async query(expr: string, atMs: number): Promise<Array<{ labels: Record<string, string>; value: number }>> {
+    return this.post("/api/v1/query", { query: expr, time: String(atMs / 1000) }, vectorSamples);
   }
 
   /** Whether `selector` matches at least one series with samples in [startMs, endMs]. */

@@ -1,5 +1,7 @@
 /** A backtest result as people read it: a table per service and a one-line verdict, in plain text or GitHub markdown. */
 import type { AlertResult, BacktestResult, Side } from "./run";
+import { noiseLines } from "./noise";
+import { gantt } from "./gantt";
 
 const WEEK_S = 7 * 24 * 3600;
 const PAGING = new Set(["P0", "P1"]);
@@ -161,6 +163,8 @@ export function renderText(r: BacktestResult, base?: string): string {
     out.push("");
   }
   out.push(`verdict: ${verdict(r)}`);
+  if (r.noise_budget?.length)
+    out.push("noise budget (alerting.objectives pages_per_week):", ...noiseLines(r.noise_budget).map((l) => `  ${l}`));
   return out.join("\n") + "\n";
 }
 
@@ -188,6 +192,15 @@ export function renderMarkdown(r: BacktestResult, base?: string): string {
     `**${verdict(r)}**`,
     "",
   ];
+  if (r.noise_budget?.length)
+    out.push(
+      "Noise budget (`alerting.objectives` pages per week):",
+      "",
+      ...noiseLines(r.noise_budget).map((l) => `- ${cell(l)}`),
+      "",
+    );
+  const changedAlerts = r.alerts.filter((a) => a.base !== undefined && changed(a));
+  for (const a of changedAlerts) out.push(...gantt(r, a), "");
   for (const [service, alerts] of byService(r)) {
     out.push(
       `#### ${service}`,

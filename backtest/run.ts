@@ -15,6 +15,7 @@ export const MAX_EVALUATIONS = 200_000;
 
 /** A range and step needing more than `MAX_EVALUATIONS` evaluations. */
 export class RangeTooLarge extends Error {}
+import type { NoiseBudget } from "./noise";
 
 export interface BacktestInput {
   fromMs: number;
@@ -60,6 +61,8 @@ export interface BacktestResult {
    * (for any service), with the selectors (after expansion) that match no series.
    */
   dashboards?: Array<{ dashboard: string; panel: string; missing_series: string[] }>;
+  /** Pages per week of each severity with an `alerting.objectives` `pages_per_week`, against it. */
+  noise_budget?: NoiseBudget[];
 }
 
 interface Evaluated {

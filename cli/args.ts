@@ -6,7 +6,7 @@ export interface Args {
 }
 
 /** Flags that never take a value, so `--json FILE` leaves FILE positional. */
-const SWITCHES = new Set(["json", "keep", "list"]);
+const SWITCHES = new Set(["json", "keep", "list", "slo"]);
 
 export function parseArgs(argv: string[]): Args {
   const flags: Record<string, string | true> = {};

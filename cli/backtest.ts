@@ -12,6 +12,8 @@ import { parseDuration } from "../catalog/units";
 import { DEFAULT_REQUEST_TIMEOUT_MS, PrometheusClient, PrometheusError } from "../backtest/prometheus";
 import { authorizationFromEnv } from "./http";
 import { renderMarkdown, renderText } from "../backtest/report";
+import { noiseBudgets } from "../backtest/noise";
+import { renderSloMarkdown, renderSloText, sloCompliance } from "../backtest/slo";
 import { backtest, groupInterval, RangeTooLarge, type PanelQuery } from "../backtest/run";
 import type { Catalog } from "../catalog/model";
 import { parseInstant } from "../backtest/time";
@@ -21,6 +23,8 @@ import { customRulesDir, loadInputs } from "./inputs";
 
 const PROGRESS_AFTER_MS = 3000;
 const MAX_REQUEST_TIMEOUT_MS = 3600_000;
+/** Exit status when the head exceeds a `pages_per_week` budget the base kept (the PR check fails). */
+const NOISE_BUDGET_EXIT = 3;
 /** How `panelQueries` names a dashboard annotation's query. */
 const ANNOTATION_PANEL_PREFIX = "annotation: ";
 const PROGRESS_EVERY_MS = 2000;
@@ -102,6 +106,18 @@ export async function run(args: Args): Promise<number> {
         : [];
 
   const client = new PrometheusClient(url, { authorization, timeoutMs });
+  if (args.flags.slo === true) {
+    try {
+      const report = await sloCompliance(client, catalog, head, fromMs, toMs);
+      if (output === "json") process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+      else process.stdout.write(output === "markdown" ? renderSloMarkdown(report) : renderSloText(report));
+      return 0;
+    } catch (e) {
+      if (!(e instanceof PrometheusError)) throw e;
+      console.error(`backtest: ${e.message}`);
+      return 1;
+    }
+  }
   let lastProgress = nowMs + PROGRESS_AFTER_MS - PROGRESS_EVERY_MS;
   try {
     const result = await backtest(client, {
@@ -119,9 +135,11 @@ export async function run(args: Args): Promise<number> {
         process.stderr.write(`backtest: ${done}/${total} queries done (${((now - nowMs) / 1000).toFixed(0)}s)\n`);
       },
     });
-    if (output === "json") process.stdout.write(JSON.stringify(result, null, 2) + "\n");
-    else process.stdout.write(output === "markdown" ? renderMarkdown(result, ref) : renderText(result, ref));
-    return 0;
+    const budgets = noiseBudgets(result, catalog.alerting.objectives);
+    const full = budgets.length ? { ...result, noise_budget: budgets } : result;
+    if (output === "json") process.stdout.write(JSON.stringify(full, null, 2) + "\n");
+    else process.stdout.write(output === "markdown" ? renderMarkdown(full, ref) : renderText(full, ref));
+    return budgets.some((b) => b.verdict === "fail") ? NOISE_BUDGET_EXIT : 0;
   } catch (e) {
     if (e instanceof RangeTooLarge) throw new UsageError(`backtest: ${e.message}`);
     if (!(e instanceof PrometheusError)) throw e;

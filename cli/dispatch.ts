@@ -40,7 +40,7 @@ const COMMANDS: Record<string, { usage: string; does: string; positional?: numbe
   },
   backtest: {
     usage:
-      "backtest --prometheus URL --from T --to T [--step D] [--timeout 30s] [--base REF] [--json|--format markdown]",
+      "backtest --prometheus URL --from T --to T [--step D] [--timeout 30s] [--base REF] [--slo] [--json|--format markdown]",
     does: "replay every alert over Prometheus history",
     load: async () => (await import("./backtest.js")).run,
   },

@@ -53,8 +53,8 @@ function plan(repo: GitRepo): string {
 function badChange(catalog: string): string {
   const edits: Array<[string, string]> = [
     [
-      'error_rate: { P0: "50%", P1: "10%", P2: "5%", for: 5m }',
-      'error_rate: { P0: "50%", P1: "3%", P2: "1%", for: 5m }',
+      'error_rate: { P1: "10%", P2: "5%", for: 5m }',
+      'error_rate: { P1: "3%", P2: "1%", for: 5m }',
     ],
     ["routes: { P0: [pagerduty, slack], P1: [slack, email]", "routes: { P0: [slack], P1: [slack, email]"],
     [

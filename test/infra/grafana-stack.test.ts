@@ -97,7 +97,7 @@ test("synthetic checks probe each health URL with its expectations, in milliseco
   const { resources } = await runProgramUnderMocks(prodRaw(), "prod");
   const web = ofType(resources, T.check).find((c) => c.inputs.job === "web-health")!;
   assert.equal(web.inputs.target, "https://prospectpro.app/api/health");
-  assert.equal(web.inputs.frequency, 300_000);
+  assert.equal(web.inputs.frequency, 120_000);
   assert.equal(web.inputs.timeout, 10_000);
   assert.deepEqual(
     web.inputs.probes,
