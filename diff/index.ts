@@ -2,6 +2,7 @@
  * The semantic diff of two rendered models: one human-readable line per change, no values of
  * secrets, in a fixed section order. Pure; `cli/diff.ts` renders the two sides from git.
  */
+import { diffBounds } from "./bounds";
 import { diffChecks } from "./checks";
 import { diffDashboards } from "./dashboards";
 import { diffGitHub, diffVercel } from "./env";
@@ -18,6 +19,7 @@ export { EMPTY_MODEL, monitoringModel, type MonitoringModel } from "./model";
 export function diffModels(before: MonitoringModel, after: MonitoringModel): string[] {
   const lines = [
     ...diffRules(before.rules, after.rules),
+    ...diffBounds(before.bounds, after.bounds),
     ...diffDashboards(before.dashboards, after.dashboards),
     ...diffRouting(before.alerting, after.alerting),
     ...diffChecks(before.checks, after.checks),

@@ -52,10 +52,7 @@ function plan(repo: GitRepo): string {
 /** A bad change touching every kind of thing the stack manages. */
 function badChange(catalog: string): string {
   const edits: Array<[string, string]> = [
-    [
-      'error_rate: { P1: "10%", P2: "5%", for: 5m }',
-      'error_rate: { P1: "3%", P2: "1%", for: 5m }',
-    ],
+    ['error_rate: { P1: "10%", P2: "5%", for: 5m }', 'error_rate: { P1: "3%", P2: "1%", for: 5m }'],
     ["routes: { P0: [pagerduty, slack], P1: [slack, email]", "routes: { P0: [slack], P1: [slack, email]"],
     [
       "ANTHROPIC_API_KEY: { secret: anthropicApiKey, targets: [production]",

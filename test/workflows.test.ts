@@ -218,3 +218,13 @@ test("without a PROMETHEUS_URL secret the PR backtest passes and says in one lin
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the PR backtest writes its summary, then fails when the head exceeds a noise budget the base kept (exit 3)", () => {
+  const step = workflow("pr").wf.jobs.backtest.steps.find((s) => s.run?.includes("bin/ops-monitoring backtest"))!;
+  const run = step.run!;
+  assert.match(
+    run,
+    /--format markdown --dashboards > backtest\.md \|\| rc=\$\?\n\s*cat backtest\.md >> "\$GITHUB_STEP_SUMMARY"/,
+  );
+  assert.match(run, /exit "\$rc"\s*$/);
+});
