@@ -28,6 +28,8 @@ export interface RenderOptions {
   profile: "prod" | "local";
   /** Local mode: a webhook every route also notifies (the notification sink). */
   sinkUrl?: string;
+  /** History mode: the sink is the only receiver (synthetic incidents notify no catalog contact). */
+  sinkOnly?: boolean;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = {

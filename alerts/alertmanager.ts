@@ -20,6 +20,11 @@ export interface AlertmanagerOptions {
   secretsDir: string;
   profile: "prod" | "local";
   sinkUrl?: string;
+  /**
+   * History mode (`start --history`): every notification goes to the sink and nowhere else, so
+   * synthetic incidents never reach the catalog's contacts. Needs `sinkUrl`.
+   */
+  sinkOnly?: boolean;
 }
 
 const TITLE =
@@ -202,5 +207,17 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
 }
 
 export function renderAlertmanager(catalog: Catalog, options: AlertmanagerOptions): string {
-  return toYaml(alertmanagerConfig(catalog, options), GENERATED_HEADER);
+  const config = alertmanagerConfig(catalog, options);
+  return toYaml(options.sinkOnly && options.sinkUrl ? sinkOnly(config, options.sinkUrl) : config, GENERATED_HEADER);
+}
+
+/** `config` with the sink as its only receiver: routing, grouping and inhibition kept, no contact reachable. */
+function sinkOnly(config: Record<string, unknown>, sinkUrl: string): Record<string, unknown> {
+  const route = config.route as Record<string, unknown>;
+  return {
+    ...config,
+    route: { ...route, receiver: SINK_RECEIVER, routes: [] },
+    receivers: [{ name: SINK_RECEIVER, webhook_configs: [{ url: sinkUrl, send_resolved: true }] }],
+    time_intervals: undefined,
+  };
 }

@@ -26,6 +26,7 @@ import { loadInputs } from "./inputs";
 
 const READY_TIMEOUT_MS = 60_000;
 const MAX_HISTORY_MS = 30 * 86_400_000;
+const MIN_HISTORY_MS = 60_000;
 
 const row = (name: string, url: string, note = "") => `  ${name.padEnd(13)} ${url}${note ? `   ${note}` : ""}`;
 
@@ -71,7 +72,7 @@ function historyFlag(args: Args): number | undefined {
   if (args.flags.history === undefined) return undefined;
   const value = stringFlag(args, "history");
   const ms = parseDuration(value);
-  if (!ms || ms > MAX_HISTORY_MS)
+  if (!ms || ms < MIN_HISTORY_MS || ms > MAX_HISTORY_MS)
     throw new UsageError(`start: --history "${value}" is not a duration between 1m and 30d (e.g. 7d)`);
   return ms;
 }
@@ -84,7 +85,7 @@ async function syntheticHistory(
   const t0 = Date.now();
   const history = await buildHistory(catalog, ms, promtool);
   console.log(
-    `history: ${formatDuration(ms)} of synthetic traffic with ${INCIDENTS.length} incidents (${history.samples} samples) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+    `history: ${formatDuration(ms)} of synthetic traffic with ${INCIDENTS.length} incidents (${history.samples} samples) in ${((Date.now() - t0) / 1000).toFixed(1)}s; notifications go to the local sink only, never to the catalog's contacts`,
   );
   return history;
 }

@@ -143,6 +143,8 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     secretsDir: work.secrets,
     customRules: o.customRules ?? {},
     ...(o.sinkUrl ? { sinkUrl: o.sinkUrl } : {}),
+    // Synthetic incidents run up to now: they must never reach the catalog's contacts.
+    ...(o.history && o.sinkUrl ? { sinkOnly: true } : {}),
   };
   const artifacts = renderArtifacts(o.catalog, options);
   writeConfig(work, artifacts);

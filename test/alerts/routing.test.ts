@@ -130,3 +130,30 @@ test("mute timings sit on the routes that notify, with their time zone; P0/P1 ge
   const p0 = am.route.routes.find((r) => r.matchers.length === 1 && r.matchers[0] === 'severity="P0"')!;
   assert.deepEqual([p0.group_interval, p0.repeat_interval], ["2m30s", "3m45s"]);
 });
+
+test("history mode (sinkOnly): amtool routes every alert, escalated copy and the Watchdog to the local sink and no catalog contact", () => {
+  const history = join(dir, "history-alertmanager.yml");
+  const text = renderAlertmanager(catalog, {
+    secretsDir: "/etc/ops-monitoring/secrets",
+    profile: "local",
+    sinkUrl: "http://127.0.0.1:9/",
+    sinkOnly: true,
+  });
+  writeFileSync(history, text);
+  assert.equal(spawnSync(amtool, ["check-config", history], { encoding: "utf8" }).status, 0);
+  for (const labels of [
+    alert({ severity: "P0" }),
+    alert({ severity: "P0", escalation: "30m" }),
+    alert({ severity: "P2", signal: "budget" }),
+    alert({ severity: "P1", team: "growth", service: "web" }),
+    { alertname: "Watchdog", severity: "P3", service: "monitoring" },
+  ]) {
+    const r = spawnSync(
+      amtool,
+      ["config", "routes", "test", `--config.file=${history}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.stdout.trim(), "local-sink", JSON.stringify(labels));
+  }
+  assert.doesNotMatch(text, /pagerduty|slack|@shop\.example|growth\.example/);
+});

@@ -126,3 +126,11 @@ test("plan --stack with a stack the project does not have (a typo) is refused, n
   );
   assert.equal(r.stdout, "");
 });
+
+test("start --history outside 1m..30d is refused before anything starts", async () => {
+  for (const value of ["1ms", "59s", "31d"]) {
+    const r = await runCli(["start", "--catalog", join(ROOT, "Pulumi.prod.yaml"), "--history", value]);
+    assert.equal(r.code, 2, `${value}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`--history "${value}" is not a duration between 1m and 30d`));
+  }
+});
