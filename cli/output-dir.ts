@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import {
+  chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -13,7 +14,9 @@ import {
   readFileSync,
   realpathSync,
   renameSync,
+  rmdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -109,17 +112,24 @@ export function replaceOutputDir(out: string, artifacts: Artifacts, io: OutputIo
   const target = existsSync(resolve(out)) ? realpathSync(resolve(out)) : resolve(out);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
+  const existed = existsSync(target);
   const sibling = (what: string) =>
     join(parent, `.${basename(target)}.${what}-${process.pid}-${randomBytes(4).toString("hex")}`);
   const fresh = sibling("render");
-  mkdirSync(fresh);
   try {
+    mkdirSync(fresh);
+  } catch (e) {
+    if (existed && swapRefused(e)) return writeInPlace(target, artifacts, io);
+    throw e;
+  }
+  try {
+    if (existed) chmodSync(fresh, statSync(target).mode & 0o7777);
     writeArtifacts(fresh, { ...artifacts, [MANIFEST]: manifestText(artifacts) }, io.writeFileSync);
   } catch (e) {
     rmSync(fresh, { recursive: true, force: true });
     throw e;
   }
-  if (!existsSync(target)) {
+  if (!existed) {
     try {
       io.renameSync(fresh, target);
     } catch (e) {
@@ -133,6 +143,7 @@ export function replaceOutputDir(out: string, artifacts: Artifacts, io: OutputIo
     io.renameSync(target, old);
   } catch (e) {
     rmSync(fresh, { recursive: true, force: true });
+    if (swapRefused(e)) return writeInPlace(target, artifacts, io);
     throw e;
   }
   try {
@@ -143,4 +154,28 @@ export function replaceOutputDir(out: string, artifacts: Artifacts, io: OutputIo
     throw e;
   }
   rmSync(old, { recursive: true, force: true });
+}
+
+/** The swap cannot work here: `out` is a mount point (EBUSY) or its parent is not writable (EACCES, EPERM, EROFS). */
+function swapRefused(e: unknown): boolean {
+  return ["EBUSY", "EACCES", "EPERM", "EROFS", "EXDEV"].includes((e as NodeJS.ErrnoException).code ?? "");
+}
+
+/**
+ * The fallback when `out` cannot be swapped: the new files are written inside it, then the files
+ * of the previous render that the new one no longer has are removed (only those its manifest
+ * lists; `checkReplaceable` made sure nothing else is there). Not atomic: a failure half-way
+ * leaves a mix, which the next render replaces.
+ */
+function writeInPlace(target: string, artifacts: Artifacts, io: OutputIo): void {
+  const previous = manifestFiles(target) ?? [];
+  writeArtifacts(target, { ...artifacts, [MANIFEST]: manifestText(artifacts) }, io.writeFileSync);
+  const dirs = new Set<string>();
+  for (const file of previous) {
+    if (Object.hasOwn(artifacts, file)) continue;
+    rmSync(join(target, file), { force: true });
+    for (let d = dirname(file); d !== "."; d = dirname(d)) dirs.add(d);
+  }
+  for (const d of [...dirs].sort((a, b) => b.length - a.length))
+    if (readdirSync(join(target, d)).length === 0) rmdirSync(join(target, d));
 }

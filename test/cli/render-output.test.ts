@@ -187,3 +187,30 @@ describe("writing artifacts", () => {
     }
   });
 });
+
+describe("render --out that cannot be swapped", () => {
+  it("writes inside a mount point (EBUSY on the swap): the new files, the removed service's gone, nothing foreign touched", () => {
+    const { parent, out } = outDir();
+    replaceOutputDir(out, renderArtifacts(catalog(["web", "api"])));
+    const next = renderArtifacts(catalog(["web"]));
+    const busy = ((from: string, to: string) => {
+      if (from === out)
+        throw Object.assign(new Error(`EBUSY: resource busy or locked, rename '${from}'`), { code: "EBUSY" });
+      renameSync(from, to);
+    }) as typeof renameSync;
+    replaceOutputDir(out, next, { writeFileSync, renameSync: busy });
+    const files = Object.keys(snapshot(out)).sort();
+    assert.deepEqual(files, [MANIFEST, ...Object.keys(next)].sort());
+    assert.ok(!files.some((f) => f.includes("-api.yml")), "the removed service's rule file is gone");
+    assert.deepEqual(readdirSync(parent), ["out"], "no temp dir left beside it");
+  });
+
+  it("keeps a 0700 --out 0700 through the swap", () => {
+    const { out } = outDir();
+    mkdirSync(out, { mode: 0o700 });
+    replaceOutputDir(out, renderArtifacts(catalog(["web"])));
+    assert.equal(statSync(out).mode & 0o777, 0o700);
+    replaceOutputDir(out, renderArtifacts(catalog(["web", "api"])));
+    assert.equal(statSync(out).mode & 0o777, 0o700);
+  });
+});
