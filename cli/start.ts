@@ -8,11 +8,10 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Artifacts } from "../artifacts";
 import type { Catalog } from "../catalog/model";
 import { ensureBinaries, MissingBinariesError, which } from "../local/binaries";
 import { answers200 } from "../local/component";
-import { formatBound, probeDetectionBound } from "../local/detection";
+import { catalogBounds, formatTerms } from "../alerts/detection-bounds";
 import { formatDuration, parseDuration } from "../catalog/units";
 import { DEMO_CATALOG_PATH, loadDemoCatalog, substituteDemoUrls } from "../local/demo-catalog";
 import { buildHistory, INCIDENTS } from "../local/history";
@@ -53,12 +52,13 @@ function loadCatalog(
   return { catalog, customRules: readCustomRules(CUSTOM_RULES_DIR, catalog.system), path: DEMO_CATALOG_PATH };
 }
 
-function demoHints(demo: DemoApp, catalog: Catalog, artifacts: Artifacts): string[] {
+function demoHints(demo: DemoApp, catalog: Catalog, customRules: Record<string, string>): string[] {
   const probe = catalog.services.find((s) => s.health.length > 0);
+  const bound = probe && catalogBounds(catalog, "local", customRules).find((b) => b.id === `${probe.name}/probe`);
   const post = (what: string) => `curl -X POST '${demo.url}/control/${what}'`;
   return [
     "try it:",
-    `  outage     ${post("outage?mode=down")}${probe ? `   (ProbeDown ${probe.health[0].severity} for ${probe.name} within ${formatBound(probeDetectionBound(artifacts, probe.name))})` : ""}`,
+    `  outage     ${post("outage?mode=down")}${probe && bound ? `   (ProbeDown ${probe.health[0].severity} for ${probe.name} within ${formatTerms(bound)})` : ""}`,
     `  errors     ${post("errors?share=0.5&role=api")}`,
     `  latency    ${post("latency?ms=3000&role=api")}`,
     `  heartbeat  ${post("heartbeat?stale=1")}`,
@@ -192,7 +192,7 @@ export async function run(args: Args): Promise<number> {
       console.log(
         `ready in ${((Date.now() - started) / 1000).toFixed(1)}s: every component answers; notifications print below (Ctrl-C stops)`,
       );
-      if (running.demo) console.log(demoHints(running.demo, catalog, stack.artifacts).join("\n"));
+      if (running.demo) console.log(demoHints(running.demo, catalog, customRules).join("\n"));
       const end = await Promise.race([
         stopRequested.then((signal) => ({ signal })),
         stack.failed.then((error) => ({ error })),

@@ -15,6 +15,7 @@ const SLOW = new Set<string>([
   "test/alerts/semantics.test.ts",
   "test/alerts/verify.test.ts",
   "test/backtest/backtest.test.ts",
+  "test/backtest/demo-week.test.ts",
   "test/checks/health-list.test.ts",
   "test/cli/ack.test.ts",
   "test/contract/provider-facts.test.ts",

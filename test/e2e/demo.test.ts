@@ -7,11 +7,10 @@
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { renderArtifacts } from "../../artifacts";
 import { ALERT_NAME_LABEL, METRIC, REC } from "../../conventions";
 import { panelQueries } from "../../dashboards";
 import { loadDemoCatalog } from "../../local/demo-catalog";
-import { formatBound, probeDetectionBound } from "../../local/detection";
+import { catalogBounds, formatTerms, type DetectionBound } from "../../alerts/detection-bounds";
 import type { SinkAlert } from "../../local/sink";
 import {
   descendants,
@@ -25,10 +24,8 @@ import {
 import { promQuery } from "./prometheus-api";
 
 const catalog = loadDemoCatalog({ demoApp: "http://127.0.0.1:1", sink: "http://127.0.0.1:2/" });
-const bound = probeDetectionBound(
-  renderArtifacts(catalog, { profile: "local", sinkUrl: "http://127.0.0.1:2/" }),
-  "web",
-);
+const bounds = new Map(catalogBounds(catalog, "local").map((b) => [b.id, b]));
+const bound = bounds.get("web/probe")!;
 /** Slack on top of the bound for process scheduling and HTTP round trips. */
 const SLACK_MS = 8_000;
 
@@ -37,6 +34,13 @@ const EMPTY_FOR_DEMO = new Set(["TLS certificate days left"]);
 
 let start: StartProcess;
 let injectedAt = 0;
+
+/** The notification came no later than the alert's computed local bound after the incident was injected. */
+function withinBound(alert: SinkAlert, b: DetectionBound): void {
+  const mttd = alert.receivedAt - injectedAt;
+  console.log(`${b.id} MTTD ${(mttd / 1000).toFixed(1)}s (bound: ${formatTerms(b)})`);
+  assert.ok(mttd <= b.totalMs + SLACK_MS, `${b.id}: MTTD ${mttd}ms is over ${b.totalMs}ms + ${SLACK_MS}ms`);
+}
 
 const control = async (path: string) => {
   const res = await fetch(`${start.urls["demo app"]}/control/${path}`, { method: "POST" });
@@ -78,7 +82,9 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
     injectedAt = Date.now();
     await Promise.all([
       control("outage?mode=down"),
-      control("errors?share=0.5&role=api"),
+      control("errors?share=1&role=api"),
+      // The LLM incident of the demo week: the hand-written AssistantFailing fires, so its panel has data.
+      control("errors?share=0.5&role=llm"),
       control("heartbeat?stale=1"),
     ]);
     const alert = await notified(
@@ -87,7 +93,7 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
       bound.totalMs + 30_000,
     );
     const mttd = alert.receivedAt - injectedAt;
-    console.log(`MTTD ${(mttd / 1000).toFixed(1)}s (bound: ${formatBound(bound)})`);
+    console.log(`MTTD ${(mttd / 1000).toFixed(1)}s (bound: ${formatTerms(bound)})`);
     assert.equal(alert.severity, "P0");
     assert.equal(alert.labels.signal, "probe");
     assert.match(alert.runbookUrl, /probe-down\.md$/);
@@ -96,7 +102,7 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
     assert.ok(routed.length > 0, "P0 also reaches the catalog's oncall webhook");
   });
 
-  it("notifies ErrorRateHigh for the api when half its requests fail", async () => {
+  it("notifies ErrorRateHigh for the api when every request fails, within its local detection bound", async () => {
     const alert = await notified(
       (a) => a.alertname === "ErrorRateHigh" && a.service === "api" && a.status === "firing",
       "ErrorRateHigh firing for api",
@@ -104,6 +110,7 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
     );
     assert.ok(["P1", "P2"].includes(alert.severity));
     assert.equal(alert.labels.signal, "error_rate");
+    withinBound(alert, bounds.get(`api/error_rate/${alert.severity}`)!);
   });
 
   it("evaluates every dashboard panel query without error, each with data for some demo service while alerts fire", async () => {
@@ -144,6 +151,7 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
       90_000,
     );
     assert.equal(alert.labels.signal, "heartbeat");
+    withinBound(alert, bounds.get("refresh/heartbeat")!);
   });
 
   it("notifies ProbeDown resolved after the demo app recovers", async () => {

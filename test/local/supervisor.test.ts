@@ -6,7 +6,7 @@ import { renderArtifacts } from "../../artifacts";
 import { validateCatalog } from "../../catalog/validate";
 import { Component } from "../../local/component";
 import { loadDemoCatalog, substituteDemoUrls } from "../../local/demo-catalog";
-import { formatBound, probeDetectionBound } from "../../local/detection";
+import { catalogBounds, formatTerms } from "../../alerts/detection-bounds";
 import { componentSpecs, freePorts } from "../../local/supervisor";
 import { createWorkDir, referencedSecrets, writeSecrets } from "../../local/work-dir";
 
@@ -53,14 +53,19 @@ describe("demo catalog", () => {
     assert.equal(text, "a: http://127.0.0.1:5/x\nb: http://127.0.0.1:6/hook\nc: ${OTHER}");
   });
 
-  it("validates, and its probe alert reaches a notification within 22s under the local profile", () => {
+  it("validates, and its probe alert reaches a notification within 24s under the local profile", () => {
     const catalog = loadDemoCatalog({ demoApp: "http://127.0.0.1:5", sink: "http://127.0.0.1:6/" });
     assert.equal(catalog.system, "demo");
     assert.deepEqual(catalog.services.map((s) => s.kind).sort(), ["api", "database", "frontend", "job", "llm"]);
     const artifacts = renderArtifacts(catalog, { profile: "local", sinkUrl: "http://127.0.0.1:6/" });
-    const bound = probeDetectionBound(artifacts, "web");
-    assert.equal(formatBound(bound), "probe 5s + eval 5s + for 10s + group_wait 2s = 22s");
-    assert.throws(() => probeDetectionBound(artifacts, "db"), /db has no health check/);
+    const bound = catalogBounds(catalog, "local").find((b) => b.id === "web/probe")!;
+    assert.equal(
+      formatTerms(bound),
+      "probe every 5s + probe timeout 2s + crossing (first sample of the incident) 0s + evaluation 5s + for 10s + group_wait 2s = 24s",
+    );
+    // The same intervals as the rendered configs run them.
+    assert.match(artifacts["prometheus/prometheus.yml"], /job_name: web-health\n(.*\n)*?\s+scrape_interval: 5s/);
+    assert.match(artifacts["alertmanager/alertmanager.yml"], /group_wait: 2s/);
   });
 });
 
