@@ -18,6 +18,7 @@ import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
 import { crossesAtOnce, scrapeCollection } from "./detection";
 import type { InputSeries, Rule } from "./model";
+import { percentFraction } from "./synth";
 
 /** Sum over sources of each source's last month-to-date spend within a day. */
 export function spendExpr(source?: string): string {
@@ -52,6 +53,8 @@ function levelRules(ctx: GenContext, catalog: Catalog, scope: BudgetScope): Rule
   return scope.levels.map((level, i) => {
     const bound = monthlyUsd * level.at;
     const over = level.at >= 1;
+    // "Reaches 80%" includes exactly $216 of $270 (270 x 80 / 100, one division of catalog numbers).
+    const exact = percentFraction(formatPercent(level.at));
     const budgetName = `$${formatNumber(monthlyUsd)}${source === undefined ? "" : ` ${source}`} budget`;
     return alertRule(ctx, {
       id: levelId(scope.idPrefix, level, i === 0),
@@ -73,7 +76,14 @@ function levelRules(ctx: GenContext, catalog: Catalog, scope: BudgetScope): Rule
       threshold: formatPercent(level.at),
       detection: crossesAtOnce("spend steps to twice the level", scrapeCollection(ctx.profile), false),
       labels: source === undefined ? undefined : { [COST_SOURCE_LABEL]: source },
-      test: { fire: spend(bound * 1.1), quiet: spend(bound * 0.9), evalAfterMs: 6 * 3600_000, intervalMs: 60_000 },
+      test: {
+        fire: spend(bound * 1.1),
+        quiet: spend(bound * 0.9),
+        ...(exact ? { atBound: { series: spend((monthlyUsd * exact.num) / exact.den), fires: true } } : {}),
+        evalAfterMs: 6 * 3600_000,
+        firesAtMs: 0,
+        intervalMs: 60_000,
+      },
     });
   });
 }

@@ -11,7 +11,7 @@ import { alertRule, sel } from "./alert";
 import type { GenContext } from "./context";
 import { crossesAtOnce, scrapeCollection } from "./detection";
 import type { InputSeries, Rule } from "./model";
-import { gauge, labelsMatching, series } from "./synth";
+import { firstEvalAt, gauge, labelsMatching, series } from "./synth";
 
 /** Scrapes without a sample after which a database's series count as vanished. */
 const MISSED_SCRAPES = 3;
@@ -49,7 +49,13 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
       summary: `${svc.name} database is down`,
       description: `postgres_exporter reports ${METRIC.pgUp} = 0 for ${svc.name} for ${formatDuration(down.forMs)}: it cannot connect to Postgres.`,
       test: s
-        ? { fire: pgUpSeries(0), quiet: pgUpSeries(1), evalAfterMs: down.forMs + 5 * 60_000, intervalMs: 60_000 }
+        ? {
+            fire: pgUpSeries(0),
+            quiet: pgUpSeries(1),
+            evalAfterMs: down.forMs + 5 * 60_000,
+            firesAtMs: firstEvalAt(down.forMs, 60_000),
+            intervalMs: 60_000,
+          }
         : undefined,
     }),
   ];
@@ -80,6 +86,7 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
               fire: [upSeries(0)],
               quiet: [upSeries(1), ...pgUpSeries(1)],
               evalAfterMs: down.forMs + 5 * 60_000,
+              firesAtMs: firstEvalAt(down.forMs, 60_000),
               intervalMs: 60_000,
             }
           : undefined,

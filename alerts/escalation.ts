@@ -36,17 +36,18 @@ function escalated(rule: AlertRule, step: Escalation): AlertRule {
       [ANNOTATION.summary]: `Escalated, firing for ${after}: ${summary}`,
       [ANNOTATION.description]: `Still firing ${after} after it started and not acknowledged. ${rule.annotations[ANNOTATION.description]}`,
     },
-    test: rule.test && escalatedTest(rule.test, step.afterMs, forMs),
+    test: rule.test && escalatedTest(rule.test, step.afterMs),
   };
 }
 
 const LAST_TERM = /^(.*?)(-?[\d.e+]+(?:[+-][\d.e+]+)?)x(\d+)$/;
 
 /**
- * The original's test, its series held `after` longer and evaluated `after` later, plus a check
- * that the copy is silent before its `for` ends; undefined when a series cannot be extended.
+ * The original's test, its series held `after` longer and evaluated `after` later: the copy
+ * fires `after` (from the catalog) after the original would, and not one evaluation earlier;
+ * undefined when a series cannot be extended.
  */
-function escalatedTest(test: RuleTest, afterMs: number, forMs: number): RuleTest | undefined {
+function escalatedTest(test: RuleTest, afterMs: number): RuleTest | undefined {
   const more = Math.ceil(afterMs / test.intervalMs);
   const extend = (series: InputSeries[]): InputSeries[] | undefined => {
     const out: InputSeries[] = [];
@@ -59,14 +60,14 @@ function escalatedTest(test: RuleTest, afterMs: number, forMs: number): RuleTest
   };
   const fire = extend(test.fire);
   const quiet = test.quiet && extend(test.quiet);
-  if (!fire || (test.quiet && !quiet)) return undefined;
-  // The copy's `for` only starts with the first sample, so it cannot fire one interval before it ends.
-  const silentUntilMs = forMs - test.intervalMs;
+  const atBound = test.atBound && extend(test.atBound.series);
+  if (!fire || (test.quiet && !quiet) || (test.atBound && !atBound)) return undefined;
   return {
     ...test,
     fire,
     ...(quiet ? { quiet } : {}),
+    ...(test.atBound && atBound ? { atBound: { ...test.atBound, series: atBound } } : {}),
     evalAfterMs: test.evalAfterMs + afterMs,
-    ...(silentUntilMs > 0 ? { silentUntilMs } : {}),
+    ...(test.firesAtMs === undefined ? {} : { firesAtMs: test.firesAtMs + afterMs }),
   };
 }

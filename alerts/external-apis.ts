@@ -21,8 +21,8 @@ import {
 import { alertRule, recordingRule, sel } from "./alert";
 import type { GenContext } from "./context";
 import { crossesAtOnce, scrapeCollection, windowShare } from "./detection";
-import type { InputSeries, Rule } from "./model";
-import { counter, gauge, labelsMatching, series as synthSeries } from "./synth";
+import type { InputSeries, Rule, RuleTest } from "./model";
+import { counter, firstEvalAt, gauge, labelsMatching, percentFraction, series as synthSeries } from "./synth";
 
 export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
   const rules: Rule[] = [];
@@ -57,7 +57,9 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
         test: {
           fire: used(Math.ceil(alertAt)),
           quiet: used(Math.floor(alertAt / 2)),
+          ...exactlyAt(api.quota, api.alertAt, used),
           evalAfterMs: 6 * 3600_000,
+          firesAtMs: 0,
           intervalMs: 60_000,
         },
       }),
@@ -69,16 +71,18 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
   for (const t of api.failureRate) {
     const evalAfterMs = t.forMs + 10 * 60_000;
     const n = Math.ceil(evalAfterMs / 60_000) + 5;
-    const share = (failure: number): InputSeries[] => [
+    const counts = (failed: number, succeeded: number): InputSeries[] => [
       {
         series: `${METRIC.externalApiRequests}{${apiSel}, ${OUTCOME_LABEL}="${OUTCOME.failure}"}`,
-        values: counter(Math.round(failure * 10_000), n),
+        values: counter(failed, n),
       },
       {
         series: `${METRIC.externalApiRequests}{${apiSel}, ${OUTCOME_LABEL}="${OUTCOME.success}"}`,
-        values: counter(Math.round((1 - failure) * 10_000), n),
+        values: counter(succeeded, n),
       },
     ];
+    const share = (failure: number) => counts(Math.round(failure * 10_000), Math.round((1 - failure) * 10_000));
+
     rules.push(
       alertRule(ctx, {
         id: `${api.name}/failure_rate/${t.severity}`,
@@ -102,11 +106,27 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
           5 * 60_000,
           false,
         ),
-        test: { fire: share((t.value + 1) / 2), quiet: share(t.value / 2), evalAfterMs, intervalMs: 60_000 },
+        test: {
+          fire: share((t.value + 1) / 2),
+          quiet: share(t.value / 2),
+          evalAfterMs,
+          // Counters: the first rate is at the second sample.
+          firesAtMs: 60_000 + firstEvalAt(t.forMs, 60_000),
+          intervalMs: 60_000,
+        },
       }),
     );
   }
   return rules;
+}
+
+/**
+ * A gauge exactly at `alertAt` of `limit` ("80%" of 500: 500 x 80 / 100 = 400, computed from the
+ * catalog's numbers in one division), which "reaches" includes: the alert fires.
+ */
+function exactlyAt(limit: number, alertAt: number, gauge: (v: number) => InputSeries[]): Pick<RuleTest, "atBound"> {
+  const share = percentFraction(formatPercent(alertAt));
+  return share ? { atBound: { series: gauge((limit * share.num) / share.den), fires: true } } : {};
 }
 
 /** Window the call rate is averaged over: the limit's period, at least 2m (two scrapes at 1m). */
@@ -191,7 +211,7 @@ function sizeUsage(
       ((bytes: number): InputSeries[] =>
         ["postgres", "storage"].map((datname) => ({
           series: synthSeries(METRIC.pgDatabaseSize, s, { datname }),
-          values: gauge(Math.round(bytes / 2), 360),
+          values: gauge(bytes / 2, 360),
         })));
     return {
       expr,
@@ -207,9 +227,7 @@ function sizeUsage(
     what: `${METRIC.usageBytes}, last value within ${window}`,
     rules: [],
     // Pushed once at 0s, then nothing for 6h: the last value within a day still counts.
-    series: (bytes) => [
-      { series: `${METRIC.usageBytes}{${match}}`, values: `${formatNumber(Math.round(bytes))} _x360` },
-    ],
+    series: (bytes) => [{ series: `${METRIC.usageBytes}{${match}}`, values: `${formatNumber(bytes)} _x360` }],
   };
 }
 
@@ -251,7 +269,9 @@ function sizeRules(ctx: GenContext, api: ExternalApi, size: SizeQuota): Rule[] {
       test: usage.series && {
         fire: usage.series((bound + size.limitBytes) / 2),
         quiet: usage.series(bound / 2),
+        ...exactlyAt(size.limitBytes, size.alertAt, usage.series),
         evalAfterMs: 6 * 3600_000,
+        firesAtMs: 0,
         intervalMs: 60_000,
       },
     }),

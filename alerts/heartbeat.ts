@@ -10,7 +10,9 @@ import { alertRule, recordingRule, sel } from "./alert";
 import type { GenContext } from "./context";
 import { silenceFor } from "./detection";
 import type { Rule } from "./model";
-import { counter, gauge, labelsMatching, series } from "./synth";
+import { counter, firstEvalAt, gauge, labelsMatching, series } from "./synth";
+
+const HEARTBEAT_FOR_MS = 5 * 60_000;
 
 export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
   const hb = svc.heartbeat;
@@ -36,7 +38,7 @@ export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
       id: `${svc.name}/heartbeat`,
       alert: "JobHeartbeatMissing",
       expr: `time() - (${last} or vector(0)) > ${formatNumber(limitS)}`,
-      forMs: 5 * 60_000,
+      forMs: HEARTBEAT_FOR_MS,
       service: svc.name,
       team: svc.team,
       severity: hb.severity,
@@ -54,7 +56,11 @@ export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
             // test/alerts/semantics.test.ts covers a success pushed once.
             fire: [{ series: metric, values: gauge(0, steps) }],
             quiet: [{ series: metric, values: counter(intervalMs / 1000, steps) }],
+            // A success exactly twice the heartbeat ago at every evaluation: not "more than".
+            atBound: { series: [{ series: metric, values: `${-limitS}+${intervalMs / 1000}x${steps}` }], fires: false },
             evalAfterMs,
+            // Age passes the limit at the first evaluation after it, then `for`.
+            firesAtMs: firstEvalAt(missingMs + 1, intervalMs) + firstEvalAt(HEARTBEAT_FOR_MS, intervalMs),
             intervalMs,
           }
         : undefined,

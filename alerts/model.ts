@@ -97,8 +97,18 @@ export interface RuleTest {
   /** Series under which no alert of this rule exists at `evalAfterMs`; absent for always-firing rules. */
   quiet?: InputSeries[];
   evalAfterMs: number;
-  /** Under `fire`, no alert of this rule exists yet at this time (an escalated copy before `after`). */
-  silentUntilMs?: number;
+  /**
+   * Under `fire`, the first evaluation at which the alert fires: when its condition first holds
+   * plus the catalog's `for` (plus `after` for an escalated copy). One evaluation earlier it
+   * must not be firing. Absent where the onset depends on rate extrapolation (rate limits).
+   */
+  firesAtMs?: number;
+  /**
+   * Series sitting exactly on the catalog's bound (5% errors for "5%", 400 calls for 80% of
+   * 500), and whether the catalog's words include the bound: "above"/"below" do not (quiet),
+   * "reaches"/"at" do (fires). Checked at `evalAfterMs`.
+   */
+  atBound?: { series: InputSeries[]; fires: boolean };
   /** Sampling interval of the input series. */
   intervalMs: number;
   /** Labels the firing alert carries besides the rule's own. */

@@ -59,6 +59,8 @@ export function notificationFailureRules(ctx: GenContext, catalog: Catalog): Rul
           },
         ],
         evalAfterMs: 8 * 60_000,
+        // The first failure is counted at 5m; no `for`.
+        firesAtMs: 5 * 60_000,
         intervalMs: 60_000,
         extraLabels: { [INTEGRATION_LABEL]: "webhook" },
       },

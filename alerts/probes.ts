@@ -14,7 +14,22 @@ import { alertRule } from "./alert";
 import { crossesAtOnce, probeCollection, silenceFor } from "./detection";
 import type { GenContext } from "./context";
 import type { InputSeries, Rule } from "./model";
-import { gauge } from "./synth";
+import { firstEvalAt, gauge } from "./synth";
+
+/** `for` of the TLS expiry alerts. */
+const TLS_FOR_MS = 10 * 60_000;
+
+/**
+ * When ProbeDataMissing fires under a single result at 0s: at the first evaluation past the
+ * catalog's window (two intervals plus the timeout, at least 5m). Unset when the window is a
+ * whole number of evaluations: whether a sample exactly one window old counts differs between
+ * Prometheus 2 (closed range) and 3 (open at the start).
+ */
+function missingFrom(h: HealthCheck, profile: "prod" | "local", intervalMs: number): { firesAtMs?: number } {
+  const { everyMs, timeoutMs } = probeTiming(h, profile);
+  const windowMs = Math.max(2 * everyMs + timeoutMs, 5 * 60_000);
+  return windowMs % intervalMs === 0 ? {} : { firesAtMs: firstEvalAt(windowMs, intervalMs) };
+}
 
 /** Prometheus' default lookback: an instant query already saw a sample this old. */
 const LOOKBACK_MS = 5 * 60_000;
@@ -65,7 +80,13 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "KeepLast",
       detection: crossesAtOnce("a full outage: every probe fails", probeCollection(h, ctx.profile), false),
-      test: { fire: probeSeries(0), quiet: probeSeries(1), evalAfterMs: h.forMs + 5 * 60_000, intervalMs },
+      test: {
+        fire: probeSeries(0),
+        quiet: probeSeries(1),
+        evalAfterMs: h.forMs + 5 * 60_000,
+        firesAtMs: firstEvalAt(h.forMs, intervalMs),
+        intervalMs,
+      },
     }),
     alertRule(ctx, {
       id: h.key ? `${idPrefix}/data_missing` : `${svc.name}/probe_data_missing`,
@@ -87,6 +108,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
         fire: [{ series: instance, values: `1 _x${steps}` }],
         quiet: probeSeries(1),
         evalAfterMs: windowMs + 5 * intervalMs,
+        ...missingFrom(h, ctx.profile, intervalMs),
         intervalMs,
         extraLabels: h.key ? { job: probeJob(svc.name), instance: h.url } : { job: probeJob(svc.name) },
       },
@@ -99,11 +121,9 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       { severity: DEFAULT_SEVERITY.tlsCritical, withinMs: criticalMs },
     ] as const;
     for (const { severity, withinMs } of levels) {
+      const tlsSeries = `${METRIC.probeSslExpiry}{${probeSelector(svc.name)}, instance="${h.url}"}`;
       const expiry = (daysFromEpoch: number): InputSeries[] => [
-        {
-          series: `${METRIC.probeSslExpiry}{${probeSelector(svc.name)}, instance="${h.url}"}`,
-          values: gauge(daysFromEpoch * 86400, 30),
-        },
+        { series: tlsSeries, values: gauge(daysFromEpoch * 86400, 30) },
       ];
       const within = formatDuration(withinMs);
       rules.push(
@@ -111,7 +131,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
           id: `${tlsPrefix}/${severity}`,
           alert: "TlsCertificateExpiring",
           expr: `min(last_over_time(${METRIC.probeSslExpiry}${job}[${window}])) - time() < ${formatNumber(withinMs / 1000)}`,
-          forMs: 10 * 60_000,
+          forMs: TLS_FOR_MS,
           service: svc.name,
           team: svc.team,
           severity,
@@ -130,7 +150,10 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
           test: {
             fire: expiry(withinMs / 86400_000 / 2),
             quiet: expiry((withinMs / 86400_000) * 2 + 1),
+            // A certificate whose expiry moves with the clock: always exactly `within` away, not "within".
+            atBound: { series: [{ series: tlsSeries, values: `${withinMs / 1000}+60x30` }], fires: false },
             evalAfterMs: 15 * 60_000,
+            firesAtMs: TLS_FOR_MS,
             intervalMs: 60_000,
           },
         }),

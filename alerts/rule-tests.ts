@@ -41,35 +41,42 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
       files[`${name}.rules.yml`] = toYaml({
         groups: [promGroup({ ...group, intervalMs: t.intervalMs }, [...deps, rule])],
       });
-      const at = formatDuration(t.evalAfterMs);
       const interval = formatDuration(t.intervalMs);
       const expected = {
         exp_labels: { ...rule.labels, ...t.extraLabels },
         exp_annotations: rule.annotations,
       };
+      const firing = (ms: number) => ({ eval_time: formatDuration(ms), alertname: rule.alert, exp_alerts: [expected] });
+      const silent = (ms: number) => ({ eval_time: formatDuration(ms), alertname: rule.alert, exp_alerts: [] });
+      const onTime =
+        t.firesAtMs === undefined
+          ? []
+          : [...(t.firesAtMs >= t.intervalMs ? [silent(t.firesAtMs - t.intervalMs)] : []), firing(t.firesAtMs)];
       const cases: unknown[] = [
         {
-          name: `${rule.id} fires`,
+          name:
+            t.firesAtMs === undefined
+              ? `${rule.id} fires`
+              : `${rule.id} fires at ${formatDuration(t.firesAtMs)}${t.firesAtMs >= t.intervalMs ? ", not one evaluation earlier" : ""}`,
           interval,
           input_series: t.fire,
-          alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [expected] }],
+          alert_rule_test: [...onTime, firing(t.evalAfterMs)],
         },
       ];
-      if (t.silentUntilMs !== undefined) {
-        const before = formatDuration(t.silentUntilMs);
-        cases.push({
-          name: `${rule.id} is silent until ${before}`,
-          interval,
-          input_series: t.fire,
-          alert_rule_test: [{ eval_time: before, alertname: rule.alert, exp_alerts: [] }],
-        });
-      }
       if (t.quiet) {
         cases.push({
           name: `${rule.id} stays quiet`,
           interval,
           input_series: t.quiet,
-          alert_rule_test: [{ eval_time: at, alertname: rule.alert, exp_alerts: [] }],
+          alert_rule_test: [silent(t.evalAfterMs)],
+        });
+      }
+      if (t.atBound) {
+        cases.push({
+          name: `${rule.id} ${t.atBound.fires ? "fires" : "stays quiet"} exactly at its bound`,
+          interval,
+          input_series: t.atBound.series,
+          alert_rule_test: [t.atBound.fires ? firing(t.evalAfterMs) : silent(t.evalAfterMs)],
         });
       }
       files[`${name}.test.yml`] = toYaml({

@@ -20,7 +20,7 @@ import type { GenContext } from "./context";
 import { crossesAtOnce, scrapeCollection, windowShare } from "./detection";
 import type { Detection, InputSeries, Rule, RuleTest } from "./model";
 import type { Scope } from "./scope";
-import { counter, gauge, labelsMatching, labelsNotMatching, series } from "./synth";
+import { counter, firstEvalAt, gauge, labelsMatching, labelsNotMatching, percentFraction, series } from "./synth";
 
 export const QUANTILES = {
   latency_p50: LATENCY_QUANTILES.p50,
@@ -221,15 +221,25 @@ export function thresholdRules(ctx: GenContext, svc: Service): Rule[] {
   return rules;
 }
 
-/** Series making a threshold alert fire (`fire`) or stay quiet, for its promtool test. */
+/**
+ * Series making a threshold alert fire (`fire`), stay quiet, or sit exactly on the catalog's
+ * bound (gauges and quantiles), for its promtool test. Counters start at 0 at 0s, so a rate
+ * first exists at the second sample; gauges hold from the first.
+ */
 function thresholdTest(svc: Service, t: Threshold): RuleTest | undefined {
   const evalAfterMs = t.forMs + 10 * 60_000;
   const steps = Math.ceil(evalAfterMs / TEST_INTERVAL_MS) + 5;
-  const base = { evalAfterMs, intervalMs: TEST_INTERVAL_MS };
+  const base = (onsetMs: number) => ({
+    evalAfterMs,
+    intervalMs: TEST_INTERVAL_MS,
+    firesAtMs: onsetMs + firstEvalAt(t.forMs, TEST_INTERVAL_MS),
+  });
+  const counterOnset = TEST_INTERVAL_MS;
   const quantile = t.kind.startsWith("latency_")
     ? { extraLabels: { [QUANTILE_LABEL]: QUANTILES[t.kind as keyof typeof QUANTILES] } }
     : {};
   const records = (...names: string[]) => ({ records: names });
+  const share = percentFraction(t.display);
   switch (t.kind) {
     case "error_rate":
     case "availability": {
@@ -237,22 +247,27 @@ function thresholdTest(svc: Service, t: Threshold): RuleTest | undefined {
       const errQuiet = t.kind === "error_rate" ? t.value / 2 : (1 - t.value) / 2;
       const fire = requestSeries(svc, errFire, steps);
       const quiet = requestSeries(svc, errQuiet, steps);
-      return fire && quiet ? { ...base, fire, quiet, ...records(REC.errorRatio) } : undefined;
+      // No series exactly at the bound: a ratio of two rates is not exact in general (promtool 2.42
+      // reads 60 of 2400 a minute as 0.024999999999999998); test/fixtures/semantics has exact cases.
+      return fire && quiet ? { ...base(counterOnset), fire, quiet, ...records(REC.errorRatio) } : undefined;
     }
     case "connections": {
       const s = labelsMatching(svc.metrics.selector);
       if (!s) return undefined;
-      const max = 100;
-      const used = (ratio: number) => Math.round(t.relative ? max * ratio : t.value * ratio);
-      const set = (ratio: number): InputSeries[] => [
-        { series: series(METRIC.pgConnections, s, { datname: "postgres" }), values: gauge(used(ratio), steps) },
+      const set = (used: number, max: number): InputSeries[] => [
+        { series: series(METRIC.pgConnections, s, { datname: "postgres" }), values: gauge(used, steps) },
         { series: series(METRIC.pgMaxConnections, s), values: gauge(max, steps) },
       ];
+      const max = 100;
+      const used = (ratio: number) => Math.round(t.relative ? max * ratio : t.value * ratio);
       const fireRatio = t.relative ? (t.value + 1) / 2 : 2;
+      // "80": exactly 80 in use; "90%": 90 of 100 (any num of den is the same double as 0.9).
+      const bound = t.relative ? share && set(share.num, share.den) : set(t.value, 2 * t.value);
       return {
-        ...base,
-        fire: set(fireRatio),
-        quiet: set(t.relative ? t.value / 2 : 0.5),
+        ...base(0),
+        fire: set(used(fireRatio), max),
+        quiet: set(used(t.relative ? t.value / 2 : 0.5), max),
+        ...(bound ? { atBound: { series: bound, fires: false } } : {}),
         ...records(REC.dbConnections, REC.dbMaxConnections),
       };
     }
@@ -262,7 +277,13 @@ function thresholdTest(svc: Service, t: Threshold): RuleTest | undefined {
       const set = (v: number): InputSeries[] => [
         { series: series(METRIC.pgReplicationLag, s), values: gauge(v, steps) },
       ];
-      return { ...base, fire: set(t.value * 2), quiet: set(t.value / 2), ...records(REC.dbReplicationLag) };
+      return {
+        ...base(0),
+        fire: set(t.value * 2),
+        quiet: set(t.value / 2),
+        atBound: { series: set(t.value), fires: false },
+        ...records(REC.dbReplicationLag),
+      };
     }
     default: {
       const s = labelsMatching(svc.metrics.latencySelector);
@@ -275,22 +296,39 @@ function thresholdTest(svc: Service, t: Threshold): RuleTest | undefined {
         { series: bucket(high), values: counter(10, steps) },
         { series: bucket("+Inf"), values: counter(10, steps) },
       ];
-      return { ...base, fire: set(true), quiet: set(false), ...quantile, ...records(REC.latency) };
+      // Every request slower than the bound: a quantile in +Inf reads the highest finite bucket bound.
+      const atBound: InputSeries[] = [
+        { series: bucket(formatNumber(t.value)), values: counter(0, steps) },
+        { series: bucket("+Inf"), values: counter(60, steps) },
+      ];
+      return {
+        ...base(counterOnset),
+        fire: set(true),
+        quiet: set(false),
+        atBound: { series: atBound, fires: false },
+        ...quantile,
+        ...records(REC.latency),
+      };
     }
   }
 }
 
 /** Request counters with the given error share; undefined when selectors cannot be synthesised. */
 export function requestSeries(svc: Service, errorShare: number, steps: number): InputSeries[] | undefined {
+  const total = 100_000;
+  const errors = Math.round(total * errorShare);
+  return requestCounts(svc, errors, total - errors, steps);
+}
+
+/** Failed and successful request counters growing by the given counts per step. */
+export function requestCounts(svc: Service, failed: number, ok: number, steps: number): InputSeries[] | undefined {
   const s = labelsMatching(svc.metrics.latencySelector);
   const bad = labelsMatching(svc.metrics.errors);
   const good = labelsNotMatching(svc.metrics.errors);
   if (!s || !bad || !good) return undefined;
-  const total = 100_000;
-  const errors = Math.round(total * errorShare);
   const count = `${svc.metrics.duration}_count`;
   const out: InputSeries[] = [];
-  if (errors > 0) out.push({ series: series(count, s, bad), values: counter(errors, steps) });
-  if (errors < total) out.push({ series: series(count, s, good), values: counter(total - errors, steps) });
+  if (failed > 0) out.push({ series: series(count, s, bad), values: counter(failed, steps) });
+  if (ok > 0) out.push({ series: series(count, s, good), values: counter(ok, steps) });
   return out;
 }

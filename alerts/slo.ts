@@ -186,10 +186,12 @@ function burnTest(svc: Service, slo: Slo, forMs: number, afterMs: number): RuleT
   const budget = 1 - slo.objective;
   const records = [...SLO_WINDOWS.map(sloErrorRatioRecord)];
   const base = { evalAfterMs, intervalMs, records, extraLabels: { [LABEL.slo]: slo.name } };
+  // No `for`: fires at the first evaluation whose windows hold a rate (the second sample).
+  const counted = { ...base, firesAtMs: intervalMs + forMs };
   if (slo.sli === "availability") {
     const fire = requestSeries(svc, 1, steps);
     const quiet = requestSeries(svc, budget / 2, steps);
-    return fire && quiet ? { ...base, fire, quiet } : undefined;
+    return fire && quiet ? { ...counted, fire, quiet } : undefined;
   }
   if (slo.sli === "probe") {
     const probe = (values: string): InputSeries[] => [
@@ -198,7 +200,7 @@ function burnTest(svc: Service, slo: Slo, forMs: number, afterMs: number): RuleT
     // Quiet: one failed probe in every 2/budget, i.e. half the budget.
     const period = Math.max(2, Math.round(2 / budget));
     const quietValues = Array.from({ length: steps }, (_, i) => (i % period === period - 1 ? 0 : 1)).join(" ");
-    return { ...base, fire: probe(gauge(0, steps)), quiet: probe(quietValues) };
+    return { ...base, firesAtMs: forMs, fire: probe(gauge(0, steps)), quiet: probe(quietValues) };
   }
   const s = labelsMatching(svc.metrics.latencySelector);
   if (!s) return undefined;
@@ -211,5 +213,5 @@ function burnTest(svc: Service, slo: Slo, forMs: number, afterMs: number): RuleT
     { series: series(`${svc.metrics.duration}_bucket`, s, { le: "+Inf" }), values: counter(100_000, steps) },
     { series: series(`${svc.metrics.duration}_count`, s), values: counter(100_000, steps) },
   ];
-  return { ...base, fire: set(0), quiet: set(1 - budget / 2) };
+  return { ...counted, fire: set(0), quiet: set(1 - budget / 2) };
 }

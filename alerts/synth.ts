@@ -54,3 +54,20 @@ export function counter(perStep: number, steps: number): string {
 export function gauge(value: number, steps: number): string {
   return `${value}x${steps}`;
 }
+
+/**
+ * A percentage as the catalog writes it (`"99.95%"`, or a ratio printed by `formatPercent`) as
+ * an exact fraction with a power-of-ten denominator (9995 / 10000), so test series can sit
+ * exactly on the bound: `num * k` of `den * k` is the same double as the bound itself.
+ */
+export function percentFraction(text: string): { num: number; den: number } | undefined {
+  const m = /^(\d+)(?:\.(\d+))?%$/.exec(text.trim());
+  if (!m) return undefined;
+  const decimals = m[2] ?? "";
+  return { num: Number(m[1] + decimals), den: 100 * 10 ** decimals.length };
+}
+
+/** The first test evaluation (every `intervalMs` from 0s) at or after `ms`. */
+export function firstEvalAt(ms: number, intervalMs: number): number {
+  return Math.ceil(ms / intervalMs) * intervalMs;
+}

@@ -21,7 +21,7 @@ export function watchdogRules(ctx: GenContext, catalog: Catalog): Rule[] {
         "This alert always fires. If it stops arriving at the dead-man's switch, Prometheus, rule evaluation or notification delivery is broken.",
       runbook: "watchdog",
       noData: "Alerting",
-      test: { fire: [], evalAfterMs: 60_000, intervalMs: 60_000 },
+      test: { fire: [], evalAfterMs: 60_000, firesAtMs: 0, intervalMs: 60_000 },
     }),
   ];
 }
