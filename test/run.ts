@@ -17,8 +17,10 @@ import { laneOf, testFiles, type Lane } from "./lanes";
 import { censusEnv, censusReport } from "./census/census";
 
 const ROOT = join(__dirname, "..");
-const LINGER_S = Number(process.env.TEST_LINGER_S ?? 5);
+const LINGER_S = Number(process.env.TEST_LINGER_S ?? 10);
 const RESULT_LINE = /^\s*[✔✖﹣]/;
+/** node:test prints its summary once the event loop is empty: a leaked timer delays it, process teardown does not. */
+const SUMMARY_LINE = /^ℹ tests \d+/;
 
 interface Job {
   name: string;
@@ -80,13 +82,15 @@ function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Result> {
   let output = "";
   let times = "";
   let lastResult = Date.now();
+  let summary: number | undefined;
   let rest = "";
   const onOut = (chunk: Buffer) => {
     const text = chunk.toString("utf8");
     output += text;
     const lines = (rest + text).split("\n");
     rest = lines.pop() ?? "";
-    if (lines.some((l) => RESULT_LINE.test(l))) lastResult = Date.now();
+    if (summary === undefined && lines.some((l) => RESULT_LINE.test(l))) lastResult = Date.now();
+    if (summary === undefined && lines.some((l) => SUMMARY_LINE.test(l))) summary = Date.now();
   };
   child.stdout!.on("data", onOut);
   child.stderr!.on("data", onOut);
@@ -96,7 +100,7 @@ function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Result> {
       const ended = Date.now();
       const children = times.trim().split("\n")[1] ?? "";
       const cpuS = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((s, m) => s + Number(m[1]) * 60 + Number(m[2]), 0);
-      const lingerS = job.lane === "static" ? 0 : (ended - lastResult) / 1000;
+      const lingerS = job.lane === "static" ? 0 : ((summary ?? ended) - lastResult) / 1000;
       const lingers = lingerS > LINGER_S;
       if (lingers)
         output += `\n✖ the process stayed alive ${lingerS.toFixed(1)} s after its last test result (limit ${LINGER_S} s): a timer or handle is left open\n`;
