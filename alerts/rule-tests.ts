@@ -6,6 +6,7 @@
 import { formatDuration } from "../catalog/units";
 import type { RecordingRule, RuleGroup } from "./model";
 import { promGroup } from "./prometheus-rules";
+import { narrowedTo } from "./scope";
 import { toYaml } from "./yaml";
 
 export interface RuleTestFiles {
@@ -23,7 +24,20 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
   const files: Record<string, string> = {};
   const tests: string[] = [];
   const untested: string[] = [];
-  const records = groups.flatMap((g) => g.rules).filter((r): r is RecordingRule => r.kind === "record");
+  // Recording rules by record and the service they compute for, in model order.
+  const computing = new Map<string, RecordingRule[]>();
+  const key = (record: string, service: string) => JSON.stringify([record, service]);
+  for (const g of groups)
+    for (const r of g.rules) {
+      if (r.kind !== "record") continue;
+      for (const service of r.labels.service !== undefined ? [r.labels.service] : (r.services ?? [])) {
+        const k = key(r.record, service);
+        const list = computing.get(k);
+        if (list) list.push(r);
+        else computing.set(k, [r]);
+      }
+    }
+  const order = new Map(groups.flatMap((g) => g.rules).map((r, i) => [r, i]));
   for (const group of groups) {
     for (const rule of group.rules) {
       if (rule.kind !== "alert") continue;
@@ -32,11 +46,10 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
         continue;
       }
       const t = rule.test;
-      const needed = new Set(t.records ?? []);
       const service = rule.labels.service;
-      const deps = records.filter(
-        (r) => needed.has(r.record) && (r.labels.service === service || r.services?.includes(service)),
-      );
+      const deps = [...new Set((t.records ?? []).flatMap((record) => computing.get(key(record, service)) ?? []))]
+        .sort((a, b) => order.get(a)! - order.get(b)!)
+        .map((r) => ({ ...r, expr: narrowedTo(r, service) }));
       const name = safe(`${group.name}__${rule.id}`);
       files[`${name}.rules.yml`] = toYaml({
         groups: [promGroup({ ...group, intervalMs: t.intervalMs }, [...deps, rule])],

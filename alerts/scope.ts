@@ -6,8 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import type { Service } from "../catalog/model";
-import { JOB_LABEL, LABEL, defaultSelector } from "../conventions";
+import { JOB_LABEL, LABEL, defaultSelector, probeJob } from "../conventions";
 import { sel } from "./alert";
+import type { RecordingRule } from "./model";
 
 export interface Scope {
   /** Part of the ids of the scope's rules: the service name, or `shared/<key>`. */
@@ -48,6 +49,21 @@ export function sharedScope(key: string, services: string[], jobOf: (service: st
     agg: (fn, inner, by = []) =>
       `${fn} by (${[LABEL.service, ...by].join(", ")}) (label_replace(${inner}, "${LABEL.service}", "$1", "${JOB_LABEL}", "${capture}"))`,
   };
+}
+
+/**
+ * A shared recording rule's expression computing for `service` alone: its job regex (every
+ * member's job, as `sharedScope` writes it) narrowed to the service's own job. A promtool test
+ * of one service's alert loads this instead of a regex naming every other service, so the
+ * test files stay the same size whatever the number of services. Other rules are unchanged.
+ */
+export function narrowedTo(rule: RecordingRule, service: string): string {
+  if (!rule.services?.includes(service)) return rule.expr;
+  for (const jobOf of [(s: string) => s, probeJob]) {
+    const all = `${JOB_LABEL}=~"${rule.services.map(jobOf).join("|")}"`;
+    if (rule.expr.includes(all)) return rule.expr.split(all).join(`${JOB_LABEL}=~"${jobOf(service)}"`);
+  }
+  return rule.expr;
 }
 
 /** Whether a service's series follow `job="<name>"` for everything, so shared rules cover it. */

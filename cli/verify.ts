@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderArtifacts, ruleGroupsOf, DEFAULT_RENDER_OPTIONS } from "../artifacts";
-import { runChecks } from "../verify/checks";
+import { runChecks, type Progress } from "../verify/checks";
 import { grafanaRulesCheck } from "../verify/grafana-rules";
 import type { Args } from "./args";
 import { loadInputs } from "./inputs";
@@ -11,7 +11,22 @@ import { writeArtifacts } from "../write-artifacts";
 import { catalogBounds } from "../alerts/detection-bounds";
 import { boundsJson, boundsTable, objectiveCheck } from "../alerts/detection-report";
 
+/** Progress lines go to stderr only once verify has run this long. */
+const PROGRESS_AFTER_MS = 3000;
+
+/** `verify: <step> (12s)` on stderr before each step, once verify has run `PROGRESS_AFTER_MS`. */
+export function progressReporter(
+  startedMs: number,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Progress {
+  return (step) => {
+    const elapsed = Date.now() - startedMs;
+    if (elapsed >= PROGRESS_AFTER_MS) write(`verify: ${step} (${Math.round(elapsed / 1000)}s)\n`);
+  };
+}
+
 export function run(args: Args): number {
+  const startedMs = Date.now();
   const { catalog, customRules, path } = loadInputs(args);
   const options = { ...DEFAULT_RENDER_OPTIONS, customRules };
   const artifacts = renderArtifacts(catalog, options);
@@ -29,7 +44,11 @@ export function run(args: Args): number {
       catalog,
       bounds.flatMap((b) => b.bounds),
     );
-    const results = [...runChecks(dir, catalog, groups, ruleFiles), grafana, ...(objectives ? [objectives] : [])];
+    const results = [
+      ...runChecks(dir, catalog, groups, ruleFiles, progressReporter(startedMs)),
+      grafana,
+      ...(objectives ? [objectives] : []),
+    ];
     if (args.flags.json) {
       const failed = results.filter((r) => !r.ok).length;
       console.log(

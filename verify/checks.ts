@@ -25,7 +25,16 @@ export interface CheckResult {
 
 const TEST_BATCH = 400;
 
-export function runChecks(dir: string, catalog: Catalog, groups: RuleGroup[], ruleFiles: string[]): CheckResult[] {
+/** Called before each step with what it is about to do (`promtool test rules 400/5689`). */
+export type Progress = (step: string) => void;
+
+export function runChecks(
+  dir: string,
+  catalog: Catalog,
+  groups: RuleGroup[],
+  ruleFiles: string[],
+  progress: Progress = () => undefined,
+): CheckResult[] {
   const bins = {} as Record<Tool, string>;
   const missing: Tool[] = [];
   for (const tool of ["promtool", "amtool", "blackbox"] as const) {
@@ -44,6 +53,7 @@ export function runChecks(dir: string, catalog: Catalog, groups: RuleGroup[], ru
   }
   const results: CheckResult[] = [];
   const tool = (name: string, bin: string, args: string[], summary: string) => {
+    progress(name);
     const r = runTool(bin, args, dir);
     results.push({ name, ok: r.ok, detail: r.ok ? summary : r.output.trim() });
   };
@@ -66,19 +76,21 @@ export function runChecks(dir: string, catalog: Catalog, groups: RuleGroup[], ru
     ["--config.check", "--config.file", "blackbox/blackbox.yml"],
     "blackbox/blackbox.yml",
   );
-  results.push(ruleTests(dir, groups, bins.promtool));
-  results.push(...routeTests(dir, catalog, bins.amtool));
+  results.push(ruleTests(dir, groups, bins.promtool, progress));
+  results.push(...routeTests(dir, catalog, bins.amtool, progress));
+  progress("dashboard queries parse");
   results.push(dashboardQueries(catalog));
   return results;
 }
 
-function ruleTests(dir: string, groups: RuleGroup[], promtool: string): CheckResult {
+function ruleTests(dir: string, groups: RuleGroup[], promtool: string, progress: Progress): CheckResult {
   const { files, tests, untested } = renderRuleTests(groups);
   const testDir = join(dir, "rule-tests");
   mkdirSync(testDir, { recursive: true });
   for (const [name, content] of Object.entries(files)) writeFileSync(join(testDir, name), content);
   const failures: string[] = [];
   for (let i = 0; i < tests.length; i += TEST_BATCH) {
+    progress(`promtool test rules ${i}/${tests.length} alerts`);
     const r = runTool(promtool, ["test", "rules", ...tests.slice(i, i + TEST_BATCH)], testDir);
     if (!r.ok)
       failures.push(
@@ -98,7 +110,7 @@ function ruleTests(dir: string, groups: RuleGroup[], promtool: string): CheckRes
   };
 }
 
-function routeTests(dir: string, catalog: Catalog, amtool: string): CheckResult[] {
+function routeTests(dir: string, catalog: Catalog, amtool: string, progress: Progress): CheckResult[] {
   const expect = (severity: Severity) =>
     catalog.alerting.routes[severity].length ? catalog.alerting.routes[severity] : [NO_RECEIVER];
   const cases: Array<{ name: string; labels: string[]; receivers: string[] }> = SEVERITIES.map((s) => ({
@@ -134,6 +146,7 @@ function routeTests(dir: string, catalog: Catalog, amtool: string): CheckResult[
     });
   });
   return cases.map((c) => {
+    progress(`amtool ${c.name}`);
     const r = runTool(
       amtool,
       [

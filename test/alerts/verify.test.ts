@@ -17,7 +17,8 @@ for (const file of exampleCatalogs()) {
       ? spawnSync(BIN, ["verify", "--catalog", file], { encoding: "utf8", cwd: ROOT })
       : await cli(["verify", "--catalog", file], { cwd: ROOT });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    if (name.startsWith("examples/")) assert.equal(r.stderr, "", `${name}: no warnings`);
+    const warnings = r.stderr.replace(/^verify: .* \(\d+s\)\n/gm, ""); // progress lines of a slow run
+    if (name.startsWith("examples/")) assert.equal(warnings, "", `${name}: no warnings`);
     assert.match(r.stdout, /promtool test rules: \d+ alerts fire on matching series and stay quiet otherwise/);
     assert.match(r.stdout, /all \d+ checks passed/);
   });
