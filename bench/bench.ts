@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: render and plan cost at 10, 100 and 1000 services, resources per service,
- * how long a real Prometheus takes to load the 1000-service rules, and local mode's time to
- * detect an outage next to its floor, and a 7-day backtest of the production catalog.
- * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size.
+ * `npm run bench`: render and plan cost at 10, 100, 1000 and 10,000 services (wall-clock and
+ * CPU time, resources per service, the process's peak RSS), `verify` of 1000 services, how long
+ * a real Prometheus takes to load the 1000-service rules, local mode's time to detect an outage
+ * next to its floor, and a 7-day backtest of the production catalog with its history build.
+ * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size. CPU time is printed beside
+ * wall-clock because on a shared machine the latter mostly measures the other jobs.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderArtifacts } from "../artifacts";
@@ -17,7 +19,35 @@ import { generateCatalog } from "./catalog";
 import { benchBacktest } from "./backtest";
 import { measureMttd } from "./mttd";
 
-const SIZES = [10, 100, 1000];
+const SIZES = [10, 100, 1000, 10_000];
+const VERIFY_SIZE = 1000;
+const BIN = join(__dirname, "..", "bin", "ops-monitoring");
+
+/** Wall-clock and CPU milliseconds of `work` (CPU of the whole process, the engine's thread included). */
+async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const value = await work();
+  const used = process.cpuUsage(cpu);
+  return { value, ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** `bin/ops-monitoring verify` of a generated catalog in a child process: wall-clock and the child's CPU. */
+function verifyRow(n: number): string {
+  const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-bench-verify-"));
+  try {
+    const file = join(dir, "catalog.yaml");
+    writeFileSync(file, JSON.stringify(generateCatalog(n)));
+    const t = performance.now();
+    const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", BIN, "verify", "--catalog", file], { encoding: "utf8" });
+    const ms = performance.now() - t;
+    const [user, sys, rssKb] = (r.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
+    const progress = r.stderr.split("\n").filter((l) => l.startsWith("verify: ")).length;
+    return `services=${n} verify_ms=${Math.round(ms)} verify_cpu_ms=${Math.round((user + sys) * 1000)} max_rss_mb=${Math.round(rssKb / 1024)} ok=${r.status === 0} progress_lines=${progress}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function main(): Promise<void> {
   // Warm-up: module loading and JIT are not what a catalog costs.
@@ -28,22 +58,26 @@ async function main(): Promise<void> {
   const rows: Array<{ n: number; render: number; plan: number; resources: number }> = [];
   for (const n of SIZES) {
     const raw = generateCatalog(n);
-    const t0 = performance.now();
-    const artifacts = renderArtifacts(validateCatalog(raw));
-    const t1 = performance.now();
-    const run = await runProgramUnderMocks(raw, "prod");
-    const t2 = performance.now();
-    rows.push({ n, render: t1 - t0, plan: t2 - t1, resources: run.resources.length });
-    console.log(
-      `services=${n} render_ms=${Math.round(t1 - t0)} plan_ms=${Math.round(t2 - t1)} resources=${run.resources.length} resources_per_service=${(run.resources.length / n).toFixed(2)} files=${Object.keys(artifacts).length}`,
+    const render = await timed(() => renderArtifacts(validateCatalog(raw)));
+    const plan = await timed(() =>
+      runProgramUnderMocks(raw, "prod").then(
+        (run) => run.resources.length,
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      ),
     );
-    largest = artifacts;
+    const resources = typeof plan.value === "number" ? plan.value : 0;
+    rows.push({ n, render: render.ms, plan: plan.ms, resources });
+    console.log(
+      `services=${n} render_ms=${Math.round(render.ms)} plan_ms=${typeof plan.value === "number" ? Math.round(plan.ms) : "failed"} resources=${resources} resources_per_service=${(resources / n).toFixed(2)} files=${Object.keys(render.value).length} render_cpu_ms=${Math.round(render.cpuMs)} plan_cpu_ms=${Math.round(plan.cpuMs)} max_rss_mb=${Math.round(process.resourceUsage().maxRSS / 1024)}${typeof plan.value === "string" ? ` plan_error=${JSON.stringify(plan.value)}` : ""}`,
+    );
+    if (n === 1000) largest = render.value;
   }
   const [, hundred, thousand] = rows;
   const total = (r: (typeof rows)[number]) => r.render + r.plan;
   console.log(
     `scale_1000_vs_100=${(total(thousand) / total(hundred)).toFixed(1)}x render_plus_plan_ms_1000=${Math.round(total(thousand))}`,
   );
+  console.log(verifyRow(VERIFY_SIZE));
 
   const promtool = findBinary("promtool");
   if (!promtool || !findBinary("prometheus")) {
