@@ -15,13 +15,15 @@ import { ROOT } from "../helpers/catalogs";
 import { cli } from "../helpers/cli-in-process";
 
 const plant = (name: string) => join(ROOT, "test/fixtures/transformations", `${name}.ts`);
-const prodCatalog = () =>
-  (parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config[
-    "ops-monitoring:catalog"
-  ];
+const prodStack = () =>
+  (parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
 
 async function failure(name: string): Promise<MockRunFailure> {
-  return runProgramUnderMocks(prodCatalog(), "prod", { stackTransformations: [plant(name)] }).then(
+  const stack = prodStack();
+  return runProgramUnderMocks(stack["ops-monitoring:catalog"], "prod", {
+    config: { "grafana:url": String(stack["grafana:url"]) },
+    stackTransformations: [plant(name)],
+  }).then(
     () => assert.fail(`the run with ${name} planted succeeded`),
     (e: unknown) => e as MockRunFailure,
   );
@@ -72,7 +74,7 @@ test("two resources of one type and name fail the run as pulumi preview's duplic
 test("plan refuses a catalog whose GitHub secret name starts with GITHUB_, naming it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "facts-"));
   try {
-    const catalog = prodCatalog() as { github: { secrets: Record<string, string> } };
+    const catalog = prodStack()["ops-monitoring:catalog"] as { github: { secrets: Record<string, string> } };
     catalog.github.secrets = { GITHUB_DEPLOY_TOKEN: "grafana-deploy-token" };
     writeFileSync(join(dir, "catalog.yaml"), JSON.stringify(catalog));
     const r = await cli(["plan", "--catalog", join(dir, "catalog.yaml"), "--stack", "prod"], { cwd: ROOT });
