@@ -17,6 +17,11 @@ export const LABEL = {
   environment: "environment",
   /** On the escalated copy of an alert: how long the original has been firing (`30m`). */
   escalation: "escalation",
+  /**
+   * The Prometheus alert name (`ProbeDown`) on every alert, in both targets: Grafana's
+   * `alertname` is the rule title, so grouping, routing and silences use this label instead.
+   */
+  alert: "alert",
 } as const;
 
 /** Annotations every alert carries. */
@@ -224,7 +229,7 @@ export const DEFAULTS = {
   alertAt: "80%",
   rateLimitFor: "5m",
   databaseDownFor: "1m",
-  groupBy: ["alertname", LABEL.service, LABEL.severity],
+  groupBy: [LABEL.alert, LABEL.service, LABEL.severity],
   syntheticProbes: ["Frankfurt", "NorthVirginia", "Singapore"],
   vercelTargets: ["production", "preview"],
   groupWait: "30s",

@@ -48,6 +48,7 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
       [LABEL.signal]: spec.signal,
       [LABEL.team]: spec.team,
       ...spec.labels,
+      [LABEL.alert]: spec.alert,
     },
     annotations,
     runbook: spec.runbook,

@@ -154,7 +154,7 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
   }));
   const watchdogRoute = {
     receiver: alerting.watchdog ?? NO_RECEIVER,
-    matchers: [`alertname="${WATCHDOG_ALERT}"`],
+    matchers: [`${LABEL.alert}="${WATCHDOG_ALERT}"`],
     group_wait: "0s",
     group_interval: "1m",
     repeat_interval: "5m",

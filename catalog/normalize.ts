@@ -17,8 +17,10 @@ import type {
 } from "./model";
 import { parseBytes, parseDuration, parsePercent, parseSeverity, SEVERITIES } from "./units";
 import {
+  ALERT_NAME_LABEL,
   DEFAULTS,
   DEFAULT_SEVERITY,
+  LABEL,
   healthCheckName,
   defaultDurationMetric,
   defaultErrorMatcher,
@@ -286,7 +288,7 @@ function normalizeAlerting(raw: RawCatalog): Alerting {
     routes,
     contacts,
     watchdog: a.watchdog,
-    groupBy: a.group_by ?? [...DEFAULTS.groupBy],
+    groupBy: groupByLabels(a.group_by ?? DEFAULTS.groupBy),
     muteTimings: (a.mute_timings ?? []).map((m) => ({
       name: m.name,
       weekdays: m.weekdays ?? [],
@@ -310,6 +312,14 @@ function normalizeAlerting(raw: RawCatalog): Alerting {
 
 /** Grafana Cloud's version line; every feature the prod stack uses is there. */
 const DEFAULT_GRAFANA_VERSION = "12.0";
+
+/**
+ * `group_by` as both targets read it: `alertname` means the project's `alert` label, because
+ * Grafana's `alertname` is the rule title and would split one local group per rule.
+ */
+function groupByLabels(labels: readonly string[]): string[] {
+  return labels.map((l) => (l === ALERT_NAME_LABEL ? LABEL.alert : l));
+}
 
 function grafanaVersion(text = DEFAULT_GRAFANA_VERSION, recordingRules?: boolean): Catalog["grafanaVersion"] {
   const [major, minor, patch = 0] = text.split(".").map(Number);

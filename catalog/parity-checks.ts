@@ -9,7 +9,7 @@ import { formatPath, type Diagnostic } from "./diagnostics";
 import { plainTextError, templateError } from "./template-text";
 import { promqlResultError } from "./promql-types";
 import { parseDuration, parsePercent } from "./units";
-import { healthCheckName, probeJob, probeScrapeJob } from "../conventions";
+import { ALERT_NAME_LABEL, healthCheckName, LABEL, probeJob, probeScrapeJob } from "../conventions";
 import { SM_PUBLIC_PROBES } from "./sm-probes";
 
 type Obj = Record<string, unknown>;
@@ -205,8 +205,9 @@ function checkAlerting(alerting: Obj, at: At): void {
       at(["alerting", "group_by", i], '"..." (group by every label) cannot be combined with other labels');
     else if (label !== "..." && !LABEL_NAME.test(label))
       at(["alerting", "group_by", i], `"${label}" is not a label name (letters, digits, _; not starting with a digit)`);
-    else if (grouped.has(label)) at(["alerting", "group_by", i], `"${label}" is listed twice`);
-    grouped.add(label);
+    else if (grouped.has(label === ALERT_NAME_LABEL ? LABEL.alert : label))
+      at(["alerting", "group_by", i], `"${label}" is listed twice (alertname is read as ${LABEL.alert})`);
+    grouped.add(label === ALERT_NAME_LABEL ? LABEL.alert : label);
   });
   const noDuplicates = (names: unknown, path: PropertyKey[]) => {
     const seen = new Set<string>();

@@ -617,7 +617,11 @@ const alerting = z.strictObject({
   contacts: z.record(slug, contact).optional(),
   /** Contact receiving the always-firing Watchdog (dead-man's switch). Default none. */
   watchdog: z.string().optional(),
-  /** Labels notifications are grouped by. Default [alertname, service, severity]. */
+  /**
+   * Labels notifications are grouped by, the same in both targets. Default [alert, service,
+   * severity]; `alertname` is read as `alert` (the Prometheus alert name every alert carries),
+   * since Grafana's `alertname` is the rule title `<alert> (<id>)`.
+   */
   group_by: z.array(z.string()).min(1).optional(),
   /** Recurring windows muting some severities. Default none. */
   mute_timings: z.array(muteTiming).optional(),

@@ -120,7 +120,7 @@ function routeTests(dir: string, catalog: Catalog, amtool: string, progress: Pro
   }));
   cases.push({
     name: `route ${WATCHDOG_ALERT}`,
-    labels: [`alertname=${WATCHDOG_ALERT}`, "severity=P3"],
+    labels: [`alertname=${WATCHDOG_ALERT}`, `${LABEL.alert}=${WATCHDOG_ALERT}`, "severity=P3"],
     receivers: [catalog.alerting.watchdog ?? NO_RECEIVER],
   });
   for (const e of catalog.alerting.escalations) {

@@ -44,7 +44,7 @@ export function grafanaInputs(catalog: Catalog, rules: RuleGroup[], settings: Gr
     dashboards: buildDashboards(catalog).map((d) => withDatasource(d, settings.prometheusDatasourceUid)),
     ruleGroups: prodRuleGroups(catalog, rules, settings.prometheusDatasourceUid),
     contactPoints: contactPoints(catalog, secretRef),
-    muteTimings: muteTimings(catalog, rules),
+    muteTimings: muteTimings(catalog),
     policy: notificationPolicy(catalog, rules),
     checks: syntheticChecks(catalog),
   };

@@ -5,8 +5,9 @@
  * `escalation`) to `alerting.escalation` contacts → `alerting.policies` in order, each split
  * by severity → one policy per severity matching the `severity` label. P0/P1 re-notify after
  * exactly `ack_timeout` (see `alerts/ack-timing.ts`); each notifying policy fans out to one
- * child per contact with `continue`. A severity with no contacts is muted at all times
- * (dashboard only). Mute timings sit on the policies that notify (Grafana does not pass them
+ * child per contact with `continue`. A severity with no contacts, and a last catch-all policy
+ * for alerts nothing else matches, are muted at all times (dashboard only, as Alertmanager's
+ * `dashboard-only` root receiver). Mute timings sit on the policies that notify (Grafana does not pass them
  * down to children).
  */
 import type { Catalog, Severity } from "../../catalog/model";
@@ -19,7 +20,6 @@ import {
   contactPointName,
   DEFAULTS,
   GRAFANA_DEFAULT_CONTACT_POINT,
-  grafanaRuleTitle,
   LABEL,
   muteTimingName,
   WATCHDOG_ALERT,
@@ -60,13 +60,9 @@ export interface MuteTimingSpec {
 
 const canonical = (d: string) => formatDuration(parseDuration(d)!);
 
-/** The Grafana title of the Watchdog rule, when the rule model has one. */
-function watchdogTitle(groups: RuleGroup[]): string | undefined {
-  for (const g of groups) {
-    for (const r of g.rules)
-      if (r.kind === "alert" && r.alert === WATCHDOG_ALERT) return grafanaRuleTitle(r.alert, r.id);
-  }
-  return undefined;
+/** Whether the rule model has the Watchdog. */
+function hasWatchdog(groups: RuleGroup[]): boolean {
+  return groups.some((g) => g.rules.some((r) => r.kind === "alert" && r.alert === WATCHDOG_ALERT));
 }
 
 /** Receiver of alerts no policy matches: the least urgent contact, else Grafana's default. */
@@ -78,8 +74,8 @@ function rootContact(catalog: Catalog): string {
   return contacts.length ? contactPointName(catalog.system, contacts[0].name) : GRAFANA_DEFAULT_CONTACT_POINT;
 }
 
-/** Mute timings of the catalog, plus the always-on one when some route notifies no one. */
-export function muteTimings(catalog: Catalog, groups: RuleGroup[]): MuteTimingSpec[] {
+/** Mute timings of the catalog, plus the always-on one muting what notifies no one (a route without contacts, unmatched alerts). */
+export function muteTimings(catalog: Catalog): MuteTimingSpec[] {
   const { system, alerting } = catalog;
   const specs: MuteTimingSpec[] = alerting.muteTimings.map((m) => ({
     key: m.name,
@@ -92,20 +88,12 @@ export function muteTimings(catalog: Catalog, groups: RuleGroup[]): MuteTimingSp
       },
     ],
   }));
-  if (needsAlwaysMuted(catalog, groups))
-    specs.push({
-      key: ALWAYS_MUTED,
-      name: muteTimingName(system, ALWAYS_MUTED),
-      intervals: [{ weekdays: ["sunday:saturday"] }],
-    });
+  specs.push({
+    key: ALWAYS_MUTED,
+    name: muteTimingName(system, ALWAYS_MUTED),
+    intervals: [{ weekdays: ["sunday:saturday"] }],
+  });
   return specs;
-}
-
-function needsAlwaysMuted(catalog: Catalog, groups: RuleGroup[]): boolean {
-  const { routes, watchdog } = catalog.alerting;
-  return (
-    SEVERITIES.some((s) => routes[s].length === 0) || (watchdog === undefined && watchdogTitle(groups) !== undefined)
-  );
 }
 
 /** The one notification policy tree of the catalog. */
@@ -148,22 +136,22 @@ export function notificationPolicy(catalog: Catalog, groups: RuleGroup[]): RootP
     policies: SEVERITIES.map((s) => notify(s, [], p.to)),
   }));
 
-  const title = watchdogTitle(groups);
-  const watchdog: Policy[] =
-    title === undefined
-      ? []
-      : [
-          {
-            matchers: [{ label: "alertname", match: "=", value: title }],
-            continue: false,
-            groupWait: "0s",
-            groupInterval: "1m",
-            repeatInterval: "5m",
-            ...(alerting.watchdog
-              ? { contactPoint: contactPointName(system, alerting.watchdog) }
-              : { muteTimings: [alwaysMuted] }),
-          },
-        ];
+  const watchdog: Policy[] = hasWatchdog(groups)
+    ? [
+        {
+          matchers: [{ label: LABEL.alert, match: "=", value: WATCHDOG_ALERT }],
+          continue: false,
+          groupWait: "0s",
+          groupInterval: "1m",
+          repeatInterval: "5m",
+          ...(alerting.watchdog
+            ? { contactPoint: contactPointName(system, alerting.watchdog) }
+            : { muteTimings: [alwaysMuted] }),
+        },
+      ]
+    : [];
+  /** Alerts no other policy matches reach nobody, as Alertmanager's `dashboard-only` root receiver. */
+  const unmatched: Policy = { continue: false, muteTimings: [alwaysMuted] };
 
   return {
     contactPoint: rootContact(catalog),
@@ -171,6 +159,12 @@ export function notificationPolicy(catalog: Catalog, groups: RuleGroup[]): RootP
     groupWait: canonical(DEFAULTS.groupWait),
     groupInterval: canonical(DEFAULTS.groupInterval),
     repeatInterval: canonical(DEFAULTS.repeatInterval),
-    policies: [...watchdog, ...escalations, ...policies, ...SEVERITIES.map((s) => notify(s, [], alerting.routes[s]))],
+    policies: [
+      ...watchdog,
+      ...escalations,
+      ...policies,
+      ...SEVERITIES.map((s) => notify(s, [], alerting.routes[s])),
+      unmatched,
+    ],
   };
 }

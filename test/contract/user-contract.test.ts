@@ -70,7 +70,7 @@ test("an error-rate threshold of 5% at P1 renders this exact Prometheus alert", 
     alert: "ErrorRateHigh",
     expr: 'service:errors:ratio_rate5m{service="api"} > 0.05',
     for: "5m",
-    labels: { service: "api", severity: "P1", signal: "error_rate", team: "core" },
+    labels: { service: "api", severity: "P1", signal: "error_rate", team: "core", alert: "ErrorRateHigh" },
     annotations: {
       summary: "api error rate above 5%",
       description: "api (api) error rate above 5% for 5m.",
@@ -122,13 +122,13 @@ test("routes per severity become this notification policy tree", async () => {
   const severity = (s: string) => [{ label: "severity", match: "=", value: s }];
   assert.deepEqual(policy?.inputs, {
     contactPoint: "acme-mail",
-    groupBies: ["alertname", "service", "severity"],
+    groupBies: ["alert", "service", "severity"],
     groupWait: "30s",
     groupInterval: "5m",
     repeatInterval: "4h",
     policies: [
       {
-        matchers: [{ label: "alertname", match: "=", value: "Watchdog (monitoring/watchdog)" }],
+        matchers: [{ label: "alert", match: "=", value: "Watchdog" }],
         continue: false,
         groupWait: "0s",
         groupInterval: "1m",
@@ -154,6 +154,7 @@ test("routes per severity become this notification policy tree", async () => {
       },
       { matchers: severity("P2"), continue: false, policies: [{ contactPoint: "acme-mail", continue: true }] },
       { matchers: severity("P3"), continue: false, muteTimings: ["acme-dashboard-only"] },
+      { continue: false, muteTimings: ["acme-dashboard-only"] },
     ],
   });
 });

@@ -32,26 +32,26 @@ test("P0 and P1 re-notify exactly ack_timeout (5m) after the last notification: 
   assert.deepEqual([severity("P2").groupInterval, severity("P2").repeatInterval], [undefined, undefined]);
   assert.equal(policy.repeatInterval, "4h");
   assert.deepEqual([policy.groupWait, policy.groupInterval], ["30s", "5m"]);
-  assert.deepEqual(policy.groupBies, ["alertname", "service"]);
+  assert.deepEqual(policy.groupBies, ["alert", "service"], "the catalog's alertname is read as alert in both targets");
 });
 
 test("a severity with no contacts is muted at all times instead of notifying the root contact", () => {
   const p3 = severity("P3");
   assert.equal(p3.policies, undefined);
   assert.deepEqual(p3.muteTimings, ["acme-dashboard-only"]);
-  const always = muteTimings(catalog, rules).find((m) => m.key === "dashboard-only")!;
+  const always = muteTimings(catalog).find((m) => m.key === "dashboard-only")!;
   assert.deepEqual(always.intervals, [{ weekdays: ["sunday:saturday"] }]);
 });
 
 test("the Watchdog goes first to its own contact with a fast repeat", () => {
   const [first] = policy.policies;
-  assert.deepEqual(first.matchers, [{ label: "alertname", match: "=", value: "Watchdog (monitoring/watchdog)" }]);
+  assert.deepEqual(first.matchers, [{ label: "alert", match: "=", value: "Watchdog" }]);
   assert.equal(first.contactPoint, "acme-hook");
   assert.deepEqual([first.groupWait, first.groupInterval, first.repeatInterval], ["0s", "1m", "5m"]);
 });
 
 test("catalog mute timings are split at midnight and referenced by the policies of their severities", () => {
-  const nights = muteTimings(catalog, rules).find((m) => m.key === "nights")!;
+  const nights = muteTimings(catalog).find((m) => m.key === "nights")!;
   assert.equal(nights.name, "acme-nights");
   assert.deepEqual(nights.intervals, [
     {
@@ -71,15 +71,18 @@ test("catalog mute timings are split at midnight and referenced by the policies 
   });
   const p2 = notificationPolicy(muted, []).policies.find((p) => p.matchers?.[0].value === "P2")!;
   assert.deepEqual(p2.policies, [{ contactPoint: "acme-email", continue: true, muteTimings: ["acme-weekends"] }]);
-  assert.deepEqual(muteTimings(muted, []).find((m) => m.key === "weekends")!.intervals, [
+  assert.deepEqual(muteTimings(muted).find((m) => m.key === "weekends")!.intervals, [
     { weekdays: ["saturday", "sunday"] },
   ]);
 });
 
-test("alerts no policy matches go to the least urgent contact, or Grafana's default without contacts", () => {
-  assert.equal(policy.contactPoint, "acme-email");
+test("alerts no policy matches (no severity) reach nobody, as Alertmanager's dashboard-only root: a last catch-all policy muted at all times", () => {
+  assert.deepEqual(policy.policies.at(-1), { continue: false, muteTimings: ["acme-dashboard-only"] });
   const bare = validateCatalog({ system: "bare" });
-  assert.equal(notificationPolicy(bare, []).contactPoint, GRAFANA_DEFAULT_CONTACT_POINT);
+  const barePolicy = notificationPolicy(bare, []);
+  assert.equal(barePolicy.contactPoint, GRAFANA_DEFAULT_CONTACT_POINT, "the root needs a contact point; nothing reaches it");
+  assert.deepEqual(barePolicy.policies.at(-1), { continue: false, muteTimings: ["bare-dashboard-only"] });
+  assert.ok(muteTimings(bare).some((m) => m.key === "dashboard-only"));
 });
 
 test("contact points are named from the catalog, set no notifier uid, keep secrets only in typed secret fields, and send Grafana's defaults", () => {

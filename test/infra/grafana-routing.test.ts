@@ -83,6 +83,7 @@ test("the policy tree: Watchdog, escalated copies, policies in catalog order, th
     { matchers: [severity("P1")], continue: false, ...fast, policies: to("email") },
     { matchers: [severity("P2")], continue: false, policies: muted("email") },
     { matchers: [severity("P3")], continue: false, muteTimings: ["acme-dashboard-only"] },
+    { continue: false, muteTimings: ["acme-dashboard-only"] },
   ]);
 });
 
