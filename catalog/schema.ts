@@ -684,7 +684,8 @@ export const catalogSchema = z.strictObject({
        * Cloud runs 12.x, which has every feature used. Below 11.2 (or with `recording_rules:
        * false`) alerts compute their recording rules inline; below 11.5.2 rules get no explicit
        * uid (they are identified by title); below 12.0 recording rules omit
-       * `targetDatasourceUid`. @example 11.6.1
+       * `targetDatasourceUid` and alerts resolve one evaluation after their series is gone
+       * (no `missingSeriesEvalsToResolve`). @example 11.6.1
        */
       version: z
         .string()

@@ -96,6 +96,42 @@ const DOCKER_IMAGE: FactSource = { ...DOCKER_PROVIDER, path: "internal/provider/
 
 const at = (source: FactSource, where: string): FactSource => ({ ...source, at: where });
 
+/** Grafana's Prometheus-rule converter: the settings it gives a rule "to match Prometheus". */
+const PROM_CONVERT: FactSource = {
+  ...GRAFANA,
+  path: "pkg/services/ngalert/prom/convert.go",
+  at: "convertRule (MissingSeriesEvalsToResolve: 1, to match the Prometheus behaviour)",
+};
+
+export type GrafanaVersion = readonly [number, number, number];
+
+/**
+ * Rule settings the program sends only from the Grafana version that takes them, each with the
+ * source of that version; `versions.ts` gates on these.
+ */
+export const GRAFANA_SINCE: Readonly<
+  Record<"missingSeriesEvalsToResolve" | "execErrStateKeepLast", { version: GrafanaVersion; source: FactSource }>
+> = {
+  /** Grafana 12.0.0: "Alerting: Add MissingSeriesEvalsToResolve to the APIs #102150" (before it, always 2). */
+  missingSeriesEvalsToResolve: {
+    version: [12, 0, 0],
+    source: {
+      ...GRAFANA,
+      path: "CHANGELOG.md",
+      at: "12.0.0: Alerting: Add MissingSeriesEvalsToResolve to the APIs (#102150)",
+    },
+  },
+  /** "Keep Last State" for execution errors, backported to 10.4.x (#84406), so every supported version. */
+  execErrStateKeepLast: {
+    version: [10, 4, 1],
+    source: {
+      ...GRAFANA,
+      path: "pkg/services/ngalert/models/alert_rule.go",
+      at: 'KeepLastErrState ExecutionErrorState = "KeepLast"',
+    },
+  },
+};
+
 const present = (v: unknown) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
 const isSet = (v: unknown) => v !== undefined && v !== null;
 
@@ -311,6 +347,23 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
       `a recording rule must not set ${RECORD_CONFLICTS.join(", ")}`,
       (r) => !isSet(r.record) || RECORD_CONFLICTS.every((f) => !present(r[f]) || r[f] === "0s" || r[f] === 0),
       at(RULE_GROUP, 'unpackAlertRule (conflicting fields "record" and ...)'),
+    ),
+    oneOf(
+      "rules[].execErrState",
+      ["OK", "Error", "KeepLast", "Alerting"],
+      at(RULE_GROUP, "schema rule.exec_err_state"),
+    ),
+    value(
+      "rules[].missingSeriesEvalsToResolve",
+      "must be a whole number of at least 1 (the provider drops smaller values, Grafana refuses them)",
+      (v) => !isSet(v) || (Number.isInteger(v) && (v as number) >= 1),
+      at(RULE_GROUP, "unpackAlertRule (missing_series_evals_to_resolve >= 1)"),
+    ),
+    value(
+      "rules[].missingSeriesEvalsToResolve",
+      "is 1 on alerts converted from Prometheus rules",
+      (v) => !isSet(v) || v === 1,
+      PROM_CONVERT,
     ),
     required("rules[].record.metric", at(RULE_GROUP, "schema rule.record.metric")),
     required("rules[].record.from", at(RULE_GROUP, "schema rule.record.from")),

@@ -7,7 +7,10 @@
  * so a rule fires for exactly the series its PromQL returns; an empty result is NoData = OK
  * (healthy), as in Grafana's conversion. Probe alerts (`holdWhileMissing`) instead query a
  * value that is 1 while failing and 0 while passing (B: `$A > 0`), so an empty result means
- * the data is missing, and NoData = KeepLast neither resolves nor raises them. Recording rules query A and
+ * the data is missing, and NoData = KeepLast neither resolves nor raises them. As Grafana's
+ * converter does "to match Prometheus", an alert resolves at the first evaluation without its
+ * series (`missingSeriesEvalsToResolve: 1`, Grafana ≥ 12.0) and a failing query keeps its state
+ * (`execErrState: KeepLast`) instead of raising DatasourceError. Recording rules query A and
  * write it back with `record`. Every value is spelled as Grafana returns it (durations like
  * `1h`, not `60m`; query models with `intervalMs`/`maxDataPoints`; sorted JSON keys), so a
  * second `pulumi up` finds nothing to change.
@@ -54,7 +57,10 @@ export interface GrafanaRule {
   for?: string;
   keepFiringFor?: string;
   noDataState?: AlertRule["noData"];
-  execErrState?: "Error";
+  /** Every supported version takes KeepLast (`GRAFANA_SINCE.execErrStateKeepLast`). */
+  execErrState?: "KeepLast";
+  /** 1 where the version takes it: resolve at the first evaluation without the series, as Prometheus does. */
+  missingSeriesEvalsToResolve?: number;
   /** Recording rules only. */
   record?: { metric: string; from: string; targetDatasourceUid?: string };
 }
@@ -157,7 +163,8 @@ function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
     for: formatDuration(rule.forMs),
     ...(rule.keepFiringForMs ? { keepFiringFor: formatDuration(rule.keepFiringForMs) } : {}),
     noDataState: rule.noData,
-    execErrState: "Error",
+    execErrState: "KeepLast",
+    ...(o.features.missingSeriesEvalsToResolve ? { missingSeriesEvalsToResolve: 1 } : {}),
     labels: forGrafana(rule.labels),
     annotations,
     datas: rule.holdWhileMissing

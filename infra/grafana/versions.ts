@@ -11,11 +11,13 @@
  * `keep_firing_for` on Grafana-managed alert rules from 12.0 (grafana/grafana#100750, field
  * `KeepFiringFor` of pkg/services/ngalert/models/alert_rule.go, released in 12.0 "Grafana-managed
  * alert rule recovering state"; the provider's `keep_firing_for`, terraform-provider-grafana#2146).
+ * `missing_series_evals_to_resolve` and exec-error KeepLast: `GRAFANA_SINCE` in provider-facts.ts.
  */
 import type { Catalog } from "../../catalog/model";
 import type { RuleGroup } from "../../alerts/model";
 import { RecordingRules } from "../../alerts/inline-recording";
 import { grafanaRuleGroups, type GrafanaRuleGroup } from "./rule-groups";
+import { GRAFANA_SINCE, type GrafanaVersion } from "../provider-facts";
 
 export interface GrafanaFeatures {
   /** Grafana-managed recording rules (`record`). */
@@ -26,9 +28,11 @@ export interface GrafanaFeatures {
   targetDatasourceUid: boolean;
   /** Alert rules keep firing for `keepFiringFor` after their condition cleared, as Prometheus' `keep_firing_for`. */
   keepFiringFor: boolean;
+  /** `missingSeriesEvalsToResolve` (older versions always wait 2 evaluations). */
+  missingSeriesEvalsToResolve: boolean;
 }
 
-const atLeast = (v: readonly [number, number, number], floor: readonly [number, number, number]) => {
+export const atLeast = (v: GrafanaVersion, floor: GrafanaVersion) => {
   for (let i = 0; i < 3; i++) if (v[i] !== floor[i]) return v[i] > floor[i];
   return true;
 };
@@ -40,6 +44,7 @@ export function grafanaFeatures(catalog: Catalog): GrafanaFeatures {
     ruleUids: atLeast(version, [11, 5, 2]),
     targetDatasourceUid: atLeast(version, [12, 0, 0]),
     keepFiringFor: atLeast(version, [12, 0, 0]),
+    missingSeriesEvalsToResolve: atLeast(version, GRAFANA_SINCE.missingSeriesEvalsToResolve.version),
   };
 }
 

@@ -39,7 +39,7 @@ const failed = (values: string, integration = "slack") =>
   `      - series: 'alertmanager_notifications_failed_total{job="monitoring-alertmanager", integration="${integration}", instance="127.0.0.1:9093"}'\n        values: '${values}'\n`;
 
 const firing = `
-          - exp_labels: { alertname: NotificationsFailing, integration: slack, service: monitoring, severity: P1, signal: custom, team: platform }
+          - exp_labels: { alertname: NotificationsFailing, alert: NotificationsFailing, integration: slack, service: monitoring, severity: P1, signal: custom, team: platform }
             exp_annotations:
               summary: "Notifications cannot be delivered: alerts are reaching nobody through one kind of contact"
               description: "The notifier gave up on at least one notification in the last 10m after every retry failed. The label integration names the kind of contact (slack, pagerduty, email, webhook); the notifier's log names the contact and the error."

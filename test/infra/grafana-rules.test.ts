@@ -16,7 +16,8 @@ import {
   VALUE_MATH,
   type GrafanaRule,
 } from "../../infra/grafana/rule-groups";
-import { grafanaFeatures } from "../../infra/grafana/versions";
+import { atLeast, grafanaFeatures } from "../../infra/grafana/versions";
+import { GRAFANA_SINCE } from "../../infra/provider-facts";
 import { GOOD } from "../helpers/catalogs";
 
 const catalog = loadCatalogFile(join(GOOD, "all-kinds", "catalog.yaml"));
@@ -32,6 +33,10 @@ function convertedOf(rule: { id: string }): GrafanaRule {
   return found;
 }
 
+const parseVersion = (v: string) => {
+  const [a, b, c = 0] = v.split(".").map(Number);
+  return [a, b, c] as [number, number, number];
+};
 const models = (r: GrafanaRule) => r.datas.map((d) => JSON.parse(d.model) as Record<string, unknown>);
 
 test("every alert signal of the catalog converts to query, presence math (probe down: value math) and threshold", () => {
@@ -88,13 +93,13 @@ test("NotificationsFailing reads Grafana Cloud's own notifier failures from the 
   );
 });
 
-test("alerts keep the model's labels, annotations and no-data behaviour; execution errors are errors", () => {
+test("alerts keep the model's labels, annotations and no-data behaviour; a failing query keeps the alert's state, as in Prometheus", () => {
   for (const alert of alerts) {
     const r = convertedOf(alert);
     assert.deepEqual(r.labels, alert.labels);
     for (const [k, v] of Object.entries(alert.annotations)) assert.equal(r.annotations[k], v, `${alert.id} ${k}`);
     assert.equal(r.noDataState, alert.noData);
-    assert.equal(r.execErrState, "Error");
+    assert.equal(r.execErrState, "KeepLast");
     assert.equal(r.for, formatDuration(alert.forMs));
   }
 });
@@ -117,10 +122,31 @@ test("ProbeDown in Grafana queries 1 while failing and 0 while passing, and keep
   assert.equal(models(probe)[0].expr, 'max(last_over_time(probe_success{job="web-health"}[10m10s])) < bool 1');
   assert.equal(models(probe)[1].expression, "$A > 0");
   assert.equal(probe.noDataState, "KeepLast");
-  assert.equal(probe.execErrState, "Error");
+  assert.equal(probe.execErrState, "KeepLast");
   const missing = rules.find((r) => r.name === "ProbeDataMissing (web/probe_data_missing)")!;
   assert.equal(models(missing)[0].expr, 'absent_over_time(probe_success{job="web-health"}[10m10s])');
   assert.equal(missing.noDataState, "OK");
+});
+
+test("from Grafana 12.0 every alert resolves at the first evaluation without its series, as Prometheus and Grafana's own converter do; before it the field is not sent", () => {
+  for (const r of converted.flatMap((g) => g.rules).filter((x) => !x.record))
+    assert.equal(r.missingSeriesEvalsToResolve, 1, r.name);
+  assert.deepEqual(GRAFANA_SINCE.missingSeriesEvalsToResolve.version, [12, 0, 0]);
+  for (const [version, sent] of [
+    ["11.6.3", false],
+    ["12.0", true],
+  ] as const) {
+    const old = { ...catalog, grafanaVersion: { ...catalog.grafanaVersion, version: parseVersion(version) } };
+    const rules = grafanaRuleGroups(model, { catalog: old, datasourceUid: "prom-uid", features: grafanaFeatures(old) });
+    const alert = rules.flatMap((g) => g.rules).find((r) => !r.record)!;
+    assert.equal("missingSeriesEvalsToResolve" in alert, sent, version);
+  }
+  for (const g of converted)
+    for (const r of g.rules.filter((x) => x.record)) assert.ok(!("missingSeriesEvalsToResolve" in r));
+});
+
+test("exec-error KeepLast exists in every Grafana the prod stack supports (from 11.0)", () => {
+  assert.ok(atLeast([11, 0, 0], GRAFANA_SINCE.execErrStateKeepLast.version));
 });
 
 test("alerts shown on a dashboard link to its panel by uid and panel id", () => {
