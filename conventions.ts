@@ -195,6 +195,8 @@ export function probeSelector(service: string): string {
 
 /** Label holding `probeJob(service)` on probe series. */
 export const PROBE_JOB_LABEL = "job";
+/** Label of a probe's target URL; on the ProbeDown of each check of a health-check list too. */
+export const INSTANCE_LABEL = "instance";
 
 /** Selector of the probe series of every service whose name matches the regex `servicePattern`. */
 export function probeSelectorMatching(servicePattern: string): string {

@@ -2,12 +2,13 @@
  * `alertmanager.yml`: route tree — Watchdog, escalated copies to `alerting.escalation`
  * contacts, `alerting.policies` in order, then one route per severity from `alerting.routes`
  * (one receiver per contact, fanned out with `continue`) — secrets only as `*_file` paths,
- * inhibition, mute timings and P0/P1 re-notification after exactly `ack_timeout`.
+ * mute timings and P0/P1 re-notification after exactly `ack_timeout`. No inhibit rules: the
+ * suppression is in the rule expressions (`suppression.ts`), the same in both targets.
  */
 import type { Catalog, Contact, MuteTiming, PolicyMatch, Severity } from "../catalog/model";
 import { formatDuration, parseDuration, SEVERITIES } from "../catalog/units";
 import { ackTimings } from "./ack-timing";
-import { DEFAULTS, LABEL, PROBE_DOWN_ALERT, WATCHDOG_ALERT, secretFileName } from "../conventions";
+import { DEFAULTS, LABEL, WATCHDOG_ALERT, secretFileName } from "../conventions";
 import { GENERATED_HEADER, toYaml } from "./yaml";
 
 export const NO_RECEIVER = "dashboard-only";
@@ -175,24 +176,6 @@ export function alertmanagerConfig(catalog: Catalog, options: AlertmanagerOption
         ...SEVERITIES.map((s) => notify(s, [], alerting.routes[s])),
       ],
     },
-    inhibit_rules: [
-      {
-        source_matchers: [`${LABEL.severity}="P0"`],
-        target_matchers: [`${LABEL.severity}=~"P1|P2|P3"`],
-        equal: [LABEL.service],
-      },
-      {
-        source_matchers: [`${LABEL.severity}="P1"`],
-        target_matchers: [`${LABEL.severity}=~"P2|P3"`],
-        equal: [LABEL.service, "alertname"],
-      },
-      {
-        // ProbeDown only: ProbeDataMissing (also signal probe) means the prober is blind, not the service down.
-        source_matchers: [`${LABEL.signal}="probe"`, `alertname="${PROBE_DOWN_ALERT}"`],
-        target_matchers: [`${LABEL.signal}=~"error_rate|availability|latency|slo_burn"`],
-        equal: [LABEL.service],
-      },
-    ],
     receivers: [
       { name: NO_RECEIVER },
       ...(options.sinkUrl

@@ -14,6 +14,7 @@ import type { GenContext } from "./context";
 import { catalogRules, customRuleGroups, owners } from "./custom";
 import { withEscalations } from "./escalation";
 import { checkIdentities } from "./identities";
+import { withSuppression } from "./suppression";
 import { externalApiRules } from "./external-apis";
 import { heartbeatRules } from "./heartbeat";
 import { notificationFailureRules } from "./notification-failures";
@@ -68,7 +69,10 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
   for (const [service, rules] of byService) {
     if (rules.length) groups.push({ name: ruleGroupName(catalog.system, service), service, intervalMs, rules });
   }
-  const all = withEscalations(catalog, [...groups, ...customRuleGroups(ctx, options.customRules ?? {})]);
+  const all = withEscalations(
+    catalog,
+    withSuppression([...groups, ...customRuleGroups(ctx, options.customRules ?? {})]),
+  );
   checkIdentities(catalog.system, all);
   return all;
 }

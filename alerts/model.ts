@@ -12,6 +12,12 @@ export interface AlertRule {
   /** Prometheus `alert` name (CamelCase), shared by the same alert across services. */
   alert: string;
   expr: string;
+  /**
+   * The alert's own condition, before the suppression by other alerts of its service that
+   * `expr` adds (`suppression.ts`); set only where they differ. Suppression sources and the
+   * generated promtool tests (which prove the condition itself) read it.
+   */
+  ownExpr?: string;
   forMs: number;
   /** How long the alert keeps firing after its condition cleared (Prometheus `keep_firing_for`); absent = 0. */
   keepFiringForMs?: number;

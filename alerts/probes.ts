@@ -9,7 +9,16 @@ import { escapeTemplateText } from "../catalog/template-text";
 import type { HealthCheck, Service } from "../catalog/model";
 import { formatDuration, formatNumber, parseDuration } from "../catalog/units";
 import { probeTiming } from "../checks/blackbox";
-import { DEFAULTS, DEFAULT_SEVERITY, METRIC, PANEL, PROBE_DOWN_ALERT, probeJob, probeSelector } from "../conventions";
+import {
+  DEFAULTS,
+  DEFAULT_SEVERITY,
+  INSTANCE_LABEL,
+  METRIC,
+  PANEL,
+  PROBE_DOWN_ALERT,
+  probeJob,
+  probeSelector,
+} from "../conventions";
 import { alertRule } from "./alert";
 import { crossesAtOnce, probeCollection, silenceFor } from "./detection";
 import type { GenContext } from "./context";
@@ -74,6 +83,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       team: svc.team,
       severity: h.severity,
       signal: "probe",
+      ...(h.key ? { labels: { [INSTANCE_LABEL]: h.url } } : {}),
       summary: `${svc.name} is down: ${h.url} fails its health check`,
       description: `Every probe of ${h.url} failed for ${formatDuration(h.forMs)} (expects status ${h.expectStatus.join(", ")}${h.expectBody ? ` and body matching ${escapeTemplateText(h.expectBody)}` : ""} within ${formatDuration(h.timeoutMs)}).`,
       runbook: "probe",

@@ -1,13 +1,23 @@
 /** Rule model → Prometheus rule files, one file per group. */
 import { formatDuration } from "../catalog/units";
-import { ALERT_NAME_LABEL, ALERT_STATE_FIRING, ALERT_STATE_LABEL, LABEL, METRIC, ruleFileName } from "../conventions";
+import {
+  ALERT_NAME_LABEL,
+  ALERT_STATE_FIRING,
+  ALERT_STATE_LABEL,
+  INSTANCE_LABEL,
+  LABEL,
+  METRIC,
+  ruleFileName,
+} from "../conventions";
 import type { AlertRule, Rule, RuleGroup } from "./model";
 import { GENERATED_HEADER, toYaml } from "./yaml";
 
 /**
  * The expression Prometheus evaluates for an alert. With `holdWhileMissing`, the alert also
- * stays firing while it fired at the previous evaluation (its own `ALERTS` series) and its
- * input has no sample within the window, so a stalled prober never resolves a live outage.
+ * stays firing while it fired at the previous evaluation (its own `ALERTS` series: same name,
+ * service, severity, health check `instance` and `escalation`) and its input has no sample
+ * within the window, so a stalled prober never resolves a live outage — and one check's firing
+ * alert never holds another check's.
  */
 export function prometheusExpr(rule: AlertRule): string {
   const hold = rule.holdWhileMissing;
@@ -17,6 +27,8 @@ export function prometheusExpr(rule: AlertRule): string {
     `${ALERT_STATE_LABEL}="${ALERT_STATE_FIRING}"`,
     `${LABEL.service}="${rule.labels.service}"`,
     `${LABEL.severity}="${rule.labels.severity}"`,
+    ...(rule.labels[INSTANCE_LABEL] === undefined ? [] : [`${INSTANCE_LABEL}="${rule.labels[INSTANCE_LABEL]}"`]),
+    `${LABEL.escalation}="${rule.labels[LABEL.escalation] ?? ""}"`,
   ].join(", ");
   return `${rule.expr} or (max(${METRIC.alerts}{${self}}) and on () absent_over_time(${hold.series}[${formatDuration(hold.windowMs)}]))`;
 }

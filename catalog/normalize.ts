@@ -25,7 +25,6 @@ import {
   defaultDurationMetric,
   defaultErrorMatcher,
   defaultSelector,
-  LABEL,
 } from "../conventions";
 
 const ms = (d: string) => parseDuration(d)!;

@@ -66,6 +66,14 @@ export function rulesForGrafana(groups: RuleGroup[], features: GrafanaFeatures):
               {
                 ...r,
                 expr: records.expand(r.expr),
+                ...(r.holdWhileMissing
+                  ? {
+                      holdWhileMissing: {
+                        ...r.holdWhileMissing,
+                        valueExpr: records.expand(r.holdWhileMissing.valueExpr),
+                      },
+                    }
+                  : {}),
                 ...(r.grafana ? { grafana: { ...r.grafana, expr: records.expand(r.grafana.expr) } } : {}),
               },
             ],

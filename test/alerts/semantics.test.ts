@@ -1,15 +1,16 @@
 /**
  * Alert semantics proven with the real promtool against hand-written tests: the rules
- * rendered from test/fixtures/semantics/catalog.yaml (annotations dropped, they are checked
- * elsewhere) are loaded into each `*.test.yml` of that folder, whose series, times and
- * expected labels are written by hand. Each file gets only the rules it names and the recording
- * rules those read (promtool evaluates every loaded rule at every step, and the 1d/3d-window
- * recordings of the shared group dominate a 24 h test).
+ * rendered from test/fixtures/semantics/catalog.yaml (or `<name>.catalog.yaml` beside
+ * `<name>.test.yml`; annotations dropped, they are checked elsewhere) are loaded into each
+ * `*.test.yml` of that folder, whose series, times and expected labels are written by hand.
+ * Each file gets only the rules it names and the recording rules those read (promtool evaluates
+ * every loaded rule at every step, and the 1d/3d-window recordings of the shared group
+ * dominate a 24 h test).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
@@ -63,7 +64,9 @@ for (const file of readdirSync(DIR)
     assert.ok(promtool, "promtool is not installed");
     const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-semantics-"));
     try {
-      writeFileSync(join(dir, "rules.yml"), rulesFile(rulesFor(groups, readFileSync(join(DIR, file), "utf8"))));
+      const own = join(DIR, file.replace(/\.test\.yml$/, ".catalog.yaml"));
+      const rules = existsSync(own) ? generateRuleGroups(loadCatalogFile(own)) : groups;
+      writeFileSync(join(dir, "rules.yml"), rulesFile(rulesFor(rules, readFileSync(join(DIR, file), "utf8"))));
       for (const f of readdirSync(DIR).filter((n) => n.endsWith(".yml"))) copyFileSync(join(DIR, f), join(dir, f));
       const r = spawnSync(promtool, ["test", "rules", file], { cwd: dir, encoding: "utf8" });
       assert.equal(r.status, 0, r.stdout + r.stderr);

@@ -33,18 +33,30 @@ test("each check of a health list gets its own ProbeDown on its own instance, wi
   const rules = (parse(artifacts["prometheus/rules/kp-web.yml"]) as RuleFile).groups
     .flatMap((g) => g.rules)
     .filter((r) => r.alert === "ProbeDown");
+  const root = "https://kitchenpantry.example.com/";
+  const api = "https://kitchenpantry.example.com/api/health";
   assert.deepEqual(
-    rules.map((r) => [r.expr, r.labels?.severity]),
+    rules.map((r) => [r.labels?.instance, r.labels?.severity]),
     [
-      [
-        'max(last_over_time(probe_success{job="web-health", instance="https://kitchenpantry.example.com/"}[5m])) < 1 or (max(ALERTS{alertname="ProbeDown", alertstate="firing", service="web", severity="P0"}) and on () absent_over_time(probe_success{job="web-health", instance="https://kitchenpantry.example.com/"}[5m]))',
-        "P0",
-      ],
-      [
-        'max(last_over_time(probe_success{job="web-health", instance="https://kitchenpantry.example.com/api/health"}[5m])) < 1 or (max(ALERTS{alertname="ProbeDown", alertstate="firing", service="web", severity="P1"}) and on () absent_over_time(probe_success{job="web-health", instance="https://kitchenpantry.example.com/api/health"}[5m]))',
-        "P1",
-      ],
+      [root, "P0"],
+      [api, "P1"],
     ],
+  );
+  assert.equal(
+    rules[0].expr,
+    `max(last_over_time(probe_success{job="web-health", instance="${root}"}[5m])) < 1 or (max(ALERTS{alertname="ProbeDown", alertstate="firing", service="web", severity="P0", instance="${root}", escalation=""}) and on () absent_over_time(probe_success{job="web-health", instance="${root}"}[5m]))`,
+    "the hold reads this check's own ALERTS series",
+  );
+  assert.ok(
+    rules[1].expr.startsWith(
+      `(max(last_over_time(probe_success{job="web-health", instance="${api}"}[5m])) < 1) unless on () (`,
+    ),
+    "the P1 check is suppressed while the P0 check's ProbeDown fires",
+  );
+  assert.ok(
+    rules[1].expr.endsWith(
+      `severity="P1", instance="${api}", escalation=""}) and on () absent_over_time(probe_success{job="web-health", instance="${api}"}[5m]))`,
+    ),
   );
 });
 

@@ -1,0 +1,78 @@
+/**
+ * Inhibition written into the rule expressions, so the same PromQL suppresses the same alerts
+ * in Prometheus and in Grafana-managed rules (Grafana before 13 has no inhibition, and its rules
+ * write no `ALERTS` series to read). Per service, an alert is dropped from its own result while
+ * a source condition has held for the source's `for` (the moment the source alert fires):
+ *
+ * - any P0 alert of the service suppresses its P1–P3 alerts;
+ * - a P1 alert suppresses the P2/P3 alerts of the same name;
+ * - ProbeDown suppresses the service's error-rate, availability, latency and SLO alerts.
+ *
+ * Sources are read as written (never suppressed themselves), matched with `on()` because every
+ * source belongs to the target's service (as Alertmanager's `equal: [service]`). Alerts of the
+ * monitoring service itself (Watchdog, NotificationsFailing) are never suppressed. Escalated
+ * copies are built from the suppressed expressions, so they are suppressed with their alert.
+ */
+import { formatDuration } from "../catalog/units";
+import { MONITORING_SERVICE, PROBE_DOWN_ALERT } from "../conventions";
+import type { AlertRule, RuleGroup } from "./model";
+
+const PROBE_SUPPRESSED: ReadonlySet<string> = new Set(["error_rate", "availability", "latency", "slo_burn"]);
+
+/** Whether `source` suppresses `target` (both of one service). */
+function suppresses(source: AlertRule, target: AlertRule): boolean {
+  const s = source.labels.severity;
+  const t = target.labels.severity;
+  return (
+    (s === "P0" && t !== "P0") ||
+    (s === "P1" && (t === "P2" || t === "P3") && source.alert === target.alert) ||
+    (source.alert === PROBE_DOWN_ALERT && PROBE_SUPPRESSED.has(target.labels.signal))
+  );
+}
+
+/** Non-empty while `rule`'s condition has held at every step of its `for` (at once when it has none). */
+export function heldExpr(rule: AlertRule, intervalMs: number): string {
+  if (rule.forMs === 0) return `(${rule.expr})`;
+  return `(min_over_time((count(${rule.expr}) or vector(0))[${formatDuration(rule.forMs)}:${formatDuration(intervalMs)}]) > 0)`;
+}
+
+/** `expr` without any result while one of `sources` holds. */
+export function suppressedExpr(expr: string, sources: readonly string[]): string {
+  return sources.length ? `(${expr}) unless on () (${sources.join(" or ")})` : expr;
+}
+
+/** The groups with each alert's suppression (by the alerts of its service) written into its expression. */
+export function withSuppression(groups: RuleGroup[]): RuleGroup[] {
+  const byService = new Map<string, Array<{ rule: AlertRule; intervalMs: number }>>();
+  for (const g of groups)
+    for (const rule of g.rules)
+      if (rule.kind === "alert" && rule.labels.service !== MONITORING_SERVICE) {
+        const list = byService.get(rule.labels.service) ?? [];
+        list.push({ rule, intervalMs: g.intervalMs });
+        byService.set(rule.labels.service, list);
+      }
+  const suppress = (target: AlertRule): AlertRule => {
+    if (target.labels.service === MONITORING_SERVICE) return target;
+    const sources = (byService.get(target.labels.service) ?? [])
+      .filter(({ rule }) => rule !== target && suppresses(rule, target))
+      .sort((a, b) => a.rule.id.localeCompare(b.rule.id))
+      .map(({ rule, intervalMs }) => heldExpr(rule, intervalMs));
+    if (sources.length === 0) return target;
+    const hold = target.holdWhileMissing;
+    return {
+      ...target,
+      expr: suppressedExpr(target.expr, sources),
+      ownExpr: target.expr,
+      ...(hold
+        ? {
+            // Value form (1/0, nothing without data): suppressed reads 0, so it resolves instead of keeping its state.
+            holdWhileMissing: {
+              ...hold,
+              valueExpr: `${suppressedExpr(hold.valueExpr, sources)} or (${hold.valueExpr}) * 0`,
+            },
+          }
+        : {}),
+    };
+  };
+  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => (r.kind === "alert" ? suppress(r) : r)) }));
+}
