@@ -22,7 +22,13 @@ test("hand-written rule files in alerts/custom are completed to the alert contra
   assert.ok(group, "the custom group is rendered with a system-prefixed name");
   const alert = group.rules.find((r) => r.kind === "alert")!;
   assert.equal(alert.kind, "alert");
-  assert.deepEqual(alert.labels, { service: "db", severity: "P1", signal: "custom", team: "sre", alert: "CrmSyncStalled" });
+  assert.deepEqual(alert.labels, {
+    service: "db",
+    severity: "P1",
+    signal: "custom",
+    team: "sre",
+    alert: "CrmSyncStalled",
+  });
   assert.equal(alert.annotations.summary, "CRM sync has not run for an hour");
   assert.match(alert.annotations.runbook_url, /\/docs\/runbooks\/custom\.md$/);
   assert.equal(alert.forMs, 600_000);

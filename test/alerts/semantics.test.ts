@@ -23,11 +23,17 @@ import { findBinary } from "../../verify/tools";
 const DIR = join(__dirname, "..", "fixtures", "semantics");
 const catalog = loadCatalogFile(join(DIR, "catalog.yaml"));
 
-/** Every group in one file, in render order (shared recording rules first), without annotations. */
-function rulesFile(groups: RuleGroup[]): string {
+/**
+ * Every group in one file, in render order (shared recording rules first), without annotations;
+ * with each alert's own condition (`ownExpr`) unless `suppressed`: the family files pin each
+ * alert's condition, suppression.test.yml the suppression by other alerts.
+ */
+function rulesFile(groups: RuleGroup[], suppressed: boolean): string {
   const bare = groups.map((g) => ({
     ...g,
-    rules: g.rules.map((r) => (r.kind === "alert" ? { ...r, annotations: {} } : r)),
+    rules: g.rules.map((r) =>
+      r.kind === "alert" ? { ...r, expr: suppressed ? r.expr : (r.ownExpr ?? r.expr), annotations: {} } : r,
+    ),
   }));
   return toYaml({ groups: bare.map((g) => promGroup(g)) });
 }
@@ -66,7 +72,10 @@ for (const file of readdirSync(DIR)
     try {
       const own = join(DIR, file.replace(/\.test\.yml$/, ".catalog.yaml"));
       const rules = existsSync(own) ? generateRuleGroups(loadCatalogFile(own)) : groups;
-      writeFileSync(join(dir, "rules.yml"), rulesFile(rulesFor(rules, readFileSync(join(DIR, file), "utf8"))));
+      writeFileSync(
+        join(dir, "rules.yml"),
+        rulesFile(rulesFor(rules, readFileSync(join(DIR, file), "utf8")), existsSync(own)),
+      );
       for (const f of readdirSync(DIR).filter((n) => n.endsWith(".yml"))) copyFileSync(join(DIR, f), join(dir, f));
       const r = spawnSync(promtool, ["test", "rules", file], { cwd: dir, encoding: "utf8" });
       assert.equal(r.status, 0, r.stdout + r.stderr);

@@ -68,7 +68,8 @@ test("an error-rate threshold of 5% at P1 renders this exact Prometheus alert", 
   });
   assert.deepEqual(rule, {
     alert: "ErrorRateHigh",
-    expr: 'service:errors:ratio_rate5m{service="api"} > 0.05',
+    // Suppressed while the service's ProbeDown (P0, for 1m) fires: the clause Grafana runs too.
+    expr: '(service:errors:ratio_rate5m{service="api"} > 0.05) unless on () ((min_over_time((count(max(last_over_time(probe_success{job="api-health"}[5m])) < 1) or vector(0))[1m:1m]) > 0))',
     for: "5m",
     labels: { service: "api", severity: "P1", signal: "error_rate", team: "core", alert: "ErrorRateHigh" },
     annotations: {

@@ -80,7 +80,11 @@ test("alerts no policy matches (no severity) reach nobody, as Alertmanager's das
   assert.deepEqual(policy.policies.at(-1), { continue: false, muteTimings: ["acme-dashboard-only"] });
   const bare = validateCatalog({ system: "bare" });
   const barePolicy = notificationPolicy(bare, []);
-  assert.equal(barePolicy.contactPoint, GRAFANA_DEFAULT_CONTACT_POINT, "the root needs a contact point; nothing reaches it");
+  assert.equal(
+    barePolicy.contactPoint,
+    GRAFANA_DEFAULT_CONTACT_POINT,
+    "the root needs a contact point; nothing reaches it",
+  );
   assert.deepEqual(barePolicy.policies.at(-1), { continue: false, muteTimings: ["bare-dashboard-only"] });
   assert.ok(muteTimings(bare).some((m) => m.key === "dashboard-only"));
 });
