@@ -42,7 +42,10 @@ test("a generated rule test fails when the alert's threshold no longer matches t
     failuresOf("web/error_rate/P1", () => undefined),
     "",
   );
-  const failed = failuresOf("web/error_rate/P1", (rule) => (rule.ownExpr = (rule.ownExpr ?? rule.expr).replace("> 0.05", "> 0.9")));
+  const failed = failuresOf(
+    "web/error_rate/P1",
+    (rule) => (rule.ownExpr = (rule.ownExpr ?? rule.expr).replace("> 0.05", "> 0.9")),
+  );
   assert.match(failed, /web\/error_rate\/P1 fires/);
 });
 
@@ -51,7 +54,10 @@ test("a generated rule test fails when an alert fires where it must stay quiet",
     failuresOf("db/connections/P1", () => undefined),
     "",
   );
-  const failed = failuresOf("db/connections/P1", (rule) => (rule.ownExpr = (rule.ownExpr ?? rule.expr).replace("> 80", "> 1")));
+  const failed = failuresOf(
+    "db/connections/P1",
+    (rule) => (rule.ownExpr = (rule.ownExpr ?? rule.expr).replace("> 80", "> 1")),
+  );
   assert.match(failed, /db\/connections\/P1 stays quiet/);
 });
 
