@@ -71,7 +71,7 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
   }
   const all = withEscalations(
     catalog,
-    withSuppression([...groups, ...customRuleGroups(ctx, options.customRules ?? {})]),
+    [...withSuppression(groups), ...customRuleGroups(ctx, options.customRules ?? {})],
   );
   checkIdentities(catalog.system, all);
   return all;

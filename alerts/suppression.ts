@@ -12,6 +12,7 @@
  * source belongs to the target's service (as Alertmanager's `equal: [service]`). Alerts of the
  * monitoring service itself (Watchdog, NotificationsFailing) are never suppressed. Escalated
  * copies are built from the suppressed expressions, so they are suppressed with their alert.
+ * Rules from rule files are deployed as published: they neither are suppressed nor suppress.
  */
 import { formatDuration } from "../catalog/units";
 import { MONITORING_SERVICE, PROBE_DOWN_ALERT } from "../conventions";
