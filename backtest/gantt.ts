@@ -3,7 +3,11 @@
  * (GitHub renders ```mermaid blocks). Times are UTC.
  * @see https://mermaid.js.org/syntax/gantt.html
  */
+import { LABEL } from "../conventions";
 import type { AlertResult, BacktestResult, Side } from "./run";
+
+/** Labels every alert has (the alert contract and `alert`, its name): they tell no two alerts of one name apart. */
+export const CONTRACT_LABELS: ReadonlySet<string> = new Set([LABEL.alert, "service", "severity", "signal", "team"]);
 
 /** Episodes drawn per side; a week of a flapping alert would not be readable anyway. */
 const MAX_EPISODES = 40;
@@ -27,7 +31,7 @@ function section(r: BacktestResult, name: string, side: Side | null | undefined,
 
 export function gantt(r: BacktestResult, a: AlertResult): string[] {
   const labels = Object.entries(a.labels)
-    .filter(([k]) => !["service", "severity", "signal", "team"].includes(k))
+    .filter(([k]) => !CONTRACT_LABELS.has(k))
     .map(([k, v]) => `${k}=${v}`);
   const title = `${a.labels.service} ${a.alert} ${a.labels.severity}${labels.length ? ` ${labels.join(" ")}` : ""}`;
   return [

@@ -1,7 +1,7 @@
 /** A backtest result as people read it: a table per service and a one-line verdict, in plain text or GitHub markdown. */
 import type { AlertResult, BacktestResult, Side } from "./run";
 import { noiseLines } from "./noise";
-import { gantt } from "./gantt";
+import { CONTRACT_LABELS, gantt } from "./gantt";
 
 const WEEK_S = 7 * 24 * 3600;
 const PAGING = new Set(["P0", "P1"]);
@@ -93,8 +93,6 @@ export function verdict(r: BacktestResult): string {
   if (!parts.length) return "no alert fires differently; every series exists";
   return parts.join(", ");
 }
-
-const CONTRACT_LABELS = new Set(["service", "severity", "signal", "team"]);
 
 /** `{slo="uptime"}`: the rule's labels beyond the alert contract, telling apart alerts of one name. */
 function extraLabels(a: AlertResult): string {
