@@ -1,7 +1,7 @@
 /**
  * Alert and recording rules compared by identity (`web/error_rate/P1`), never by position:
  * one line per alert, consequences of a threshold change (expression, annotations, threshold
- * series) folded into that line.
+ * series, the suppression clause it writes into the alerts it suppresses) folded into that line.
  */
 import { formatDuration } from "../catalog/units";
 import type { AlertRule, RecordingRule, Rule, RuleGroup } from "../alerts/model";
@@ -33,7 +33,7 @@ function alertChanges(a: AlertRule, b: AlertRule): string[] {
     out.push(...change(`label ${label}`, a.labels[label], b.labels[label]));
   }
   if (!thresholdChanged) {
-    if (a.expr !== b.expr) out.push("expr changed");
+    if ((a.ownExpr ?? a.expr) !== (b.ownExpr ?? b.expr)) out.push("expr changed");
     const annotations = [...new Set([...Object.keys(a.annotations), ...Object.keys(b.annotations)])]
       .sort()
       .filter((k) => a.annotations[k] !== b.annotations[k]);
