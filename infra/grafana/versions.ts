@@ -66,6 +66,7 @@ export function rulesForGrafana(groups: RuleGroup[], features: GrafanaFeatures):
               {
                 ...r,
                 expr: records.expand(r.expr),
+                ...(r.ownExpr ? { ownExpr: records.expand(r.ownExpr) } : {}),
                 ...(r.holdWhileMissing
                   ? {
                       holdWhileMissing: {
