@@ -205,9 +205,15 @@ function checkAlerting(alerting: Obj, at: At): void {
       at(["alerting", "group_by", i], '"..." (group by every label) cannot be combined with other labels');
     else if (label !== "..." && !LABEL_NAME.test(label))
       at(["alerting", "group_by", i], `"${label}" is not a label name (letters, digits, _; not starting with a digit)`);
-    else if (grouped.has(label === ALERT_NAME_LABEL ? LABEL.alert : label))
-      at(["alerting", "group_by", i], `"${label}" is listed twice (alertname is read as ${LABEL.alert})`);
-    grouped.add(label === ALERT_NAME_LABEL ? LABEL.alert : label);
+    else {
+      const read = label === ALERT_NAME_LABEL ? LABEL.alert : label;
+      if (grouped.has(read))
+        at(
+          ["alerting", "group_by", i],
+          `"${label}" is listed twice${read === LABEL.alert ? ` (${ALERT_NAME_LABEL} is read as ${LABEL.alert})` : ""}`,
+        );
+      grouped.add(read);
+    }
   });
   const noDuplicates = (names: unknown, path: PropertyKey[]) => {
     const seen = new Set<string>();
