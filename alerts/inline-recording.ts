@@ -142,7 +142,9 @@ export class RecordingRules {
             text: `last_over_time((${inner})[${LOOKBACK}:${interval}]${expr.slice(node.to, parent.to)})`,
           });
         } else {
-          edits.push({ from: node.from, to: node.to, text: `(${inner})` });
+          // After a bare group_left/group_right a parenthesis would read as its label list: give it an empty one.
+          const afterGroupModifier = /\bgroup_(left|right)\s*$/.test(expr.slice(0, node.from));
+          edits.push({ from: node.from, to: node.to, text: `${afterGroupModifier ? "() " : ""}(${inner})` });
         }
         return false;
       },

@@ -95,3 +95,10 @@ test("Go escapes in a selector's string are read as Prometheus reads them, not a
   assert.equal(quantiles.expand('svc:p{quantile="\\x30.95"}'), quantiles.expand('svc:p{quantile="0.95"}'));
   assert.equal(quantiles.expand("svc:p{quantile='0.5'}"), quantiles.expand('svc:p{quantile="0.5"}'));
 });
+
+test("a recording rule right after a bare group_left is expanded behind an empty label list, so it still parses", () => {
+  const rules = new RecordingRules([group([rec("budget:usd", "vector(100)", { source: "openai" })])]);
+  const out = rules.expand("cost / on (source) group_left budget:usd");
+  assert.equal(out, 'cost / on (source) group_left () (label_replace(vector(100), "source", "openai", "", ""))');
+  assert.equal(promqlError(out), undefined);
+});
