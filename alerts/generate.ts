@@ -69,10 +69,10 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
   for (const [service, rules] of byService) {
     if (rules.length) groups.push({ name: ruleGroupName(catalog.system, service), service, intervalMs, rules });
   }
-  const all = withEscalations(
-    catalog,
-    [...withSuppression(groups), ...customRuleGroups(ctx, options.customRules ?? {})],
-  );
+  const all = withEscalations(catalog, [
+    ...withSuppression(groups),
+    ...customRuleGroups(ctx, options.customRules ?? {}),
+  ]);
   checkIdentities(catalog.system, all);
   return all;
 }
