@@ -1,6 +1,5 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer, request, type Server } from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +11,8 @@ import { PrometheusClient } from "../../backtest/prometheus";
 import { HISTORY_SCRAPE_MS, createBlocks, writeHistory } from "../../local/history";
 import { serveHistory, type HistoryPrometheus } from "../../local/history-prometheus";
 import { freePorts } from "../../local/supervisor";
-import { BIN, ROOT } from "../helpers/catalogs";
+import { ROOT } from "../helpers/catalogs";
+import { binary, type CliResult } from "../helpers/cli-in-process";
 import { gitRepo, type GitRepo } from "../diff/git-repo";
 import { promtoolAgrees } from "./oracle";
 
@@ -40,32 +40,14 @@ let repo: GitRepo;
 let prom: HistoryPrometheus;
 let openMetrics: string;
 
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      BIN,
-      ["backtest", "--catalog", join(repo.dir, "catalog.yaml"), "--custom-rules", join(repo.dir, "custom"), ...args],
-      {
-        cwd: repo.dir,
-        env: {
-          ...process.env,
-          PROMETHEUS_URL: "",
-          PROMETHEUS_USER: "",
-          PROMETHEUS_PASSWORD: "",
-          PROMETHEUS_TOKEN: "",
-          ...env,
-        },
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return binary(
+    ["backtest", "--catalog", join(repo.dir, "catalog.yaml"), "--custom-rules", join(repo.dir, "custom"), ...args],
+    {
+      cwd: repo.dir,
+      env: { PROMETHEUS_URL: "", PROMETHEUS_USER: "", PROMETHEUS_PASSWORD: "", PROMETHEUS_TOKEN: "", ...env },
+    },
+  );
 }
 
 let headResult: Promise<BacktestResult> | undefined;

@@ -8,7 +8,6 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +17,8 @@ import type { BacktestResult } from "../../backtest/run";
 import type { SloReport } from "../../backtest/slo";
 import { createBlocks, incidentTimes, writeHistory } from "../../local/history";
 import { serveHistory, type HistoryPrometheus } from "../../local/history-prometheus";
-import { BIN, ROOT } from "../helpers/catalogs";
+import { ROOT } from "../helpers/catalogs";
+import { binary, type CliResult } from "../helpers/cli-in-process";
 import { gitRepo, type GitRepo } from "../diff/git-repo";
 
 const HOUR = 3600_000;
@@ -34,32 +34,24 @@ let work: string;
 let repo: GitRepo;
 let prom: HistoryPrometheus;
 
-function backtest(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      BIN,
-      [
-        "backtest",
-        "--catalog",
-        join(repo.dir, "catalog.yaml"),
-        "--custom-rules",
-        join(repo.dir, "custom"),
-        "--prometheus",
-        prom.url,
-        "--from",
-        String(FROM_S),
-        "--to",
-        String(TO_S),
-        ...args,
-      ],
-      { cwd: repo.dir, env: { ...process.env, PROMETHEUS_USER: "", PROMETHEUS_PASSWORD: "", PROMETHEUS_TOKEN: "" } },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+function backtest(args: string[]): Promise<CliResult> {
+  return binary(
+    [
+      "backtest",
+      "--catalog",
+      join(repo.dir, "catalog.yaml"),
+      "--custom-rules",
+      join(repo.dir, "custom"),
+      "--prometheus",
+      prom.url,
+      "--from",
+      String(FROM_S),
+      "--to",
+      String(TO_S),
+      ...args,
+    ],
+    { cwd: repo.dir, env: { PROMETHEUS_USER: "", PROMETHEUS_PASSWORD: "", PROMETHEUS_TOKEN: "" } },
+  );
 }
 
 let demoRun: Promise<BacktestResult> | undefined;

@@ -6,8 +6,10 @@
  * captured, as the test reporter shares process.stdout). A few tests per command still run
  * `bin/ops-monitoring` itself (`BIN`), as the user does.
  */
+import { spawn } from "node:child_process";
 import { format } from "node:util";
 import { main } from "../../cli/dispatch";
+import { BIN } from "./catalogs";
 
 export interface CliRun {
   code: number;
@@ -78,4 +80,22 @@ function setEnv(env: Record<string, string | undefined>): void {
 export async function runCli(argv: string[]): Promise<CliRun> {
   const r = await cli(argv);
   return { code: r.status, stdout: r.stdout.replace(/\n$/, ""), stderr: r.stderr.replace(/\n$/, "") };
+}
+
+/** `bin/ops-monitoring <argv>` as a real process, as the user runs it, with `env` applied to this process's. */
+export function binary(argv: string[], { cwd, env = {} }: CliOptions = {}): Promise<CliResult> {
+  const childEnv = { ...process.env };
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete childEnv[k];
+    else childEnv[k] = v;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, argv, { cwd, env: childEnv });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status: status ?? 1, stdout, stderr }));
+  });
 }
