@@ -5,7 +5,7 @@
  * API's shapes, everything in flight cancelled on the first failure, credentials from the
  * environment only, and errors that name the URL and status but never a credential.
  */
-import { displayUrl, serverText } from "../cli/http";
+import { displayUrl, readCapped, serverText } from "../cli/http";
 
 /** Prometheus refuses range queries of more than 11,000 points per series; stay well under. */
 export const MAX_POINTS_PER_QUERY = 10_000;
@@ -51,27 +51,12 @@ class Limiter {
 
 /** The body of `res`, refused once it exceeds `max` bytes (the rest is never read). */
 async function cappedText(res: Response, max: number, where: string): Promise<string> {
-  const tooLarge = () =>
-    new PrometheusError(`Prometheus at ${where} answered more than ${max / 1024 / 1024} MiB; query a shorter range`);
-  if (Number(res.headers.get("content-length") ?? 0) > max) {
-    await res.body?.cancel();
-    throw tooLarge();
-  }
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const text = await readCapped(res, max);
+  if (text === undefined)
+    throw new PrometheusError(
+      `Prometheus at ${where} answered more than ${max / 1024 / 1024} MiB; query a shorter range`,
+    );
+  return text;
 }
 
 /** An instant query's `data` as samples, or why it is not a vector as the API documents it. */

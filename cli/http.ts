@@ -85,8 +85,12 @@ export function splitUserInfo(url: string): { url: string; authorization?: strin
   return { url: u.toString().replace(/\/+$/, ""), authorization };
 }
 
-/** The body of `response` as text, or undefined (reading stopped) once it exceeds `max` bytes. */
-async function readCapped(response: Response, max: number): Promise<string | undefined> {
+/** The body of `response` as text, or undefined (reading stopped, or never started) once it exceeds `max` bytes. */
+export async function readCapped(response: Response, max: number): Promise<string | undefined> {
+  if (Number(response.headers.get("content-length") ?? 0) > max) {
+    await response.body?.cancel();
+    return undefined;
+  }
   if (!response.body) return "";
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
