@@ -8,6 +8,7 @@
  */
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -168,8 +169,11 @@ describe("ack in prod, through Grafana's Alertmanager API", () => {
     });
   });
 
-  after(() => {
+  after(async () => {
+    // Alertmanager writes its silences and notification log into the data dir as it stops.
+    const exited = am && am.exitCode === null ? once(am, "exit") : undefined;
     am?.kill();
+    await exited;
     proxy?.closeAllConnections();
     proxy?.close();
     rmSync(dir, { recursive: true, force: true });
