@@ -52,13 +52,17 @@ const BASE_DURATIONS = [0.012, 0.03, 0.045, 0.08, 0.2, 0.02, 0.06, 0.4];
 
 type Labels = Record<string, string>;
 
-const labelText = (labels: Labels) => {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
-  return parts.length ? `{${parts.join(",")}}` : "";
-};
+const escapeValue = (v: string) => (/[\\"]/.test(v) ? v.replace(/\\/g, "\\\\").replace(/"/g, '\\"') : v);
+
+function labelText(labels: Labels): string {
+  let text = "";
+  for (const k in labels) text += `${text ? "," : ""}${k}="${escapeValue(labels[k])}"`;
+  return text ? `{${text}}` : "";
+}
 
 class Histogram {
-  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+  /** Per label set: its counts and the exposition prefix of each line (`name_bucket{…,le="0.005"} `), built once. */
+  private readonly series = new Map<string, { prefixes: string[]; counts: number[]; sum: number; count: number }>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -66,24 +70,34 @@ class Histogram {
 
   observe(labels: Labels, seconds: number): void {
     const key = labelText(labels);
-    const s = this.series.get(key) ?? { labels, counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-    BUCKETS.forEach((le, i) => {
-      if (seconds <= le) s.counts[i]++;
-    });
+    let s = this.series.get(key);
+    if (!s) {
+      s = { prefixes: this.prefixes(labels), counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
+      this.series.set(key, s);
+    }
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) s.counts[i]++;
     s.sum += seconds;
     s.count++;
-    this.series.set(key, s);
+  }
+
+  private prefixes(labels: Labels): string[] {
+    return [
+      ...BUCKETS.map((le) => `${this.name}_bucket${labelText({ ...labels, le: String(le) })} `),
+      `${this.name}_bucket${labelText({ ...labels, le: "+Inf" })} `,
+      `${this.name}_sum${labelText(labels)} `,
+      `${this.name}_count${labelText(labels)} `,
+    ];
   }
 
   text(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const s of this.series.values()) {
-      BUCKETS.forEach((le, i) =>
-        lines.push(`${this.name}_bucket${labelText({ ...s.labels, le: String(le) })} ${s.counts[i]}`),
+    for (const { prefixes, counts, sum, count } of this.series.values()) {
+      counts.forEach((c, i) => lines.push(prefixes[i] + c));
+      lines.push(
+        prefixes[BUCKETS.length] + count,
+        prefixes[BUCKETS.length + 1] + sum,
+        prefixes[BUCKETS.length + 2] + count,
       );
-      lines.push(`${this.name}_bucket${labelText({ ...s.labels, le: "+Inf" })} ${s.count}`);
-      lines.push(`${this.name}_sum${labelText(s.labels)} ${s.sum}`);
-      lines.push(`${this.name}_count${labelText(s.labels)} ${s.count}`);
     }
     return lines;
   }
@@ -114,10 +128,13 @@ export class DemoMetrics {
     this.lastJobSuccess = now() / 1000;
   }
 
-  /** One traffic step: a few requests per role, the job succeeding every 10 steps. */
-  tick(requestsPerRole = 4): void {
+  /**
+   * One traffic step: a few requests per role (of `roles` only: a role's series never depend on
+   * another role's requests), the job succeeding every 10 steps.
+   */
+  tick(requestsPerRole = 4, roles: readonly Role[] = ROLES): void {
     this.step++;
-    for (const role of ROLES) {
+    for (const role of roles) {
       if (role === "job") continue;
       for (let i = 0; i < requestsPerRole; i++) this.request(role, i);
     }

@@ -20,10 +20,13 @@ import { DemoMetrics, healthyState, type DemoState, type Role } from "./demo-app
 
 export const HISTORY_SCRAPE_MS = 60_000;
 /**
- * One OpenMetrics file per TSDB block range: promtool (before 2.44) re-reads its whole input for
- * every 2-hour block it writes, so a week in one file costs 84 passes over it.
+ * One OpenMetrics file per TSDB block, and 54-hour blocks (the third of the TSDB's block ranges
+ * 2h, 6h, 18h, 54h, …; promtool's hidden `--max-block-duration`, aligned to multiples of it since
+ * the epoch like these files): promtool (before 2.44) re-reads its whole input for every block it
+ * writes, and each call costs a process start-up. A week is 4 or 5 files instead of 85 two-hour ones
+ * (promtool 2.42: 21 s CPU → 3 s CPU).
  */
-const BLOCK_MS = 2 * 3600_000;
+const BLOCK_MS = 54 * 3600_000;
 /** Demo-app ticks per scrape; the job succeeds every 10th tick, i.e. at every scrape. */
 const TICKS_PER_SCRAPE = 10;
 const INSTANCE = "synthetic-history";
@@ -125,9 +128,15 @@ interface Source {
 
 /**
  * Writes the OpenMetrics history of `catalog`'s services for [startMs, endMs] into `dir`, one
- * sample per series per minute, one file per 2-hour block; returns the files and the number of samples.
+ * sample per series per minute, one file per block; returns the files and the number of samples.
+ * `onFile` is called with each file once it is complete.
  */
-export function writeHistory(catalog: Catalog, range: HistoryRange, dir: string): { files: string[]; samples: number } {
+export function writeHistory(
+  catalog: Catalog,
+  range: HistoryRange,
+  dir: string,
+  onFile: (file: string) => void = () => {},
+): { files: string[]; samples: number } {
   const sources: Source[] = [];
   for (const svc of catalog.services) {
     const role = ROLE[svc.kind];
@@ -153,6 +162,8 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, dir: string)
         if (fd !== undefined) {
           writeSync(fd, "# EOF\n");
           closeSync(fd);
+          fd = undefined;
+          onFile(files[files.length - 1]);
         }
         block = Math.floor(t / BLOCK_MS);
         files.push(join(dir, `history-${String(files.length).padStart(4, "0")}.om`));
@@ -171,7 +182,7 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, dir: string)
             i.incident.apply(src.metrics.state, src.role);
         for (let k = TICKS_PER_SCRAPE - 1; k >= 0; k--) {
           src.clock.now = t - (k * HISTORY_SCRAPE_MS) / TICKS_PER_SCRAPE;
-          src.metrics.tick();
+          src.metrics.tick(undefined, [src.role]);
         }
         const extra = labelText({ [JOB_LABEL]: src.service, instance: INSTANCE, [LABEL.service]: src.service });
         const reachable = src.metrics.state.outage !== "down" || src.role !== "frontend";
@@ -199,24 +210,75 @@ export function writeHistory(catalog: Catalog, range: HistoryRange, dir: string)
       samples += lines.length;
       writeSync(fd!, lines.join("\n") + "\n");
     }
-    if (fd !== undefined) writeSync(fd, "# EOF\n");
+    if (fd !== undefined) {
+      writeSync(fd, "# EOF\n");
+      closeSync(fd);
+      fd = undefined;
+      onFile(files[files.length - 1]);
+    }
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
   return { files, samples };
 }
 
+/**
+ * `promtool tsdb create-blocks-from openmetrics <file> <dir>`, two at a time: `add` a file as soon as
+ * it is written, `done` resolves when every added file is a block (rejects on the first failure).
+ */
+export function blockBuilder(promtool: string, dir: string): { add(file: string): void; done(): Promise<void> } {
+  const run = promisify(execFile);
+  const queue: string[] = [];
+  let running = 0;
+  let failure: Error | undefined;
+  let idle: (() => void) | undefined;
+  const next = () => {
+    while (running < 2 && queue.length && failure === undefined) {
+      const file = queue.shift()!;
+      running++;
+      run(
+        promtool,
+        [
+          "tsdb",
+          "create-blocks-from",
+          `--max-block-duration=${BLOCK_MS / 3600_000}h`,
+          "openmetrics",
+          "--quiet",
+          file,
+          dir,
+        ],
+        { maxBuffer: 16 * 1024 * 1024 },
+      ).then(
+        () => {
+          running--;
+          next();
+        },
+        (e: unknown) => {
+          running--;
+          failure ??= e instanceof Error ? e : new Error(String(e));
+          next();
+        },
+      );
+    }
+    if (running === 0) idle?.();
+  };
+  return {
+    add(file) {
+      queue.push(file);
+      next();
+    },
+    async done() {
+      if (running > 0) await new Promise<void>((r) => (idle = r));
+      if (failure !== undefined) throw failure;
+    },
+  };
+}
+
 /** `promtool tsdb create-blocks-from openmetrics <file> <dir>` for each file, two at a time. */
 export async function createBlocks(promtool: string, files: string[], dir: string): Promise<void> {
-  const run = promisify(execFile);
-  const queue = [...files];
-  const worker = async () => {
-    for (let f = queue.shift(); f !== undefined; f = queue.shift())
-      await run(promtool, ["tsdb", "create-blocks-from", "openmetrics", "--quiet", f, dir], {
-        maxBuffer: 16 * 1024 * 1024,
-      });
-  };
-  await Promise.all([worker(), worker()]);
+  const builder = blockBuilder(promtool, dir);
+  for (const f of files) builder.add(f);
+  await builder.done();
 }
 
 /**
@@ -231,8 +293,11 @@ export async function buildHistory(
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-history-"));
   try {
     const endMs = Math.floor(Date.now() / HISTORY_SCRAPE_MS) * HISTORY_SCRAPE_MS - HISTORY_SCRAPE_MS;
-    const { files, samples } = writeHistory(catalog, { startMs: endMs - ms, endMs }, join(dir, "openmetrics"));
-    await createBlocks(promtool, files, join(dir, "blocks"));
+    const builder = blockBuilder(promtool, join(dir, "blocks"));
+    const { samples } = writeHistory(catalog, { startMs: endMs - ms, endMs }, join(dir, "openmetrics"), (f) =>
+      builder.add(f),
+    );
+    await builder.done();
     rmSync(join(dir, "openmetrics"), { recursive: true, force: true });
     return { blocks: join(dir, "blocks"), samples, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (e) {
