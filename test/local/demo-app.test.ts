@@ -107,6 +107,20 @@ describe("demo metrics", () => {
     assert.equal(value(m.text("job"), series), 10_060 - 3600);
   });
 
+  it("gives each role the same series whether only that role or every role gets traffic (history simulates one role per service)", () => {
+    for (const role of ROLES) {
+      const all = new DemoMetrics(() => 5_000_000);
+      const one = new DemoMetrics(() => 5_000_000);
+      for (const m of [all, one])
+        Object.assign(m.state.errorShare, { frontend: 0.3, api: 0.1, database: 0.2, llm: 0.25 });
+      for (let i = 0; i < 50; i++) {
+        all.tick();
+        one.tick(undefined, [role]);
+      }
+      assert.equal(one.text(role), all.text(role), role);
+    }
+  });
+
   it("exposes quota, external API outcomes and cost on the api role and Postgres series on the database role", () => {
     const m = new DemoMetrics(() => 0);
     m.state.quotaUsed = 450;
