@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { renderArtifacts } from "../artifacts";
 import { validateCatalog } from "../catalog/validate";
 import { writeArtifacts } from "../write-artifacts";
-import { runProgramUnderMocks } from "../infra/offline-engine";
+import { planStack } from "../infra/offline-engine";
 import { findBinary, runTool } from "../verify/tools";
 import { generateCatalog } from "./catalog";
 import { benchBacktest } from "./backtest";
@@ -51,7 +51,7 @@ function verifyRow(n: number): string {
 
 async function main(): Promise<void> {
   // Warm-up: module loading and JIT are not what a catalog costs.
-  await runProgramUnderMocks(generateCatalog(10), "prod");
+  await planStack(generateCatalog(10), "prod");
   renderArtifacts(validateCatalog(generateCatalog(10)));
 
   let largest: ReturnType<typeof renderArtifacts> = {};
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const raw = generateCatalog(n);
     const render = await timed(() => renderArtifacts(validateCatalog(raw)));
     const plan = await timed(() =>
-      runProgramUnderMocks(raw, "prod").then(
+      planStack(raw, "prod").then(
         (run) => run.resources.length,
         (e: unknown) => (e instanceof Error ? e.message : String(e)),
       ),

@@ -1,6 +1,7 @@
 /**
- * `plan --catalog F --stack prod|local [--json]`: runs the real Pulumi program under a mocked
- * engine and prints every resource it would register, sorted by type then name. Secret values
+ * `plan --catalog F --stack prod|local [--json]`: prints every resource the Pulumi program would
+ * register, sorted by type then name (`planStack`: computed directly for a prod stack, proved
+ * identical to the program under a mocked engine; the program itself otherwise). Secret values
  * print as "[secret]". Needs no network, credentials or Pulumi CLI.
  *
  * When F is a Pulumi stack file, its other config keys (grafana:url, ...) are used; secure
@@ -17,7 +18,7 @@ import { ProviderFactsError } from "../infra/provider-facts";
 import {
   MockRunFailure,
   PLACEHOLDER_SECRET_PREFIX,
-  runProgramUnderMocks,
+  planStack,
   SECRET_MARK,
   type ConfigValue,
   type RegisteredResource,
@@ -111,7 +112,7 @@ export async function run(args: Args): Promise<number> {
   const customRules = readCustomRules(customRulesDir(args, path), catalog.system);
   for (const line of formatWarnings(ruleWarnings(catalog, customRules), path)) console.error(line);
   try {
-    const result = await runProgramUnderMocks(raw, stack, { config: stackFileConfig(text), customRules });
+    const result = await planStack(raw, stack, { config: stackFileConfig(text), customRules });
     const resources = result.resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
     const target = stack === "local" ? "local" : "prod";
     const bounds = catalogBounds(catalog, target, customRules);

@@ -10,81 +10,16 @@
 import { parentPort } from "node:worker_threads";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "./config";
-import { checkResource, ProviderFactsError, type FactViolation } from "./provider-facts";
+import { ProviderFactsError } from "./provider-facts";
 import { runStack } from "./run";
-import type { EngineReply, EngineRequest, MockRun, RegisteredResource } from "./offline-engine-protocol";
-import { PLACEHOLDER_SECRET_PREFIX, SECRET_MARK, serializeError } from "./offline-engine-protocol";
+import type { EngineReply, EngineRequest, MockRun } from "./offline-engine-protocol";
+import { SECRET_MARK, serializeError } from "./offline-engine-protocol";
+import { callResult, computedState, mockId, Registrations } from "./offline-registry";
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
-/** The engine refuses a second resource with one URN (type and name, under the same parent type). */
-const DUPLICATE_URN = {
-  says: "is registered twice (one type and name make one URN)",
-  source: { repo: "pulumi/pulumi", ref: "", path: "pkg/diag/errors.go", at: "GetDuplicateResourceURNError" },
-};
-
-function isRpcSecret(v: unknown): v is { value: unknown } {
-  return (
-    !!v &&
-    typeof v === "object" &&
-    (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
-  );
-}
-
-/** Engine-side inputs → printable: secrets masked, keys sorted. */
-function printable(value: unknown): unknown {
-  if (isRpcSecret(value)) return SECRET_MARK;
-  if (Array.isArray(value)) return value.map(printable);
-  if (value && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .map((k) => [k, printable(obj[k])]),
-    );
-  }
-  return value;
-}
-
-/** Engine-side inputs with secrets unwrapped, for the provider-facts check (which reports fields, never values). */
-function plain(value: unknown): unknown {
-  if (isRpcSecret(value)) return plain(value.value);
-  if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
-}
 
 /** Inputs nothing reads back but which are large (rule lists, dashboard JSON): not echoed as outputs, to keep big runs fast. */
 const UNREAD_LARGE_INPUTS = new Set(["rules", "configJson"]);
-
-/** Outputs a resource reports that are not inputs: what the real provider computes. */
-function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-  switch (type) {
-    case "grafana:oss/dashboard:Dashboard":
-      return { uid: (JSON.parse(String(inputs.configJson)) as { uid: string }).uid };
-    case "grafana:oss/serviceAccountToken:ServiceAccountToken":
-      return { key: `${PLACEHOLDER_SECRET_PREFIX}deploy-token` };
-    case "docker:index/remoteImage:RemoteImage":
-      return { imageId: `sha256:offline-${name}` };
-    default:
-      return {};
-  }
-}
-
-function callResult(
-  token: string,
-  inputs: Record<string, unknown>,
-  probes: Record<string, number>,
-): Record<string, unknown> {
-  switch (token) {
-    case "grafana:syntheticMonitoring/getProbes:getProbes":
-      return { id: "probes", filterDeprecated: true, probes };
-    case "vercel:index/getProject:getProject":
-      return { id: `prj_mock${String(inputs.name).replace(/[^A-Za-z0-9]/g, "")}`, ...inputs };
-    default:
-      return { id: token, ...inputs };
-  }
-}
 
 async function resolveOutputs(
   outputs: Record<string, pulumi.Output<unknown>>,
@@ -101,12 +36,6 @@ async function resolveOutputs(
     }
   }
   return { values, secret };
-}
-
-function sortResources(resources: RegisteredResource[]): RegisteredResource[] {
-  return [...resources].sort((a, b) =>
-    a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
 }
 
 /** Waits until every registration finished and no further rejection arrives. */
@@ -130,9 +59,7 @@ Error.stackTraceLimit = 0;
 
 async function run(request: EngineRequest): Promise<EngineReply> {
   failures.length = 0;
-  const registered: RegisteredResource[] = [];
-  const violations: FactViolation[] = [];
-  const seen = new Set<string>();
+  const registrations = new Registrations();
   const { stack, config, customRules, probes, stackTransformations } = request;
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -145,22 +72,9 @@ async function run(request: EngineRequest): Promise<EngineReply> {
     {
       newResource: (args) => {
         const inputs = args.inputs as Record<string, unknown>;
-        if (args.type !== ROOT_STACK_TYPE) {
-          registered.push({
-            type: args.type,
-            name: args.name,
-            inputs: printable(inputs) as Record<string, unknown>,
-            secretInputs: Object.keys(inputs)
-              .filter((k) => isRpcSecret(inputs[k]))
-              .sort(),
-          });
-          violations.push(...checkResource(args.type, args.name, plain(inputs) as Record<string, unknown>));
-          const key = JSON.stringify([args.type, args.name]);
-          if (seen.has(key)) violations.push({ type: args.type, name: args.name, field: "", ...DUPLICATE_URN });
-          seen.add(key);
-        }
+        if (args.type !== ROOT_STACK_TYPE) registrations.add(args.type, args.name, inputs);
         const echoed = Object.fromEntries(Object.entries(inputs).filter(([k]) => !UNREAD_LARGE_INPUTS.has(k)));
-        return { id: args.name, state: { ...echoed, ...computedState(args.type, args.name, inputs) } };
+        return { id: mockId(args.name), state: { ...echoed, ...computedState(args.type, args.name, inputs) } };
       },
       call: (args) => callResult(args.token, args.inputs as Record<string, unknown>, probes),
     },
@@ -173,7 +87,7 @@ async function run(request: EngineRequest): Promise<EngineReply> {
   const fail = (error: unknown): EngineReply => ({
     ok: false,
     error: serializeError(error),
-    resources: sortResources(registered),
+    resources: registrations.sorted(),
   });
   try {
     await pulumi.runtime.runInPulumiStack(() => {
@@ -191,10 +105,10 @@ async function run(request: EngineRequest): Promise<EngineReply> {
   }
   await settle(failures);
   if (failures.length) return fail(failures[0]);
-  if (violations.length) return fail(new ProviderFactsError(violations));
+  if (registrations.violations.length) return fail(new ProviderFactsError(registrations.violations));
   const resolved = await resolveOutputs(outputs);
   const result: MockRun = {
-    resources: sortResources(registered),
+    resources: registrations.sorted(),
     outputs: resolved.values,
     secretOutputs: resolved.secret,
   };

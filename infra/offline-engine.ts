@@ -26,6 +26,7 @@ import {
   type RegisteredResource,
 } from "./offline-engine-protocol";
 import { SM_PUBLIC_PROBES } from "../catalog/sm-probes";
+import { directPlan } from "./direct-plan";
 
 export {
   PLACEHOLDER_SECRET_PREFIX,
@@ -155,6 +156,17 @@ function runInThread(request: EngineRequest): Promise<EngineReply> {
 
 let queue: Promise<unknown> = Promise.resolve();
 
+/** What the engine runs for `rawCatalog` on `stack`: the faked stack config with `options` on top. */
+export function engineRequest(rawCatalog: unknown, stack: string, options: MockRunOptions = {}): EngineRequest {
+  return {
+    stack,
+    config: { ...mockStackConfig(rawCatalog, stack), ...(options.config ?? {}) },
+    customRules: options.customRules ?? {},
+    probes: options.probes ?? { ...MOCK_PROBES, ...privateProbes(rawCatalog) },
+    stackTransformations: options.stackTransformations ?? [],
+  };
+}
+
 /**
  * Runs the program for `rawCatalog` (the `ops-monitoring:catalog` object, as written) on stack
  * `stack` (`prod`, `local`, ...). Rejects with `MockRunFailure` when the program fails or a
@@ -165,13 +177,7 @@ export function runProgramUnderMocks(
   stack: string,
   options: MockRunOptions = {},
 ): Promise<MockRun> {
-  const request: EngineRequest = {
-    stack,
-    config: { ...mockStackConfig(rawCatalog, stack), ...(options.config ?? {}) },
-    customRules: options.customRules ?? {},
-    probes: options.probes ?? { ...MOCK_PROBES, ...privateProbes(rawCatalog) },
-    stackTransformations: options.stackTransformations ?? [],
-  };
+  const request = engineRequest(rawCatalog, stack, options);
   const run = queue
     .then(() => runInThread(request))
     .then((reply) => {
@@ -180,4 +186,27 @@ export function runProgramUnderMocks(
     });
   queue = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * What `runProgramUnderMocks` returns, fast: a prod-target stack is computed directly
+ * (`direct-plan.ts`, proved identical to the program by `test/infra/direct-plan.test.ts`); the
+ * local stack, stack transformations and every failing run go through the real program, so a
+ * failure is reported exactly as the program reports it.
+ */
+export async function planStack(rawCatalog: unknown, stack: string, options: MockRunOptions = {}): Promise<MockRun> {
+  const request = engineRequest(rawCatalog, stack, options);
+  if (targetOf(stack) === "prod" && request.stackTransformations.length === 0) {
+    let direct: ReturnType<typeof directPlan> | undefined;
+    try {
+      direct = directPlan(request);
+    } catch {
+      // reported by the program below
+    }
+    if (direct) {
+      for (const warning of direct.warnings) console.warn(warning);
+      return direct.run;
+    }
+  }
+  return runProgramUnderMocks(rawCatalog, stack, options);
 }

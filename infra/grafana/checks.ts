@@ -3,7 +3,7 @@
  * stay names here; the component resolves them to ids. Frequency and timeout are in ms
  * within SM's limits (frequency 1s..1h, timeout at most the frequency and 60s).
  */
-import type { Catalog, ProbeAuth } from "../../catalog/model";
+import type { Catalog, ProbeAuth, SecretRef } from "../../catalog/model";
 import { CatalogError, type Diagnostic } from "../../catalog/diagnostics";
 import { probeJob, resourceName } from "../../conventions";
 
@@ -74,4 +74,31 @@ export function syntheticChecks(catalog: Catalog): CheckSpec[] {
     }
   if (problems.length) throw new CatalogError(problems, "catalog");
   return specs;
+}
+
+/** SM HTTP settings carrying a probe's credentials, each a `secret` value. */
+function authSettings<S>(
+  auth: ProbeAuth | undefined,
+  secret: (ref: SecretRef) => S,
+): { basicAuth?: { username: string; password: S }; bearerToken?: S } {
+  if (!auth) return {};
+  return "bearer" in auth
+    ? { bearerToken: secret(auth.bearer) }
+    : { basicAuth: { username: auth.username, password: secret(auth.password) } };
+}
+
+/** The provider inputs of one check: its credentials as `secret` values, `probes` as given (ids, once resolved). */
+export function checkInputs<S, P>(spec: CheckSpec, probes: P, secret: (ref: SecretRef) => S) {
+  const { service: _service, name: _name, probeNames: _probeNames, auth, settings, ...inputs } = spec;
+  return { ...inputs, settings: { http: { ...settings.http, ...authSettings(auth, secret) } }, probes };
+}
+
+/** Probe ids of `names`; throws `CatalogError` naming the service and every unknown probe. */
+export function probeIds(service: string, names: string[], available: Record<string, number>): number[] {
+  const unknown = names.filter((n) => !Object.hasOwn(available, n));
+  if (unknown.length) {
+    const message = `unknown Synthetic Monitoring probe ${unknown.join(", ")}; available: ${Object.keys(available).sort().join(", ")}`;
+    throw new CatalogError([{ path: `services[${service}].health.probes`, message }]);
+  }
+  return names.map((n) => available[n]).sort((a, b) => a - b);
 }

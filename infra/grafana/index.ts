@@ -3,57 +3,27 @@
  * Grafana-managed rule groups, contact points and the notification policy, Synthetic
  * Monitoring checks, and a service account token for deploy annotations.
  *
- * Every provider input is computed by pure functions first (`grafanaInputs`), so a catalog
- * Grafana would refuse fails before any resource is registered.
+ * Every provider input is computed by pure functions first (`inputs.ts` `grafanaInputs`), so a
+ * catalog Grafana would refuse fails before any resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import type { Catalog } from "../../catalog/model";
-import type { RuleGroup } from "../../alerts/model";
 import { ruleGroupsOf } from "../../artifacts";
-import { buildDashboards, withDatasource, type DashboardDoc } from "../../dashboards";
-import { folderUid, resourceName, STACK_OUTPUT } from "../../conventions";
-import type { GrafanaSettings } from "../config";
+import { resourceName, STACK_OUTPUT } from "../../conventions";
 import type { StackContext, StackOutputs } from "../stack";
 import { secretRef } from "../secrets";
 import { GrafanaAlertRules } from "./alert-rules";
-import { syntheticChecks, type CheckSpec } from "./checks";
-import { contactPoints, ignoredEmailSettings, type ContactPointSpec } from "./contact-points";
+import { ignoredEmailSettings } from "./contact-points";
 import { GrafanaDashboards } from "./dashboards";
 import { DeployToken } from "./deploy-token";
 import { GrafanaNotifications } from "./notifications";
-import { muteTimings, notificationPolicy, type MuteTimingSpec, type RootPolicy } from "./routing";
-import type { GrafanaRuleGroup } from "./rule-groups";
+import { grafanaInputs, type GrafanaInputs } from "./inputs";
 import { SyntheticChecks } from "./synthetics";
-import { prodRuleGroups } from "./versions";
-
-/** Everything the Grafana section registers, as plain inputs. */
-export interface GrafanaInputs {
-  folder: { uid: string; title: string };
-  dashboards: DashboardDoc[];
-  ruleGroups: GrafanaRuleGroup[];
-  contactPoints: Array<ContactPointSpec<pulumi.Output<string>>>;
-  muteTimings: MuteTimingSpec[];
-  policy: RootPolicy;
-  checks: CheckSpec[];
-}
-
-export function grafanaInputs(catalog: Catalog, rules: RuleGroup[], settings: GrafanaSettings): GrafanaInputs {
-  return {
-    folder: { uid: folderUid(catalog.system), title: catalog.folderTitle },
-    dashboards: buildDashboards(catalog).map((d) => withDatasource(d, settings.prometheusDatasourceUid)),
-    ruleGroups: prodRuleGroups(catalog, rules, settings.prometheusDatasourceUid),
-    contactPoints: contactPoints(catalog, secretRef),
-    muteTimings: muteTimings(catalog),
-    policy: notificationPolicy(catalog, rules),
-    checks: syntheticChecks(catalog),
-  };
-}
 
 export interface GrafanaMonitoringArgs {
   /** Catalog `system`: prefixes every resource name. */
   system: string;
-  inputs: GrafanaInputs;
+  inputs: GrafanaInputs<pulumi.Output<string>>;
 }
 
 export class GrafanaMonitoring extends pulumi.ComponentResource {
@@ -101,7 +71,7 @@ export function provisionGrafana(ctx: StackContext): StackOutputs {
   if (!settings) throw new Error(`stack ${ctx.stack}: Grafana settings were not read`);
   for (const warning of ignoredEmailSettings(ctx.catalog)) void pulumi.log.warn(warning);
   const rules = ruleGroupsOf(ctx.catalog, { customRules: ctx.customRules, profile: "prod" });
-  const inputs = grafanaInputs(ctx.catalog, rules, settings);
+  const inputs = grafanaInputs(ctx.catalog, rules, settings, secretRef);
   const g = new GrafanaMonitoring(ctx.catalog.system, { system: ctx.catalog.system, inputs });
   return {
     [STACK_OUTPUT.grafanaUrl]: pulumi.output(settings.url),

@@ -11,7 +11,8 @@ import * as vercel from "@pulumiverse/vercel";
 import type { StackContext } from "../stack";
 import { componentError } from "../errors";
 import { secretRef } from "../secrets";
-import { vercelEnvSpecs, type VercelEnvSpec } from "../../env/vercel-env";
+import type { VercelEnvSpec } from "../../env/vercel-env";
+import { projectLookup, variableInputs, vercelProjects } from "./variable-inputs";
 
 /** Turns a secret config key into its value, wrapped as a Pulumi secret. */
 export type SecretSource = (name: string) => pulumi.Output<string>;
@@ -23,8 +24,6 @@ export interface VercelEnvironmentArgs {
   specs: VercelEnvSpec[];
   secret: SecretSource;
 }
-
-const PROJECT_ID_PREFIX = "prj_";
 
 export class VercelEnvironment extends pulumi.ComponentResource {
   /** Id of the Vercel project. */
@@ -41,26 +40,14 @@ export class VercelEnvironment extends pulumi.ComponentResource {
         this,
       );
 
-    this.projectId = args.project.startsWith(PROJECT_ID_PREFIX)
-      ? pulumi.output(args.project)
-      : vercel.getProjectOutput(
-          { name: args.project, ...(args.teamId ? { teamId: args.teamId } : {}) },
-          { parent: this },
-        ).id;
+    const lookup = projectLookup(args.project, args.teamId);
+    this.projectId = "id" in lookup ? pulumi.output(lookup.id) : vercel.getProjectOutput(lookup, { parent: this }).id;
 
     this.variables = {};
     for (const spec of args.specs) {
       this.variables[spec.name] = new vercel.ProjectEnvironmentVariable(
         spec.name,
-        {
-          projectId: this.projectId,
-          ...(args.teamId ? { teamId: args.teamId } : {}),
-          key: spec.key,
-          value: "secret" in spec.source ? pulumi.secret(args.secret(spec.source.secret)) : spec.source.value,
-          targets: spec.targets,
-          sensitive: spec.sensitive,
-          comment: `managed by ops-monitoring (service ${spec.service})`,
-        },
+        variableInputs(spec, this.projectId, args.teamId, (name) => pulumi.secret(args.secret(name))),
         // Vercel refuses a second variable with the same key and target, so a replacement
         // (sensitive or project change) must delete the old one first.
         { parent: this, deleteBeforeReplace: true },
@@ -78,10 +65,7 @@ export function provisionVercel(
   ctx: Pick<StackContext, "catalog">,
   secret: SecretSource = secretRef,
 ): VercelEnvironment[] {
-  const byProject = new Map<string, VercelEnvSpec[]>();
-  for (const spec of vercelEnvSpecs(ctx.catalog))
-    byProject.set(spec.project, [...(byProject.get(spec.project) ?? []), spec]);
-  return [...byProject].map(
-    ([project, specs]) => new VercelEnvironment(project, { project, teamId: specs[0].teamId, specs, secret }),
+  return vercelProjects(ctx.catalog).map(
+    ({ project, teamId, specs }) => new VercelEnvironment(project, { project, teamId, specs, secret }),
   );
 }

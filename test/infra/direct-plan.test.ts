@@ -1,0 +1,149 @@
+/**
+ * `plan` computes a prod stack's resources directly (`infra/direct-plan.ts`) instead of running
+ * the program under Pulumi's mocked engine. These tests run both on the same catalogs and stack
+ * config and require byte-identical JSON: every resource's type, name, inputs (secrets masked),
+ * secret inputs, and the stack outputs.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseCatalogYaml } from "../../catalog/load";
+import { readCustomRules } from "../../alerts/custom-files";
+import { stackFileConfig } from "../../cli/plan";
+import { generateCatalog } from "../../bench/catalog";
+import { directPlan, SDK_SECRET_INPUTS } from "../../infra/direct-plan";
+import { engineRequest, planStack, runProgramUnderMocks, type MockRunOptions } from "../../infra/offline-engine";
+import { ROOT, GOOD } from "../helpers/catalogs";
+
+interface Case {
+  name: string;
+  raw: unknown;
+  options: MockRunOptions;
+}
+
+function fromFile(path: string, customRulesDir?: string): Case {
+  const text = readFileSync(path, "utf8");
+  const raw = parseCatalogYaml(text, path);
+  const system = (raw as { system: string }).system;
+  return {
+    name: relative(ROOT, path),
+    raw,
+    options: {
+      config: stackFileConfig(text),
+      ...(customRulesDir ? { customRules: readCustomRules(customRulesDir, system) } : {}),
+    },
+  };
+}
+
+const allKinds = parseCatalogYaml(readFileSync(join(GOOD, "all-kinds", "catalog.yaml"), "utf8"), "all-kinds") as Record<
+  string,
+  unknown
+> & { services: Array<Record<string, unknown>> };
+
+/** all-kinds with what no example has: probe credentials, a Vercel team and project id, private probes, an email contact's SMTP settings. */
+const credentials = {
+  ...allKinds,
+  synthetics: { probes: ["Atlantis", "Frankfurt"], private_probes: ["Atlantis"] },
+  services: [
+    ...allKinds.services,
+    {
+      name: "portal",
+      kind: "frontend",
+      health: {
+        url: "https://portal.example.com/health",
+        auth: { username: "prober", password: { secret: "portalPw" } },
+      },
+      vercel: {
+        project: "prj_portal123",
+        team_id: "team_acme",
+        env: { PORTAL_KEY: { secret: "portalKey", targets: ["production", "development"] } },
+      },
+    },
+    {
+      name: "partner",
+      kind: "api",
+      health: { url: "https://partner.example.com/health", auth: { bearer: { secret: "partnerToken" } } },
+      vercel: { project: "partner-app", team_id: "team_acme", env: { PUBLIC_NAME: { value: "Partner" } } },
+    },
+  ],
+};
+
+const cases: Case[] = [
+  fromFile(join(ROOT, "Pulumi.prod.yaml"), join(ROOT, "alerts", "custom")),
+  ...["financial-advisory", "financial-platform", "kitchenpantry-crm", "prospectpro", "wyn"].map((n) =>
+    fromFile(join(ROOT, "examples", `${n}.yaml`)),
+  ),
+  fromFile(join(GOOD, "all-kinds", "catalog.yaml")),
+  fromFile(
+    join(ROOT, "test", "fixtures", "community", "catalog.yaml"),
+    join(ROOT, "test", "fixtures", "community", "alerts", "custom"),
+  ),
+  {
+    name: "all-kinds on Grafana 11.0",
+    raw: { ...allKinds, grafana: { ...(allKinds.grafana as object), version: "11.0" } },
+    options: {},
+  },
+  { name: "all-kinds with probe credentials, a Vercel team and project id", raw: credentials, options: {} },
+  { name: "a generated catalog of 60 services", raw: generateCatalog(60), options: {} },
+];
+
+for (const c of cases) {
+  test(`the direct plan of ${c.name} is byte-identical to the program under Pulumi's mocked engine`, async () => {
+    const program = await runProgramUnderMocks(c.raw, "prod", c.options);
+    const direct = directPlan(engineRequest(c.raw, "prod", c.options)).run;
+    assert.ok(program.resources.length > 10);
+    assert.equal(JSON.stringify(direct, null, 1), JSON.stringify(program, null, 1));
+  });
+}
+
+test("the direct plan wraps as secrets exactly the inputs the installed provider SDKs wrap", () => {
+  const { resources } = directPlan(engineRequest(credentials, "prod")).run;
+  const types = [...new Set(resources.map((r) => r.type))].filter((t) => !t.startsWith("ops-monitoring:"));
+  const packages: Record<string, string> = {
+    grafana: "@pulumiverse/grafana",
+    vercel: "@pulumiverse/vercel",
+    github: "@pulumi/github",
+  };
+  for (const type of types) {
+    const [pkg, module, member] = type.split(":");
+    const file =
+      pkg === "pulumi"
+        ? join(packages[member], "provider.js")
+        : join(
+            packages[pkg],
+            ...(module.split("/")[0] === "index" ? [] : [module.split("/")[0].toLowerCase()]),
+            `${module.split("/")[1]}.js`,
+          );
+    const source = readFileSync(require.resolve(file), "utf8");
+    const wrapped = [...source.matchAll(/resourceInputs\["(\w+)"\] = args\?\.\1 \? pulumi\.secret\(args\.\1\)/g)]
+      .map((m) => m[1])
+      .sort();
+    assert.deepEqual(wrapped, [...(SDK_SECRET_INPUTS[type] ?? [])].sort(), `${type} (${file})`);
+  }
+  assert.ok(types.includes("grafana:syntheticMonitoring/check:Check") && types.includes("pulumi:providers:github"));
+});
+
+test("a plan the direct computation cannot make is made by the program, failing as the program fails", async () => {
+  const raw = { ...allKinds, synthetics: { probes: ["Atlantis"], private_probes: ["Atlantis"] } };
+  const options = { probes: { Paris: 1 } };
+  assert.throws(() => directPlan(engineRequest(raw, "prod", options)), /unknown Synthetic Monitoring probe Atlantis/);
+  await assert.rejects(planStack(raw, "prod", options), (e: Error) => {
+    assert.equal(e.name, "MockRunFailure");
+    assert.match(e.message, /health\.probes: unknown Synthetic Monitoring probe Atlantis; available: Paris/);
+    return true;
+  });
+});
+
+test("an empty value, which the Vercel SDK drops, breaks the same provider fact in the direct plan and in the program", async () => {
+  const raw = {
+    ...allKinds,
+    services: [
+      ...allKinds.services,
+      { name: "portal", kind: "frontend", vercel: { project: "portal", env: { EMPTY: { value: "" } } } },
+    ],
+  };
+  const message = /"portal-EMPTY": \(resource\) needs exactly one of value, valueWo/;
+  assert.throws(() => directPlan(engineRequest(raw, "prod")), message);
+  await assert.rejects(runProgramUnderMocks(raw, "prod"), message);
+});
