@@ -21,12 +21,15 @@ export interface AlertSpec {
   holdWhileMissing?: AlertRule["holdWhileMissing"];
   threshold?: string;
   labels?: Record<string, string>;
-  test?: RuleTest;
+  /** The rule's test series, or a function building them (only `verify` reads them: series cost time to build). */
+  test?: RuleTest | (() => RuleTest | undefined);
   grafana?: AlertRule["grafana"];
   detection?: AlertRule["detection"];
   keepFiringForMs?: number;
   origin?: string;
 }
+
+const constant = (test: RuleTest) => () => test;
 
 export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
   const annotations: Record<string, string> = {
@@ -56,7 +59,7 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
     noData: spec.noData,
     ...(spec.holdWhileMissing ? { holdWhileMissing: spec.holdWhileMissing } : {}),
     threshold: spec.threshold,
-    test: spec.test,
+    ...(spec.test ? { test: typeof spec.test === "function" ? spec.test : constant(spec.test) } : {}),
     ...(spec.grafana ? { grafana: spec.grafana } : {}),
     ...(spec.detection ? { detection: spec.detection } : {}),
     ...(spec.keepFiringForMs ? { keepFiringForMs: spec.keepFiringForMs } : {}),

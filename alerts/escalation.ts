@@ -36,7 +36,7 @@ function escalated(rule: AlertRule, step: Escalation): AlertRule {
       [ANNOTATION.summary]: `Escalated, firing for ${after}: ${summary}`,
       [ANNOTATION.description]: `Still firing ${after} after it started and not acknowledged. ${rule.annotations[ANNOTATION.description]}`,
     },
-    test: rule.test && escalatedTest(rule.test, step.afterMs),
+    ...(rule.test ? { test: escalatedTest(rule.test, step.afterMs) } : {}),
   };
 }
 
@@ -47,7 +47,14 @@ const LAST_TERM = /^(.*?)(-?[\d.e+]+(?:[+-][\d.e+]+)?)x(\d+)$/;
  * fires `after` (from the catalog) after the original would, and not one evaluation earlier;
  * undefined when a series cannot be extended.
  */
-function escalatedTest(test: RuleTest, afterMs: number): RuleTest | undefined {
+function escalatedTest(original: () => RuleTest | undefined, afterMs: number): () => RuleTest | undefined {
+  return () => {
+    const test = original();
+    return test && extended(test, afterMs);
+  };
+}
+
+function extended(test: RuleTest, afterMs: number): RuleTest | undefined {
   const more = Math.ceil(afterMs / test.intervalMs);
   const extend = (series: InputSeries[]): InputSeries[] | undefined => {
     const out: InputSeries[] = [];

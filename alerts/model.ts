@@ -42,8 +42,8 @@ export interface AlertRule {
    * NoData = KeepLast.
    */
   holdWhileMissing?: { series: string; windowMs: number; valueExpr: string };
-  /** Synthetic series proving the rule fires (and stays quiet); absent for hand-written rules. */
-  test?: RuleTest;
+  /** Synthetic series proving the rule fires (and stays quiet), built on demand; absent for hand-written rules. */
+  test?: () => RuleTest | undefined;
   /**
    * What Grafana-managed evaluation (prod) queries instead, when `expr` reads series only a
    * Prometheus target has (Alertmanager's own metrics): another query and data source.

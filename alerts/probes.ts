@@ -22,7 +22,7 @@ import {
 import { alertRule } from "./alert";
 import { crossesAtOnce, probeCollection, silenceFor } from "./detection";
 import type { GenContext } from "./context";
-import type { InputSeries, Rule } from "./model";
+import type { InputSeries, Rule, RuleTest } from "./model";
 import { firstEvalAt, gauge } from "./synth";
 
 /** `for` of the TLS expiry alerts. */
@@ -90,13 +90,13 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "KeepLast",
       detection: crossesAtOnce("a full outage: every probe fails", probeCollection(h, ctx.profile), false),
-      test: {
+      test: () => ({
         fire: probeSeries(0),
         quiet: probeSeries(1),
         evalAfterMs: h.forMs + 5 * 60_000,
         firesAtMs: firstEvalAt(h.forMs, intervalMs),
         intervalMs,
-      },
+      }),
     }),
     alertRule(ctx, {
       id: h.key ? `${idPrefix}/data_missing` : `${svc.name}/probe_data_missing`,
@@ -113,7 +113,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "OK",
       detection: silenceFor("the prober stops reporting", windowMs, "without a probe result"),
-      test: {
+      test: (): RuleTest => ({
         // Fire: one result at 0s, then none; quiet: a result every interval.
         fire: [{ series: instance, values: `1 _x${steps}` }],
         quiet: probeSeries(1),
@@ -121,7 +121,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
         ...missingFrom(h, ctx.profile, intervalMs),
         intervalMs,
         extraLabels: h.key ? { job: probeJob(svc.name), instance: h.url } : { job: probeJob(svc.name) },
-      },
+      }),
     }),
   ];
   if (h.tlsExpiryMs !== undefined) {
@@ -157,7 +157,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
             probeCollection(h, ctx.profile),
             false,
           ),
-          test: {
+          test: () => ({
             fire: expiry(withinMs / 86400_000 / 2),
             quiet: expiry((withinMs / 86400_000) * 2 + 1),
             // A certificate whose expiry moves with the clock: always exactly `within` away, not "within".
@@ -165,7 +165,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
             evalAfterMs: 15 * 60_000,
             firesAtMs: TLS_FOR_MS,
             intervalMs: 60_000,
-          },
+          }),
         }),
       );
     }

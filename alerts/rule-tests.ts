@@ -41,11 +41,11 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
   for (const group of groups) {
     for (const rule of group.rules) {
       if (rule.kind !== "alert") continue;
-      if (!rule.test) {
+      const t = rule.test?.();
+      if (!t) {
         untested.push(rule.id);
         continue;
       }
-      const t = rule.test;
       const service = rule.labels.service;
       const deps = [...new Set((t.records ?? []).flatMap((record) => computing.get(key(record, service)) ?? []))]
         .sort((a, b) => order.get(a)! - order.get(b)!)

@@ -214,7 +214,7 @@ export function thresholdRules(ctx: GenContext, svc: Service): Rule[] {
         noData: "OK",
         threshold: t.display,
         detection: thresholdDetection(svc, t, ctx.profile),
-        test: thresholdTest(svc, t),
+        test: () => thresholdTest(svc, t),
       }),
     );
   }
