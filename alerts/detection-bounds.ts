@@ -3,7 +3,7 @@
  * family is stated against (alerts/detection.ts) to the first notification, as a sum of named
  * terms — collection interval (probe or scrape, plus the probe's timeout), the time the
  * expression needs to cross, a recording rule's evaluation lag, the evaluation interval, `for`
- * (rounded up to evaluations), escalation `after` for escalated copies, and group_wait.
+ * (rounded up to evaluations), escalation `after` and one history step for escalated copies, and group_wait.
  * Mute timings and a group that is already notifying (group_interval) are not counted.
  */
 import { parser } from "@prometheus-io/lezer-promql";
@@ -83,8 +83,12 @@ function bound(rule: AlertRule, evalMs: number, timing: TargetTiming): Detection
   terms.push({ term: `crossing (${d.crossing})`, ms: ceilTo(d.crossMs, c?.everyMs ?? 0) });
   if (d.readsRecords && timing.recordingRules) terms.push({ term: "recording rule evaluation", ms: evalMs });
   terms.push({ term: "evaluation", ms: evalMs });
-  terms.push({ term: "for", ms: ceilTo(rule.forMs - afterMs, evalMs) });
-  if (escalation !== undefined) terms.push({ term: "escalation after", ms: afterMs });
+  terms.push({ term: "for", ms: ceilTo(rule.forMs, evalMs) });
+  if (escalation !== undefined) {
+    terms.push({ term: "escalation after", ms: afterMs });
+    // The copy's history is read on a grid of whole intervals, not at the group's evaluation phase.
+    terms.push({ term: "escalation history step", ms: evalMs });
+  }
   terms.push({ term: "group_wait", ms: timing.groupWaitMs });
   return {
     id: rule.id,

@@ -115,6 +115,11 @@ export interface RuleTest {
    * "reaches"/"at" do (fires). Checked at `evalAfterMs`.
    */
   atBound?: { series: InputSeries[]; fires: boolean };
+  /**
+   * An escalated copy's `fire` series with the condition clear for `ms` from `fromMs` (after the
+   * alert first fired), shorter than the copy's dip tolerance: the copy still fires at `firesAtMs`.
+   */
+  dip?: { series: InputSeries[]; fromMs: number; ms: number };
   /** Sampling interval of the input series. */
   intervalMs: number;
   /** Labels the firing alert carries besides the rule's own. */

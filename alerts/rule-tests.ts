@@ -79,6 +79,14 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
           alert_rule_test: [...onTime, firing(t.evalAfterMs)],
         },
       ];
+      if (t.dip && t.firesAtMs !== undefined) {
+        cases.push({
+          name: `${rule.id} fires at ${formatDuration(t.firesAtMs)} after its condition was clear for ${formatDuration(t.dip.ms)} from ${formatDuration(t.dip.fromMs)}, not one evaluation earlier`,
+          interval,
+          input_series: t.dip.series,
+          alert_rule_test: [silent(t.firesAtMs - t.intervalMs), firing(t.firesAtMs)],
+        });
+      }
       if (t.quiet) {
         cases.push({
           name: `${rule.id} stays quiet`,

@@ -45,6 +45,17 @@ const SCALAR_FUNCTIONS = new Set(["scalar", "time", "pi"]);
 
 class TypeProblem extends Error {}
 
+/** Whether `expr` (valid PromQL) yields a scalar, e.g. `1` or `time() - 5`. */
+export function yieldsScalar(expr: string): boolean {
+  const top = parser.parse(expr).topNode.firstChild;
+  try {
+    return top !== null && typeOf(top, expr) === "scalar";
+  } catch (e) {
+    if (e instanceof TypeProblem) return false;
+    throw e;
+  }
+}
+
 /** Undefined when `expr` (parsing PromQL) yields an instant vector or scalar, else why not. */
 export function promqlResultError(expr: string): string | undefined {
   const top = parser.parse(expr).topNode.firstChild;

@@ -550,7 +550,10 @@ const muteTiming = z.strictObject({
  * @example { after: 30m, to: [lead] }
  */
 const escalationStep = z.strictObject({
-  /** How long the alert must have been firing (since it started) before `to` is notified too. @example 30m */
+  /**
+   * How long after the alert first fired `to` is notified too, while it still fires; the
+   * condition clearing for less than min(after, 5m) does not restart the count. @example 30m
+   */
   after: duration,
   /** Contacts (names under `alerting.contacts`) notified on escalation; none of them hears of the alert before `after`. @example [lead] */
   to: z.array(z.string()).min(1),

@@ -71,8 +71,8 @@ test("a stopped hourly job is noticed 2h after its last success, plus evaluation
   );
 });
 
-test("an escalated copy adds its after to the alert's bound", () => {
-  assert.equal(prod.get("web/probe/escalation")!.totalMs / 1000, 460 + 1800);
+test("an escalated copy adds its after and one history step to the alert's bound", () => {
+  assert.equal(prod.get("web/probe/escalation")!.totalMs / 1000, 460 + 1800 + 60);
   assert.ok(prod.get("web/probe/escalation")!.terms.some((t) => t.term === "escalation after" && t.ms === 1800_000));
 });
 

@@ -1,6 +1,7 @@
 /**
  * Escalated copies in the rule model, proven with promtool: the generated test of each copy
- * makes it fire `after` later than its alert, and stay silent before.
+ * makes it fire `after` after its alert first fires, also when the condition was clear for a
+ * while in between (shorter than the dip tolerance), and stay silent before.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -33,7 +34,7 @@ const catalog = validateCatalog({
 const alerts = (groups: RuleGroup[]) =>
   groups.flatMap((g) => g.rules).filter((r): r is AlertRule => r.kind === "alert");
 
-test("every P0 alert, and only P0, gets an escalated copy with for + 30m and label escalation=30m", () => {
+test("every P0 alert, and only P0, gets an escalated copy: its own for, label escalation=30m, its condition kept only where it reaches back 30m", () => {
   const all = alerts(ruleGroupsOf(catalog, DEFAULT_RENDER_OPTIONS));
   const copies = all.filter((r) => r.labels.escalation !== undefined);
   assert.deepEqual(copies.map((r) => r.id).sort(), [
@@ -43,25 +44,47 @@ test("every P0 alert, and only P0, gets an escalated copy with for + 30m and lab
   ]);
   for (const copy of copies) {
     const original = all.find((r) => `${r.id}/escalation` === copy.id)!;
-    assert.equal(copy.forMs, original.forMs + 30 * 60_000, copy.id);
-    assert.equal(copy.expr, original.expr);
-    assert.equal(copy.alert, original.alert, "same alertname, so one silence acknowledges both");
+    assert.equal(copy.forMs, original.forMs, copy.id);
+    assert.ok(copy.expr.startsWith(`(${original.expr}) and (count_over_time(`), copy.id);
+    assert.equal(copy.alert, original.alert, "same alert name, so one silence acknowledges both");
     assert.deepEqual(copy.labels, { ...original.labels, escalation: "30m" });
-    assert.ok(copy.test, `${copy.id} has a generated promtool test`);
+    assert.ok(copy.test?.(), `${copy.id} has a generated promtool test`);
   }
+  const probe = copies.find((r) => r.id === "web/probe/escalation")!;
+  const down = 'max(last_over_time(probe_success{job="web-health"}[5m])) < 1';
+  const history =
+    `(count_over_time(count_over_time((${down})[4m30s:1m])[30m59s999ms:1m])` +
+    " >= on () group_left () count_over_time(vector(1)[30m59s999ms:1m]))";
+  assert.equal(probe.expr, `(${down}) and ${history}`);
+  const value = 'max(last_over_time(probe_success{job="web-health"}[5m])) < bool 1';
+  assert.equal(probe.holdWhileMissing!.valueExpr, `((${value}) and ${history}) or (${value}) * 0`);
 });
 
-test("promtool: each copy fires 30m after its alert would and is silent until then", () => {
+test("promtool: each copy fires 30m after its alert first fires, also after a 4m dip, and is silent until then", () => {
   assert.equal(ruleTestFailures(ruleGroupsOf(catalog, DEFAULT_RENDER_OPTIONS)), "");
 });
 
-test("promtool catches a copy that would escalate as soon as the alert fires", () => {
+test("promtool catches a copy that escalates as soon as the alert fires", () => {
   const groups = ruleGroupsOf(catalog, DEFAULT_RENDER_OPTIONS);
-  for (const r of alerts(groups)) if (r.id === "web/probe/escalation") r.forMs -= 30 * 60_000;
+  const original = alerts(groups).find((r) => r.id === "web/probe")!;
+  for (const r of alerts(groups)) if (r.id === "web/probe/escalation") r.expr = original.expr;
   assert.match(
     ruleTestFailures(groups, ["web/probe/escalation"]),
     /web\/probe\/escalation fires at 31m, not one evaluation earlier/,
   );
+});
+
+test("promtool catches a copy whose countdown restarts when the condition dips (for lengthened by after)", () => {
+  const groups = ruleGroupsOf(catalog, DEFAULT_RENDER_OPTIONS);
+  const original = alerts(groups).find((r) => r.id === "web/probe")!;
+  for (const r of alerts(groups))
+    if (r.id === "web/probe/escalation") {
+      r.expr = original.expr;
+      r.forMs = original.forMs + 30 * 60_000;
+    }
+  const failures = ruleTestFailures(groups, ["web/probe/escalation"]);
+  assert.match(failures, /web\/probe\/escalation fires at 31m after its condition was clear for 4m from 2m/);
+  assert.doesNotMatch(failures, /fires at 31m, not one evaluation earlier/);
 });
 
 test("promtool: a P1 escalation's copy of NotificationsFailing fires 30m after a contact starts failing for good", () => {

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { LABEL } from "../../conventions";
+import { ALERTMANAGER_JOB, LABEL } from "../../conventions";
 import { spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
 import { cli } from "../helpers/cli-in-process";
 import { promQuery } from "./prometheus-api";
@@ -35,13 +35,20 @@ let dir: string;
 let start: StartProcess;
 let env: NodeJS.ProcessEnv;
 
+/**
+ * A condition that holds from this stack's first scrape of its Alertmanager on (whatever the
+ * scrape's outcome), not before: the escalated copy reads its history, and `vector(1)` would
+ * have held all along.
+ */
+const HOLDS_FROM_START = `up{job="${ALERTMANAGER_JOB}"} >= 0`;
+
 const catalogYaml = (hook: string) => `
 system: esc
 services:
   - { name: api, kind: api }
 rules:
-  - { name: PaymentsDown, expr: "vector(1)", severity: P0, service: api }
-  - { name: QueueStuck, expr: "vector(1)", severity: P0, service: api }
+  - { name: PaymentsDown, expr: '${HOLDS_FROM_START}', severity: P0, service: api }
+  - { name: QueueStuck, expr: '${HOLDS_FROM_START}', severity: P0, service: api }
 alerting:
   ack_timeout: ${ACK_TIMEOUT_MS / 1000}s
   routes: { P0: [oncall], P1: [], P2: [], P3: [] }

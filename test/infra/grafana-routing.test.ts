@@ -104,7 +104,7 @@ test("a mute timing carries its IANA time zone to Grafana", async () => {
   ]);
 });
 
-test("each P0 rule has an escalated copy: same query, label escalation, pending period plus 30m", async () => {
+test("each P0 rule has an escalated copy: its value query kept to the series whose history reaches back 30m, label escalation, the same pending period", async () => {
   const { resources } = await run;
   const rules = ofType(resources, "grafana:alerting/ruleGroup:RuleGroup").flatMap(
     (g) =>
@@ -113,16 +113,23 @@ test("each P0 rule has an escalated copy: same query, label escalation, pending 
         uid: string;
         for: string;
         labels: Record<string, string>;
-        datas: unknown[];
+        datas: Array<{ refId: string; model: string }>;
         record?: unknown;
       }>,
   );
   const original = rules.find((r) => r.name === "ProbeDown (web/probe)")!;
   const copy = rules.find((r) => r.name === "ProbeDown (web/probe/escalation)")!;
   assert.equal(original.for, "1m");
-  assert.equal(copy.for, "31m");
+  assert.equal(copy.for, "1m");
   assert.deepEqual(copy.labels, { ...original.labels, escalation: "30m" });
-  assert.deepEqual(copy.datas, original.datas);
+  const query = (r: typeof copy) => (JSON.parse(r.datas.find((d) => d.refId === "A")!.model) as { expr: string }).expr;
+  const value = query(original);
+  const down = value.replace(" < bool 1", " < 1");
+  assert.equal(
+    query(copy),
+    `((${value}) and (count_over_time(count_over_time((${down})[4m30s:1m])[30m59s999ms:1m]) >= on () group_left () count_over_time(vector(1)[30m59s999ms:1m]))) or (${value}) * 0`,
+  );
+  assert.deepEqual(copy.datas.slice(1), original.datas.slice(1));
   assert.notEqual(copy.uid, original.uid);
   const p0 = rules.filter((r) => r.labels.severity === "P0" && r.record === undefined);
   assert.deepEqual(
