@@ -1,16 +1,16 @@
 /**
  * `ack ALERTNAME [--service S] [--for 1h] [--comment TEXT] [--stack prod | --alertmanager URL]`:
  * acknowledges an alert by creating a silence (Alertmanager v2 API) on it and its escalated
- * copy; prints the silence id on stdout. `ack --list` prints the current acks. Locally the
- * silence matches `alertname` (and `service`); in Grafana it lists the titles of exactly the
- * rules the same ack silences locally (`ack-matchers.ts`). Where it is sent: `ack-target.ts`.
+ * copy; prints the silence id on stdout. `ack --list` prints the current acks. The silence
+ * matches the `alert` label (and `service`) in both targets (`ack-matchers.ts`); in Grafana an
+ * alert name the catalog lacks is refused first. Where it is sent: `ack-target.ts`.
  */
 import { userInfo } from "node:os";
 import { ruleGroupsOf } from "../artifacts";
 import { formatDuration, parseDuration } from "../catalog/units";
 import { LABEL } from "../conventions";
 import { stringFlag, UsageError, type Args } from "./args";
-import { alertNames, grafanaAckMatchers, grafanaTitles, localAckMatchers } from "./ack-matchers";
+import { ackMatchers, alertNames } from "./ack-matchers";
 import { alertmanagerTarget, grafanaTarget, targetsGrafana, type Target } from "./ack-target";
 import { HttpError, serverText } from "./http";
 import { loadInputs } from "./inputs";
@@ -62,7 +62,7 @@ function parse(args: Args): Ack {
   return { alertname, service, forMs, comment: stringFlag(args, "comment", "acknowledged with ops-monitoring ack") };
 }
 
-/** The target and, for an ack, its matchers; in Grafana read from the catalog's rules. */
+/** The target and, for an ack in Grafana, its matchers once the catalog is known to have that alert. */
 export function resolveTarget(args: Args): { target: Target; matchersFor?: (ack: Ack) => Matcher[] } {
   if (!targetsGrafana(args)) return { target: alertmanagerTarget(args) };
   const { catalog, customRules, path } = loadInputs(args);
@@ -71,15 +71,14 @@ export function resolveTarget(args: Args): { target: Target; matchersFor?: (ack:
     target: grafanaTarget(args, catalog.grafanaUrl),
     matchersFor: ({ alertname, service }) => {
       const rules = ruleGroupsOf(catalog, { customRules, profile: "prod" });
-      const titles = grafanaTitles(catalog, rules, alertname, service);
-      if (titles.length === 0) {
-        const known = alertNames(rules, service);
+      const known = alertNames(rules, service);
+      if (!known.includes(alertname)) {
         throw new UsageError(
           `${path}: no alert ${alertname}${service === undefined ? "" : ` of service ${service}`} in the catalog` +
             (known.length ? ` (its alerts: ${known.join(", ")})` : service === undefined ? "" : " (no such service?)"),
         );
       }
-      return grafanaAckMatchers(titles, service);
+      return ackMatchers(alertname, service);
     },
   };
 }
@@ -116,7 +115,7 @@ async function list(args: Args): Promise<number> {
 async function ack(args: Args): Promise<number> {
   const request = parse(args);
   const { target, matchersFor } = resolveTarget(args);
-  const matchers = matchersFor ? matchersFor(request) : localAckMatchers(request.alertname, request.service);
+  const matchers = matchersFor ? matchersFor(request) : ackMatchers(request.alertname, request.service);
   const { alertname, service, forMs, comment } = request;
   const what = `${alertname}${service ? `{${LABEL.service}="${service}"}` : ""}`;
   const now = new Date();

@@ -114,8 +114,8 @@ describe("escalation and ack with real Prometheus and Alertmanager", { timeout: 
     assert.equal(silence.status.state, "active");
     assert.equal(silence.comment, "looking");
     assert.deepEqual(silence.matchers.map((m) => [m.name, m.value, m.isRegex]).sort(), [
-      ["alertname", "QueueStuck", false],
-      ["service", "api", false],
+      [LABEL.alert, "QueueStuck", false],
+      [LABEL.service, "api", false],
     ]);
   });
 
