@@ -65,8 +65,24 @@ export function asEngineReceives(value: unknown): unknown {
 
 const unwrap = (v: unknown) => (isRpcSecret(v) ? v.value : v);
 
-/** Engine-side inputs → printable: secrets masked, keys sorted. */
+/** Whether `value` prints as it is: no secret inside, keys sorted at every level. */
+function printsAsIs(value: unknown): boolean {
+  if (!value || typeof value !== "object") return true;
+  if (isRpcSecret(value)) return false;
+  if (Array.isArray(value)) return value.every(printsAsIs);
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++)
+    if ((i > 0 && keys[i - 1] > keys[i]) || !printsAsIs((value as Record<string, unknown>)[keys[i]])) return false;
+  return true;
+}
+
+/** Engine-side inputs → printable: secrets masked, keys sorted (`value` itself when that changes nothing). */
 export function printable(value: unknown): unknown {
+  if (printsAsIs(value)) return value;
+  return sortedMasked(value);
+}
+
+function sortedMasked(value: unknown): unknown {
   if (isRpcSecret(value)) return SECRET_MARK;
   if (Array.isArray(value)) return value.map(printable);
   if (value && typeof value === "object") {

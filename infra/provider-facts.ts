@@ -247,16 +247,25 @@ function treeMatchers(policies: unknown): Array<Record<string, unknown>> {
   ]);
 }
 
-const jsonObject = (v: unknown): Record<string, unknown> | undefined => {
+/** Recently parsed JSON texts: most rule groups repeat the same expression-step models. */
+const PARSED = new Map<string, Record<string, unknown> | undefined>();
+const PARSED_MAX = 256;
+
+/** `v` parsed when it is a JSON object text; read only (it may be shared). */
+const jsonObject = (v: unknown): Readonly<Record<string, unknown>> | undefined => {
   if (typeof v !== "string") return undefined;
+  if (PARSED.has(v)) return PARSED.get(v);
+  let object: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = JSON.parse(v);
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
+    object =
+      parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
-    return undefined;
+    object = undefined;
   }
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(v, object);
+  return object;
 };
 
 const RECORD_CONFLICTS = [
@@ -541,19 +550,47 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
 const CHECKED_PACKAGES = ["grafana", "github", "vercel", "docker"];
 
 /** Every (concrete path, value, parent) `path` reaches in `inputs`; list elements are walked with `[]`. */
-function locate(inputs: Item, path: string): Array<{ field: string; value: unknown }> {
-  let places: Array<{ field: string; value: unknown }> = [{ field: "", value: inputs }];
+/** A value found at a fact's path; its field name (`rules[3].datas[0].model`) is spelled only when a fact breaks. */
+interface Place {
+  value: unknown;
+  parent?: Place;
+  key: string | number;
+}
+
+function fieldOf(place: Place): string {
+  if (!place.parent) return "";
+  const above = fieldOf(place.parent);
+  if (typeof place.key === "number") return `${above}[${place.key}]`;
+  return above ? `${above}.${place.key}` : place.key;
+}
+
+/** Dotted paths split once: `rules[].datas[].model` → segments with their list marks. */
+const PATHS = new Map<string, Array<{ key: string; list: boolean }>>();
+
+function segments(path: string): Array<{ key: string; list: boolean }> {
+  let parsed = PATHS.get(path);
+  if (!parsed) {
+    parsed = path
+      .split(".")
+      .map((segment) =>
+        segment.endsWith("[]") ? { key: segment.slice(0, -2), list: true } : { key: segment, list: false },
+      );
+    PATHS.set(path, parsed);
+  }
+  return parsed;
+}
+
+function locate(inputs: Item, path: string): Place[] {
+  let places: Place[] = [{ value: inputs, key: "" }];
   if (path === "") return places;
-  for (const segment of path.split(".")) {
-    const list = segment.endsWith("[]");
-    const key = list ? segment.slice(0, -2) : segment;
-    const next: typeof places = [];
+  for (const { key, list } of segments(path)) {
+    const next: Place[] = [];
     for (const place of places) {
       if (!place.value || typeof place.value !== "object" || Array.isArray(place.value)) continue;
-      const field = place.field ? `${place.field}.${key}` : key;
-      const found = (place.value as Item)[key];
-      if (!list) next.push({ field, value: found });
-      else if (Array.isArray(found)) found.forEach((v, i) => next.push({ field: `${field}[${i}]`, value: v }));
+      const named: Place = { value: (place.value as Item)[key], parent: place, key };
+      if (!list) next.push(named);
+      else if (Array.isArray(named.value))
+        named.value.forEach((v, i) => next.push({ value: v, parent: named, key: i }));
     }
     places = next;
   }
@@ -578,8 +615,9 @@ export function checkResource(type: string, name: string, inputs: Item): FactVio
   }
   const violations: FactViolation[] = [];
   for (const fact of facts) {
-    for (const { field, value: found } of locate(inputs, fact.path)) {
-      if (!fact.holds(found)) violations.push({ type, name, field, says: fact.says, source: fact.source });
+    for (const place of locate(inputs, fact.path)) {
+      if (!fact.holds(place.value))
+        violations.push({ type, name, field: fieldOf(place), says: fact.says, source: fact.source });
     }
   }
   return violations;

@@ -90,11 +90,11 @@ function ruleData(query: alerting.QueryBuilder): RuleData {
   };
 }
 
-/** The instant query (A). */
-function queryData(promql: string, datasourceUid: string): RuleData {
+/** The instant query (A) of `datasourceUid`, built once with a placeholder expression. */
+function instantQuery(datasourceUid: string): RuleData {
   const model = new prometheus.DataqueryBuilder()
     .datasource({ type: "prometheus", uid: datasourceUid })
-    .expr(promql)
+    .expr(EXPR_PLACEHOLDER)
     .instant()
     .intervalMs(MODEL_DEFAULTS.intervalMs)
     .maxDataPoints(MODEL_DEFAULTS.maxDataPoints)
@@ -105,6 +105,24 @@ function queryData(promql: string, datasourceUid: string): RuleData {
       .relativeTimeRange({ from: QUERY_RANGE_SECONDS, to: 0 })
       .model(model),
   );
+}
+
+/** No PromQL or data source uid holds a NUL. */
+const EXPR_PLACEHOLDER = "\u0000expr";
+const INSTANT_QUERIES = new Map<string, RuleData>();
+
+/** The instant query (A): the data source's query with `promql` in place of the placeholder (both JSON strings). */
+function queryData(promql: string, datasourceUid: string): RuleData {
+  let query = INSTANT_QUERIES.get(datasourceUid);
+  if (!query) {
+    query = instantQuery(datasourceUid);
+    INSTANT_QUERIES.set(datasourceUid, query);
+  }
+  return {
+    ...query,
+    relativeTimeRange: { ...query.relativeTimeRange },
+    model: query.model.replace(JSON.stringify(EXPR_PLACEHOLDER), () => JSON.stringify(promql)),
+  };
 }
 
 /** A server-side expression step; Grafana stores the model defaults on these too. */
