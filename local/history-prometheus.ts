@@ -1,5 +1,5 @@
 /**
- * A Prometheus serving nothing but synthetic history (local/history.ts): no scrapes, no rules,
+ * A Prometheus serving nothing but synthetic history (local/history.ts): no scrapes, no rules (unless its config adds them),
  * blocks copied into a fresh storage dir, retention long enough to keep them whatever their
  * dates. Tests and the benchmark backtest against it.
  */
@@ -17,10 +17,15 @@ export interface HistoryPrometheus {
   stop(): Promise<void>;
 }
 
-export async function serveHistory(prometheus: string, blocksDir: string): Promise<HistoryPrometheus> {
+/** `config`: the prometheus.yml to run with (the benchmark adds rule files; paths in it absolute). */
+export async function serveHistory(
+  prometheus: string,
+  blocksDir: string,
+  config = "global: {}\n",
+): Promise<HistoryPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-history-"));
   cpSync(blocksDir, join(dir, "data"), { recursive: true });
-  writeFileSync(join(dir, "prometheus.yml"), "global: {}\n");
+  writeFileSync(join(dir, "prometheus.yml"), config);
   const [port] = await freePorts(1);
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
