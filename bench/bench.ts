@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: render and plan cost at 10, 100, 1000 and 10,000 services (wall-clock and
  * CPU time, resources per service, the process's peak RSS), `verify` of 1000 services, how long
- * a real Prometheus takes to load the 1000-service rules, local mode's time to detect an outage
- * next to its floor, and a 7-day backtest of the production catalog with its history build.
+ * a real Prometheus takes to load the 1000-service rules (wall and CPU), local mode's time to detect
+ * an outage next to its floor, a 7-day backtest of the production catalog with its history build,
+ * and the rule-evaluation cost of 60 SLOs against Sloth's rules for them (bench/rule-cost.ts).
  * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size. CPU time is printed beside
  * wall-clock because on a shared machine the latter mostly measures the other jobs.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,8 @@ import { findBinary, runTool } from "../verify/tools";
 import { generateCatalog } from "./catalog";
 import { benchBacktest } from "./backtest";
 import { measureMttd } from "./mttd";
+import { ruleCostRow } from "./rule-cost";
+import { ruleLoadRow } from "./rule-load";
 
 const SIZES = [10, 100, 1000, 10_000];
 const VERIFY_SIZE = 1000;
@@ -93,42 +96,11 @@ async function main(): Promise<void> {
     const r = runTool(promtool, ["check", "config", "prometheus/prometheus.yml"], dir);
     console.log(`services=1000 promtool_check_config_ms=${Math.round(performance.now() - t)} ok=${r.ok}`);
     const prometheus = findBinary("prometheus");
-    if (prometheus) console.log(`services=1000 prometheus_rule_load_ms=${await prometheusRuleLoadMs(prometheus, dir)}`);
+    if (prometheus) console.log(await ruleLoadRow(prometheus, promtool, dir));
     if (prometheus) console.log(await benchBacktest(prometheus, promtool));
+    if (prometheus) console.log(await ruleCostRow(prometheus, promtool));
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Starts a real Prometheus on the rendered config and reads how long it took to load the rules. */
-async function prometheusRuleLoadMs(binary: string, dir: string): Promise<number> {
-  const child = spawn(
-    binary,
-    [
-      "--config.file=prometheus/prometheus.yml",
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      "--web.listen-address=127.0.0.1:0",
-    ],
-    { cwd: dir },
-  );
-  let log = "";
-  child.stderr.on("data", (d: Buffer) => (log += d.toString()));
-  try {
-    const deadline = Date.now() + 120_000;
-    while (!/Completed loading of configuration file/.test(log)) {
-      if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`prometheus did not load the config:\n${log.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const m = /\brules=([\d.]+)(ms|s|µs)/.exec(log);
-    if (!m) throw new Error("prometheus did not report its rule load time");
-    return Math.round(Number(m[1]) * (m[2] === "s" ? 1000 : m[2] === "ms" ? 1 : 0.001));
-  } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    }
   }
 }
 
