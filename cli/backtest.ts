@@ -29,6 +29,11 @@ const NOISE_BUDGET_EXIT = 3;
 const ANNOTATION_PANEL_PREFIX = "annotation: ";
 const PROGRESS_EVERY_MS = 2000;
 
+/** `text` on stdout byte for byte, through console.log (which the in-process test harness captures). */
+function print(text: string): void {
+  console.log(text.endsWith("\n") ? text.slice(0, -1) : text);
+}
+
 function instant(args: Args, name: string, nowMs: number, fallback?: string): number {
   const value = stringFlag(args, name, fallback);
   const ms = parseInstant(value, nowMs);
@@ -109,8 +114,13 @@ export async function run(args: Args): Promise<number> {
   if (args.flags.slo === true) {
     try {
       const report = await sloCompliance(client, catalog, head, fromMs, toMs);
-      if (output === "json") process.stdout.write(JSON.stringify(report, null, 2) + "\n");
-      else process.stdout.write(output === "markdown" ? renderSloMarkdown(report) : renderSloText(report));
+      print(
+        output === "json"
+          ? JSON.stringify(report, null, 2) + "\n"
+          : output === "markdown"
+            ? renderSloMarkdown(report)
+            : renderSloText(report),
+      );
       return 0;
     } catch (e) {
       if (!(e instanceof PrometheusError)) throw e;
@@ -137,8 +147,13 @@ export async function run(args: Args): Promise<number> {
     });
     const budgets = noiseBudgets(result, catalog.alerting.objectives);
     const full = budgets.length ? { ...result, noise_budget: budgets } : result;
-    if (output === "json") process.stdout.write(JSON.stringify(full, null, 2) + "\n");
-    else process.stdout.write(output === "markdown" ? renderMarkdown(full, ref) : renderText(full, ref));
+    print(
+      output === "json"
+        ? JSON.stringify(full, null, 2) + "\n"
+        : output === "markdown"
+          ? renderMarkdown(full, ref)
+          : renderText(full, ref),
+    );
     return budgets.some((b) => b.verdict === "fail") ? NOISE_BUDGET_EXIT : 0;
   } catch (e) {
     if (e instanceof RangeTooLarge) throw new UsageError(`backtest: ${e.message}`);

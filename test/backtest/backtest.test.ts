@@ -12,7 +12,7 @@ import { HISTORY_SCRAPE_MS, createBlocks, writeHistory } from "../../local/histo
 import { serveHistory, type HistoryPrometheus } from "../../local/history-prometheus";
 import { freePorts } from "../../local/supervisor";
 import { ROOT } from "../helpers/catalogs";
-import { binary, type CliResult } from "../helpers/cli-in-process";
+import { binary, cli as inProcess, type CliOptions, type CliResult } from "../helpers/cli-in-process";
 import { gitRepo, type GitRepo } from "../diff/git-repo";
 import { promtoolAgrees } from "./oracle";
 
@@ -40,13 +40,15 @@ let repo: GitRepo;
 let prom: HistoryPrometheus;
 let openMetrics: string;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return binary(
+/** `backtest` on the test repo's catalog, in-process (`run` = binary: as a real process, the command's smoke test). */
+function cli(args: string[], env: Record<string, string> = {}, run: typeof binary = inProcess): Promise<CliResult> {
+  const options: CliOptions = {
+    cwd: repo.dir,
+    env: { PROMETHEUS_URL: "", PROMETHEUS_USER: "", PROMETHEUS_PASSWORD: "", PROMETHEUS_TOKEN: "", ...env },
+  };
+  return run(
     ["backtest", "--catalog", join(repo.dir, "catalog.yaml"), "--custom-rules", join(repo.dir, "custom"), ...args],
-    {
-      cwd: repo.dir,
-      env: { PROMETHEUS_URL: "", PROMETHEUS_USER: "", PROMETHEUS_PASSWORD: "", PROMETHEUS_TOKEN: "", ...env },
-    },
+    options,
   );
 }
 
@@ -234,12 +236,13 @@ test("a bearer token comes from PROMETHEUS_TOKEN", async () => {
   }
 });
 
-test("Prometheus down: exit 1 naming the URL and why, without credentials", async () => {
+test("bin/ops-monitoring backtest with Prometheus down: exit 1 naming the URL and why, without credentials", async () => {
   const [port] = await freePorts(1);
-  const r = await cli(["--prometheus", `http://127.0.0.1:${port}`, "--from", FROM, "--to", TO], {
-    PROMETHEUS_USER: "tenant-42",
-    PROMETHEUS_PASSWORD: "s3cr3t-pa55",
-  });
+  const r = await cli(
+    ["--prometheus", `http://127.0.0.1:${port}`, "--from", FROM, "--to", TO],
+    { PROMETHEUS_USER: "tenant-42", PROMETHEUS_PASSWORD: "s3cr3t-pa55" },
+    binary,
+  );
   assert.equal(r.status, 1);
   assert.match(
     r.stderr,

@@ -18,7 +18,7 @@ import type { SloReport } from "../../backtest/slo";
 import { createBlocks, incidentTimes, writeHistory } from "../../local/history";
 import { serveHistory, type HistoryPrometheus } from "../../local/history-prometheus";
 import { ROOT } from "../helpers/catalogs";
-import { binary, type CliResult } from "../helpers/cli-in-process";
+import { cli, type CliResult } from "../helpers/cli-in-process";
 import { gitRepo, type GitRepo } from "../diff/git-repo";
 
 const HOUR = 3600_000;
@@ -35,7 +35,7 @@ let repo: GitRepo;
 let prom: HistoryPrometheus;
 
 function backtest(args: string[]): Promise<CliResult> {
-  return binary(
+  return cli(
     [
       "backtest",
       "--catalog",
