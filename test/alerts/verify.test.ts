@@ -5,11 +5,11 @@ import { join, relative } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
 import { ruleGroupsOf, DEFAULT_RENDER_OPTIONS } from "../../artifacts";
 import type { AlertRule, RuleGroup } from "../../alerts/model";
-import { BIN, ROOT, exampleCatalogs, GOOD } from "../helpers/catalogs";
+import { BIN, ROOT, distinctCatalogs, GOOD } from "../helpers/catalogs";
 import { cli } from "../helpers/cli-in-process";
 import { ruleTestFailures } from "../helpers/rule-tests";
 
-for (const file of exampleCatalogs()) {
+for (const file of distinctCatalogs()) {
   const name = relative(ROOT, file);
   const binary = name === "Pulumi.prod.yaml";
   test(`${binary ? "bin/ops-monitoring " : ""}verify passes promtool, amtool, blackbox and every generated rule test for ${name}`, async () => {
