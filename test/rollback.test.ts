@@ -1,32 +1,29 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { BIN, ROOT } from "./helpers/catalogs";
+import { ROOT } from "./helpers/catalogs";
+import { cli as inProcess, type CliResult } from "./helpers/cli-in-process";
 import { gitRepo, type GitRepo } from "./diff/git-repo";
 
 const CATALOG = "Pulumi.prod.yaml";
 
-function cli(repo: GitRepo, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(
-    BIN,
+/** The command in-process (the binary's smoke tests are test/cli.test.ts and test/diff/diff.test.ts). */
+function cli(repo: GitRepo, args: string[]): Promise<CliResult> {
+  return inProcess(
     [...args, "--catalog", join(repo.dir, CATALOG), "--custom-rules", join(repo.dir, "alerts", "custom")],
     {
       cwd: repo.dir,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
     },
   );
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** `render` into a fresh directory: relative path → content. */
-function render(repo: GitRepo): Record<string, string> {
+async function render(repo: GitRepo): Promise<Record<string, string>> {
   const out = mkdtempSync(join(tmpdir(), "ops-monitoring-render-"));
   try {
-    const r = cli(repo, ["render", "--out", out]);
+    const r = await cli(repo, ["render", "--out", out]);
     assert.equal(r.status, 0, r.stderr);
     const files: Record<string, string> = {};
     const walk = (dir: string): void => {
@@ -43,8 +40,8 @@ function render(repo: GitRepo): Record<string, string> {
   }
 }
 
-function plan(repo: GitRepo): string {
-  const r = cli(repo, ["plan", "--stack", "prod", "--json"]);
+async function plan(repo: GitRepo): Promise<string> {
+  const r = await cli(repo, ["plan", "--stack", "prod", "--json"]);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
@@ -68,18 +65,18 @@ function badChange(catalog: string): string {
   return out;
 }
 
-test("git revert of a bad change renders byte-identical artifacts and an identical plan", () => {
+test("git revert of a bad change renders byte-identical artifacts and an identical plan", async () => {
   const repo = gitRepo();
   try {
     const good = readFileSync(join(ROOT, CATALOG), "utf8");
     const base = repo.commit("catalog A", { [CATALOG]: good });
-    const renderedA = render(repo);
-    const planA = plan(repo);
+    const renderedA = await render(repo);
+    const planA = await plan(repo);
 
     repo.commit("a bad change", { [CATALOG]: badChange(good) });
-    assert.notDeepEqual(render(repo), renderedA);
-    assert.notEqual(plan(repo), planA);
-    const reviewed = cli(repo, ["diff", "--base", base]);
+    assert.notDeepEqual(await render(repo), renderedA);
+    assert.notEqual(await plan(repo), planA);
+    const reviewed = await cli(repo, ["diff", "--base", base]);
     assert.equal(reviewed.status, 1);
     assert.deepEqual(reviewed.stdout.trim().split("\n"), [
       "alert web/error_rate P1: threshold 10% -> 3%",
@@ -91,12 +88,12 @@ test("git revert of a bad change renders byte-identical artifacts and an identic
 
     repo.git("revert", "--no-edit", "HEAD");
     assert.equal(readFileSync(join(repo.dir, CATALOG), "utf8"), good);
-    assert.deepEqual(render(repo), renderedA);
-    assert.equal(plan(repo), planA);
+    assert.deepEqual(await render(repo), renderedA);
+    assert.equal(await plan(repo), planA);
 
-    const againstA = cli(repo, ["diff", "--base", base]);
+    const againstA = await cli(repo, ["diff", "--base", base]);
     assert.equal(againstA.status, 0, againstA.stdout);
-    const undone = cli(repo, ["diff", "--base", "HEAD~1"]);
+    const undone = await cli(repo, ["diff", "--base", "HEAD~1"]);
     assert.equal(undone.status, 1);
     assert.ok(undone.stdout.includes("alert web/error_rate P1: threshold 3% -> 10%"), undone.stdout);
   } finally {
