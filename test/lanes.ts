@@ -12,18 +12,23 @@ export type Lane = "e2e" | "slow" | "tests";
  * `npm test`'s per-file cpu column), mostly in the real tools, the git history or the binary.
  */
 const SLOW = new Set<string>([
+  "test/alerts/community-rules.test.ts",
   "test/alerts/semantics.test.ts",
   "test/alerts/verify.test.ts",
   "test/backtest/backtest.test.ts",
   "test/backtest/demo-week.test.ts",
   "test/checks/health-list.test.ts",
   "test/cli/ack.test.ts",
+  "test/contract/notification-parity.test.ts",
   "test/contract/provider-facts.test.ts",
   "test/contract/user-contract.test.ts",
   "test/diff/diff.test.ts",
   "test/hostile/property.test.ts",
   "test/hostile/re2-verify.test.ts",
+  "test/infra/grafana-versions.test.ts",
+  "test/infra/plan.test.ts",
   "test/rollback.test.ts",
+  "test/seed-examples.test.ts",
 ]);
 
 /** Files outside test/e2e/ that mostly wait (on timers, not on the CPU): they run in the e2e lane. */

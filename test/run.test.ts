@@ -19,7 +19,7 @@ test("npm test fails when a file fails or stays alive after its last test, and n
   );
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /✔ test\/fixtures\/lanes\/passes\.test\.ts/);
-  assert.match(r.stdout, /stayed alive [\d.]+ s after its last test result \(limit 4 s\)/);
+  assert.match(r.stdout, /left Timeout ×1 open 4 s after its last test result \(limit 4 s\)/);
   assert.match(r.stdout, /✖ 1 of 3 files and checks passed/);
   assert.match(
     r.stdout,

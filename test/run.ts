@@ -1,20 +1,24 @@
 /**
- * `npm test` and `npm run test:unit`: runs the test files in lanes, each file in its own process,
- * its output printed in one block when it ends, and the static checks (tsc, eslint, prettier)
- * beside the tests rather than before them. Exit 1 if any file or check fails.
+ * `npm test` and `npm run test:unit`: runs the test files in lanes, each file's output printed in
+ * one block when it ends, and the static checks (tsc, eslint, prettier) beside the tests rather
+ * than before them. Exit 1 if any file or check fails.
  *
  *   node --import tsx test/run.ts [--unit] [--census] [files...]
  *
- * Lanes: `e2e` (test/e2e/: mostly waiting on alert timings, so all at once), `tests` (the rest,
- * one per core) and `static`. `--unit` is the inner loop: tsc and the files not listed in
- * lanes.ts as slow. A file still running `LINGER_S` after its last test result fails: a leaked
- * timer or handle keeps it alive. `--census` counts the tests each real tool backs (census/).
+ * Lanes: `e2e` (test/e2e/: mostly waiting on alert timings, so all at once, each file in its own
+ * process), the rest in one shared test process per core (test/worker/: files handed out one at a
+ * time, slow ones first, so node, tsx and the project load once per process, not once per file),
+ * and `static`, whose checks take a core each before the shared processes do. `--unit` is the
+ * inner loop: tsc and the files not listed in lanes.ts as slow. A file still holding a timer or
+ * handle `LINGER_S` after its last test fails: it would keep its own process alive. `--census`
+ * counts the tests each real tool backs (census/).
  */
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { laneOf, testFiles, type Lane } from "./lanes";
 import { censusEnv, censusReport } from "./census/census";
+import { parseMarker } from "./worker/protocol";
 
 const ROOT = join(__dirname, "..");
 const LINGER_S = Number(process.env.TEST_LINGER_S ?? 10);
@@ -42,24 +46,28 @@ const unit = args.includes("--unit");
 const census = args.includes("--census");
 const picked = args.filter((a) => !a.startsWith("--"));
 
-const NODE = [process.execPath, "--no-warnings=ExperimentalWarning", "--import", "tsx"];
+const NODE = [
+  process.execPath,
+  "--no-warnings=ExperimentalWarning",
+  "--import",
+  "tsx",
+  ...(census ? ["--import", join(__dirname, "census", "preload.ts")] : []),
+];
+const WORKER = [
+  ...NODE,
+  `--test-reporter=${join(__dirname, "worker", "reporter.ts")}`,
+  join(__dirname, "worker", "main.ts"),
+];
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 
+/** The static checks and the test files, slow files first (the shared processes take them in this order). */
 function jobs(): Job[] {
   const files = picked.length ? picked : testFiles();
   const tests = files
     .map((f) => ({ f, lane: laneOf(f) }))
     .filter(({ lane }) => !unit || lane === "tests")
-    .map(({ f, lane }) => ({
-      name: f,
-      lane,
-      argv: [
-        ...NODE,
-        ...(census ? ["--import", join(__dirname, "census", "preload.ts")] : []),
-        "--test-reporter=spec",
-        f,
-      ],
-    }));
+    .sort((a, b) => Number(b.lane === "slow") - Number(a.lane === "slow"))
+    .map(({ f, lane }) => ({ name: f, lane, argv: [...NODE, "--test-reporter=spec", f] }));
   if (picked.length) return tests;
   const checks: Job[] = [{ name: "tsc", lane: "static", argv: [bin("tsc"), "-p", "."] }];
   if (!unit)
@@ -70,11 +78,18 @@ function jobs(): Job[] {
   return [...checks, ...tests];
 }
 
+const quote = (argv: string[]) => argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+/** CPU seconds of the children `sh`'s `times` reports (its second line). */
+const childrenCpu = (times: string) =>
+  [...(times.trim().split("\n")[1] ?? "").matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (s, m) => s + Number(m[1]) * 60 + Number(m[2]),
+    0,
+  );
+
 /** Runs `job` in `sh` so the shell's `times` reports the CPU time of the job and everything it waited for. */
 function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Result> {
   const started = Date.now();
-  const quoted = job.argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
-  const child = spawn("sh", ["-c", `${quoted}; rc=$?; times >&3; exit $rc`], {
+  const child = spawn("sh", ["-c", `${quote(job.argv)}; rc=$?; times >&3; exit $rc`], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe", "pipe"],
@@ -98,8 +113,7 @@ function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Result> {
   return new Promise((resolve) =>
     child.on("close", (code) => {
       const ended = Date.now();
-      const children = times.trim().split("\n")[1] ?? "";
-      const cpuS = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((s, m) => s + Number(m[1]) * 60 + Number(m[2]), 0);
+      const cpuS = childrenCpu(times);
       const lingerS = job.lane === "static" ? 0 : ((summary ?? ended) - lastResult) / 1000;
       const lingers = lingerS > LINGER_S;
       if (lingers)
@@ -107,6 +121,88 @@ function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Result> {
       resolve({ job, ok: code === 0 && !lingers, wallS: (ended - started) / 1000, cpuS, lingerS, output });
     }),
   );
+}
+
+/** One shared test process (test/worker/main.ts) running files from `queue` until it is empty; its own CPU time. */
+function runWorker(queue: Job[], env: NodeJS.ProcessEnv, done: (r: Result) => void): Promise<number> {
+  const child = spawn("sh", ["-c", `${quote(WORKER)} 2>&1; rc=$?; times >&3; exit $rc`], {
+    cwd: ROOT,
+    env,
+    stdio: ["pipe", "pipe", "ignore", "pipe"],
+  });
+  let current: { job: Job; started: number; output: string } | undefined;
+  let outside = "";
+  let times = "";
+  let rest = "";
+  let failedFiles = 0;
+  const next = () => {
+    const job = queue.shift();
+    if (job) child.stdin!.write(`${job.name}\n`);
+    else child.stdin!.end();
+    return job;
+  };
+  let sent = next();
+  child.stdout!.on("data", (chunk: Buffer) => {
+    const lines = (rest + chunk.toString("utf8")).split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) {
+      const mark = parseMarker(line);
+      if (mark?.kind === "start" && sent) current = { job: sent, started: Date.now(), output: "" };
+      else if (mark?.kind === "end" && current) {
+        if (!mark.ok) failedFiles++;
+        done({ job: current.job, ok: mark.ok, wallS: mark.wallS, cpuS: mark.cpuS, lingerS: 0, output: current.output });
+        current = undefined;
+        sent = next();
+      } else if (current) current.output += `${line}\n`;
+      else outside += `${line}\n`;
+    }
+  });
+  (child.stdio[3] as NodeJS.ReadableStream).on("data", (c: Buffer) => (times += c.toString("utf8")));
+  child.stdin!.on("error", () => undefined);
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      const tail = rest ? `${rest}\n` : "";
+      const lost = current ?? (sent ? { job: sent, started: Date.now(), output: "" } : undefined);
+      if (lost) {
+        done({
+          job: lost.job,
+          ok: false,
+          wallS: (Date.now() - lost.started) / 1000,
+          cpuS: 0,
+          lingerS: 0,
+          output: `${lost.output}${outside}${tail}\n✖ its test process exited (code ${code}) before the file's tests ended\n`,
+        });
+      } else if (code !== 0 && failedFiles === 0) {
+        const name = "shared test process";
+        done({
+          job: { name, lane: "tests", argv: WORKER },
+          ok: false,
+          wallS: 0,
+          cpuS: 0,
+          lingerS: 0,
+          output: outside + tail,
+        });
+      }
+      resolve(childrenCpu(times));
+    }),
+  );
+}
+
+/** Static checks first, one a core, then a shared test process a core until the files are done. */
+async function cores(
+  checks: Job[],
+  files: Job[],
+  width: number,
+  env: NodeJS.ProcessEnv,
+  done: (r: Result) => void,
+): Promise<number[]> {
+  const workers: number[] = [];
+  const slot = async (): Promise<void> => {
+    for (let check = checks.shift(); check; check = checks.shift()) done(await runJob(check, env));
+    while (files.length) workers.push(await runWorker(files, env, done));
+  };
+  await Promise.all(Array.from({ length: width }, slot));
+  return workers;
 }
 
 async function pool(queue: Job[], width: number, env: NodeJS.ProcessEnv, done: (r: Result) => void): Promise<void> {
@@ -129,17 +225,18 @@ async function main(): Promise<number> {
     const head = `${r.ok ? "✔" : "✖"} ${r.job.name} (${r.wallS.toFixed(1)} s, cpu ${r.cpuS.toFixed(1)} s)`;
     process.stdout.write(`\n── ${head}\n${r.ok && r.job.lane === "static" ? "" : r.output}`);
   };
-  const cores = availableParallelism();
-  await Promise.all([
+  const width = availableParallelism();
+  const [, workers] = await Promise.all([
     pool(
       all.filter((j) => j.lane === "e2e"),
       Infinity,
       env,
       done,
     ),
-    pool(
-      all.filter((j) => j.lane !== "e2e"),
-      cores,
+    cores(
+      all.filter((j) => j.lane === "static"),
+      all.filter((j) => j.lane === "tests" || j.lane === "slow"),
+      width,
       env,
       done,
     ),
@@ -149,9 +246,17 @@ async function main(): Promise<number> {
   console.log(`\n── slowest`);
   for (const r of [...results].sort((a, b) => b.wallS - a.wallS).slice(0, 12))
     console.log(`  ${r.wallS.toFixed(1).padStart(6)} s  cpu ${r.cpuS.toFixed(1).padStart(5)} s  ${r.job.name}`);
-  const cpu = results.reduce((s, r) => s + r.cpuS, 0);
+  const shared = workers.reduce((s, c) => s + c, 0);
+  const filesCpu = results
+    .filter((r) => r.job.lane === "tests" || r.job.lane === "slow")
+    .reduce((s, r) => s + r.cpuS, 0);
+  const cpu =
+    results.filter((r) => r.job.lane === "static" || r.job.lane === "e2e").reduce((s, r) => s + r.cpuS, 0) + shared;
   console.log(
-    `\n${failed.length ? "✖" : "✔"} ${results.length - failed.length} of ${results.length} files and checks passed in ${wall.toFixed(0)} s (cpu ${cpu.toFixed(0)} s on ${cores} cores)`,
+    `\n${workers.length} shared test processes: cpu ${shared.toFixed(0)} s, of which their files ${filesCpu.toFixed(0)} s (the rest: start-up and loading)`,
+  );
+  console.log(
+    `${failed.length ? "✖" : "✔"} ${results.length - failed.length} of ${results.length} files and checks passed in ${wall.toFixed(0)} s (cpu ${cpu.toFixed(0)} s on ${width} cores)`,
   );
   for (const r of failed) console.log(`  failed: ${r.job.name}`);
   if (census) censusReport(env);
