@@ -8,21 +8,27 @@
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_ ./@+:-]*$|^(\d+(ms|s|m|h|d|w|y))+$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
 
-function hasControlCharacter(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 function scalar(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value === null || value === undefined) return "null";
   if (typeof value !== "string") throw new TypeError(`cannot write a ${typeof value} as YAML`);
   if (PLAIN.test(value) && !/ $|:$|: /.test(value) && !RESERVED.test(value)) return value;
-  if (!hasControlCharacter(value)) return `'${value.replace(/'/g, "''")}'`;
+  if (!CONTROL_CHARACTER.test(value)) return `'${value.replace(/'/g, "''")}'`;
   return JSON.stringify(value);
+}
+
+/** Map keys repeat in every rule (`expr`, `labels`, ...): each written once. */
+const KEYS = new Map<string, string>();
+
+function key(k: string): string {
+  let written = KEYS.get(k);
+  if (written === undefined) {
+    written = scalar(k);
+    if (KEYS.size < 10_000) KEYS.set(k, written);
+  }
+  return written;
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -44,13 +50,13 @@ function emit(value: unknown, indent: string, out: string[]): void {
     }
     return;
   }
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === undefined) continue;
     if ((isMap(v) || Array.isArray(v)) && !isEmpty(v)) {
-      out.push(`${indent}${scalar(key)}:`);
+      out.push(`${indent}${key(k)}:`);
       emit(v, `${indent}  `, out);
     } else {
-      out.push(`${indent}${scalar(key)}: ${inline(v)}`);
+      out.push(`${indent}${key(k)}: ${inline(v)}`);
     }
   }
 }
