@@ -8,14 +8,20 @@
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_ ./@+:-]*$|^(\d+(ms|s|m|h|d|w|y))+$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
 
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
 
 function scalar(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value === null || value === undefined) return "null";
   if (typeof value !== "string") throw new TypeError(`cannot write a ${typeof value} as YAML`);
   if (PLAIN.test(value) && !/ $|:$|: /.test(value) && !RESERVED.test(value)) return value;
-  if (!CONTROL_CHARACTER.test(value)) return `'${value.replace(/'/g, "''")}'`;
+  if (!hasControlCharacter(value)) return `'${value.replace(/'/g, "''")}'`;
   return JSON.stringify(value);
 }
 
