@@ -11,7 +11,8 @@ import { PrometheusClient } from "../backtest/prometheus";
 import { backtest } from "../backtest/run";
 import { loadCatalogFile } from "../catalog/load";
 import { inputsAt } from "../cli/at-ref";
-import { createBlocks, writeHistory } from "../local/history";
+import { writeBlocks } from "../local/history";
+import { cpuWithChildrenMs } from "./rule-load";
 import { serveHistory } from "../local/history-prometheus";
 
 const DAY = 24 * 3600_000;
@@ -25,10 +26,11 @@ export async function benchBacktest(prometheus: string, promtool: string): Promi
     const toMs = Math.floor(Date.now() / 3600_000) * 3600_000;
     const fromMs = toMs - 7 * DAY;
     const t0 = performance.now();
-    const { files, samples } = writeHistory(catalog, { startMs: fromMs - DAY, endMs: toMs }, join(dir, "history"));
-    await createBlocks(promtool, files, join(dir, "blocks"));
+    const cpu0 = cpuWithChildrenMs();
+    const { blocks, samples } = await writeBlocks(catalog, { startMs: fromMs - DAY, endMs: toMs }, dir, promtool);
     const historyS = (performance.now() - t0) / 1000;
-    const server = await serveHistory(prometheus, join(dir, "blocks"));
+    const historyCpuS = (cpuWithChildrenMs() - cpu0) / 1000;
+    const server = await serveHistory(prometheus, blocks);
     try {
       const head = ruleGroupsOf(catalog, { customRules, profile: "prod" });
       const baseInputs = inputsAt("bench", "HEAD", CATALOG, CUSTOM_RULES_DIR, customRules);
@@ -39,7 +41,7 @@ export async function benchBacktest(prometheus: string, promtool: string): Promi
       const t1 = performance.now();
       const result = await backtest(client, { fromMs, toMs, stepMs: 60_000, head, base });
       const seconds = (performance.now() - t1) / 1000;
-      return `backtest catalog=Pulumi.prod.yaml days=7 step=1m alerts=${result.alerts.length} head_and_base=true seconds=${seconds.toFixed(1)} queries=${client.requests} history_samples=${samples} history_build_s=${historyS.toFixed(1)}`;
+      return `backtest catalog=Pulumi.prod.yaml days=7 step=1m alerts=${result.alerts.length} head_and_base=true seconds=${seconds.toFixed(1)} queries=${client.requests} history_samples=${samples} history_build_s=${historyS.toFixed(1)} history_build_cpu_s=${historyCpuS.toFixed(1)}`;
     } finally {
       await server.stop();
     }

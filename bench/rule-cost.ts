@@ -14,7 +14,7 @@ import { renderArtifacts } from "../artifacts";
 import { validateCatalog } from "../catalog/validate";
 import type { Catalog } from "../catalog/model";
 import { METRIC } from "../conventions";
-import { createBlocks, writeHistory } from "../local/history";
+import { writeBlocks } from "../local/history";
 import { serveHistory } from "../local/history-prometheus";
 import { generateCatalog } from "./catalog";
 import { slothRuleGroups, type SlothSlo } from "./sloth";
@@ -110,15 +110,13 @@ export async function ruleCost(
     // History ends about when Prometheus starts (its head refuses samples older than the blocks'
     // end), so the 5m windows still have data during the cycles measured.
     const endMs = Math.ceil((Date.now() + HISTORY_BUILD_ALLOWANCE_MS) / 60_000) * 60_000;
-    const { files } = writeHistory(catalog, { startMs: endMs - 3 * DAY, endMs }, join(dir, "om"));
-    await createBlocks(promtool, files, join(dir, "blocks"));
-    rmSync(join(dir, "om"), { recursive: true, force: true });
+    const { blocks } = await writeBlocks(catalog, { startMs: endMs - 3 * DAY, endMs }, dir, promtool);
     await new Promise((r) => setTimeout(r, Math.max(0, endMs + 1000 - Date.now())));
     const config = stringify({
       global: { evaluation_interval: `${INTERVAL_S}s` },
       rule_files: [join(ours, "*.yml"), join(sloth, "*.yml")],
     });
-    const server = await serveHistory(prometheus, join(dir, "blocks"), config);
+    const server = await serveHistory(prometheus, blocks, config);
     try {
       const seen = new Map<string, string>();
       const times = new Map<string, { ours: boolean; ms: number[] }>();

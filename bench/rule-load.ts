@@ -25,12 +25,19 @@ export async function ruleLoadRow(prometheus: string, promtool: string, dir: str
 
 const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
-/** CPU milliseconds (user + system) a process has used so far (Linux /proc). */
-function cpuMsOf(pid: number): number {
+/** CPU milliseconds (user + system) a process has used so far, with its waited-for children's if `children` (Linux /proc). */
+function cpuMsOf(pid: number | "self", children = false): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  const [utime, stime, cutime, cstime] = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .slice(11, 15)
+    .map(Number);
+  return ((utime + stime + (children ? cutime + cstime : 0)) * 1000) / CLK_TCK;
 }
+
+/** This process's CPU milliseconds so far, its finished child processes' included. */
+export const cpuWithChildrenMs = () => cpuMsOf("self", true);
 
 /** Starts a real Prometheus on `config`: its reported rule load time and its CPU time once the config is loaded. */
 async function prometheusStart(

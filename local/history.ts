@@ -226,7 +226,7 @@ export function writeHistory(
  * `promtool tsdb create-blocks-from openmetrics <file> <dir>`, two at a time: `add` a file as soon as
  * it is written, `done` resolves when every added file is a block (rejects on the first failure).
  */
-export function blockBuilder(promtool: string, dir: string): { add(file: string): void; done(): Promise<void> } {
+function blockBuilder(promtool: string, dir: string): { add(file: string): void; done(): Promise<void> } {
   const run = promisify(execFile);
   const queue: string[] = [];
   let running = 0;
@@ -282,6 +282,23 @@ export async function createBlocks(promtool: string, files: string[], dir: strin
 }
 
 /**
+ * The history of `catalog` over `range` as TSDB blocks in `<dir>/blocks`: each OpenMetrics file
+ * (in `<dir>/openmetrics`, removed afterwards) goes to promtool while the next one is written.
+ */
+export async function writeBlocks(
+  catalog: Catalog,
+  range: HistoryRange,
+  dir: string,
+  promtool: string,
+): Promise<{ blocks: string; samples: number }> {
+  const builder = blockBuilder(promtool, join(dir, "blocks"));
+  const { samples } = writeHistory(catalog, range, join(dir, "openmetrics"), (f) => builder.add(f));
+  await builder.done();
+  rmSync(join(dir, "openmetrics"), { recursive: true, force: true });
+  return { blocks: join(dir, "blocks"), samples };
+}
+
+/**
  * `start --history D`: D of synthetic history up to the last whole minute before now, as TSDB
  * blocks in a temp dir for the local Prometheus to start with; `cleanup` removes them.
  */
@@ -293,13 +310,8 @@ export async function buildHistory(
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-history-"));
   try {
     const endMs = Math.floor(Date.now() / HISTORY_SCRAPE_MS) * HISTORY_SCRAPE_MS - HISTORY_SCRAPE_MS;
-    const builder = blockBuilder(promtool, join(dir, "blocks"));
-    const { samples } = writeHistory(catalog, { startMs: endMs - ms, endMs }, join(dir, "openmetrics"), (f) =>
-      builder.add(f),
-    );
-    await builder.done();
-    rmSync(join(dir, "openmetrics"), { recursive: true, force: true });
-    return { blocks: join(dir, "blocks"), samples, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    const { blocks, samples } = await writeBlocks(catalog, { startMs: endMs - ms, endMs }, dir, promtool);
+    return { blocks, samples, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
