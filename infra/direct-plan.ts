@@ -28,6 +28,7 @@ import {
   type ConfigSource,
 } from "./config";
 import { ignoredEmailSettings } from "./grafana/contact-points";
+import { providerToken } from "./github/provider-token";
 import { grafanaInputs } from "./grafana/inputs";
 import { checkInputs, probeIds } from "./grafana/checks";
 
@@ -60,12 +61,17 @@ export const SDK_SECRET_INPUTS: Readonly<Record<string, readonly string[]>> = {
   "github:index/actionsSecret:ActionsSecret": ["encryptedValue", "plaintextValue", "value", "valueEncrypted"],
 };
 
-/** The GitHub provider's inputs as its SDK sets them (`@pulumi/github` `provider.js`: `baseUrl` and `token` default from the environment). */
+/**
+ * The GitHub provider's inputs as its SDK sets them from the program's `{ owner, token }`
+ * (`@pulumi/github` `provider.js`: `baseUrl` defaults from the environment, a given token is
+ * wrapped as a secret).
+ */
 function githubProviderInputs(owner: string): Record<string, unknown> {
+  const token = providerToken();
   return {
     baseUrl: process.env.GITHUB_BASE_URL || "https://api.github.com/",
     owner,
-    token: process.env.GITHUB_TOKEN,
+    token: token && rpcSecret(token),
   };
 }
 

@@ -9,6 +9,7 @@ import { PROJECT } from "../config";
 import type { StackContext, StackOutputs } from "../stack";
 import { secretRef } from "../secrets";
 import { githubActionsSpecs, type GitHubActionsSpec } from "../../env/github-actions";
+import { providerToken } from "./provider-token";
 
 export interface GitHubActionsConfigArgs {
   /** `owner/name`; the provider is scoped to `owner`. */
@@ -29,7 +30,7 @@ export class GitHubActionsConfig extends pulumi.ComponentResource {
   constructor(name: string, args: GitHubActionsConfigArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ops-monitoring:index:GitHubActionsConfig", name, {}, opts);
     const [owner, repo] = args.repository.split("/");
-    const provider = new github.Provider(owner, { owner }, { parent: this });
+    const provider = new github.Provider(owner, { owner, token: providerToken() }, { parent: this });
     for (const spec of args.specs) {
       const output = "output" in spec.source ? args.outputs[spec.source.output] : undefined;
       const sourceName = "output" in spec.source ? spec.source.output : spec.source.config;

@@ -16,6 +16,10 @@ import { directPlan, SDK_SECRET_INPUTS } from "../../infra/direct-plan";
 import { engineRequest, planStack, runProgramUnderMocks, type MockRunOptions } from "../../infra/offline-engine";
 import { ROOT, GOOD } from "../helpers/catalogs";
 
+/** Set before the engine's thread starts (it copies the environment), so every case plans the GitHub provider's token. */
+const GITHUB_TOKEN = "ghp_directPlanTestToken";
+process.env.GITHUB_TOKEN = GITHUB_TOKEN;
+
 interface Case {
   name: string;
   raw: unknown;
@@ -94,6 +98,7 @@ for (const c of cases) {
     const direct = directPlan(engineRequest(c.raw, "prod", c.options)).run;
     assert.ok(program.resources.length > 10);
     assert.equal(JSON.stringify(direct, null, 1), JSON.stringify(program, null, 1));
+    assert.ok(!JSON.stringify(program).includes(GITHUB_TOKEN), "the GitHub token is a secret");
   });
 }
 
@@ -146,4 +151,11 @@ test("an empty value, which the Vercel SDK drops, breaks the same provider fact 
   const message = /"portal-EMPTY": \(resource\) needs exactly one of value, valueWo/;
   assert.throws(() => directPlan(engineRequest(raw, "prod")), message);
   await assert.rejects(runProgramUnderMocks(raw, "prod"), message);
+});
+
+test("the GitHub provider's token from GITHUB_TOKEN is planned as a secret", () => {
+  const { resources } = directPlan(engineRequest(credentials, "prod")).run;
+  const provider = resources.find((r) => r.type === "pulumi:providers:github")!;
+  assert.deepEqual(provider.inputs, { baseUrl: "https://api.github.com/", owner: "acme", token: "[secret]" });
+  assert.deepEqual(provider.secretInputs, ["token"]);
 });
