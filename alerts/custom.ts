@@ -25,7 +25,7 @@ import {
 } from "../conventions";
 import { alertRule, recordingRule } from "./alert";
 import type { GenContext } from "./context";
-import type { Rule, RuleGroup } from "./model";
+import type { AlertRule, RecordingRule, Rule, RuleGroup } from "./model";
 import { readRuleFile, type FileGroup, type FileRule } from "./rule-file";
 
 const SIGNAL_SET: ReadonlySet<string> = new Set(SIGNALS);
@@ -61,11 +61,21 @@ export function catalogRules(ctx: GenContext, r: RawRule, team: string): Rule[] 
   });
   if (r.runbookUrl) alert.annotations[ANNOTATION.runbookUrl] = r.runbookUrl;
   if (r.dashboardUrl) alert.annotations[ANNOTATION.dashboardUrl] = r.dashboardUrl;
-  const record = recordingRule(`${r.service}/custom/${r.name}/value`, REC.customRule, r.expr, {
-    [LABEL.service]: r.service,
-    [CUSTOM_RULE_LABEL]: r.name,
+  return [panelRecord(alert), alert];
+}
+
+/**
+ * The recording rule of a hand-written alert's expression, plotted on **Service › Hand-written
+ * rules** for its service: `service:custom_rule:value{service, rule}`, `rule` its id below
+ * `<service>/custom/` (the alert name; with a severity or digest when a rule file has several
+ * alerts of that name).
+ */
+export function panelRecord(alert: AlertRule): RecordingRule {
+  const service = alert.labels[LABEL.service];
+  return recordingRule(`${alert.id}/value`, REC.customRule, alert.expr, {
+    [LABEL.service]: service,
+    [CUSTOM_RULE_LABEL]: alert.id.slice(`${service}/custom/`.length),
   });
-  return [record, alert];
 }
 
 /**
@@ -264,6 +274,7 @@ function customRule(
     summary: r.annotations[ANNOTATION.summary] ?? `${alert} on ${service}`,
     description: r.annotations[ANNOTATION.description] ?? `Hand-written rule ${alert}: ${escapeTemplateText(r.expr)}`,
     runbook: "custom",
+    dashboard: r.annotations[ANNOTATION.dashboardUrl] ? undefined : { key: "service", panel: PANEL.customRules },
     noData: "OK",
     origin: path,
     labels: Object.fromEntries(

@@ -11,7 +11,7 @@ import {
 import { budgetRules } from "./budget";
 import { databaseDownRules } from "./database";
 import type { GenContext } from "./context";
-import { catalogRules, customRuleGroups, owners } from "./custom";
+import { catalogRules, customRuleGroups, owners, panelRecord } from "./custom";
 import { withEscalations } from "./escalation";
 import { checkIdentities } from "./identities";
 import { withSuppression } from "./suppression";
@@ -64,15 +64,15 @@ export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = 
   add(BUDGET_SERVICE, budgetRules(ctx, catalog));
   add(MONITORING_SERVICE, [...watchdogRules(ctx, catalog), ...notificationFailureRules(ctx, catalog)]);
   for (const r of catalog.rules) add(r.service, catalogRules(ctx, r, teams.get(r.service)!));
+  // Rule files are deployed as published; their alerts' panel records go to their service's group.
+  const custom = customRuleGroups(ctx, options.customRules ?? {});
+  for (const g of custom) for (const r of g.rules) if (r.kind === "alert") add(r.labels.service, [panelRecord(r)]);
 
   const groups: RuleGroup[] = [];
   for (const [service, rules] of byService) {
     if (rules.length) groups.push({ name: ruleGroupName(catalog.system, service), service, intervalMs, rules });
   }
-  const all = withEscalations(catalog, [
-    ...withSuppression(groups),
-    ...customRuleGroups(ctx, options.customRules ?? {}),
-  ]);
+  const all = withEscalations(catalog, [...withSuppression(groups), ...custom]);
   checkIdentities(catalog.system, all);
   return all;
 }

@@ -112,7 +112,7 @@ export function serviceDashboard(): DashboardSpec {
         id: 9,
         title: PANEL.customRules,
         description:
-          "The expression of each hand-written rule (catalog `rules:`) of the service: a line while the rule's condition holds (empty: none holds, or the service has none).",
+          "The expression of each hand-written alert of the service (catalog `rules:` and rule files): a line while the alert's condition holds (empty: none holds, or the service has none).",
         w: 24,
         h: 8,
         unit: "short",
