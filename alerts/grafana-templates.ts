@@ -35,6 +35,7 @@ const UNSUPPORTED: Array<[RegExp, string]> = [
 
 /** `text` with `$value` (and `.Value` where the dot is the alert) reading the value of refId `valueRef`. */
 export function grafanaTemplate(text: string, valueRef: string): GrafanaTemplate {
+  if (!text.includes("{{")) return { text, translated: false, unsupported: [] };
   const unsupported = new Set<string>();
   const blocks: boolean[] = [];
   let translated = false;
