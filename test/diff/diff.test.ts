@@ -52,16 +52,16 @@ test("a catalog diffed against nothing lists every alert as added", () => {
 });
 
 test("a plain env value edit says only that the value changed", () => {
-  const before = monitoringModel(loadCatalogFile(join(FIXTURES, "threshold-change", "before.yaml")), {});
-  const after = structuredClone(before);
+  const before = beforeModel();
+  const after = beforeModel();
   const spec = after.vercel.find((s) => s.key === "NEXT_PUBLIC_APP_NAME")!;
   spec.source = { value: "Shop 2" };
   assert.deepEqual(diffModels(before, after), ["vercel web NEXT_PUBLIC_APP_NAME: value changed"]);
 });
 
 test("a dashboard with one more panel reports +1 panel with its title", () => {
-  const before = monitoringModel(loadCatalogFile(join(FIXTURES, "threshold-change", "before.yaml")), {});
-  const after = structuredClone(before);
+  const before = beforeModel();
+  const after = beforeModel();
   const service = after.dashboards.find((d) => d.key === "service")!;
   (service.json.panels as unknown[]).push({
     id: 999,
@@ -71,6 +71,11 @@ test("a dashboard with one more panel reports +1 panel with its title", () => {
   });
   assert.deepEqual(diffModels(before, after), ["dashboard service: +1 panel (Cold starts)"]);
 });
+
+/** A fresh model each call: the rule model holds functions (tests built on demand), so it cannot be cloned. */
+function beforeModel() {
+  return monitoringModel(loadCatalogFile(join(FIXTURES, "threshold-change", "before.yaml")), {});
+}
 
 function runDiff(cwd: string, args: string[]) {
   return spawnSync(BIN, ["diff", ...args], { cwd, encoding: "utf8" });
