@@ -18,7 +18,8 @@ export interface RuleTestFiles {
   untested: string[];
 }
 
-const safe = (id: string) => id.replace(/[^A-Za-z0-9_-]+/g, "_");
+/** Base name of the generated test of alert `id` in `group` (`<name>.test.yml`, `<name>.rules.yml`). */
+export const ruleTestName = (group: string, id: string) => `${group}__${id}`.replace(/[^A-Za-z0-9_-]+/g, "_");
 
 export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
   const files: Record<string, string> = {};
@@ -50,7 +51,7 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
       const deps = [...new Set((t.records ?? []).flatMap((record) => computing.get(key(record, service)) ?? []))]
         .sort((a, b) => order.get(a)! - order.get(b)!)
         .map((r) => ({ ...r, expr: narrowedTo(r, service) }));
-      const name = safe(`${group.name}__${rule.id}`);
+      const name = ruleTestName(group.name, rule.id);
       files[`${name}.rules.yml`] = toYaml({
         // The alert's own condition: suppression by other alerts has hand-written tests (test/fixtures/semantics).
         groups: [

@@ -1,0 +1,355 @@
+/**
+ * Runs promtool tests twice — with the Prometheus rules `render` writes, and with the Grafana
+ * rules `plan` registers, translated by `grafana-rule-promql.ts` — on the same input series
+ * and expected alerts, and reports every test whose two runs differ: the Grafana rule fires at
+ * other evaluations, or with other labels, than its Prometheus twin. One promtool invocation
+ * per side. Annotations are left out on both sides (Grafana's are other templates, checked
+ * elsewhere).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { parser } from "@prometheus-io/lezer-promql";
+import { parse, stringify } from "yaml";
+import type { RuleGroup } from "../../alerts/model";
+import { promGroup } from "../../alerts/prometheus-rules";
+import { renderRuleTests, ruleTestName } from "../../alerts/rule-tests";
+import { findBinary } from "../../verify/tools";
+import { NotTranslated, translateRule, type PlannedRule, type PromRule } from "./grafana-rule-promql";
+
+const run = promisify(execFile);
+
+export interface PlannedGroup {
+  name: string;
+  intervalSeconds: number;
+  rules: PlannedRule[];
+}
+
+/** The rule groups and the Prometheus data source uid of a `plan --json` output. */
+export function plannedRules(planJson: string): { groups: PlannedGroup[]; datasourceUid: string } {
+  const resources = (JSON.parse(planJson) as { resources: Array<{ type: string; inputs: Record<string, unknown> }> })
+    .resources;
+  const groups = resources
+    .filter((r) => r.type === "grafana:alerting/ruleGroup:RuleGroup")
+    .map((r) => r.inputs as unknown as PlannedGroup);
+  const sources = new Set(groups.flatMap((g) => g.rules.filter((r) => r.record).map((r) => r.datas[0].datasourceUid)));
+  const counts = new Map<string, number>();
+  for (const r of groups.flatMap((g) => g.rules))
+    for (const d of r.datas)
+      if (d.datasourceUid !== "__expr__") counts.set(d.datasourceUid, (counts.get(d.datasourceUid) ?? 0) + 1);
+  // The data source most queries read (the one recording rules read, when there are any).
+  const datasourceUid = [...(sources.size === 1 ? sources : counts.keys())].sort(
+    (a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0),
+  )[0];
+  return { groups, datasourceUid };
+}
+
+const labelKey = (labels: Record<string, string> = {}) => JSON.stringify(Object.entries(labels).sort());
+
+/** Every planned rule translated, or the reason it cannot be (by title). */
+export function translatePlan(groups: PlannedGroup[], datasourceUid: string) {
+  const rules = groups.flatMap((g) => g.rules);
+  const siblings = new Map<string, Set<string>>();
+  for (const r of rules)
+    if (r.condition && r.labels?.alert) {
+      const set = siblings.get(r.labels.alert) ?? new Set<string>();
+      for (const k of Object.keys(r.labels)) set.add(k);
+      siblings.set(r.labels.alert, set);
+    }
+  const translated = new Map<PlannedRule, PromRule[]>();
+  const refused = new Map<PlannedRule, string>();
+  for (const r of rules) {
+    try {
+      translated.set(
+        r,
+        translateRule(r, { datasourceUid, siblingLabels: [...(siblings.get(r.labels?.alert ?? "") ?? [])].sort() }),
+      );
+    } catch (e) {
+      if (!(e instanceof NotTranslated)) throw e;
+      refused.set(r, e.message);
+    }
+  }
+  return { translated, refused };
+}
+
+export interface TwinRun {
+  /** Test files run on both sides. */
+  compared: number;
+  /** Of those, the ones whose expectations both sides meet. */
+  passedBoth: number;
+  /** One message per test whose two runs differ, or whose Grafana rule cannot be run, naming the rule. */
+  problems: string[];
+  /** Tests the Grafana rule and its twin both fail (suppression), run again with the planned query's own condition. */
+  ownChecked: number;
+  /** Grafana rules the translator refuses: `<title>: <reason>`. */
+  refused: string[];
+  /** Titles of Grafana alerts that no test ran (generated tests: the alerts the rule model has no test for). */
+  untested: string[];
+}
+
+/**
+ * The left side of a query's top-level `<condition> unless on () (<suppressors>)`: the alert's own
+ * condition, read from the planned PromQL; undefined when the query has no such clause.
+ */
+export function ownCondition(expr: string): string | undefined {
+  const top = parser.parse(expr).topNode.firstChild;
+  if (top?.name !== "BinaryExpr") return undefined;
+  const [lhs, op, modifier] = [top.firstChild, top.firstChild?.nextSibling, top.firstChild?.nextSibling?.nextSibling];
+  if (op?.name !== "Unless" || modifier?.name !== "MatchingModifierClause") return undefined;
+  if (expr.slice(modifier.from, modifier.to).replace(/\s+/g, "") !== "on()") return undefined;
+  return expr.slice(lhs!.from, lhs!.to);
+}
+
+/** promtool's report per test file. */
+function reports(output: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const parts = output.split(/^Unit Testing:\s+(\S+)\s*$/m);
+  for (let i = 1; i < parts.length; i += 2) out.set(parts[i], parts[i + 1].trim());
+  return out;
+}
+
+/** promtool's report for each of `tests` (file name → YAML) run with `rules` (file name → content). */
+async function promtoolReports(
+  tests: Record<string, string>,
+  rules: Record<string, string>,
+): Promise<Map<string, string>> {
+  const names = Object.keys(tests);
+  if (!names.length) return new Map();
+  const promtool = findBinary("promtool");
+  if (!promtool) throw new Error("promtool is not installed");
+  const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-grafana-twin-"));
+  try {
+    for (const [f, c] of Object.entries({ ...tests, ...rules })) writeFileSync(join(dir, f), c);
+    // promtool names each file on stdout and prints its failures on stderr: one pipe keeps them together.
+    const r = await run("sh", ["-c", '"$0" "$@" 2>&1', promtool, "test", "rules", ...names], {
+      cwd: dir,
+      maxBuffer: 256 * 1024 * 1024,
+    }).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? "", stderr: e.stderr ?? "" }));
+    const out = reports(r.stdout);
+    return new Map(names.map((f) => [f, out.get(f) ?? `(no report) ${r.stderr}`]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `tests` with the `grafana` rule files; those it does not pass run again with the `prom`
+ * rule files, and must fail the same way. A test the Grafana rules pass needs no second run: the
+ * Prometheus twin's own run of it (verify's generated tests, test/alerts/semantics.test.ts)
+ * passes. Returns both reports per test file.
+ */
+async function runBoth(
+  tests: Record<string, string>,
+  prom: Record<string, string>,
+  grafana: Record<string, string>,
+): Promise<Map<string, { prom: string; grafana: string }>> {
+  const rulesOf = (f: string) => f.replace(/\.test\.yml$/, ".rules.yml");
+  const key = (f: string) => JSON.stringify([f, tests[f], prom[rulesOf(f)], grafana[rulesOf(f)]]);
+  const fresh = Object.keys(tests).filter((f) => !seen.has(key(f)));
+  const pick = (files: string[], from: Record<string, string>, name: (f: string) => string) =>
+    Object.fromEntries(files.map((f) => [name(f), from[name(f)]]));
+  const g = await promtoolReports(
+    pick(fresh, tests, (f) => f),
+    pick(fresh, grafana, rulesOf),
+  );
+  const failed = fresh.filter((f) => g.get(f) !== "SUCCESS");
+  const p = await promtoolReports(
+    pick(failed, tests, (f) => f),
+    pick(failed, prom, rulesOf),
+  );
+  for (const f of fresh) seen.set(key(f), { grafana: g.get(f)!, prom: p.get(f) ?? "SUCCESS" });
+  return new Map(Object.keys(tests).map((f) => [f, seen.get(key(f))!]));
+}
+
+/** Both reports of a test already run in this process with the same rules (two catalogs sharing services). */
+const seen = new Map<string, { prom: string; grafana: string }>();
+
+function compare(
+  results: Map<string, { prom: string; grafana: string }>,
+  ruleOf: (test: string) => string,
+): Pick<TwinRun, "compared" | "passedBoth" | "problems"> {
+  const problems: string[] = [];
+  let passedBoth = 0;
+  for (const [test, r] of results) {
+    if (r.prom === r.grafana) {
+      if (r.prom === "SUCCESS") passedBoth++;
+      continue;
+    }
+    problems.push(`${ruleOf(test)} (${test}): Grafana ${r.grafana}\n  — Prometheus twin ${r.prom}`);
+  }
+  return { compared: results.size, passedBoth, problems };
+}
+
+/** The rule model as render writes it (each alert's deployed expression), without annotations. */
+function deployed(groups: RuleGroup[]): RuleGroup[] {
+  return groups.map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => (r.kind === "alert" ? { ...r, ownExpr: undefined, annotations: {} } : r)),
+  }));
+}
+
+/**
+ * The generated promtool test of every alert (`alerts/rule-tests.ts`, what `verify` runs), on the
+ * deployed Prometheus rule and on the planned Grafana rule with the same labels (and the
+ * Grafana recording rules writing what the test's recording rules write). `only` narrows the run
+ * to the Grafana rules it accepts.
+ */
+export async function generatedTestsTwice(
+  model: RuleGroup[],
+  planned: PlannedGroup[],
+  datasourceUid: string,
+  only: (r: PlannedRule) => boolean = () => true,
+): Promise<TwinRun> {
+  const { files, tests } = renderRuleTests(deployed(model));
+  const { translated, refused } = translatePlan(planned, datasourceUid);
+  const all = planned.flatMap((g) => g.rules);
+  // The Grafana alert of each generated test: its title is `<alert> (<id>)`.
+  const alerts = new Map<string, PlannedRule[]>();
+  for (const g of planned)
+    for (const r of g.rules.filter((r) => r.condition)) {
+      const name = `${ruleTestName(g.name, r.name.slice((r.labels?.alert ?? "").length + 2, -1))}.test.yml`;
+      alerts.set(name, [...(alerts.get(name) ?? []), r]);
+    }
+  const records = all.filter((r) => r.record);
+  const problems: string[] = [];
+  const covered = new Set<PlannedRule>();
+  const testFiles: Record<string, string> = {};
+  const prom: Record<string, string> = {};
+  const grafana: Record<string, string> = {};
+  const grafanaOwn: Record<string, string> = {};
+  const ruleOfTest = new Map<string, string>();
+  for (const test of tests) {
+    const rulesName = test.replace(/\.test\.yml$/, ".rules.yml");
+    const group = (parse(files[rulesName]) as { groups: Array<{ name: string; interval: string; rules: PromRule[] }> })
+      .groups[0];
+    const twin = group.rules[group.rules.length - 1];
+    const matches = (alerts.get(test) ?? []).filter((r) => labelKey(r.labels) === labelKey(twin.labels));
+    if (matches.length !== 1) {
+      problems.push(`${twin.alert} (${test}): ${matches.length} planned Grafana rules have its id and labels`);
+      continue;
+    }
+    const [rule] = matches;
+    if (!only(rule)) continue;
+    covered.add(rule);
+    const alert = translated.get(rule);
+    if (!alert) continue;
+    const deps: PromRule[] = [];
+    let missing = false;
+    if (records.length)
+      for (const dep of group.rules.slice(0, -1)) {
+        const writers = records.filter(
+          (r) => r.record!.metric === dep.record && labelKey(r.labels) === labelKey(dep.labels),
+        );
+        if (!writers.length || writers.some((w) => !translated.has(w))) {
+          problems.push(
+            `${rule.name} (${test}): no translatable Grafana recording rule writes ${dep.record} ${labelKey(dep.labels)}`,
+          );
+          missing = true;
+        }
+        deps.push(...writers.flatMap((w) => translated.get(w) ?? []));
+      }
+    if (missing) continue;
+    ruleOfTest.set(test, rule.name);
+    testFiles[test] = files[test];
+    prom[rulesName] = files[rulesName];
+    const file = (rules: PromRule[]) =>
+      stringify({ groups: [{ name: group.name, interval: group.interval, rules: [...deps, ...rules] }] });
+    grafana[rulesName] = file(alert);
+    const [query, ...rest] = alert;
+    const own = ownCondition(query.expr);
+    if (own !== undefined) grafanaOwn[rulesName] = file([{ ...query, expr: own }, ...rest]);
+  }
+  const results = await runBoth(testFiles, prom, grafana);
+  const compared = compare(results, (t) => ruleOfTest.get(t) ?? t);
+  // Where the Prometheus twin fails its own test too (suppressed by its service's other alerts),
+  // the Grafana rule's own condition must meet the test as written.
+  const suppressed = [...results].filter(([, r]) => r.grafana !== "SUCCESS").map(([f]) => f);
+  const rulesOf = (f: string) => f.replace(/\.test\.yml$/, ".rules.yml");
+  const own = await promtoolReports(
+    Object.fromEntries(suppressed.filter((f) => grafanaOwn[rulesOf(f)]).map((f) => [f, testFiles[f]])),
+    grafanaOwn,
+  );
+  for (const f of suppressed) {
+    const report = own.get(f);
+    if (report === undefined)
+      problems.push(
+        `${ruleOfTest.get(f)} (${f}): fails its twin's test and its query has no suppression clause to leave out`,
+      );
+    else if (report !== "SUCCESS")
+      problems.push(
+        `${ruleOfTest.get(f)} (${f}): its own condition (the planned query without its suppression) ${report}`,
+      );
+  }
+  const untested = all.filter((r) => r.condition && only(r) && !covered.has(r)).map((r) => r.name);
+  return {
+    ...compared,
+    ownChecked: own.size,
+    problems: [...problems, ...compared.problems],
+    refused: [...refused].filter(([r]) => only(r)).map(([, why]) => why),
+    untested,
+  };
+}
+
+/** Every PromQL-identifier-like token of `text`: alert names, recorded metric names, labels. */
+const names = (text: string) => new Set(text.match(/[A-Za-z_:][\w:]*/g));
+
+/** The rules of `groups` that `testYaml` names, with the recording rules they read, transitively; order kept. */
+function rulesFor(groups: Array<{ name: string; interval: string; rules: PromRule[] }>, testYaml: string) {
+  const needed = names(testYaml);
+  const rules = groups.flatMap((g) => g.rules);
+  const nameOf = (r: PromRule) => (r.alert ?? r.record)!;
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of rules.filter((r) => needed.has(nameOf(r))))
+      for (const n of names(r.expr))
+        if (!needed.has(n)) {
+          needed.add(n);
+          grew = true;
+        }
+  }
+  return groups
+    .map((g) => ({ ...g, rules: g.rules.filter((r) => needed.has(nameOf(r))) }))
+    .filter((g) => g.rules.length > 0);
+}
+
+/**
+ * Hand-written promtool tests (`<name>.test.yml` → YAML reading `rules.yml`), each with the rules
+ * it names: from the deployed Prometheus rules of `model`, and from the translated Grafana rules
+ * of `planned`.
+ */
+export async function handWrittenTestsTwice(
+  tests: Record<string, string>,
+  model: RuleGroup[],
+  planned: PlannedGroup[],
+  datasourceUid: string,
+): Promise<TwinRun> {
+  const { translated, refused } = translatePlan(planned, datasourceUid);
+  const promGroups = deployed(model).map((g) => {
+    const p = promGroup(g) as { name: string; interval: string; rules: PromRule[] };
+    return { ...p, rules: p.rules.map((r) => ({ ...r, annotations: undefined })) };
+  });
+  const grafanaGroups = planned.map((g) => ({
+    name: g.name,
+    interval: `${g.intervalSeconds}s`,
+    rules: g.rules.flatMap((r) => translated.get(r) ?? []),
+  }));
+  const testFiles: Record<string, string> = {};
+  const prom: Record<string, string> = {};
+  const grafana: Record<string, string> = {};
+  for (const [file, yaml] of Object.entries(tests)) {
+    const rulesName = file.replace(/\.test\.yml$/, ".rules.yml");
+    const doc = parse(yaml) as Record<string, unknown>;
+    testFiles[file] = stringify({ ...doc, rule_files: [rulesName] });
+    const strip = (gs: ReturnType<typeof rulesFor>) =>
+      stringify({
+        groups: gs.map((g) => ({ ...g, rules: g.rules.map((r) => JSON.parse(JSON.stringify(r)) as PromRule) })),
+      });
+    prom[rulesName] = strip(rulesFor(promGroups, yaml));
+    grafana[rulesName] = strip(rulesFor(grafanaGroups, yaml));
+  }
+  const results = await runBoth(testFiles, prom, grafana);
+  const compared = compare(results, (t) => t);
+  return { ...compared, ownChecked: 0, refused: [...refused.values()], untested: [] };
+}
