@@ -148,8 +148,12 @@ async function runBoth(
   const rulesOf = (f: string) => f.replace(/\.test\.yml$/, ".rules.yml");
   const key = (f: string) => JSON.stringify([f, tests[f], prom[rulesOf(f)], grafana[rulesOf(f)]]);
   const fresh = Object.keys(tests).filter((f) => !seen.has(key(f)));
-  const pick = (files: string[], from: Record<string, string>, name: (f: string) => string) =>
-    Object.fromEntries(files.map((f) => [name(f), from[name(f)]]));
+  const own = new Set(Object.keys(tests).map(rulesOf));
+  // A test's own rule file, and the files every test may read.
+  const pick = (files: string[], from: Record<string, string>, name: (f: string) => string) => ({
+    ...Object.fromEntries(Object.entries(from).filter(([f]) => !own.has(f) && !(f in tests))),
+    ...Object.fromEntries(files.map((f) => [name(f), from[name(f)]])),
+  });
   const g = await promtoolReports(
     pick(fresh, tests, (f) => f),
     pick(fresh, grafana, rulesOf),
@@ -317,39 +321,69 @@ function rulesFor(groups: Array<{ name: string; interval: string; rules: PromRul
 /**
  * Hand-written promtool tests (`<name>.test.yml` → YAML reading `rules.yml`), each with the rules
  * it names: from the deployed Prometheus rules of `model`, and from the translated Grafana rules
- * of `planned`.
+ * of `planned`. With `ownConditions` (tests written for each alert's own condition, as
+ * test/alerts/semantics.test.ts loads them), a test the Grafana rules fail — identically to the
+ * deployed twin, under suppression — must pass with every planned query's own condition.
  */
 export async function handWrittenTestsTwice(
   tests: Record<string, string>,
   model: RuleGroup[],
   planned: PlannedGroup[],
   datasourceUid: string,
+  ownConditions: boolean,
+  /** Other files the tests read (a rule file of their own, as burn-rate.test.yml reads Sloth's), the same on both sides. */
+  beside: Record<string, string> = {},
 ): Promise<TwinRun> {
   const { translated, refused } = translatePlan(planned, datasourceUid);
   const promGroups = deployed(model).map((g) => {
     const p = promGroup(g) as { name: string; interval: string; rules: PromRule[] };
     return { ...p, rules: p.rules.map((r) => ({ ...r, annotations: undefined })) };
   });
-  const grafanaGroups = planned.map((g) => ({
-    name: g.name,
-    interval: `${g.intervalSeconds}s`,
-    rules: g.rules.flatMap((r) => translated.get(r) ?? []),
-  }));
+  const grafanaGroups = (own: boolean) =>
+    planned.map((g) => ({
+      name: g.name,
+      interval: `${g.intervalSeconds}s`,
+      rules: g.rules.flatMap((r) => {
+        const rules = translated.get(r) ?? [];
+        if (!own || !r.condition || !rules.length) return rules;
+        const [query, ...rest] = rules;
+        return [{ ...query, expr: ownCondition(query.expr) ?? query.expr }, ...rest];
+      }),
+    }));
   const testFiles: Record<string, string> = {};
   const prom: Record<string, string> = {};
   const grafana: Record<string, string> = {};
-  for (const [file, yaml] of Object.entries(tests)) {
-    const rulesName = file.replace(/\.test\.yml$/, ".rules.yml");
+  const grafanaOwn: Record<string, string> = {};
+  const file = (gs: ReturnType<typeof rulesFor>) =>
+    stringify({
+      groups: gs.map((g) => ({ ...g, rules: g.rules.map((r) => JSON.parse(JSON.stringify(r)) as PromRule) })),
+    });
+  for (const [name, yaml] of Object.entries(tests)) {
+    const rulesName = name.replace(/\.test\.yml$/, ".rules.yml");
     const doc = parse(yaml) as Record<string, unknown>;
-    testFiles[file] = stringify({ ...doc, rule_files: [rulesName] });
-    const strip = (gs: ReturnType<typeof rulesFor>) =>
-      stringify({
-        groups: gs.map((g) => ({ ...g, rules: g.rules.map((r) => JSON.parse(JSON.stringify(r)) as PromRule) })),
-      });
-    prom[rulesName] = strip(rulesFor(promGroups, yaml));
-    grafana[rulesName] = strip(rulesFor(grafanaGroups, yaml));
+    testFiles[name] = stringify({
+      ...doc,
+      rule_files: (doc.rule_files as string[]).map((f) => (f === "rules.yml" ? rulesName : f)),
+    });
+    prom[rulesName] = file(rulesFor(promGroups, yaml));
+    grafana[rulesName] = file(rulesFor(grafanaGroups(false), yaml));
+    grafanaOwn[rulesName] = file(rulesFor(grafanaGroups(true), yaml));
   }
+  Object.assign(prom, beside);
+  Object.assign(grafana, beside);
+  Object.assign(grafanaOwn, beside);
   const results = await runBoth(testFiles, prom, grafana);
   const compared = compare(results, (t) => t);
-  return { ...compared, ownChecked: 0, refused: [...refused.values()], untested: [] };
+  const suppressed = ownConditions ? [...results].filter(([, r]) => r.grafana !== "SUCCESS").map(([f]) => f) : [];
+  const own = await promtoolReports(Object.fromEntries(suppressed.map((f) => [f, testFiles[f]])), grafanaOwn);
+  const problems = [...own]
+    .filter(([, report]) => report !== "SUCCESS")
+    .map(([f, report]) => `${f}: with the planned queries' own conditions (without suppression) ${report}`);
+  return {
+    ...compared,
+    ownChecked: own.size,
+    problems: [...compared.problems, ...problems],
+    refused: [...refused.values()],
+    untested: [],
+  };
 }
