@@ -65,35 +65,30 @@ export function asEngineReceives(value: unknown): unknown {
 
 const unwrap = (v: unknown) => (isRpcSecret(v) ? v.value : v);
 
-/** Whether `value` prints as it is: no secret inside, keys sorted at every level. */
-function printsAsIs(value: unknown): boolean {
-  if (!value || typeof value !== "object") return true;
-  if (isRpcSecret(value)) return false;
-  if (Array.isArray(value)) return value.every(printsAsIs);
-  const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i++)
-    if ((i > 0 && keys[i - 1] > keys[i]) || !printsAsIs((value as Record<string, unknown>)[keys[i]])) return false;
-  return true;
-}
-
 /** Engine-side inputs → printable: secrets masked, keys sorted (`value` itself when that changes nothing). */
 export function printable(value: unknown): unknown {
-  if (printsAsIs(value)) return value;
-  return sortedMasked(value);
-}
-
-function sortedMasked(value: unknown): unknown {
   if (isRpcSecret(value)) return SECRET_MARK;
-  if (Array.isArray(value)) return value.map(printable);
-  if (value && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .map((k) => [k, printable(obj[k])]),
-    );
+  if (!value || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const p = printable(value[i]);
+      if (p !== value[i]) (out ??= value.slice(0, i)).push(p);
+      else out?.push(p);
+    }
+    return out ?? value;
   }
-  return value;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let changed = false;
+  for (let i = 1; i < keys.length && !changed; i++) changed = keys[i - 1] > keys[i];
+  const order = changed ? [...keys].sort() : keys;
+  const printed = order.map((k) => {
+    const p = printable(obj[k]);
+    if (p !== obj[k]) changed = true;
+    return p;
+  });
+  return changed ? Object.fromEntries(order.map((k, i) => [k, printed[i]])) : value;
 }
 
 /**
