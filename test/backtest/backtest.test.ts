@@ -21,6 +21,8 @@ const HOUR = 3600_000;
 const HISTORY = { startMs: 0, endMs: 12 * HOUR };
 const FROM = "3600";
 const TO = String(12 * 3600);
+/** The last hour: for runs whose assertions hold over any range (credentials, the text form of a verdict). */
+const LAST_HOUR = String(11 * 3600);
 
 const demoYaml = readFileSync(join(ROOT, "local", "demo-catalog.yaml"), "utf8")
   .replace(/\$\{DEMO_APP\}/g, "http://127.0.0.1:9")
@@ -172,7 +174,7 @@ test("without --base there is no base field; an alert reading series that do not
   assert.ok(result.alerts.every((a) => !("base" in a)));
   assert.deepEqual(find(result, "db", "OrphanedRecords", "P2").missing_series, ["crm_orphaned_records"]);
   assert.deepEqual(find(result, "web", "ProbeDown", "P0").missing_series, []);
-  const text = await cli(["--prometheus", prom.url, "--from", FROM, "--to", TO]);
+  const text = await cli(["--prometheus", prom.url, "--from", LAST_HOUR, "--to", TO]);
   assert.match(text.stdout, /verdict: .*1 alert reads series that do not exist/);
 });
 
@@ -201,7 +203,7 @@ async function authProxy(expected: string): Promise<{ url: string; server: Serve
 test("basic auth comes from PROMETHEUS_USER + PROMETHEUS_PASSWORD, and a refusal names URL and status but no credential", async () => {
   const proxy = await authProxy(`Basic ${Buffer.from("tenant-42:s3cr3t-pa55").toString("base64")}`);
   try {
-    const ok = await cli(["--prometheus", proxy.url, "--from", FROM, "--to", TO, "--json"], {
+    const ok = await cli(["--prometheus", proxy.url, "--from", LAST_HOUR, "--to", TO, "--json"], {
       PROMETHEUS_USER: "tenant-42",
       PROMETHEUS_PASSWORD: "s3cr3t-pa55",
     });
@@ -222,7 +224,7 @@ test("basic auth comes from PROMETHEUS_USER + PROMETHEUS_PASSWORD, and a refusal
 test("a bearer token comes from PROMETHEUS_TOKEN", async () => {
   const proxy = await authProxy("Bearer glc_token-123");
   try {
-    const ok = await cli(["--prometheus", proxy.url, "--from", FROM, "--to", TO, "--json"], {
+    const ok = await cli(["--prometheus", proxy.url, "--from", LAST_HOUR, "--to", TO, "--json"], {
       PROMETHEUS_TOKEN: "glc_token-123",
     });
     assert.equal(ok.status, 0, ok.stderr);
@@ -278,6 +280,6 @@ test("--dashboards lists the panels whose queries read series that do not exist,
     ["overview/Alerts firing now", "synthetics/TLS certificate days left"],
   );
   assert.deepEqual(result.dashboards![0].missing_series, ['ALERTS{alertstate="firing", alertname!="Watchdog"}']);
-  const text = await cli(["--prometheus", prom.url, "--from", FROM, "--to", TO, "--dashboards"]);
+  const text = await cli(["--prometheus", prom.url, "--from", LAST_HOUR, "--to", TO, "--dashboards"]);
   assert.match(text.stdout, /verdict: .*2 dashboard panels stay empty/);
 });
