@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { BIN, ROOT } from "../helpers/catalogs";
+import { ROOT } from "../helpers/catalogs";
+import { cli } from "../helpers/cli-in-process";
 import { validateCatalog } from "../../catalog/validate";
 import { renderArtifacts } from "../../artifacts";
 import { syntheticChecks } from "../../infra/grafana/checks";
@@ -158,11 +158,11 @@ test("a problem in the second check of a list is reported at its index", () => {
   );
 });
 
-test("verify passes for a health list: every check's generated alerts fire and stay quiet under real promtool, blackbox accepts its modules", () => {
+test("verify passes for a health list: every check's generated alerts fire and stay quiet under real promtool, blackbox accepts its modules", async () => {
   const dir = mkdtempSync(join(tmpdir(), "health-list-"));
   try {
     writeFileSync(join(dir, "catalog.yaml"), stringify(raw));
-    const r = spawnSync(BIN, ["verify", "--catalog", join(dir, "catalog.yaml")], { cwd: ROOT, encoding: "utf8" });
+    const r = await cli(["verify", "--catalog", join(dir, "catalog.yaml")], { cwd: ROOT });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /ok {3}promtool test rules/);
   } finally {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
 import { diffModels, EMPTY_MODEL, monitoringModel } from "../../diff";
 import { BIN, ROOT } from "../helpers/catalogs";
+import { cli } from "../helpers/cli-in-process";
 import { gitRepo } from "./git-repo";
 
 const FIXTURES = join(ROOT, "test", "fixtures", "diff");
@@ -77,11 +78,14 @@ function beforeModel() {
   return monitoringModel(loadCatalogFile(join(FIXTURES, "threshold-change", "before.yaml")), {});
 }
 
-function runDiff(cwd: string, args: string[]) {
+/** `bin/ops-monitoring diff` as a real process: the command's smoke test. */
+function binaryDiff(cwd: string, args: string[]) {
   return spawnSync(BIN, ["diff", ...args], { cwd, encoding: "utf8" });
 }
 
-test("diff --base reads the catalog and custom rules at the git ref and exits 1 on changes, 0 when identical", () => {
+const runDiff = (cwd: string, args: string[]) => cli(["diff", ...args], { cwd });
+
+test("diff --base reads the catalog and custom rules at the git ref and exits 1 on changes, 0 when identical", async () => {
   const repo = gitRepo();
   try {
     const before = readFileSync(join(FIXTURES, "threshold-change", "before.yaml"), "utf8");
@@ -94,12 +98,12 @@ test("diff --base reads the catalog and custom rules at the git ref and exits 1 
     });
     const args = ["--catalog", join(repo.dir, "catalog.yaml"), "--custom-rules", join(repo.dir, "alerts", "custom")];
 
-    const changed = runDiff(repo.dir, ["--base", base, ...args]);
+    const changed = binaryDiff(repo.dir, ["--base", base, ...args]);
     assert.equal(changed.status, 1, changed.stderr);
     const out = lines(changed.stdout);
     assert.deepEqual(out, ["alert web/custom/QueueStuck P2: added", "alert web/error_rate P1: threshold 5% -> 3%"]);
 
-    const same = runDiff(repo.dir, ["--base", "HEAD", ...args]);
+    const same = await runDiff(repo.dir, ["--base", "HEAD", ...args]);
     assert.equal(same.status, 0, same.stderr);
     assert.match(same.stdout, /^no changes in the rendered monitoring between HEAD/);
   } finally {
@@ -107,11 +111,11 @@ test("diff --base reads the catalog and custom rules at the git ref and exits 1 
   }
 });
 
-test("diff --base with an unknown ref is a usage error naming the ref", () => {
+test("diff --base with an unknown ref is a usage error naming the ref", async () => {
   const repo = gitRepo();
   try {
     repo.commit("catalog", { "catalog.yaml": readFileSync(join(FIXTURES, "threshold-change", "before.yaml"), "utf8") });
-    const r = runDiff(repo.dir, ["--base", "origin/nope", "--catalog", join(repo.dir, "catalog.yaml")]);
+    const r = await runDiff(repo.dir, ["--base", "origin/nope", "--catalog", join(repo.dir, "catalog.yaml")]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown git revision "origin\/nope"/);
   } finally {
