@@ -8,10 +8,12 @@ import { relative } from "node:path";
 import { createRequire } from "node:module";
 
 const LOG = process.env.CENSUS_LOG!;
-const file = relative(process.cwd(), process.argv.find((a) => a.endsWith(".test.ts")) ?? "?");
-process.env.CENSUS_TEST = `${file}\t(hook)`;
+const own = relative(process.cwd(), process.argv.find((a) => a.endsWith(".test.ts")) ?? "?");
+/** The file running now: a shared test process (test/worker/main.ts) names it in CENSUS_FILE. */
+const current = () => process.env.CENSUS_FILE ?? own;
+process.env.CENSUS_TEST = `${own}\t(hook)`;
 
-function aliveTools(): string[] {
+function aliveTools(file: string): string[] {
   const tools = new Set<string>();
   for (const line of readFileSync(LOG, "utf8").split("\n")) {
     const [kind, pid, tool, testFile] = line.split("\t");
@@ -30,10 +32,11 @@ type TestFn = (...a: unknown[]) => unknown;
 
 function tagged(name: string, fn: TestFn): TestFn {
   const wrapper = function (this: unknown, ...a: unknown[]) {
+    const file = current();
     const id = `${file}\t${name}`;
     process.env.CENSUS_TEST = id;
     const finish = () => {
-      appendFileSync(LOG, `test\t${process.pid}\t${aliveTools().join(",")}\t${id}\n`);
+      appendFileSync(LOG, `test\t${process.pid}\t${aliveTools(file).join(",")}\t${id}\n`);
       process.env.CENSUS_TEST = `${file}\t(hook)`;
     };
     return (async () => {

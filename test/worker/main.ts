@@ -61,6 +61,7 @@ async function runFile(file: string): Promise<void> {
   const cpu = cpuSeconds();
   writeSync(1, startLine(file));
   process.env.CENSUS_FILE = file;
+  process.env.CENSUS_TEST = `${file}\t(hook)`;
   const report = new Promise<FileReport>((resolve) => (fileDone = resolve));
   void describe(file, () => {
     // Synchronously, inside the suite: the file's tests and hooks become the suite's.
