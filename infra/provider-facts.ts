@@ -132,6 +132,61 @@ export const GRAFANA_SINCE: Readonly<
   },
 };
 
+/**
+ * The dashboard `schemaVersion` each Grafana version understands: the newest whose migration its
+ * `DashboardMigrator` (public/app/features/dashboard/state/DashboardMigrator.ts,
+ * `DASHBOARD_SCHEMA_VERSION`; since 12.x also apps/dashboard/pkg/migration/schemaversion/) has,
+ * from the first release that certainly contains it. A newer `schemaVersion` than a Grafana knows
+ * is not migrated there (its migrator returns early and sets its own number), so the program
+ * sends the one the configured `grafana.version` knows; an older one a newer Grafana migrates.
+ * 40 has no release pinned down by a source: the versions before 11.6 get 39.
+ */
+export const DASHBOARD_SCHEMA: ReadonlyArray<{ since: GrafanaVersion; schemaVersion: number; source: FactSource }> = [
+  {
+    since: [10, 4, 0],
+    schemaVersion: 39,
+    source: {
+      ...GRAFANA,
+      ref: "71e3814c469e6d407cf5458951258c000ffc861c",
+      path: "public/app/features/dashboard/state/DashboardMigrator.ts",
+      at: "DASHBOARD_SCHEMA_VERSION = 39 (cited by grafana/grafana#87712, 2024-05-13; a Grafana 10.4 export reads 39, grafana/grafonnet#196, 2024-04-14)",
+    },
+  },
+  {
+    since: [11, 6, 0],
+    schemaVersion: 41,
+    source: {
+      ...GRAFANA,
+      path: "apps/dashboard/pkg/migration/schemaversion/v41.go",
+      at: "V41 removes timepicker.time_options: frontend grafana/grafana#100135 merged 2025-02-11, backend #100554 2025-02-12; 11.6.0 released 2025-03-25",
+    },
+  },
+  {
+    since: [12, 3, 0],
+    schemaVersion: 42,
+    source: {
+      ...GRAFANA,
+      path: "apps/dashboard/pkg/migration/schemaversion/migrations.go",
+      at: "LATEST_VERSION = 42 (V42 hideFrom.tooltip, grafana/grafana#110517 merged 2025-09-05, after the 12.2 release branch; 12.3.0 is the first release certainly holding it)",
+    },
+  },
+];
+
+/** Dashboard JSON options that need a newer Grafana than the oldest supported one (11.0). */
+export const DASHBOARD_OPTION_SINCE: Readonly<
+  Record<"percentChangeColorMode", { version: GrafanaVersion; source: FactSource }>
+> = {
+  /** Stat panels' `options.percentChangeColorMode`: "Stat: Add percent change color modes" (#88205), released in 11.1. */
+  percentChangeColorMode: {
+    version: [11, 1, 0],
+    source: {
+      ...GRAFANA,
+      path: "packages/grafana-schema/src/common/mudball.cue",
+      at: 'PercentChangeColorMode: "standard" | "inverted" | "same_as_value" (grafana/grafana#88205, whats-new-in-v11-1)',
+    },
+  },
+};
+
 const present = (v: unknown) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
 const isSet = (v: unknown) => v !== undefined && v !== null;
 

@@ -11,6 +11,7 @@ import { folderUid } from "../../conventions";
 import type { GrafanaSettings } from "../config";
 import { syntheticChecks, type CheckSpec } from "./checks";
 import { contactPoints, type ContactPointSpec } from "./contact-points";
+import { dashboardForGrafana } from "./dashboard-versions";
 import { muteTimings, notificationPolicy, type MuteTimingSpec, type RootPolicy } from "./routing";
 import type { GrafanaRuleGroup } from "./rule-groups";
 import { prodRuleGroups } from "./versions";
@@ -34,7 +35,9 @@ export function grafanaInputs<S>(
 ): GrafanaInputs<S> {
   return {
     folder: { uid: folderUid(catalog.system), title: catalog.folderTitle },
-    dashboards: buildDashboards(catalog).map((d) => withDatasource(d, settings.prometheusDatasourceUid)),
+    dashboards: buildDashboards(catalog).map((d) =>
+      dashboardForGrafana(withDatasource(d, settings.prometheusDatasourceUid), catalog.grafanaVersion.version),
+    ),
     ruleGroups: prodRuleGroups(catalog, rules, settings.prometheusDatasourceUid),
     contactPoints: contactPoints(catalog, secret),
     muteTimings: muteTimings(catalog),

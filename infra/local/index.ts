@@ -10,11 +10,13 @@ import * as grafana from "@pulumiverse/grafana";
 import { buildDashboards, withDatasource, type DashboardDoc } from "../../dashboards";
 import { folderUid, resourceName, STACK_OUTPUT } from "../../conventions";
 import { PROJECT } from "../config";
+import { dashboardForGrafana } from "../grafana/dashboard-versions";
 import { GrafanaDashboards } from "../grafana/dashboards";
 import type { StackContext, StackOutputs } from "../stack";
 import { secretRef } from "../secrets";
 import {
   LOCAL_DATASOURCE_UID,
+  LOCAL_GRAFANA_VERSION,
   CONTAINER_RENDER_OPTIONS,
   CONTAINER_SECRETS_DIR,
   containerSpecs,
@@ -131,7 +133,9 @@ export function provisionLocal(ctx: StackContext): StackOutputs {
     system: catalog.system,
     containers: containerSpecs(ctx.artifacts(CONTAINER_RENDER_OPTIONS)),
     folder: { uid: folderUid(catalog.system), title: catalog.folderTitle },
-    dashboards: buildDashboards(catalog).map((d) => withDatasource(d, LOCAL_DATASOURCE_UID)),
+    dashboards: buildDashboards(catalog).map((d) =>
+      dashboardForGrafana(withDatasource(d, LOCAL_DATASOURCE_UID), LOCAL_GRAFANA_VERSION),
+    ),
     grafanaAdminPassword: password,
   });
   return {

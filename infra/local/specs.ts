@@ -15,6 +15,13 @@ export const LOCAL_IMAGES = {
 } as const;
 export type LocalComponent = keyof typeof LOCAL_IMAGES;
 
+/** The version of the pinned Grafana image, which the local dashboards are written for. */
+export const LOCAL_GRAFANA_VERSION = LOCAL_IMAGES.grafana.split(":")[1].split(".").map(Number) as unknown as readonly [
+  number,
+  number,
+  number,
+];
+
 /** Port each component listens on, inside the network and on 127.0.0.1 of the host. */
 export const LOCAL_PORTS: Record<LocalComponent, number> = {
   prometheus: 9090,
