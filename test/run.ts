@@ -80,6 +80,11 @@ function jobs(): Job[] {
 }
 
 const quote = (argv: string[]) => argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+/**
+ * The CPU-bound lanes run at a lower priority than the e2e lane, whose stacks mostly wait but
+ * must answer on time (scrapes, evaluations, notifications) when they wake: same total work.
+ */
+const NICE = "nice -n 5";
 /** CPU seconds of the children `sh`'s `times` reports (its second line). */
 const childrenCpu = (times: string) =>
   [...(times.trim().split("\n")[1] ?? "").matchAll(/(\d+)m([\d.]+)s/g)].reduce(
@@ -90,7 +95,8 @@ const childrenCpu = (times: string) =>
 /** Runs `job` in `sh` so the shell's `times` reports the CPU time of the job and everything it waited for. */
 function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Result> {
   const started = Date.now();
-  const child = spawn("sh", ["-c", `${quote(job.argv)}; rc=$?; times >&3; exit $rc`], {
+  const nice = job.lane === "e2e" ? "" : `${NICE} `;
+  const child = spawn("sh", ["-c", `${nice}${quote(job.argv)}; rc=$?; times >&3; exit $rc`], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe", "pipe"],
@@ -126,7 +132,7 @@ function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Result> {
 
 /** One shared test process (test/worker/main.ts) running files from `queue` until it is empty; its own CPU time. */
 function runWorker(queue: Job[], env: NodeJS.ProcessEnv, done: (r: Result) => void): Promise<number> {
-  const child = spawn("sh", ["-c", `${quote(WORKER)} 2>&1; rc=$?; times >&3; exit $rc`], {
+  const child = spawn("sh", ["-c", `${NICE} ${quote(WORKER)} 2>&1; rc=$?; times >&3; exit $rc`], {
     cwd: ROOT,
     env,
     stdio: ["pipe", "pipe", "ignore", "pipe"],
