@@ -9,6 +9,14 @@ export const CATALOG_CONFIG_KEY = "ops-monitoring:catalog";
 
 /** The raw catalog object in a YAML text; throws CatalogError on YAML syntax errors. */
 export function parseCatalogYaml(text: string, source: string): unknown {
+  return parseCatalogFile(text, source).catalog;
+}
+
+/**
+ * A catalog file, or a Pulumi stack file (`config:` holding `ops-monitoring:catalog`): its catalog,
+ * and for a stack file its whole `config` map (parsed once).
+ */
+export function parseCatalogFile(text: string, source: string): { catalog: unknown; config?: Record<string, unknown> } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines, merge: true });
   if (doc.errors.length > 0) {
@@ -25,9 +33,9 @@ export function parseCatalogYaml(text: string, source: string): unknown {
     const config = (value as { config?: Record<string, unknown> }).config ?? {};
     if (!(CATALOG_CONFIG_KEY in config))
       throw new CatalogError([{ path: "config", message: `has no ${CATALOG_CONFIG_KEY} key` }], source);
-    return withStackGrafanaUrl(config[CATALOG_CONFIG_KEY], config[GRAFANA_URL_CONFIG_KEY], source);
+    return { catalog: withStackGrafanaUrl(config[CATALOG_CONFIG_KEY], config[GRAFANA_URL_CONFIG_KEY], source), config };
   }
-  return value;
+  return { catalog: value };
 }
 
 /** The stack config key of the Grafana URL: the Grafana provider's own, the one place a stack writes it. */

@@ -9,9 +9,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseDocument } from "yaml";
 import { CatalogError, formatWarnings } from "../catalog/diagnostics";
-import { CATALOG_CONFIG_KEY, parseCatalogYaml } from "../catalog/load";
+import { CATALOG_CONFIG_KEY, parseCatalogFile } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
 import { StackConfigError } from "../infra/config";
 import { ProviderFactsError } from "../infra/provider-facts";
@@ -33,11 +32,10 @@ import { boundsJson, boundsTable } from "../alerts/detection-report";
 /** The directory of Pulumi.yaml. */
 const PROJECT_DIR = join(__dirname, "..");
 
-/** Config keys of a Pulumi stack file besides the catalog; `secure:` values become placeholders. */
-export function stackFileConfig(text: string): Record<string, ConfigValue> {
-  const doc = parseDocument(text).toJS() as { config?: Record<string, unknown> } | null;
+/** Config keys of a Pulumi stack file (its `config` map) besides the catalog; `secure:` values become placeholders. */
+export function stackFileConfig(config: Record<string, unknown> = {}): Record<string, ConfigValue> {
   const out: Record<string, ConfigValue> = {};
-  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+  for (const [key, value] of Object.entries(config)) {
     if (key === CATALOG_CONFIG_KEY) continue;
     const full = key.includes(":") ? key : `ops-monitoring:${key}`;
     if (value && typeof value === "object" && "secure" in value)
@@ -106,13 +104,13 @@ export async function run(args: Args): Promise<number> {
   } catch (e) {
     throw new CatalogError([{ path: "", message: `cannot read file: ${(e as Error).message}` }], path);
   }
-  const raw = parseCatalogYaml(text, path);
+  const { catalog: raw, config } = parseCatalogFile(text, path);
   // Report catalog problems against the file (the program names the stack config key instead).
   const catalog = validateCatalog(raw, path);
   const customRules = readCustomRules(customRulesDir(args, path), catalog.system);
   for (const line of formatWarnings(ruleWarnings(catalog, customRules), path)) console.error(line);
   try {
-    const result = await planStack(raw, stack, { config: stackFileConfig(text), customRules });
+    const result = await planStack(raw, stack, { config: stackFileConfig(config), customRules });
     const resources = result.resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
     const target = stack === "local" ? "local" : "prod";
     const bounds = catalogBounds(catalog, target, customRules);

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parseCatalogYaml } from "../../catalog/load";
+import { parseCatalogFile, parseCatalogYaml } from "../../catalog/load";
 import { readCustomRules } from "../../alerts/custom-files";
 import { stackFileConfig } from "../../cli/plan";
 import { generateCatalog } from "../../bench/catalog";
@@ -27,14 +27,13 @@ interface Case {
 }
 
 function fromFile(path: string, customRulesDir?: string): Case {
-  const text = readFileSync(path, "utf8");
-  const raw = parseCatalogYaml(text, path);
+  const { catalog: raw, config } = parseCatalogFile(readFileSync(path, "utf8"), path);
   const system = (raw as { system: string }).system;
   return {
     name: relative(ROOT, path),
     raw,
     options: {
-      config: stackFileConfig(text),
+      config: stackFileConfig(config),
       ...(customRulesDir ? { customRules: readCustomRules(customRulesDir, system) } : {}),
     },
   };
