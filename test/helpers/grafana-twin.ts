@@ -90,16 +90,29 @@ export interface TwinRun {
 }
 
 /**
- * The left side of a query's top-level `<condition> unless on () (<suppressors>)`: the alert's own
- * condition, read from the planned PromQL; undefined when the query has no such clause.
+ * The planned query with every `<condition> unless on () (<suppressors>)` replaced by its
+ * condition — the alert's own condition (for an escalated copy, its hold too), read from the
+ * planned PromQL; undefined when the query has no such clause.
  */
 export function ownCondition(expr: string): string | undefined {
-  const top = parser.parse(expr).topNode.firstChild;
-  if (top?.name !== "BinaryExpr") return undefined;
-  const [lhs, op, modifier] = [top.firstChild, top.firstChild?.nextSibling, top.firstChild?.nextSibling?.nextSibling];
-  if (op?.name !== "Unless" || modifier?.name !== "MatchingModifierClause") return undefined;
-  if (expr.slice(modifier.from, modifier.to).replace(/\s+/g, "") !== "on()") return undefined;
-  return expr.slice(lhs!.from, lhs!.to);
+  const spans: Array<{ from: number; to: number; keep: string }> = [];
+  parser.parse(expr).iterate({
+    enter: (node) => {
+      if (node.name !== "BinaryExpr") return true;
+      const lhs = node.node.firstChild;
+      const op = lhs?.nextSibling;
+      const modifier = op?.nextSibling;
+      if (op?.name !== "Unless" || modifier?.name !== "MatchingModifierClause") return true;
+      if (expr.slice(modifier.from, modifier.to).replace(/\s+/g, "") !== "on()") return true;
+      const inner = expr.slice(lhs!.from, lhs!.to);
+      spans.push({ from: node.from, to: node.to, keep: ownCondition(inner) ?? inner });
+      return false;
+    },
+  });
+  if (!spans.length) return undefined;
+  let out = expr;
+  for (const { from, to, keep } of spans.reverse()) out = `${out.slice(0, from)}${keep}${out.slice(to)}`;
+  return out;
 }
 
 /** promtool's report per test file. */
