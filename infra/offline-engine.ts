@@ -11,7 +11,7 @@
  * Secret inputs come back as `"[secret]"`, never their value. Runs are queued one after another.
  */
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { SHARE_ENV, Worker } from "node:worker_threads";
 import { withoutGrafanaUrl } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
 import { githubActionsSpecs, secretConfigKeys } from "../env/github-actions";
@@ -122,7 +122,12 @@ let pending: ((reply: EngineReply) => void) | undefined;
 function engineThread(): Worker {
   if (worker) return worker;
   const boot = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(join(__dirname, "offline-engine-worker.ts"))});`;
-  const thread = new Worker(boot, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+  // The program reads the caller's environment as it is at each run (GITHUB_TOKEN), not a copy from the thread's start.
+  const thread = new Worker(boot, {
+    eval: true,
+    env: SHARE_ENV,
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  });
   thread.on("message", (reply: EngineReply) => {
     const resolve = pending;
     pending = undefined;

@@ -16,9 +16,19 @@ import { directPlan, SDK_SECRET_INPUTS } from "../../infra/direct-plan";
 import { engineRequest, planStack, runProgramUnderMocks, type MockRunOptions } from "../../infra/offline-engine";
 import { ROOT, GOOD } from "../helpers/catalogs";
 
-/** Set before the engine's thread starts (it copies the environment), so every case plans the GitHub provider's token. */
+/** Every case plans the GitHub provider's token from the environment, set for the test only. */
 const GITHUB_TOKEN = "ghp_directPlanTestToken";
-process.env.GITHUB_TOKEN = GITHUB_TOKEN;
+
+async function withGitHubToken<T>(work: () => T | Promise<T>): Promise<T> {
+  const before = process.env.GITHUB_TOKEN;
+  process.env.GITHUB_TOKEN = GITHUB_TOKEN;
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) delete process.env.GITHUB_TOKEN;
+    else process.env.GITHUB_TOKEN = before;
+  }
+}
 
 interface Case {
   name: string;
@@ -93,8 +103,10 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`the direct plan of ${c.name} is byte-identical to the program under Pulumi's mocked engine`, async () => {
-    const program = await runProgramUnderMocks(c.raw, "prod", c.options);
-    const direct = directPlan(engineRequest(c.raw, "prod", c.options)).run;
+    const { program, direct } = await withGitHubToken(async () => ({
+      program: await runProgramUnderMocks(c.raw, "prod", c.options),
+      direct: directPlan(engineRequest(c.raw, "prod", c.options)).run,
+    }));
     assert.ok(program.resources.length > 10);
     assert.equal(JSON.stringify(direct, null, 1), JSON.stringify(program, null, 1));
     assert.ok(!JSON.stringify(program).includes(GITHUB_TOKEN), "the GitHub token is a secret");
@@ -152,8 +164,8 @@ test("an empty value, which the Vercel SDK drops, breaks the same provider fact 
   await assert.rejects(runProgramUnderMocks(raw, "prod"), message);
 });
 
-test("the GitHub provider's token from GITHUB_TOKEN is planned as a secret", () => {
-  const { resources } = directPlan(engineRequest(credentials, "prod")).run;
+test("the GitHub provider's token from GITHUB_TOKEN is planned as a secret", async () => {
+  const { resources } = await withGitHubToken(() => directPlan(engineRequest(credentials, "prod")).run);
   const provider = resources.find((r) => r.type === "pulumi:providers:github")!;
   assert.deepEqual(provider.inputs, { baseUrl: "https://api.github.com/", owner: "acme", token: "[secret]" });
   assert.deepEqual(provider.secretInputs, ["token"]);
