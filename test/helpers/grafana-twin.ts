@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { parser } from "@prometheus-io/lezer-promql";
 import { parse, stringify } from "yaml";
 import type { RuleGroup } from "../../alerts/model";
-import { promGroup } from "../../alerts/prometheus-rules";
+import { promGroup, promRule } from "../../alerts/prometheus-rules";
 import { renderRuleTests, ruleTestName } from "../../alerts/rule-tests";
 import { findBinary } from "../../verify/tools";
 import { NotTranslated, translateRule, type PlannedRule, type PromRule } from "./grafana-rule-promql";
@@ -207,6 +207,24 @@ function deployed(groups: RuleGroup[]): RuleGroup[] {
   }));
 }
 
+/** Every PromQL-identifier-like token of `text`: alert names, recorded metric names, labels. */
+const names = (text: string) => new Set(text.match(/[A-Za-z_:][\w:]*/g));
+
+/** The recording rules of `pool` that `expr` reads, and those they read, in `pool` order. */
+function readBy(expr: string, pool: PromRule[]): PromRule[] {
+  const needed = names(expr);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of pool.filter((r) => needed.has(r.record!)))
+      for (const n of names(r.expr))
+        if (!needed.has(n)) {
+          needed.add(n);
+          grew = true;
+        }
+  }
+  return pool.filter((r) => needed.has(r.record!));
+}
+
 /**
  * The generated promtool test of every alert (`alerts/rule-tests.ts`, what `verify` runs), on the
  * deployed Prometheus rule and on the planned Grafana rule with the same labels (and the
@@ -229,7 +247,11 @@ export async function generatedTestsTwice(
       const name = `${ruleTestName(g.name, r.name.slice((r.labels?.alert ?? "").length + 2, -1))}.test.yml`;
       alerts.set(name, [...(alerts.get(name) ?? []), r]);
     }
-  const records = all.filter((r) => r.record);
+  // Every recording rule an alert's query reads, its suppression's included, on both sides.
+  const promRecords = deployed(model).flatMap((g) =>
+    g.rules.flatMap((r) => (r.kind === "record" ? [promRule(r) as unknown as PromRule] : [])),
+  );
+  const grafanaRecords = all.filter((r) => r.record).flatMap((r) => translated.get(r) ?? []);
   const problems: string[] = [];
   const covered = new Set<PlannedRule>();
   const testFiles: Record<string, string> = {};
@@ -252,29 +274,15 @@ export async function generatedTestsTwice(
     covered.add(rule);
     const alert = translated.get(rule);
     if (!alert) continue;
-    const deps: PromRule[] = [];
-    let missing = false;
-    if (records.length)
-      for (const dep of group.rules.slice(0, -1)) {
-        const writers = records.filter(
-          (r) => r.record!.metric === dep.record && labelKey(r.labels) === labelKey(dep.labels),
-        );
-        if (!writers.length || writers.some((w) => !translated.has(w))) {
-          problems.push(
-            `${rule.name} (${test}): no translatable Grafana recording rule writes ${dep.record} ${labelKey(dep.labels)}`,
-          );
-          missing = true;
-        }
-        deps.push(...writers.flatMap((w) => translated.get(w) ?? []));
-      }
-    if (missing) continue;
     ruleOfTest.set(test, rule.name);
     testFiles[test] = files[test];
-    prom[rulesName] = files[rulesName];
-    const file = (rules: PromRule[]) =>
-      stringify({ groups: [{ name: group.name, interval: group.interval, rules: [...deps, ...rules] }] });
-    grafana[rulesName] = file(alert);
+    const rulesFile = (rules: PromRule[]) =>
+      stringify({ groups: [{ name: group.name, interval: group.interval, rules }] });
+    prom[rulesName] = rulesFile([...readBy(twin.expr, promRecords), twin]);
     const [query, ...rest] = alert;
+    const deps = readBy(query.expr, grafanaRecords);
+    const file = (rules: PromRule[]) => rulesFile([...deps, ...rules]);
+    grafana[rulesName] = file(alert);
     const own = ownCondition(query.expr);
     if (own !== undefined) grafanaOwn[rulesName] = file([{ ...query, expr: own }, ...rest]);
   }
@@ -308,9 +316,6 @@ export async function generatedTestsTwice(
     untested,
   };
 }
-
-/** Every PromQL-identifier-like token of `text`: alert names, recorded metric names, labels. */
-const names = (text: string) => new Set(text.match(/[A-Za-z_:][\w:]*/g));
 
 /** The rules of `groups` that `testYaml` names, with the recording rules they read, transitively; order kept. */
 function rulesFor(groups: Array<{ name: string; interval: string; rules: PromRule[] }>, testYaml: string) {
