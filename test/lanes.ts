@@ -19,17 +19,33 @@ const SLOW = new Set<string>([
   "test/backtest/demo-week.test.ts",
   "test/checks/health-list.test.ts",
   "test/cli/ack.test.ts",
+  "test/contract/grafana-rule-evaluation.test.ts",
+  "test/contract/grafana-rule-semantics.test.ts",
+  "test/contract/grafana-rule-translation.test.ts",
   "test/contract/notification-parity.test.ts",
   "test/contract/provider-facts.test.ts",
   "test/contract/user-contract.test.ts",
   "test/diff/diff.test.ts",
   "test/hostile/property.test.ts",
   "test/hostile/re2-verify.test.ts",
+  "test/infra/direct-plan.test.ts",
   "test/infra/grafana-versions.test.ts",
   "test/infra/plan.test.ts",
   "test/rollback.test.ts",
   "test/seed-examples.test.ts",
 ]);
+
+/**
+ * Files that need a process of their own instead of a shared test process (test/worker/), because
+ * they depend on the process's start: direct-plan sets GITHUB_TOKEN before Pulumi's engine
+ * thread, started once per process, copies the environment.
+ */
+const OWN_PROCESS = new Set<string>(["test/infra/direct-plan.test.ts"]);
+
+/** Whether `file` runs in a process of its own (e2e files all do). */
+export function ownProcess(file: string): boolean {
+  return laneOf(file) === "e2e" || OWN_PROCESS.has(file);
+}
 
 /** Files outside test/e2e/ that mostly wait (on timers, not on the CPU): they run in the e2e lane. */
 const IDLE = new Set<string>(["test/run.test.ts"]);

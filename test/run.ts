@@ -16,7 +16,7 @@
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { laneOf, testFiles, type Lane } from "./lanes";
+import { laneOf, ownProcess, testFiles, type Lane } from "./lanes";
 import { censusEnv, censusReport } from "./census/census";
 import { parseMarker } from "./worker/protocol";
 
@@ -30,6 +30,8 @@ interface Job {
   name: string;
   lane: Lane | "static";
   argv: string[];
+  /** Run as a process of its own, not in a shared test process. */
+  own: boolean;
 }
 
 interface Result {
@@ -67,14 +69,14 @@ function jobs(): Job[] {
     .map((f) => ({ f, lane: laneOf(f) }))
     .filter(({ lane }) => !unit || lane === "tests")
     .sort((a, b) => Number(b.lane === "slow") - Number(a.lane === "slow"))
-    .map(({ f, lane }) => ({ name: f, lane, argv: [...NODE, "--test-reporter=spec", f] }));
+    .map(({ f, lane }) => ({ name: f, lane, own: ownProcess(f), argv: [...NODE, "--test-reporter=spec", f] }));
   if (picked.length) return tests;
   const checks: Job[] = unit
-    ? [{ name: "tsc", lane: "static", argv: [bin("tsc"), "-p", "."] }]
+    ? [{ name: "tsc", lane: "static", own: true, argv: [bin("tsc"), "-p", "."] }]
     : [
         // `tsc -p .` and `eslint .` on one TypeScript program: the type analysis once, not twice.
-        { name: "tsc + eslint", lane: "static", argv: [...NODE, join(__dirname, "typecheck-lint.ts")] },
-        { name: "prettier --check", lane: "static", argv: [bin("prettier"), "--check", "."] },
+        { name: "tsc + eslint", lane: "static", own: true, argv: [...NODE, join(__dirname, "typecheck-lint.ts")] },
+        { name: "prettier --check", lane: "static", own: true, argv: [bin("prettier"), "--check", "."] },
       ];
   return [...checks, ...tests];
 }
@@ -182,7 +184,7 @@ function runWorker(queue: Job[], env: NodeJS.ProcessEnv, done: (r: Result) => vo
       } else if (code !== 0 && failedFiles === 0) {
         const name = "shared test process";
         done({
-          job: { name, lane: "tests", argv: WORKER },
+          job: { name, lane: "tests", own: false, argv: WORKER },
           ok: false,
           wallS: 0,
           cpuS: 0,
@@ -195,7 +197,7 @@ function runWorker(queue: Job[], env: NodeJS.ProcessEnv, done: (r: Result) => vo
   );
 }
 
-/** Static checks first, one a core, then a shared test process a core until the files are done. */
+/** Static checks and the files needing a process of their own first, one a core, then a shared test process a core until the files are done. */
 async function cores(
   checks: Job[],
   files: Job[],
@@ -241,8 +243,8 @@ async function main(): Promise<number> {
       done,
     ),
     cores(
-      all.filter((j) => j.lane === "static"),
-      all.filter((j) => j.lane === "tests" || j.lane === "slow"),
+      all.filter((j) => j.lane !== "e2e" && j.own),
+      all.filter((j) => j.lane !== "e2e" && !j.own),
       width,
       env,
       done,
@@ -254,11 +256,8 @@ async function main(): Promise<number> {
   for (const r of [...results].sort((a, b) => b.wallS - a.wallS).slice(0, 12))
     console.log(`  ${r.wallS.toFixed(1).padStart(6)} s  cpu ${r.cpuS.toFixed(1).padStart(5)} s  ${r.job.name}`);
   const shared = workers.reduce((s, c) => s + c, 0);
-  const filesCpu = results
-    .filter((r) => r.job.lane === "tests" || r.job.lane === "slow")
-    .reduce((s, r) => s + r.cpuS, 0);
-  const cpu =
-    results.filter((r) => r.job.lane === "static" || r.job.lane === "e2e").reduce((s, r) => s + r.cpuS, 0) + shared;
+  const filesCpu = results.filter((r) => !r.job.own).reduce((s, r) => s + r.cpuS, 0);
+  const cpu = results.filter((r) => r.job.own).reduce((s, r) => s + r.cpuS, 0) + shared;
   console.log(
     `\n${workers.length} shared test processes: cpu ${shared.toFixed(0)} s, of which their files ${filesCpu.toFixed(0)} s (the rest: start-up and loading)`,
   );
