@@ -55,8 +55,8 @@ function cli(args: string[], env: Record<string, string> = {}, run: typeof binar
 }
 
 let headResult: Promise<BacktestResult> | undefined;
-/** The head catalog over [FROM, TO] without base, run once for the tests that read it. */
-const headOnly = () => (headResult ??= json(["--prometheus", prom.url, "--from", FROM, "--to", TO]));
+/** The head catalog over [FROM, TO] without base, with the dashboards' panels, run once for the tests that read it. */
+const headOnly = () => (headResult ??= json(["--prometheus", prom.url, "--from", FROM, "--to", TO, "--dashboards"]));
 
 const json = async (args: string[], env?: Record<string, string>): Promise<BacktestResult> => {
   const r = await cli([...args, "--json"], env);
@@ -273,7 +273,7 @@ test("bad arguments exit 2 with a message: time, step, missing URL, half of basi
 });
 
 test("--dashboards lists the panels whose queries read series that do not exist, and only those", async () => {
-  const result = await json(["--prometheus", prom.url, "--from", FROM, "--to", TO, "--dashboards"]);
+  const result = await headOnly();
   // The history has no ALERTS series (no rules ran) and no TLS probes (the demo's health checks are http://).
   assert.deepEqual(
     result.dashboards!.map((d) => `${d.dashboard}/${d.panel}`),
