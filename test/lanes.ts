@@ -36,11 +36,11 @@ const SLOW = new Set<string>([
 ]);
 
 /**
- * Files that need a process of their own instead of a shared test process (test/worker/), because
- * they depend on the process's start: direct-plan sets GITHUB_TOKEN before Pulumi's engine
- * thread, started once per process, copies the environment.
+ * Files that need a process of their own instead of a shared test process (test/worker/): ones
+ * that depend on state set when their process starts (an environment variable read once by a
+ * thread, a module-level singleton) that a file before them in a shared process would set first.
  */
-const OWN_PROCESS = new Set<string>(["test/infra/direct-plan.test.ts"]);
+const OWN_PROCESS = new Set<string>([]);
 
 /** Whether `file` runs in a process of its own (e2e files all do). */
 export function ownProcess(file: string): boolean {
