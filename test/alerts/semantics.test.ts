@@ -19,6 +19,7 @@ import { promGroup } from "../../alerts/prometheus-rules";
 import type { Rule, RuleGroup } from "../../alerts/model";
 import { toYaml } from "../../alerts/yaml";
 import { findBinary } from "../../verify/tools";
+import { namesRead } from "../helpers/rule-closure";
 
 const DIR = join(__dirname, "..", "fixtures", "semantics");
 const catalog = loadCatalogFile(join(DIR, "catalog.yaml"));
@@ -38,23 +39,16 @@ function rulesFile(groups: RuleGroup[], suppressed: boolean): string {
   return toYaml({ groups: bare.map((g) => promGroup(g)) });
 }
 
-/** Every PromQL-identifier-like token of `text`: alert names, recorded metric names, labels. */
-const names = (text: string) => new Set(text.match(/[A-Za-z_:][\w:]*/g));
 const nameOf = (r: Rule) => (r.kind === "alert" ? r.alert : r.record);
 
 /** The rules `testYaml` names (alertname, expr), with the recording rules they read, transitively; order kept. */
 export function rulesFor(groups: RuleGroup[], testYaml: string): RuleGroup[] {
-  const needed = names(testYaml);
-  const rules = groups.flatMap((g) => g.rules);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const r of rules.filter((r) => needed.has(nameOf(r))))
-      for (const n of names(JSON.stringify(r)))
-        if (!needed.has(n)) {
-          needed.add(n);
-          grew = true;
-        }
-  }
+  const needed = namesRead(
+    groups.flatMap((g) => g.rules),
+    testYaml,
+    nameOf,
+    (r) => JSON.stringify(r),
+  );
   return groups
     .map((g) => ({ ...g, rules: g.rules.filter((r) => needed.has(nameOf(r))) }))
     .filter((g) => g.rules.length > 0);

@@ -18,6 +18,7 @@ import { promGroup, promRule } from "../../alerts/prometheus-rules";
 import { renderRuleTests, ruleTestName } from "../../alerts/rule-tests";
 import { findBinary } from "../../verify/tools";
 import { NotTranslated, translateRule, type PlannedRule, type PromRule } from "./grafana-rule-promql";
+import { namesRead } from "./rule-closure";
 
 const run = promisify(execFile);
 
@@ -207,21 +208,14 @@ function deployed(groups: RuleGroup[]): RuleGroup[] {
   }));
 }
 
-/** Every PromQL-identifier-like token of `text`: alert names, recorded metric names, labels. */
-const names = (text: string) => new Set(text.match(/[A-Za-z_:][\w:]*/g));
-
 /** The recording rules of `pool` that `expr` reads, and those they read, in `pool` order. */
 function readBy(expr: string, pool: PromRule[]): PromRule[] {
-  const needed = names(expr);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const r of pool.filter((r) => needed.has(r.record!)))
-      for (const n of names(r.expr))
-        if (!needed.has(n)) {
-          needed.add(n);
-          grew = true;
-        }
-  }
+  const needed = namesRead(
+    pool,
+    expr,
+    (r) => r.record ?? "",
+    (r) => r.expr,
+  );
   return pool.filter((r) => needed.has(r.record!));
 }
 
@@ -319,18 +313,13 @@ export async function generatedTestsTwice(
 
 /** The rules of `groups` that `testYaml` names, with the recording rules they read, transitively; order kept. */
 function rulesFor(groups: Array<{ name: string; interval: string; rules: PromRule[] }>, testYaml: string) {
-  const needed = names(testYaml);
-  const rules = groups.flatMap((g) => g.rules);
   const nameOf = (r: PromRule) => (r.alert ?? r.record)!;
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const r of rules.filter((r) => needed.has(nameOf(r))))
-      for (const n of names(r.expr))
-        if (!needed.has(n)) {
-          needed.add(n);
-          grew = true;
-        }
-  }
+  const needed = namesRead(
+    groups.flatMap((g) => g.rules),
+    testYaml,
+    nameOf,
+    (r) => r.expr,
+  );
   return groups
     .map((g) => ({ ...g, rules: g.rules.filter((r) => needed.has(nameOf(r))) }))
     .filter((g) => g.rules.length > 0);
