@@ -1,34 +1,26 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, request, type Server } from "node:http";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ruleGroupsOf } from "../../artifacts";
 import { loadCatalogFile } from "../../catalog/load";
 import { backtest, type BacktestResult } from "../../backtest/run";
 import { PrometheusClient } from "../../backtest/prometheus";
-import { HISTORY_SCRAPE_MS, createBlocks, writeHistory } from "../../local/history";
-import { serveHistory, type HistoryPrometheus } from "../../local/history-prometheus";
+import { HISTORY_SCRAPE_MS } from "../../local/history";
+import type { HistoryPrometheus } from "../../local/history-prometheus";
 import { freePorts } from "../../local/supervisor";
-import { ROOT } from "../helpers/catalogs";
 import { binary, cli as inProcess, type CliOptions, type CliResult } from "../helpers/cli-in-process";
-import { gitRepo, type GitRepo } from "../diff/git-repo";
+import type { GitRepo } from "../diff/git-repo";
+import { DEMO_YAML, HOUR, historyFixture, type HistoryFixture } from "./history-fixture";
 import { promtoolAgrees } from "./oracle";
 
-const HOUR = 3600_000;
-/** The history starts at Unix time 0, where promtool's test clock starts too. */
-const HISTORY = { startMs: 0, endMs: 12 * HOUR };
 const FROM = "3600";
 const TO = String(12 * 3600);
 /** The last hour: for runs whose assertions hold over any range (credentials, the text form of a verdict). */
 const LAST_HOUR = String(11 * 3600);
 
-const demoYaml = readFileSync(join(ROOT, "local", "demo-catalog.yaml"), "utf8")
-  .replace(/\$\{DEMO_APP\}/g, "http://127.0.0.1:9")
-  .replace(/\$\{LOCAL_SINK\}/g, "http://127.0.0.1:9/");
 const ORPHANS = `rules:\n  - { name: OrphanedRecords, expr: "crm_orphaned_records > 0", for: 15m, severity: P2, service: db }\n`;
-const BASE_YAML = demoYaml.replace(/^rules:\n/m, ORPHANS);
+const BASE_YAML = DEMO_YAML.replace(/^rules:\n/m, ORPHANS);
 /** The head: web's P1 error rate 5% → 40%, web's P2 latency alert removed, a hand-written assistant alert on a recording rule added. */
 const HEAD_YAML = BASE_YAML.replace('error_rate: { P1: "5%", for: 10s }', 'error_rate: { P1: "40%", for: 10s }')
   .replace("      latency_p95: { P2: 2s, for: 10s }\n", "")
@@ -37,6 +29,7 @@ const HEAD_YAML = BASE_YAML.replace('error_rate: { P1: "5%", for: 10s }', 'error
     `${ORPHANS}  - { name: AssistantSlow, expr: 'service:request_duration_seconds:quantile_rate5m{service="assistant", quantile="0.95"} > 3', for: 3m, severity: P2, service: assistant }\n`,
   );
 
+let fixture: HistoryFixture | undefined;
 let work: string;
 let repo: GitRepo;
 let prom: HistoryPrometheus;
@@ -71,22 +64,12 @@ const find = (r: BacktestResult, service: string, alert: string, severity: strin
 };
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), "backtest-test-"));
-  repo = gitRepo();
-  repo.commit("base catalog", { "catalog.yaml": BASE_YAML });
-  writeFileSync(join(repo.dir, "catalog.yaml"), HEAD_YAML);
-  mkdirSync(join(repo.dir, "custom"));
-  const { files } = writeHistory(loadCatalogFile(join(repo.dir, "catalog.yaml")), HISTORY, join(work, "history"));
-  openMetrics = files.map((f) => readFileSync(f, "utf8")).join("");
-  await createBlocks("promtool", files, join(work, "blocks"));
-  prom = await serveHistory("prometheus", join(work, "blocks"));
+  fixture = await historyFixture(BASE_YAML, HEAD_YAML);
+  ({ work, repo, prom } = fixture);
+  openMetrics = fixture.openMetrics();
 });
 
-after(async () => {
-  await prom?.stop();
-  repo?.remove();
-  rmSync(work, { recursive: true, force: true });
-});
+after(() => fixture?.remove());
 
 test("every alert's episodes agree with promtool test rules over the same series and rules, at every evaluation", async () => {
   const result = await headOnly();

@@ -8,29 +8,23 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
 import { catalogBounds } from "../../alerts/detection-bounds";
 import type { BacktestResult } from "../../backtest/run";
 import type { SloReport } from "../../backtest/slo";
-import { createBlocks, incidentTimes, writeHistory } from "../../local/history";
-import { serveHistory, type HistoryPrometheus } from "../../local/history-prometheus";
-import { ROOT } from "../helpers/catalogs";
+import { incidentTimes } from "../../local/history";
+import type { HistoryPrometheus } from "../../local/history-prometheus";
 import { cli, type CliResult } from "../helpers/cli-in-process";
-import { gitRepo, type GitRepo } from "../diff/git-repo";
+import type { GitRepo } from "../diff/git-repo";
+import { DEMO_YAML, HISTORY, HOUR, historyFixture, type HistoryFixture } from "./history-fixture";
 
-const HOUR = 3600_000;
-const HISTORY = { startMs: 0, endMs: 12 * HOUR };
 /** Not on a minute: `--from now-7d` never is. */
 const FROM_S = 3600 + 17;
 const TO_S = 12 * 3600;
-const demoYaml = readFileSync(join(ROOT, "local", "demo-catalog.yaml"), "utf8")
-  .replace(/\$\{DEMO_APP\}/g, "http://127.0.0.1:9")
-  .replace(/\$\{LOCAL_SINK\}/g, "http://127.0.0.1:9/");
 
-let work: string;
+let fixture: HistoryFixture | undefined;
 let repo: GitRepo;
 let prom: HistoryPrometheus;
 
@@ -62,20 +56,11 @@ const demo = () =>
   }));
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), "demo-week-"));
-  repo = gitRepo();
-  repo.commit("demo catalog", { "catalog.yaml": demoYaml });
-  mkdirSync(join(repo.dir, "custom"));
-  const { files } = writeHistory(loadCatalogFile(join(repo.dir, "catalog.yaml")), HISTORY, join(work, "history"));
-  await createBlocks("promtool", files, join(work, "blocks"));
-  prom = await serveHistory("prometheus", join(work, "blocks"));
+  fixture = await historyFixture(DEMO_YAML);
+  ({ repo, prom } = fixture);
 });
 
-after(async () => {
-  await prom?.stop();
-  repo?.remove();
-  rmSync(work, { recursive: true, force: true });
-});
+after(() => fixture?.remove());
 
 const key = (a: { alert: string; labels: Record<string, string> }) =>
   `${a.labels.service} ${a.alert} ${a.labels.severity}${a.labels.slo ? ` ${a.labels.slo}` : ""}`;
@@ -138,7 +123,7 @@ test("each incident is detected within the prod detection bound of the alert tha
 
 test("a PR that makes an alert noisier fails its backtest check: head over the P1 budget, base within, exit 3", async () => {
   // 11 hours: the base pages P1 three times (web errors, API latency, API errors), 45.84/week.
-  const budget = demoYaml.replace("P1: { pages_per_week: 3 }", "P1: { pages_per_week: 50 }");
+  const budget = DEMO_YAML.replace("P1: { pages_per_week: 3 }", "P1: { pages_per_week: 50 }");
   repo.commit("base with a 12-hour budget", { "catalog.yaml": budget });
   // The head pages P1 on the LLM's error rate too (25% failures, threshold 10%): four pages, 61.12/week.
   writeFileSync(
@@ -163,7 +148,7 @@ test("a PR that makes an alert noisier fails its backtest check: head over the P
     assert.equal(both.status, 0, both.stderr);
     assert.match(both.stdout, /P1 pages\/week 45.84 → 45.84, budget 10: exceeded by base and head alike/);
   } finally {
-    writeFileSync(join(repo.dir, "catalog.yaml"), demoYaml);
+    writeFileSync(join(repo.dir, "catalog.yaml"), DEMO_YAML);
   }
 });
 
