@@ -36,8 +36,10 @@ async function fake(handle: (req: IncomingMessage, res: ServerResponse) => void)
 const success = (data: unknown) => (_req: IncomingMessage, res: ServerResponse) =>
   res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", data }));
 
-const backtest = (url: string, ...extra: string[]) =>
-  runCli(["backtest", "--catalog", CATALOG, "--prometheus", url, "--from", "now-1h", ...extra]);
+/** `backtest` of CATALOG against `url` with `args` as given; `backtest` adds the last hour. */
+const backtestRange = (url: string, ...args: string[]) =>
+  runCli(["backtest", "--catalog", CATALOG, "--prometheus", url, ...args]);
+const backtest = (url: string, ...extra: string[]) => backtestRange(url, "--from", "now-1h", ...extra);
 
 test("a server that accepts and never answers: exit 1 naming the URL after --timeout, queued queries never sent", async () => {
   const server = await fake(() => undefined);
@@ -179,30 +181,10 @@ test("a PROMETHEUS_TOKEN with a line break is refused without echoing it", async
 
 test("a range needing more than 200,000 evaluations is refused before any query", async () => {
   const server = await fake(success({ resultType: "matrix", result: [] }));
-  const tiny = await runCli([
-    "backtest",
-    "--catalog",
-    CATALOG,
-    "--prometheus",
-    server.url,
-    "--from",
-    "now-1y",
-    "--step",
-    "1ms",
-  ]);
+  const tiny = await backtestRange(server.url, "--from", "now-1y", "--step", "1ms");
   assert.equal(tiny.code, 2);
   assert.match(tiny.stderr, /evaluations per alert .*; at most 200,000: use --step 2m38s or more, or a shorter range/);
-  const far = await runCli([
-    "backtest",
-    "--catalog",
-    CATALOG,
-    "--prometheus",
-    server.url,
-    "--from",
-    "0",
-    "--to",
-    "99999999999",
-  ]);
+  const far = await backtestRange(server.url, "--from", "0", "--to", "99999999999");
   assert.equal(far.code, 2);
   assert.match(far.stderr, /at most 200,000/);
   assert.equal(server.requests, 0);
