@@ -31,7 +31,6 @@ import { ignoredEmailSettings } from "./grafana/contact-points";
 import { providerToken } from "./github/provider-token";
 import { grafanaInputs } from "./grafana/inputs";
 import { checkInputs, probeIds } from "./grafana/checks";
-
 import { dashboardConfigJson } from "./grafana/dashboard-json";
 import { projectLookup, variableInputs, vercelProjects } from "./vercel/variable-inputs";
 import { ProviderFactsError } from "./provider-facts";
