@@ -35,6 +35,7 @@ import { dashboardConfigJson } from "./grafana/dashboard-json";
 import { projectLookup, variableInputs, vercelProjects } from "./vercel/variable-inputs";
 import { ProviderFactsError } from "./provider-facts";
 import type { EngineRequest, MockRun } from "./offline-engine-protocol";
+import type { ValidatedStackCatalog } from "./offline-engine";
 import { SECRET_MARK } from "./offline-engine-protocol";
 import {
   asEngineReceives,
@@ -77,9 +78,13 @@ function githubProviderInputs(owner: string): Record<string, unknown> {
 /**
  * The run of `request` (a prod-target stack): resources sorted by type then name, stack
  * outputs, and the warnings the program logs. Throws whatever the program would fail with (or another error where the program
- * fails asynchronously); a broken provider fact as `ProviderFactsError`.
+ * fails asynchronously); a broken provider fact as `ProviderFactsError`. `validated` is used instead of
+ * validating again when the request's catalog text and Grafana URL are the ones it was validated from.
  */
-export function directPlan(request: EngineRequest): { run: MockRun; warnings: string[] } {
+export function directPlan(
+  request: EngineRequest,
+  validated?: ValidatedStackCatalog,
+): { run: MockRun; warnings: string[] } {
   const values = new Map<string, string>();
   const secretKeys = new Set<string>();
   for (const [key, v] of Object.entries(request.config)) {
@@ -92,8 +97,11 @@ export function directPlan(request: EngineRequest): { run: MockRun; warnings: st
   const catalogText = values.get(CONFIG_KEY.catalog);
   if (catalogText === undefined) throw new Error(`missing required configuration ${CONFIG_KEY.catalog}`);
   const where = `${CONFIG_KEY.catalog} (Pulumi.${stack}.yaml)`;
-  const raw = withStackGrafanaUrl(JSON.parse(catalogText) as unknown, source.get(CONFIG_KEY.grafanaUrl), where);
-  const catalog = validateCatalog(raw, where);
+  const grafanaUrl = source.get(CONFIG_KEY.grafanaUrl);
+  const catalog =
+    validated && validated.text === catalogText && validated.grafanaUrl === grafanaUrl
+      ? validated.catalog
+      : validateCatalog(withStackGrafanaUrl(JSON.parse(catalogText) as unknown, grafanaUrl, where), where);
   const settings = readStackSettings(catalog, stack, source);
   const grafanaSettings = settings.grafana;
   if (settings.target !== "prod" || !grafanaSettings) throw new Error(`stack ${stack}: not a prod target`);

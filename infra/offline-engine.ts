@@ -12,7 +12,8 @@
  */
 import { join } from "node:path";
 import { SHARE_ENV, Worker } from "node:worker_threads";
-import { withoutGrafanaUrl } from "../catalog/load";
+import { withoutGrafanaUrl, withStackGrafanaUrl } from "../catalog/load";
+import type { Catalog } from "../catalog/model";
 import { validateCatalog } from "../catalog/validate";
 import { githubActionsSpecs, secretConfigKeys } from "../env/github-actions";
 import { catalogSecretKey, CONFIG_KEY, targetOf } from "./config";
@@ -77,22 +78,43 @@ export class MockRunFailure extends Error {
 
 const placeholder = (key: string): { secret: string } => ({ secret: `${PLACEHOLDER_SECRET_PREFIX}${key}` });
 
+/** The catalog the program reads from stack config `text` (`ops-monitoring:catalog`) and `grafanaUrl` (`grafana:url`). */
+export interface ValidatedStackCatalog {
+  text: string;
+  grafanaUrl: string | undefined;
+  catalog: Catalog;
+}
+
+/** The catalog's `grafana.url` as a stack file writes it (`grafana:url`): trailing slashes dropped, absent when empty. */
+function stackGrafanaUrl(raw: unknown): string | undefined {
+  const grafana = (raw as { grafana?: unknown } | null | undefined)?.grafana;
+  const url = grafana && typeof grafana === "object" ? (grafana as { url?: unknown }).url : undefined;
+  return (typeof url === "string" && url.replace(/\/+$/, "")) || undefined;
+}
+
 /**
- * Default stack config for `rawCatalog` on `stack`: what a correctly configured stack holds,
- * with placeholder secrets. An invalid catalog gets only the catalog key (the program reports it).
+ * `mockStackConfig`, and the catalog validated from the very config text and Grafana URL it
+ * writes, as the program reads them (`run.ts`: `JSON.parse`, `withStackGrafanaUrl`,
+ * `validateCatalog`), so `directPlan` need not validate it again.
  */
-export function mockStackConfig(rawCatalog: unknown, stack: string): Record<string, ConfigValue> {
-  const config: Record<string, ConfigValue> = { [CONFIG_KEY.catalog]: JSON.stringify(rawCatalog) };
+function mockStack(
+  rawCatalog: unknown,
+  stack: string,
+): { config: Record<string, ConfigValue>; validated?: ValidatedStackCatalog } {
+  const whole = JSON.stringify(rawCatalog);
+  const config: Record<string, ConfigValue> = { [CONFIG_KEY.catalog]: whole };
+  // As a stack file holds it: the Grafana URL once, as grafana:url.
+  const grafanaUrl = stackGrafanaUrl(rawCatalog);
+  const text = grafanaUrl === undefined ? whole : JSON.stringify(withoutGrafanaUrl(rawCatalog));
   let catalog;
   try {
-    catalog = validateCatalog(rawCatalog);
+    catalog = validateCatalog(withStackGrafanaUrl(JSON.parse(text) as unknown, grafanaUrl));
   } catch {
-    return config;
+    return { config };
   }
-  // As a stack file holds it: the Grafana URL once, as grafana:url.
-  if (catalog.grafanaUrl) {
-    config[CONFIG_KEY.catalog] = JSON.stringify(withoutGrafanaUrl(rawCatalog));
-    config[CONFIG_KEY.grafanaUrl] = catalog.grafanaUrl;
+  if (grafanaUrl !== undefined) {
+    config[CONFIG_KEY.catalog] = text;
+    config[CONFIG_KEY.grafanaUrl] = grafanaUrl;
   }
   if (targetOf(stack) === "prod") {
     config[CONFIG_KEY.grafanaAuth] = placeholder(CONFIG_KEY.grafanaAuth);
@@ -106,7 +128,15 @@ export function mockStackConfig(rawCatalog: unknown, stack: string): Record<stri
     }
   }
   for (const name of secretConfigKeys(catalog)) config[catalogSecretKey(name)] = placeholder(name);
-  return config;
+  return { config, validated: { text, grafanaUrl, catalog } };
+}
+
+/**
+ * Default stack config for `rawCatalog` on `stack`: what a correctly configured stack holds,
+ * with placeholder secrets. An invalid catalog gets only the catalog key (the program reports it).
+ */
+export function mockStackConfig(rawCatalog: unknown, stack: string): Record<string, ConfigValue> {
+  return mockStack(rawCatalog, stack).config;
 }
 
 /**
@@ -163,13 +193,24 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /** What the engine runs for `rawCatalog` on `stack`: the faked stack config with `options` on top. */
 export function engineRequest(rawCatalog: unknown, stack: string, options: MockRunOptions = {}): EngineRequest {
-  return {
+  return engineRequestAndCatalog(rawCatalog, stack, options).request;
+}
+
+/** `engineRequest`, and the catalog validated from its faked catalog config when that validates (`mockStack`). */
+export function engineRequestAndCatalog(
+  rawCatalog: unknown,
+  stack: string,
+  options: MockRunOptions = {},
+): { request: EngineRequest; validated?: ValidatedStackCatalog } {
+  const { config, validated } = mockStack(rawCatalog, stack);
+  const request = {
     stack,
-    config: { ...mockStackConfig(rawCatalog, stack), ...(options.config ?? {}) },
+    config: { ...config, ...(options.config ?? {}) },
     customRules: options.customRules ?? {},
     probes: options.probes ?? { ...MOCK_PROBES, ...privateProbes(rawCatalog) },
     stackTransformations: options.stackTransformations ?? [],
   };
+  return { request, validated };
 }
 
 /**
@@ -200,11 +241,11 @@ export function runProgramUnderMocks(
  * failure is reported exactly as the program reports it.
  */
 export async function planStack(rawCatalog: unknown, stack: string, options: MockRunOptions = {}): Promise<MockRun> {
-  const request = engineRequest(rawCatalog, stack, options);
+  const { request, validated } = engineRequestAndCatalog(rawCatalog, stack, options);
   if (targetOf(stack) === "prod" && request.stackTransformations.length === 0) {
     let direct: ReturnType<typeof directPlan> | undefined;
     try {
-      direct = directPlan(request);
+      direct = directPlan(request, validated);
     } catch {
       // reported by the program below
     }

@@ -13,7 +13,13 @@ import { readCustomRules } from "../../alerts/custom-files";
 import { stackFileConfig } from "../../cli/plan";
 import { generateCatalog } from "../../bench/catalog";
 import { directPlan, SDK_SECRET_INPUTS } from "../../infra/direct-plan";
-import { engineRequest, planStack, runProgramUnderMocks, type MockRunOptions } from "../../infra/offline-engine";
+import {
+  engineRequest,
+  engineRequestAndCatalog,
+  planStack,
+  runProgramUnderMocks,
+  type MockRunOptions,
+} from "../../infra/offline-engine";
 import { ROOT, GOOD } from "../helpers/catalogs";
 
 /** Every case plans the GitHub provider's token from the environment, set for the test only. */
@@ -103,15 +109,35 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`the direct plan of ${c.name} is byte-identical to the program under Pulumi's mocked engine`, async () => {
-    const { program, direct } = await withGitHubToken(async () => ({
+    const { request, validated } = engineRequestAndCatalog(c.raw, "prod", c.options);
+    assert.ok(validated, "the faked stack config validates");
+    const { program, direct, prevalidated } = await withGitHubToken(async () => ({
       program: await runProgramUnderMocks(c.raw, "prod", c.options),
-      direct: directPlan(engineRequest(c.raw, "prod", c.options)).run,
+      direct: directPlan(request).run,
+      prevalidated: directPlan(request, validated).run,
     }));
     assert.ok(program.resources.length > 10);
     assert.equal(JSON.stringify(direct, null, 1), JSON.stringify(program, null, 1));
+    assert.equal(
+      JSON.stringify(prevalidated, null, 1),
+      JSON.stringify(program, null, 1),
+      "with the catalog validated once",
+    );
     assert.ok(!JSON.stringify(program).includes(GITHUB_TOKEN), "the GitHub token is a secret");
   });
 }
+
+test("a catalog validated from other stack config than the request's is validated again, not used", () => {
+  const request = engineRequest(allKinds, "prod");
+  const moved = { ...request, config: { ...request.config, "grafana:url": "https://elsewhere.example.com" } };
+  const { validated: otherSystem } = engineRequestAndCatalog({ ...allKinds, system: "other" }, "prod");
+  const { validated: own } = engineRequestAndCatalog(allKinds, "prod");
+  for (const [req, validated] of [
+    [request, otherSystem],
+    [moved, own],
+  ] as const)
+    assert.equal(JSON.stringify(directPlan(req, validated).run), JSON.stringify(directPlan(req).run));
+});
 
 test("the direct plan wraps as secrets exactly the inputs the installed provider SDKs wrap", () => {
   const { resources } = directPlan(engineRequest(credentials, "prod")).run;
