@@ -604,52 +604,65 @@ export const PROVIDER_FACTS: Readonly<Record<string, readonly Fact[]>> = {
 /** Providers whose every resource type must be in the table. */
 const CHECKED_PACKAGES = ["grafana", "github", "vercel", "docker"];
 
-/** Every (concrete path, value, parent) `path` reaches in `inputs`; list elements are walked with `[]`. */
-/** A value found at a fact's path; its field name (`rules[3].datas[0].model`) is spelled only when a fact breaks. */
-interface Place {
-  value: unknown;
-  parent?: Place;
-  key: string | number;
-}
-
-function fieldOf(place: Place): string {
-  if (!place.parent) return "";
-  const above = fieldOf(place.parent);
-  if (typeof place.key === "number") return `${above}[${place.key}]`;
-  return above ? `${above}.${place.key}` : place.key;
-}
-
 /** Dotted paths split once: `rules[].datas[].model` → segments with their list marks. */
-const PATHS = new Map<string, Array<{ key: string; list: boolean }>>();
+const PATHS = new Map<string, Segment[]>();
 
-function segments(path: string): Array<{ key: string; list: boolean }> {
+interface Segment {
+  key: string;
+  list: boolean;
+}
+
+function segments(path: string): Segment[] {
   let parsed = PATHS.get(path);
   if (!parsed) {
-    parsed = path
-      .split(".")
-      .map((segment) =>
-        segment.endsWith("[]") ? { key: segment.slice(0, -2), list: true } : { key: segment, list: false },
-      );
+    parsed =
+      path === ""
+        ? []
+        : path
+            .split(".")
+            .map((segment) =>
+              segment.endsWith("[]") ? { key: segment.slice(0, -2), list: true } : { key: segment, list: false },
+            );
     PATHS.set(path, parsed);
   }
   return parsed;
 }
 
-function locate(inputs: Item, path: string): Place[] {
-  let places: Place[] = [{ value: inputs, key: "" }];
-  if (path === "") return places;
-  for (const { key, list } of segments(path)) {
-    const next: Place[] = [];
-    for (const place of places) {
-      if (!place.value || typeof place.value !== "object" || Array.isArray(place.value)) continue;
-      const named: Place = { value: (place.value as Item)[key], parent: place, key };
-      if (!list) next.push(named);
-      else if (Array.isArray(named.value))
-        named.value.forEach((v, i) => next.push({ value: v, parent: named, key: i }));
-    }
-    places = next;
+/** The field name of a value found at `trail` (`rules[3].datas[0].model`), spelled only when a fact breaks. */
+function fieldOf(trail: ReadonlyArray<string | number>): string {
+  let field = "";
+  for (const key of trail) field = typeof key === "number" ? `${field}[${key}]` : field ? `${field}.${key}` : key;
+  return field;
+}
+
+/**
+ * Checks `fact` on every value its path reaches below `value` (from segment `i`; list elements
+ * walked with `[]`), calling `broken` with the field of each value it does not hold for.
+ */
+function check(
+  value: unknown,
+  path: Segment[],
+  i: number,
+  trail: Array<string | number>,
+  fact: Fact,
+  broken: (field: string) => void,
+): void {
+  if (i === path.length) {
+    if (!fact.holds(value)) broken(fieldOf(trail));
+    return;
   }
-  return places;
+  if (!value || typeof value !== "object" || Array.isArray(value)) return;
+  const { key, list } = path[i];
+  const named = (value as Item)[key];
+  trail.push(key);
+  if (!list) check(named, path, i + 1, trail, fact, broken);
+  else if (Array.isArray(named))
+    for (let j = 0; j < named.length; j++) {
+      trail.push(j);
+      check(named[j], path, i + 1, trail, fact, broken);
+      trail.pop();
+    }
+  trail.pop();
 }
 
 /** Facts `inputs` (secrets unwrapped: violations never carry values) of resource `type`/`name` break. */
@@ -669,12 +682,11 @@ export function checkResource(type: string, name: string, inputs: Item): FactVio
     ];
   }
   const violations: FactViolation[] = [];
-  for (const fact of facts) {
-    for (const place of locate(inputs, fact.path)) {
-      if (!fact.holds(place.value))
-        violations.push({ type, name, field: fieldOf(place), says: fact.says, source: fact.source });
-    }
-  }
+  const trail: Array<string | number> = [];
+  for (const fact of facts)
+    check(inputs, segments(fact.path), 0, trail, fact, (field) =>
+      violations.push({ type, name, field, says: fact.says, source: fact.source }),
+    );
   return violations;
 }
 
