@@ -147,8 +147,8 @@ export function directPlan(
   for (const g of inputs.ruleGroups)
     register("grafana:alerting/ruleGroup:RuleGroup", resourceName(g.name), {
       folderUid,
-      name: g.name,
       intervalSeconds: g.intervalSeconds,
+      name: g.name,
       rules: g.rules,
     });
   register(COMPONENT("GrafanaNotifications"), resourceName(system, "notifications"));

@@ -79,14 +79,19 @@ export interface RuleGroupOptions {
   features: GrafanaFeatures;
 }
 
+/*
+ * Provider inputs are built with their keys in sorted order, as the engine prints them
+ * (`offline-registry.ts` `printable`), so a plan prints them without copying.
+ */
+
 /** An SDK rule query as the provider's `data` block, its model as canonical JSON. */
 function ruleData(query: alerting.QueryBuilder): RuleData {
   const { refId, datasourceUid, relativeTimeRange, model } = query.build();
   return {
-    refId: refId!,
     datasourceUid: datasourceUid!,
-    relativeTimeRange: { from: relativeTimeRange!.from!, to: relativeTimeRange!.to! },
     model: canonicalJson(model),
+    refId: refId!,
+    relativeTimeRange: { from: relativeTimeRange!.from!, to: relativeTimeRange!.to! },
   };
 }
 
@@ -119,9 +124,10 @@ function queryData(promql: string, datasourceUid: string): RuleData {
     INSTANT_QUERIES.set(datasourceUid, query);
   }
   return {
-    ...query,
-    relativeTimeRange: { ...query.relativeTimeRange },
+    datasourceUid: query.datasourceUid,
     model: query.model.replace(JSON.stringify(EXPR_PLACEHOLDER), () => JSON.stringify(promql)),
+    refId: query.refId,
+    relativeTimeRange: { ...query.relativeTimeRange },
   };
 }
 
@@ -162,47 +168,57 @@ const VALUE_STEPS: readonly RuleData[] = [
 /** Refid of the instant query: its value is what Prometheus' `$value` holds. */
 const QUERY_REF = "A";
 
-/** Annotation or label templates as Grafana must read them (`alerts/grafana-templates.ts`). */
-const forGrafana = (texts: Record<string, string>) =>
-  Object.fromEntries(Object.entries(texts).map(([k, v]) => [k, grafanaTemplate(v, QUERY_REF).text]));
+/** Annotation or label templates as Grafana must read them (`alerts/grafana-templates.ts`), with `extra` texts as they are; keys sorted. */
+function forGrafana(texts: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(texts)) out[k] = grafanaTemplate(texts[k], QUERY_REF).text;
+  Object.assign(out, extra);
+  const keys = Object.keys(out);
+  for (let i = 1; i < keys.length; i++)
+    if (keys[i - 1] > keys[i]) return Object.fromEntries(keys.sort().map((k) => [k, out[k]]));
+  return out;
+}
 
 function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
   const { catalog } = o;
-  const annotations = forGrafana(rule.annotations);
+  let dashboard: Record<string, string> | undefined;
   if (rule.dashboard) {
     const link = dashboardLink(catalog, rule.dashboard.key, rule.dashboard.panel);
-    annotations.__dashboardUid__ = link.uid;
-    annotations.__panelId__ = String(link.panelId);
+    dashboard = { __dashboardUid__: link.uid, __panelId__: String(link.panelId) };
   }
   return {
-    ...(o.features.ruleUids ? { uid: ruleUid(catalog.system, rule.id) } : {}),
-    name: grafanaRuleTitle(rule.alert, rule.id),
+    annotations: forGrafana(rule.annotations, dashboard),
     condition: "C",
-    for: formatDuration(rule.forMs),
-    ...(rule.keepFiringForMs ? { keepFiringFor: formatDuration(rule.keepFiringForMs) } : {}),
-    noDataState: rule.noData,
-    execErrState: "KeepLast",
-    ...(o.features.missingSeriesEvalsToResolve ? { missingSeriesEvalsToResolve: 1 } : {}),
-    labels: forGrafana(rule.labels),
-    annotations,
     datas: rule.holdWhileMissing
       ? [queryData(rule.holdWhileMissing.valueExpr, o.datasourceUid), ...VALUE_STEPS]
       : [queryData(rule.grafana?.expr ?? rule.expr, rule.grafana?.datasourceUid ?? o.datasourceUid), ...PRESENCE_STEPS],
+    execErrState: "KeepLast",
+    for: formatDuration(rule.forMs),
+    ...(rule.keepFiringForMs ? { keepFiringFor: formatDuration(rule.keepFiringForMs) } : {}),
+    labels: forGrafana(rule.labels),
+    ...(o.features.missingSeriesEvalsToResolve ? { missingSeriesEvalsToResolve: 1 } : {}),
+    name: grafanaRuleTitle(rule.alert, rule.id),
+    noDataState: rule.noData,
+    ...(o.features.ruleUids ? { uid: ruleUid(catalog.system, rule.id) } : {}),
   };
 }
 
 function recordingRule(rule: RecordingRule, o: RuleGroupOptions): GrafanaRule {
   return {
-    ...(o.features.ruleUids ? { uid: ruleUid(o.catalog.system, rule.id) } : {}),
-    name: grafanaRuleTitle(rule.record, rule.id),
-    labels: { ...rule.labels },
     annotations: {},
     datas: [queryData(rule.expr, o.datasourceUid)],
+    labels: Object.fromEntries(
+      Object.keys(rule.labels)
+        .sort()
+        .map((k) => [k, rule.labels[k]]),
+    ),
+    name: grafanaRuleTitle(rule.record, rule.id),
     record: {
-      metric: rule.record,
       from: "A",
+      metric: rule.record,
       ...(o.features.targetDatasourceUid ? { targetDatasourceUid: o.datasourceUid } : {}),
     },
+    ...(o.features.ruleUids ? { uid: ruleUid(o.catalog.system, rule.id) } : {}),
   };
 }
 
@@ -227,8 +243,8 @@ export function grafanaRuleGroups(groups: RuleGroup[], o: RuleGroupOptions): Gra
       );
   if (problems.length) throw new CatalogError(problems, "rules");
   return groups.map((g) => ({
-    name: g.name,
     intervalSeconds: g.intervalMs / 1000,
+    name: g.name,
     rules: g.rules.map((rule) => (rule.kind === "alert" ? alertRule(rule, o) : recordingRule(rule, o))),
   }));
 }
