@@ -274,26 +274,22 @@ function blockBuilder(promtool: string, dir: string): { add(file: string): void;
   };
 }
 
-/** `promtool tsdb create-blocks-from openmetrics <file> <dir>` for each file, two at a time. */
-export async function createBlocks(promtool: string, files: string[], dir: string): Promise<void> {
-  const builder = blockBuilder(promtool, dir);
-  for (const f of files) builder.add(f);
-  await builder.done();
-}
-
 /**
  * The history of `catalog` over `range` as TSDB blocks in `<dir>/blocks`: each OpenMetrics file
- * (in `<dir>/openmetrics`, removed afterwards) goes to promtool while the next one is written.
+ * (in `<dir>/openmetrics`) goes to promtool while the next one is written. The files are removed
+ * afterwards unless `keepOpenMetrics` (then returned as `files`).
  */
 export async function writeBlocks(
   catalog: Catalog,
   range: HistoryRange,
   dir: string,
   promtool: string,
-): Promise<{ blocks: string; samples: number }> {
+  options: { keepOpenMetrics?: boolean } = {},
+): Promise<{ blocks: string; samples: number; files?: string[] }> {
   const builder = blockBuilder(promtool, join(dir, "blocks"));
-  const { samples } = writeHistory(catalog, range, join(dir, "openmetrics"), (f) => builder.add(f));
+  const { files, samples } = writeHistory(catalog, range, join(dir, "openmetrics"), (f) => builder.add(f));
   await builder.done();
+  if (options.keepOpenMetrics) return { blocks: join(dir, "blocks"), samples, files };
   rmSync(join(dir, "openmetrics"), { recursive: true, force: true });
   return { blocks: join(dir, "blocks"), samples };
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
-import { createBlocks, writeHistory } from "../../local/history";
+import { writeBlocks } from "../../local/history";
 import { serveHistory, type HistoryPrometheus } from "../../local/history-prometheus";
 import { ROOT } from "../helpers/catalogs";
 import { gitRepo, type GitRepo } from "../diff/git-repo";
@@ -45,9 +45,16 @@ export async function historyFixture(committed: string, working?: string): Promi
     repo.commit("catalog", { "catalog.yaml": committed });
     if (working !== undefined) writeFileSync(catalog, working);
     mkdirSync(join(repo.dir, "custom"));
-    const { files } = writeHistory(loadCatalogFile(catalog), HISTORY, join(work, "history"));
-    await createBlocks("promtool", files, join(work, "blocks"));
-    prom = await serveHistory("prometheus", join(work, "blocks"));
+    const { blocks, files = [] } = await writeBlocks(
+      loadCatalogFile(catalog),
+      HISTORY,
+      join(work, "history"),
+      "promtool",
+      {
+        keepOpenMetrics: true,
+      },
+    );
+    prom = await serveHistory("prometheus", blocks);
     return {
       work,
       repo,
