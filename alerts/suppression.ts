@@ -44,7 +44,7 @@ export function suppressedExpr(expr: string, sources: readonly string[]): string
 
 /** The groups with each alert's suppression (by the alerts of its service) written into its expression. */
 export function withSuppression(groups: RuleGroup[]): RuleGroup[] {
-  const byService = new Map<string, Array<{ rule: AlertRule; intervalMs: number }>>();
+  const byService = new Map<string, Array<{ rule: AlertRule; intervalMs: number; held?: string }>>();
   for (const g of groups)
     for (const rule of g.rules)
       if (rule.kind === "alert" && rule.labels.service !== MONITORING_SERVICE) {
@@ -52,12 +52,14 @@ export function withSuppression(groups: RuleGroup[]): RuleGroup[] {
         list.push({ rule, intervalMs: g.intervalMs });
         byService.set(rule.labels.service, list);
       }
+  // Sorted once per service: filtering keeps the order.
+  for (const list of byService.values()) list.sort((a, b) => a.rule.id.localeCompare(b.rule.id));
   const suppress = (target: AlertRule): AlertRule => {
     if (target.labels.service === MONITORING_SERVICE) return target;
-    const sources = (byService.get(target.labels.service) ?? [])
-      .filter(({ rule }) => rule !== target && suppresses(rule, target))
-      .sort((a, b) => a.rule.id.localeCompare(b.rule.id))
-      .map(({ rule, intervalMs }) => heldExpr(rule, intervalMs));
+    const sources: string[] = [];
+    for (const source of byService.get(target.labels.service) ?? [])
+      if (source.rule !== target && suppresses(source.rule, target))
+        sources.push((source.held ??= heldExpr(source.rule, source.intervalMs)));
     if (sources.length === 0) return target;
     const hold = target.holdWhileMissing;
     return {
