@@ -39,13 +39,24 @@ export function nameCollisions(raw: unknown): Diagnostic[] {
   return out;
 }
 
-/** Every `{ secret: NAME }` reference of the raw catalog with its path, in document order. */
+/** Every `{ secret: NAME }` reference of the raw catalog with its path, in document order; `path` is where `node` is (restored on return). */
 function secretRefs(node: unknown, path: PropertyKey[], out: Array<{ name: string; path: PropertyKey[] }>): void {
-  if (Array.isArray(node)) node.forEach((v, i) => secretRefs(v, [...path, i], out));
+  if (Array.isArray(node))
+    for (let i = 0; i < node.length; i++) {
+      path.push(i);
+      secretRefs(node[i], path, out);
+      path.pop();
+    }
   else if (isObj(node)) {
-    if (typeof node.secret === "string" && Object.keys(node).length === 1)
+    const keys = Object.keys(node);
+    if (typeof node.secret === "string" && keys.length === 1)
       out.push({ name: node.secret, path: [...path, "secret"] });
-    else for (const [k, v] of Object.entries(node)) secretRefs(v, [...path, k], out);
+    else
+      for (const k of keys) {
+        path.push(k);
+        secretRefs(node[k], path, out);
+        path.pop();
+      }
   }
 }
 

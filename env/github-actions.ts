@@ -30,12 +30,14 @@ export const GITHUB_OUTPUT_SOURCES: Readonly<Record<string, { secret: boolean }>
 export function secretConfigKeys(catalog: unknown): Set<string> {
   const keys = new Set<string>();
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === "object") {
-      const secret = (node as { secret?: unknown }).secret;
-      if (typeof secret === "string") keys.add(secret);
-      Object.values(node).forEach(walk);
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
     }
+    const obj = node as Record<string, unknown>;
+    if (typeof obj.secret === "string") keys.add(obj.secret);
+    for (const k of Object.keys(obj)) walk(obj[k]);
   };
   walk(catalog);
   return keys;
