@@ -47,6 +47,53 @@ export function ownProcess(file: string): boolean {
   return laneOf(file) === "e2e" || OWN_PROCESS.has(file);
 }
 
+/**
+ * CPU seconds of the costlier files in `npm test` (its per-file cpu column, quiet machine). The
+ * shared processes take files costliest first, so the last files of the run are short ones and
+ * both cores finish together; a file not listed costs about a second or less. Only the order
+ * depends on these figures: a stale one makes the end of the run less even, nothing else.
+ */
+const CPU_S: Record<string, number> = {
+  "test/contract/grafana-rule-evaluation.test.ts": 88,
+  "test/alerts/verify.test.ts": 39,
+  "test/contract/grafana-rule-semantics.test.ts": 35,
+  "test/backtest/backtest.test.ts": 31,
+  "test/contract/notification-parity.test.ts": 21,
+  "test/alerts/semantics.test.ts": 15,
+  "test/seed-examples.test.ts": 10,
+  "test/contract/grafana-rule-translation.test.ts": 7,
+  "test/infra/grafana-versions.test.ts": 7,
+  "test/hostile/property.test.ts": 5,
+  "test/contract/provider-facts.test.ts": 5,
+  "test/infra/plan.test.ts": 5,
+  "test/backtest/demo-week.test.ts": 5,
+  "test/alerts/community-rules.test.ts": 5,
+  "test/infra/direct-plan.test.ts": 4,
+  "test/diff/diff.test.ts": 4,
+  "test/contract/user-contract.test.ts": 3,
+  "test/alerts/yaml.test.ts": 3,
+  "test/infra/grafana-stack.test.ts": 2.5,
+  "test/infra/grafana-escalation.test.ts": 2,
+  "test/alerts/escalation.test.ts": 2,
+};
+
+/**
+ * Files of the shared processes that mostly wait (on restarts, back-offs, timeouts: wall several
+ * times their CPU). They go first, while the e2e stacks start and want the cores anyway, rather
+ * than last, where a waiting file would leave its core idle.
+ */
+const WAITS = new Set<string>([
+  "test/local/component-faults.test.ts",
+  "test/local/supervisor.test.ts",
+  "test/backtest/hostile-server.test.ts",
+]);
+
+/** The order the shared processes take `files` in: waiting files, then costliest first, then by name. */
+export function queueOrder(files: string[]): string[] {
+  const rank = (f: string) => (WAITS.has(f) ? Infinity : (CPU_S[f] ?? 0));
+  return [...files].sort((a, b) => rank(b) - rank(a) || a.localeCompare(b));
+}
+
 /** Files outside test/e2e/ that mostly wait (on timers, not on the CPU): they run in the e2e lane. */
 const IDLE = new Set<string>(["test/run.test.ts"]);
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { ROOT } from "./helpers/catalogs";
-import { laneOf, testFiles } from "./lanes";
+import { laneOf, queueOrder, testFiles } from "./lanes";
 
 const runner = (files: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnSync(process.execPath, ["--no-warnings=ExperimentalWarning", "--import", "tsx", "test/run.ts", ...files], {
@@ -34,4 +34,23 @@ test("every test file under test/ is found, this one included, and e2e files get
   assert.equal(laneOf("test/e2e/demo.test.ts"), "e2e");
   assert.equal(laneOf("test/run.test.ts"), "e2e", "mostly idle: waits on the leaked timer of its fixture");
   assert.equal(laneOf("test/a-new-file.test.ts"), "tests");
+});
+
+test("the shared processes take the files that mostly wait first, then the costliest, the rest by name", () => {
+  assert.deepEqual(
+    queueOrder([
+      "test/b.test.ts",
+      "test/alerts/semantics.test.ts",
+      "test/a.test.ts",
+      "test/local/component-faults.test.ts",
+      "test/contract/grafana-rule-evaluation.test.ts",
+    ]),
+    [
+      "test/local/component-faults.test.ts",
+      "test/contract/grafana-rule-evaluation.test.ts",
+      "test/alerts/semantics.test.ts",
+      "test/a.test.ts",
+      "test/b.test.ts",
+    ],
+  );
 });

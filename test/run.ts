@@ -7,7 +7,7 @@
  *
  * Lanes: `e2e` (test/e2e/: mostly waiting on alert timings, so all at once, each file in its own
  * process), the rest in one shared test process per core (test/worker/: files handed out one at a
- * time, slow ones first, so node, tsx and the project load once per process, not once per file),
+ * time, costliest first (lanes.ts queueOrder), so node, tsx and the project load once per process),
  * and `static`, whose checks take a core each before the shared processes do. `--unit` is the
  * inner loop: tsc and the files not listed in lanes.ts as slow. A file still holding a timer or
  * handle `LINGER_S` after its last test fails: it would keep its own process alive. `--census`
@@ -16,7 +16,7 @@
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { laneOf, ownProcess, testFiles, type Lane } from "./lanes";
+import { laneOf, ownProcess, queueOrder, testFiles, type Lane } from "./lanes";
 import { censusEnv, censusReport } from "./census/census";
 import { parseMarker } from "./worker/protocol";
 
@@ -62,13 +62,12 @@ const WORKER = [
 ];
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 
-/** The static checks and the test files, slow files first (the shared processes take them in this order). */
+/** The static checks and the test files in the order the shared processes take them (lanes.ts queueOrder). */
 function jobs(): Job[] {
   const files = picked.length ? picked : testFiles();
-  const tests = files
+  const tests = queueOrder(files)
     .map((f) => ({ f, lane: laneOf(f) }))
     .filter(({ lane }) => !unit || lane === "tests")
-    .sort((a, b) => Number(b.lane === "slow") - Number(a.lane === "slow"))
     .map(({ f, lane }) => ({ name: f, lane, own: ownProcess(f), argv: [...NODE, "--test-reporter=spec", f] }));
   if (picked.length) return tests;
   const checks: Job[] = unit
