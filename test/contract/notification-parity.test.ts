@@ -1,20 +1,26 @@
 /**
  * Prod notifies what the tested Alertmanager path notifies. Grafana's notification policy tree
  * is evaluated by the Alertmanager routing code Grafana embeds, so the planned tree (read back
- * from `plan --json`) is converted to an Alertmanager route and both trees are judged by the real
- * `amtool config routes test`, for every alert of the catalog: Grafana's labels (the rule's,
- * plus `alertname` = title, `grafana_folder` = folder title and `__alert_rule_uid__`, as
- * grafana/grafana pkg/services/ngalert/state/manager.go GetRuleExtraLabels adds them) on one
- * side, the Prometheus rule's labels plus `alertname` on the other.
+ * from `plan --json`) is converted to an Alertmanager route and both trees are judged by a real
+ * Alertmanager, for every alert of the catalog: Grafana's labels (the rule's, plus `alertname` =
+ * title, `grafana_folder` = folder title and `__alert_rule_uid__`, as grafana/grafana
+ * pkg/services/ngalert/state/manager.go GetRuleExtraLabels adds them) on one side, the Prometheus
+ * rule's labels plus `alertname` on the other. One Alertmanager serves the file: each tree is
+ * loaded into it (`/-/reload`), every alert posted to it, and `GET /api/v2/alerts` lists each
+ * alert's receivers, which Alertmanager works out with the same `dispatch.Route.Match` that
+ * `amtool config routes test` runs (prometheus/alertmanager api/v2/api.go getAlertsHandler,
+ * cli/test_routing.go): one request for all the alerts instead of an amtool run per alert.
+ * amtool still judges the first alert and a stray one on both trees.
  *
  * Each route's receiver is renamed to what it means — contact (or `nobody`: Alertmanager's
  * `dashboard-only`, a Grafana policy muted at all times), effective group_by, group_wait,
  * group_interval, repeat_interval and mute timings, inherited as Alertmanager inherits them —
  * so amtool's answer compares all of it; group keys are compared per alert.
  */
-import { test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -23,8 +29,10 @@ import { parse, stringify } from "yaml";
 import { loadCatalogFile } from "../../catalog/load";
 import { ALWAYS_MUTED, muteTimingName } from "../../conventions";
 import { findBinary } from "../../verify/tools";
+import { freePorts } from "../../local/supervisor";
 import { cli } from "../helpers/cli-in-process";
 import { GOOD, holdsProdCatalog } from "../helpers/catalogs";
+import { requireTool } from "../helpers/tools";
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
@@ -128,6 +136,84 @@ function meaningful(
   return { route: top, names };
 }
 
+type Labels = Record<string, string>;
+
+/** The Alertmanager of this file: its config file, reloaded for each tree, and its URL. */
+let am: { process: ChildProcess; dir: string; url: string } | undefined;
+
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-parity-am-"));
+  const [port] = await freePorts(1);
+  writeFileSync(join(dir, "alertmanager.yml"), "route: { receiver: none }\nreceivers: [{ name: none }]\n");
+  const child = spawn(
+    requireTool("alertmanager"),
+    [
+      `--config.file=${join(dir, "alertmanager.yml")}`,
+      `--storage.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--cluster.listen-address=",
+    ],
+    { stdio: "ignore" },
+  );
+  am = { process: child, dir, url: `http://127.0.0.1:${port}` };
+  for (let i = 0; ; i++) {
+    const ready = await fetch(`${am.url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    assert.ok(i < 100 && child.exitCode === null, "Alertmanager did not become ready within 10s");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+
+after(async () => {
+  if (!am) return;
+  const exited = am.process.exitCode === null ? once(am.process, "exit") : undefined;
+  am.process.kill();
+  await exited;
+  rmSync(am.dir, { recursive: true, force: true });
+});
+
+/** An alert's identity in Alertmanager: its labels without the empty ones (the API drops those). */
+const identity = (labels: Labels) =>
+  JSON.stringify(
+    Object.entries(labels)
+      .filter(([, v]) => v !== "")
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+
+/**
+ * The receivers the real Alertmanager routes each of `alerts` to under the config in `file`,
+ * sorted: the config is loaded into it, the alerts posted, and their receivers read back.
+ */
+async function routed(file: string, alerts: Labels[]): Promise<string[][]> {
+  writeFileSync(join(am!.dir, "alertmanager.yml"), readFileSync(file));
+  const reload = await fetch(`${am!.url}/-/reload`, { method: "POST" });
+  assert.equal(reload.status, 200, `Alertmanager refused ${file}: ${await reload.text()}`);
+  const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+  const posted = await fetch(`${am!.url}/api/v2/alerts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(alerts.map((labels) => ({ labels, endsAt }))),
+  });
+  assert.equal(posted.status, 200, await posted.text());
+  const listed = await fetch(`${am!.url}/api/v2/alerts`);
+  assert.equal(listed.status, 200);
+  const byIdentity = new Map(
+    ((await listed.json()) as Array<{ labels: Labels; receivers: Array<{ name: string }> }>).map((a) => [
+      identity(a.labels),
+      a.receivers.map((r) => r.name).sort(),
+    ]),
+  );
+  return alerts.map((labels) => {
+    const receivers = byIdentity.get(identity(labels));
+    assert.ok(receivers, `Alertmanager lists the alert ${JSON.stringify(labels)}`);
+    return receivers;
+  });
+}
+
+/** amtool's answer for one alert: the receivers it prints (comma-separated), sorted. */
 async function receivers(dir: string, file: string, labels: Record<string, string>): Promise<string[]> {
   const args = [
     "config",
@@ -145,7 +231,7 @@ async function receivers(dir: string, file: string, labels: Record<string, strin
 }
 
 for (const path of CATALOGS) {
-  test(`Grafana's policy tree routes every alert of ${path} to the same contacts, groups and timings as alertmanager.yml (real amtool)`, async () => {
+  test(`Grafana's policy tree routes every alert of ${path} to the same contacts, groups and timings as alertmanager.yml (real Alertmanager and amtool)`, async () => {
     assert.ok(amtool, "amtool is not installed");
     const catalog = loadCatalogFile(resolve(ROOT, path));
     const plan = await cli(["plan", "--catalog", path, "--stack", "prod", "--json"], { cwd: ROOT });
@@ -249,17 +335,27 @@ for (const path of CATALOGS) {
           `${r.name as string}: the same group key`,
         );
       }
-      for (const c of cases.values()) {
-        const [g, l] = await Promise.all([
-          receivers(dir, "grafana.yml", c.grafana),
-          receivers(dir, "local.yml", c.local),
-        ]);
+      const all = [...cases.values()];
+      const grafanaRoutes = await routed(
+        join(dir, "grafana.yml"),
+        all.map((c) => c.grafana),
+      );
+      const localRoutes = await routed(
+        join(dir, "local.yml"),
+        all.map((c) => c.local),
+      );
+      all.forEach((c, i) => {
+        const [g, l] = [grafanaRoutes[i], localRoutes[i]];
         assert.deepEqual(
           g,
           l,
           `${c.names.join(", ")}: Grafana routes to ${g.join(" | ")}, Alertmanager to ${l.join(" | ")}`,
         );
-      }
+      });
+      // amtool, reading the same files, agrees with the served route (it splits receiver names at commas).
+      const split = (names: string[]) => names.flatMap((n) => n.split(",").map((p) => p.trim())).sort();
+      assert.deepEqual(await receivers(dir, "grafana.yml", all[0].grafana), split(grafanaRoutes[0]));
+      assert.deepEqual(await receivers(dir, "local.yml", all[0].local), split(localRoutes[0]));
       // An alert without severity reaches nobody in both.
       const stray = { alert: "Stray", alertname: "Stray", service: "elsewhere" };
       assert.deepEqual(await receivers(dir, "grafana.yml", { ...stray, grafana_folder: "Other" }), ["nobody"]);
