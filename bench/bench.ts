@@ -6,6 +6,7 @@
  * and the rule-evaluation cost of 60 SLOs against Sloth's rules for them (bench/rule-cost.ts).
  * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size. CPU time is printed beside
  * wall-clock because on a shared machine the latter mostly measures the other jobs.
+ * `npm run bench -- scale` prints the render and plan rows only.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   console.log(
     `scale_1000_vs_100=${(total(thousand) / total(hundred)).toFixed(1)}x render_plus_plan_ms_1000=${Math.round(total(thousand))}`,
   );
+  if (process.argv.includes("scale")) return;
   console.log(verifyRow(VERIFY_SIZE));
 
   const promtool = findBinary("promtool");
