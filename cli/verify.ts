@@ -25,7 +25,7 @@ export function progressReporter(
   };
 }
 
-export function run(args: Args): number {
+export async function run(args: Args): Promise<number> {
   const startedMs = Date.now();
   const { catalog, customRules, path } = loadInputs(args);
   const options = { ...DEFAULT_RENDER_OPTIONS, customRules };
@@ -45,7 +45,7 @@ export function run(args: Args): number {
       bounds.flatMap((b) => b.bounds),
     );
     const results = [
-      ...runChecks(dir, catalog, groups, ruleFiles, progressReporter(startedMs)),
+      ...(await runChecks(dir, catalog, groups, ruleFiles, progressReporter(startedMs))),
       grafana,
       ...(objectives ? [objectives] : []),
     ];

@@ -4,6 +4,7 @@
  * policy), the blackbox exporter's config check, and a PromQL parse of every dashboard query.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Catalog, Policy, Severity } from "../catalog/model";
 import { formatDuration, SEVERITIES } from "../catalog/units";
@@ -14,7 +15,7 @@ import { renderRuleTests } from "../alerts/rule-tests";
 import { LABEL, WATCHDOG_ALERT } from "../conventions";
 import { panelQueries } from "../dashboards";
 import { currentPlatform, installCommand } from "../local/binaries";
-import { findBinary, runTool, type Tool } from "./tools";
+import { findBinary, runTool, runToolAsync, type Tool } from "./tools";
 
 export interface CheckResult {
   name: string;
@@ -23,18 +24,19 @@ export interface CheckResult {
   detail: string;
 }
 
+/** Most test files one `promtool test rules` run gets (runs are split further to use every core). */
 const TEST_BATCH = 400;
 
 /** Called before each step with what it is about to do (`promtool test rules 400/5689`). */
 export type Progress = (step: string) => void;
 
-export function runChecks(
+export async function runChecks(
   dir: string,
   catalog: Catalog,
   groups: RuleGroup[],
   ruleFiles: string[],
   progress: Progress = () => undefined,
-): CheckResult[] {
+): Promise<CheckResult[]> {
   const bins = {} as Record<Tool, string>;
   const missing: Tool[] = [];
   for (const tool of ["promtool", "amtool", "blackbox"] as const) {
@@ -76,30 +78,25 @@ export function runChecks(
     ["--config.check", "--config.file", "blackbox/blackbox.yml"],
     "blackbox/blackbox.yml",
   );
-  results.push(ruleTests(dir, groups, bins.promtool, progress));
+  results.push(await ruleTestsCheck(dir, groups, bins.promtool, progress));
   results.push(...routeTests(dir, catalog, bins.amtool, progress));
   progress("dashboard queries parse");
   results.push(dashboardQueries(catalog));
   return results;
 }
 
-function ruleTests(dir: string, groups: RuleGroup[], promtool: string, progress: Progress): CheckResult {
+/** Every generated `promtool test rules` case of `groups`, written under `dir/rule-tests`. */
+export async function ruleTestsCheck(
+  dir: string,
+  groups: RuleGroup[],
+  promtool: string,
+  progress: Progress = () => undefined,
+): Promise<CheckResult> {
   const { files, tests, untested } = renderRuleTests(groups);
   const testDir = join(dir, "rule-tests");
   mkdirSync(testDir, { recursive: true });
   for (const [name, content] of Object.entries(files)) writeFileSync(join(testDir, name), content);
-  const failures: string[] = [];
-  for (let i = 0; i < tests.length; i += TEST_BATCH) {
-    progress(`promtool test rules ${i}/${tests.length} alerts`);
-    const r = runTool(promtool, ["test", "rules", ...tests.slice(i, i + TEST_BATCH)], testDir);
-    if (!r.ok)
-      failures.push(
-        r.output
-          .split("\n")
-          .filter((l) => !/^\s*SUCCESS\s*$|^Unit Testing: |^\s*$/.test(l))
-          .join("\n"),
-      );
-  }
+  const failures = (await promtoolTests(testDir, tests, promtool, progress)).map((f) => f.output);
   const note = untested.length ? `; without generated test (hand-written): ${untested.join(", ")}` : "";
   return {
     name: "promtool test rules",
@@ -108,6 +105,40 @@ function ruleTests(dir: string, groups: RuleGroup[], promtool: string, progress:
       ? failures.join("\n")
       : `${tests.length} alerts fire on matching series and stay quiet otherwise${note}`,
   };
+}
+
+/** `promtool test rules` on `tests` in batches, one run per core at a time; the failing batches with promtool's report, in order. */
+async function promtoolTests(
+  dir: string,
+  tests: string[],
+  promtool: string,
+  progress: Progress,
+): Promise<Array<{ tests: string[]; output: string }>> {
+  const cores = Math.max(1, availableParallelism());
+  const size = Math.max(1, Math.min(TEST_BATCH, Math.ceil(tests.length / cores)));
+  const batches: string[][] = [];
+  for (let i = 0; i < tests.length; i += size) batches.push(tests.slice(i, i + size));
+  const failed: Array<{ tests: string[]; output: string } | undefined> = [];
+  let next = 0;
+  let started = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const b = next++;
+      progress(`promtool test rules ${started}/${tests.length} alerts`);
+      started += batches[b].length;
+      const r = await runToolAsync(promtool, ["test", "rules", ...batches[b]], dir);
+      if (!r.ok)
+        failed[b] = {
+          tests: batches[b],
+          output: r.output
+            .split("\n")
+            .filter((l) => !/^\s*SUCCESS\s*$|^Unit Testing: |^\s*$/.test(l))
+            .join("\n"),
+        };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(cores, batches.length) }, worker));
+  return failed.filter((f) => f !== undefined);
 }
 
 function routeTests(dir: string, catalog: Catalog, amtool: string, progress: Progress): CheckResult[] {
