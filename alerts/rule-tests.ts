@@ -16,6 +16,8 @@ export interface RuleTestFiles {
   tests: string[];
   /** Alerts without a generated test (hand-written rules, unsynthesisable selectors), by id. */
   untested: string[];
+  /** The `service` label of each test's alert, by test file. */
+  services: Record<string, string | undefined>;
 }
 
 /** Base name of the generated test of alert `id` in `group` (`<name>.test.yml`, `<name>.rules.yml`). */
@@ -25,6 +27,7 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
   const files: Record<string, string> = {};
   const tests: string[] = [];
   const untested: string[] = [];
+  const services: Record<string, string | undefined> = {};
   // Recording rules by record and the service they compute for, in model order.
   const computing = new Map<string, RecordingRule[]>();
   const key = (record: string, service: string) => JSON.stringify([record, service]);
@@ -110,7 +113,8 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
         tests: cases,
       });
       tests.push(`${name}.test.yml`);
+      services[`${name}.test.yml`] = service;
     }
   }
-  return { files, tests, untested };
+  return { files, tests, untested, services };
 }

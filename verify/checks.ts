@@ -15,6 +15,7 @@ import { renderRuleTests } from "../alerts/rule-tests";
 import { LABEL, WATCHDOG_ALERT } from "../conventions";
 import { panelQueries } from "../dashboards";
 import { currentPlatform, installCommand } from "../local/binaries";
+import { identicalTests, rulesFileOf } from "./identical-tests";
 import { findBinary, runTool, runToolAsync, type Tool } from "./tools";
 
 export interface CheckResult {
@@ -85,25 +86,45 @@ export async function runChecks(
   return results;
 }
 
-/** Every generated `promtool test rules` case of `groups`, written under `dir/rule-tests`. */
+/**
+ * Every generated `promtool test rules` case of `groups`, written under `dir/rule-tests`: the
+ * tests identical to another's up to the service name (verify/identical-tests.ts) are proven by its
+ * run, and run themselves when it fails.
+ */
 export async function ruleTestsCheck(
   dir: string,
   groups: RuleGroup[],
   promtool: string,
   progress: Progress = () => undefined,
 ): Promise<CheckResult> {
-  const { files, tests, untested } = renderRuleTests(groups);
+  const { files, tests, untested, services } = renderRuleTests(groups);
+  const { run, proves } = identicalTests(files, tests, services);
   const testDir = join(dir, "rule-tests");
   mkdirSync(testDir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(testDir, name), content);
-  const failures = (await promtoolTests(testDir, tests, promtool, progress)).map((f) => f.output);
-  const note = untested.length ? `; without generated test (hand-written): ${untested.join(", ")}` : "";
+  const write = (list: string[]) => {
+    for (const test of list) for (const f of [test, rulesFileOf(test)]) writeFileSync(join(testDir, f), files[f]);
+  };
+  write(run);
+  const failed = await promtoolTests(testDir, run, promtool, progress);
+  // A failing test fails for every test it proves: run those too, so the report names each alert.
+  const proven = failed.flatMap((f) => f.tests.flatMap((t) => proves.get(t) ?? []));
+  write(proven);
+  const failures = [...failed, ...(await promtoolTests(testDir, proven, promtool, progress))].map((f) => f.output);
+  const identical = tests.length - run.length;
+  const note = [
+    ...(identical
+      ? [
+          `${identical} alerts proven by an identical test of ${proves.size} (the same test with the service name renamed)`,
+        ]
+      : []),
+    ...(untested.length ? [`without generated test (hand-written): ${untested.join(", ")}`] : []),
+  ];
   return {
     name: "promtool test rules",
     ok: failures.length === 0,
     detail: failures.length
       ? failures.join("\n")
-      : `${tests.length} alerts fire on matching series and stay quiet otherwise${note}`,
+      : `${tests.length} alerts fire on matching series and stay quiet otherwise${note.map((n) => `; ${n}`).join("")}`,
   };
 }
 
