@@ -4,6 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCatalogYaml } from "../catalog/load";
+import { checkCatalog } from "../catalog/validate";
+import { catalogBounds } from "../alerts/detection-bounds";
+import { objectiveCheck } from "../alerts/detection-report";
 import { runProgramUnderMocks } from "../infra/offline-engine";
 import { ROOT } from "./helpers/catalogs";
 import { cli } from "./helpers/cli-in-process";
@@ -34,30 +37,57 @@ test("WYN's GROQ_API_KEY (Dev/Preview) is two Vercel variables: sensitive on pre
   ]);
 });
 
-test("seed 001's catalog with its runbook's 5-minute health checks fails verify under P0 detect 5m, each probe named with its terms", async () => {
+test("seed 001's catalog with its runbook's 5-minute health checks misses P0 detect 5m, each probe named with its terms", () => {
   const fiveMinute = readFileSync(SEEDS[1], "utf8").replaceAll("every: 2m", "every: 5m");
-  const dir = mkdtempSync(join(tmpdir(), "seed-001-"));
+  const { catalog } = checkCatalog(parseCatalogYaml(fiveMinute, "prospectpro.yaml"), "prospectpro.yaml");
+  const check = objectiveCheck(
+    catalog,
+    (["local", "prod"] as const).flatMap((target) => catalogBounds(catalog, target)),
+  );
+  assert.equal(check?.ok, false);
+  // probe 5m + timeout 10s + crossing 0s + evaluation 1m + for 1m + group_wait 30s = 7m40s (integrations: timeout 15s)
+  assert.match(
+    check.detail,
+    /prod web\/probe \(ProbeDown P0\): worst case 7m40s exceeds alerting\.objectives\.P0\.detect 5m — a full outage: every probe fails: probe every 5m \+ probe timeout 10s \+ crossing \(first sample of the incident\) 0s \+ evaluation 1m \+ for 1m \+ group_wait 30s = 7m40s/,
+  );
+  const named = [...check.detail.matchAll(/^\s*prod (\S+) \(ProbeDown P0\): worst case (\S+)/gm)].map(
+    (m) => `${m[1]} ${m[2]}`,
+  );
+  assert.deepEqual(named, [
+    "db/probe 7m40s",
+    "discovery/probe 7m40s",
+    "enrichment/probe 7m40s",
+    "export/probe 7m40s",
+    "integrations/probe 7m45s",
+    "web/probe 7m40s",
+  ]);
+});
+
+test("verify fails, exit 1, when a health check probed every 5m misses P0 detect 5m, and prints the check", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "detect-objective-"));
   try {
-    writeFileSync(join(dir, "prospectpro.yaml"), fiveMinute);
-    const r = await cli(["verify", "--catalog", join(dir, "prospectpro.yaml")], { cwd: ROOT });
+    writeFileSync(
+      join(dir, "catalog.yaml"),
+      `system: tiny
+services:
+  - name: web
+    kind: frontend
+    health: { url: "http://127.0.0.1:3000/api/health", every: 5m }
+alerting:
+  objectives: { P0: { detect: 5m } }
+  routes: { P0: [hook] }
+  contacts:
+    hook: { type: webhook, url: "http://127.0.0.1:9999/alerts" }
+`,
+    );
+    const r = await cli(["verify", "--catalog", join(dir, "catalog.yaml")], { cwd: ROOT });
     assert.equal(r.status, 1, r.stdout + r.stderr);
-    // probe 5m + timeout 10s + crossing 0s + evaluation 1m + for 1m + group_wait 30s = 7m40s (integrations: timeout 15s)
+    assert.match(r.stdout, /^FAIL detection objectives: $/m);
     assert.match(
       r.stdout,
-      /prod web\/probe \(ProbeDown P0\): worst case 7m40s exceeds alerting\.objectives\.P0\.detect 5m — a full outage: every probe fails: probe every 5m \+ probe timeout 10s \+ crossing \(first sample of the incident\) 0s \+ evaluation 1m \+ for 1m \+ group_wait 30s = 7m40s/,
+      /^\s+prod web\/probe \(ProbeDown P0\): worst case \S+ exceeds alerting\.objectives\.P0\.detect 5m/m,
     );
-    const named = [...r.stdout.matchAll(/^\s+prod (\S+) \(ProbeDown P0\): worst case (\S+)/gm)].map(
-      (m) => `${m[1]} ${m[2]}`,
-    );
-    assert.deepEqual(named, [
-      "db/probe 7m40s",
-      "discovery/probe 7m40s",
-      "enrichment/probe 7m40s",
-      "export/probe 7m40s",
-      "integrations/probe 7m45s",
-      "web/probe 7m40s",
-    ]);
-    assert.match(r.stdout, /FAIL detection objectives/);
+    assert.match(r.stdout, /promtool test rules: \d+ alerts fire on matching series and stay quiet otherwise/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
