@@ -11,6 +11,7 @@ import { promGroup } from "../../alerts/prometheus-rules";
 import { toYaml } from "../../alerts/yaml";
 import { formatDuration } from "../../catalog/units";
 import type { BacktestResult } from "../../backtest/run";
+import { namesRead } from "../helpers/rule-closure";
 
 /** `name{labels} value seconds` lines → promtool input series sampled every `intervalMs` from time 0. */
 export function inputSeries(openMetrics: string, intervalMs: number): Array<{ series: string; values: string }> {
@@ -32,7 +33,8 @@ const covers = (e: { start: string; end: string | null }, t: number) =>
   Date.parse(e.start) <= t && (e.end === null || t < Date.parse(e.end));
 
 /**
- * Runs promtool over `groups` (annotations left out: they do not decide firing) evaluated every
+ * Runs promtool over the alerts of `groups` and the recording rules they read (annotations left
+ * out: they do not decide firing) evaluated every
  * `result.step_seconds` from time 0, the data starting at time 0; returns promtool's status and output.
  */
 export function promtoolAgrees(
@@ -42,13 +44,27 @@ export function promtoolAgrees(
   dataIntervalMs: number,
   result: BacktestResult,
 ): { status: number | null; output: string } {
-  const rules = groups.map((g) => {
-    const group = promGroup(g) as { rules: Array<Record<string, unknown>> };
+  const rendered = groups.map((g) => {
+    const group = promGroup(g) as { name: string; rules: Array<Record<string, unknown>> };
     return { ...group, rules: group.rules.map(({ annotations: _annotations, ...rule }) => rule) };
   });
+  // The alerts and the recording rules they read, transitively: no other rule decides an alert.
+  const all = rendered.flatMap((g) => g.rules);
+  const needed = namesRead(
+    all,
+    all.flatMap((r) => (r.alert ? [r.expr as string] : [])).join("\n"),
+    (r) => String(r.alert ?? r.record),
+    (r) => r.expr as string,
+  );
+  const rules = rendered
+    .map((g) => ({ ...g, rules: g.rules.filter((r) => r.alert || needed.has(r.record as string)) }))
+    .filter((g) => g.rules.length);
   writeFileSync(join(dir, "oracle.rules.yml"), toYaml({ groups: rules }));
+  const kept = new Set(rules.map((g) => g.name));
   const recordsOnly = (g: RuleGroup) => g.rules.every((r) => r.kind === "record");
-  const order = [...groups.filter(recordsOnly), ...groups.filter((g) => !recordsOnly(g))].map((g) => g.name);
+  const order = [...groups.filter(recordsOnly), ...groups.filter((g) => !recordsOnly(g))]
+    .map((g) => g.name)
+    .filter((n) => kept.has(n));
 
   const stepMs = result.step_seconds * 1000;
   const names = [...new Set(result.alerts.filter((a) => a.head).map((a) => a.alert))].sort();
