@@ -49,12 +49,31 @@ export function asEngineReceives(value: unknown): unknown {
     return secret ? rpcSecret((out ?? value).map(unwrap)) : (out ?? value);
   }
   const obj = value as Record<string, unknown>;
+  // Most objects come out as they are: checked in one pass without listing the keys (for-in
+  // sees exactly Object.keys of a plain object, in the same order); the first property that
+  // changes is computed once.
+  let first = -1;
+  let firstValue: unknown;
+  if (Object.getPrototypeOf(obj) === Object.prototype) {
+    let i = 0;
+    let asIs = true;
+    for (const k in obj) {
+      const raw = obj[k];
+      const v = raw === undefined || typeof raw !== "object" || raw === null ? raw : asEngineReceives(raw);
+      if (v !== raw || raw === undefined) {
+        [first, firstValue, asIs] = [i, v, false];
+        break;
+      }
+      i++;
+    }
+    if (asIs) return obj;
+  }
   let out: Record<string, unknown> | undefined;
   let secret = false;
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
     const raw = obj[keys[i]];
-    const v = raw === undefined ? undefined : asEngineReceives(raw);
+    const v = i === first ? firstValue : raw === undefined ? undefined : asEngineReceives(raw);
     if (isRpcSecret(v)) secret = true;
     if (v !== raw || raw === undefined) out ??= Object.fromEntries(keys.slice(0, i).map((k) => [k, obj[k]]));
     if (out && v !== undefined) out[keys[i]] = v;
@@ -67,7 +86,6 @@ const unwrap = (v: unknown) => (isRpcSecret(v) ? v.value : v);
 
 /** Engine-side inputs → printable: secrets masked, keys sorted (`value` itself when that changes nothing). */
 export function printable(value: unknown): unknown {
-  if (isRpcSecret(value)) return SECRET_MARK;
   if (!value || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
@@ -78,17 +96,36 @@ export function printable(value: unknown): unknown {
     }
     return out ?? value;
   }
+  if (isRpcSecret(value)) return SECRET_MARK;
   const obj = value as Record<string, unknown>;
+  // Most inputs print as they are: checked in one pass without listing the keys (for-in sees
+  // exactly Object.keys of a plain object, in the same order).
+  if (Object.getPrototypeOf(obj) === Object.prototype) {
+    let previous: string | undefined;
+    for (const k in obj) {
+      if (previous !== undefined && previous > k) return sortedCopy(obj);
+      const p = printable(obj[k]);
+      if (p !== obj[k]) return sortedCopy(obj, k, p);
+      previous = k;
+    }
+    return value;
+  }
   const keys = Object.keys(obj);
-  let changed = false;
-  for (let i = 1; i < keys.length && !changed; i++) changed = keys[i - 1] > keys[i];
-  const order = changed ? [...keys].sort() : keys;
-  const printed = order.map((k) => {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return sortedCopy(obj);
+  for (const k of keys) {
     const p = printable(obj[k]);
-    if (p !== obj[k]) changed = true;
-    return p;
-  });
-  return changed ? Object.fromEntries(order.map((k, i) => [k, printed[i]])) : value;
+    if (p !== obj[k]) return sortedCopy(obj, k, p);
+  }
+  return value;
+}
+
+/** `obj` printed, keys sorted; `printed` is the printable value of key `known`, already computed. */
+function sortedCopy(obj: Record<string, unknown>, known?: string, printed?: unknown): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, k === known ? printed : printable(obj[k])]),
+  );
 }
 
 /**
