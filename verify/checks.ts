@@ -16,7 +16,7 @@ import { LABEL, WATCHDOG_ALERT } from "../conventions";
 import { panelQueries } from "../dashboards";
 import { currentPlatform, installCommand } from "../local/binaries";
 import { identicalTests, rulesFileOf } from "./identical-tests";
-import { findBinary, runTool, runToolAsync, type Tool } from "./tools";
+import { findBinary, toolPool, type ToolPool, type Tool } from "./tools";
 
 export interface CheckResult {
   name: string;
@@ -27,6 +27,7 @@ export interface CheckResult {
 
 /** Most test files one `promtool test rules` run gets (runs are split further to use every core). */
 const TEST_BATCH = 400;
+const CORES = availableParallelism();
 
 /** Called before each step with what it is about to do (`promtool test rules 400/5689`). */
 export type Progress = (step: string) => void;
@@ -54,36 +55,37 @@ export async function runChecks(
       },
     ];
   }
-  const results: CheckResult[] = [];
-  const tool = (name: string, bin: string, args: string[], summary: string) => {
-    progress(name);
-    const r = runTool(bin, args, dir);
-    results.push({ name, ok: r.ok, detail: r.ok ? summary : r.output.trim() });
+  // Every tool run goes through one pool, one run per core; results keep this order.
+  const pool = toolPool(CORES);
+  const tool = async (name: string, bin: string, args: string[], summary: string): Promise<CheckResult> => {
+    const r = await pool(bin, args, dir, () => progress(name));
+    return { name, ok: r.ok, detail: r.ok ? summary : r.output.trim() };
   };
-  tool(
-    "promtool check config",
-    bins.promtool,
-    ["check", "config", "prometheus/prometheus.yml"],
-    "prometheus/prometheus.yml",
-  );
-  tool("promtool check rules", bins.promtool, ["check", "rules", ...ruleFiles], `${ruleFiles.length} rule files`);
-  tool(
-    "amtool check-config",
-    bins.amtool,
-    ["check-config", "alertmanager/alertmanager.yml"],
-    "alertmanager/alertmanager.yml",
-  );
-  tool(
-    "blackbox --config.check",
-    bins.blackbox,
-    ["--config.check", "--config.file", "blackbox/blackbox.yml"],
-    "blackbox/blackbox.yml",
-  );
-  results.push(await ruleTestsCheck(dir, groups, bins.promtool, progress));
-  results.push(...routeTests(dir, catalog, bins.amtool, progress));
+  const results = await Promise.all([
+    tool(
+      "promtool check config",
+      bins.promtool,
+      ["check", "config", "prometheus/prometheus.yml"],
+      "prometheus/prometheus.yml",
+    ),
+    tool("promtool check rules", bins.promtool, ["check", "rules", ...ruleFiles], `${ruleFiles.length} rule files`),
+    tool(
+      "amtool check-config",
+      bins.amtool,
+      ["check-config", "alertmanager/alertmanager.yml"],
+      "alertmanager/alertmanager.yml",
+    ),
+    tool(
+      "blackbox --config.check",
+      bins.blackbox,
+      ["--config.check", "--config.file", "blackbox/blackbox.yml"],
+      "blackbox/blackbox.yml",
+    ),
+    ruleTestsCheck(dir, groups, bins.promtool, progress, pool),
+    routeTests(dir, catalog, bins.amtool, progress, pool),
+  ]);
   progress("dashboard queries parse");
-  results.push(dashboardQueries(catalog));
-  return results;
+  return [...results.flat(), dashboardQueries(catalog)];
 }
 
 /**
@@ -96,6 +98,7 @@ export async function ruleTestsCheck(
   groups: RuleGroup[],
   promtool: string,
   progress: Progress = () => undefined,
+  pool: ToolPool = toolPool(CORES),
 ): Promise<CheckResult> {
   const { files, tests, untested, services } = renderRuleTests(groups);
   const { run, proves } = identicalTests(files, tests, services);
@@ -105,11 +108,13 @@ export async function ruleTestsCheck(
     for (const test of list) for (const f of [test, rulesFileOf(test)]) writeFileSync(join(testDir, f), files[f]);
   };
   write(run);
-  const failed = await promtoolTests(testDir, run, promtool, progress);
+  const failed = await promtoolTests(testDir, run, promtool, progress, pool);
   // A failing test fails for every test it proves: run those too, so the report names each alert.
   const proven = failed.flatMap((f) => f.tests.flatMap((t) => proves.get(t) ?? []));
   write(proven);
-  const failures = [...failed, ...(await promtoolTests(testDir, proven, promtool, progress))].map((f) => f.output);
+  const failures = [...failed, ...(await promtoolTests(testDir, proven, promtool, progress, pool))].map(
+    (f) => f.output,
+  );
   const identical = tests.length - run.length;
   const note = [
     ...(identical
@@ -128,41 +133,41 @@ export async function ruleTestsCheck(
   };
 }
 
-/** `promtool test rules` on `tests` in batches, one run per core at a time; the failing batches with promtool's report, in order. */
+/** `promtool test rules` on `tests` in batches, at least one per core; the failing batches with promtool's report, in order. */
 async function promtoolTests(
   dir: string,
   tests: string[],
   promtool: string,
   progress: Progress,
+  pool: ToolPool,
 ): Promise<Array<{ tests: string[]; output: string }>> {
-  const cores = Math.max(1, availableParallelism());
-  const size = Math.max(1, Math.min(TEST_BATCH, Math.ceil(tests.length / cores)));
+  const size = Math.max(1, Math.min(TEST_BATCH, Math.ceil(tests.length / CORES)));
   const batches: string[][] = [];
   for (let i = 0; i < tests.length; i += size) batches.push(tests.slice(i, i + size));
-  const failed: Array<{ tests: string[]; output: string } | undefined> = [];
-  let next = 0;
   let started = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      const b = next++;
-      progress(`promtool test rules ${started}/${tests.length} alerts`);
-      started += batches[b].length;
-      const r = await runToolAsync(promtool, ["test", "rules", ...batches[b]], dir);
-      if (!r.ok)
-        failed[b] = {
-          tests: batches[b],
-          output: r.output
-            .split("\n")
-            .filter((l) => !/^\s*SUCCESS\s*$|^Unit Testing: |^\s*$/.test(l))
-            .join("\n"),
-        };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(cores, batches.length) }, worker));
-  return failed.filter((f) => f !== undefined);
+  const runs = await Promise.all(
+    batches.map(async (batch) => {
+      const r = await pool(promtool, ["test", "rules", ...batch], dir, () => {
+        progress(`promtool test rules ${started}/${tests.length} alerts`);
+        started += batch.length;
+      });
+      const output = r.output
+        .split("\n")
+        .filter((l) => !/^\s*SUCCESS\s*$|^Unit Testing: |^\s*$/.test(l))
+        .join("\n");
+      return { tests: batch, ok: r.ok, output };
+    }),
+  );
+  return runs.filter((r) => !r.ok);
 }
 
-function routeTests(dir: string, catalog: Catalog, amtool: string, progress: Progress): CheckResult[] {
+function routeTests(
+  dir: string,
+  catalog: Catalog,
+  amtool: string,
+  progress: Progress,
+  pool: ToolPool,
+): Promise<CheckResult[]> {
   const expect = (severity: Severity) =>
     catalog.alerting.routes[severity].length ? catalog.alerting.routes[severity] : [NO_RECEIVER];
   const cases: Array<{ name: string; labels: string[]; receivers: string[] }> = SEVERITIES.map((s) => ({
@@ -197,26 +202,28 @@ function routeTests(dir: string, catalog: Catalog, amtool: string, progress: Pro
       receivers: first.to,
     });
   });
-  return cases.map((c) => {
-    progress(`amtool ${c.name}`);
-    const r = runTool(
-      amtool,
-      [
-        "config",
-        "routes",
-        "test",
-        "--config.file=alertmanager/alertmanager.yml",
-        `--verify.receivers=${c.receivers.join(",")}`,
-        ...c.labels,
-      ],
-      dir,
-    );
-    return {
-      name: `amtool ${c.name}`,
-      ok: r.ok,
-      detail: r.ok ? `→ ${c.receivers.join(", ")}` : `expected ${c.receivers.join(", ")}: ${r.output.trim()}`,
-    };
-  });
+  return Promise.all(
+    cases.map(async (c) => {
+      const r = await pool(
+        amtool,
+        [
+          "config",
+          "routes",
+          "test",
+          "--config.file=alertmanager/alertmanager.yml",
+          `--verify.receivers=${c.receivers.join(",")}`,
+          ...c.labels,
+        ],
+        dir,
+        () => progress(`amtool ${c.name}`),
+      );
+      return {
+        name: `amtool ${c.name}`,
+        ok: r.ok,
+        detail: r.ok ? `→ ${c.receivers.join(", ")}` : `expected ${c.receivers.join(", ")}: ${r.output.trim()}`,
+      };
+    }),
+  );
 }
 
 function dashboardQueries(catalog: Catalog): CheckResult {
