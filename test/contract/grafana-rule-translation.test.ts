@@ -14,6 +14,7 @@ import { cli } from "../helpers/cli-in-process";
 import { ROOT } from "../helpers/catalogs";
 import { NotTranslated, translateRule, type PlannedRule } from "../helpers/grafana-rule-promql";
 import { generatedTestsTwice, plannedRules, type PlannedGroup } from "../helpers/grafana-twin";
+import { recordsRead, type Recording } from "../helpers/rule-closure";
 
 const DS = "prom";
 const query = (expr: string, refId = "A") => ({
@@ -246,3 +247,35 @@ for (const [defect, title, change] of PLANTED) {
     for (const p of bad.problems) assert.ok(p.startsWith(`${title} (`), p);
   });
 }
+
+test("a twin loads the recording rules a query can select, and those they read: one whose static label every selector of its name contradicts is left out", () => {
+  const rate = (slo: string) => ({ record: "slo:ratio", expr: `errors:rate{slo="${slo}"}`, labels: { slo } });
+  const pool: Recording[] = [
+    rate("availability"),
+    rate("latency"),
+    { record: "errors:rate", expr: "sum(rate(errors_total[5m]))", labels: { slo: "availability" } },
+    { record: "errors:rate", expr: "sum(rate(slow_total[5m]))", labels: { slo: "latency" } },
+    { record: "unread", expr: "up" },
+  ];
+  const read = (expr: string) => recordsRead(pool, [expr]).map((r) => `${r.record} ${r.labels?.slo ?? ""}`);
+  assert.deepEqual(read('slo:ratio{slo="latency"} > 1'), ["slo:ratio latency", "errors:rate latency"]);
+  assert.deepEqual(read('slo:ratio{slo=~"lat.*"} unless slo:ratio{slo!="availability"}'), [
+    "slo:ratio latency",
+    "errors:rate latency",
+  ]);
+  assert.deepEqual(read("slo:ratio > 1"), [
+    "slo:ratio availability",
+    "slo:ratio latency",
+    "errors:rate availability",
+    "errors:rate latency",
+  ]);
+  assert.deepEqual(read('slo:ratio{slo!~"a.*|l.*"}'), []);
+});
+
+test("a recording rule named other than by a selector with its metric name (a string, __name__) is loaded whatever its labels", () => {
+  const pool = [{ record: "x:y", expr: "up", labels: { slo: "availability" } }];
+  const read = (expr: string) => recordsRead(pool, [expr]).length;
+  assert.equal(read('x:y{slo="latency"} or label_replace(vector(1), "m", "x:y", "", "")'), 1);
+  assert.equal(read('x:y{slo="latency"} or {__name__="x:y"}'), 1);
+  assert.equal(read('x:y{slo="latency"}'), 0);
+});

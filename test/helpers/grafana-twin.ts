@@ -18,7 +18,7 @@ import { promGroup, promRule } from "../../alerts/prometheus-rules";
 import { renderRuleTests, ruleTestName } from "../../alerts/rule-tests";
 import { findBinary } from "../../verify/tools";
 import { NotTranslated, translateRule, type PlannedRule, type PromRule } from "./grafana-rule-promql";
-import { namesRead } from "./rule-closure";
+import { names, namesRead, recordsRead } from "./rule-closure";
 
 const run = promisify(execFile);
 
@@ -124,28 +124,50 @@ function reports(output: string): Map<string, string> {
   return out;
 }
 
-/** promtool's report for each of `tests` (file name → YAML) run with `rules` (file name → content). */
+/**
+ * promtool on one core, collecting garbage at twice the default heap growth: the same reports
+ * for ~20% less CPU (its collector otherwise runs beside it on the other core), ~130 MB at most.
+ */
+const PROMTOOL_ENV = { GOMAXPROCS: "1", GOGC: "200" };
+
+/** promtool's report of each test file run in this process, by its inputs: its name, its text and the rule files it loads. */
+const reported = new Map<string, string>();
+
+/**
+ * promtool's report for each of `tests` (file name → YAML) run with `rules` (file name → content).
+ * A test whose inputs are byte-identical to one already run (two catalogs sharing services, a
+ * control run twice) is not run again: promtool would read the same files.
+ */
 async function promtoolReports(
   tests: Record<string, string>,
   rules: Record<string, string>,
 ): Promise<Map<string, string>> {
-  const names = Object.keys(tests);
-  if (!names.length) return new Map();
-  const promtool = findBinary("promtool");
-  if (!promtool) throw new Error("promtool is not installed");
-  const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-grafana-twin-"));
-  try {
-    for (const [f, c] of Object.entries({ ...tests, ...rules })) writeFileSync(join(dir, f), c);
-    // promtool names each file on stdout and prints its failures on stderr: one pipe keeps them together.
-    const r = await run("sh", ["-c", '"$0" "$@" 2>&1', promtool, "test", "rules", ...names], {
-      cwd: dir,
-      maxBuffer: 256 * 1024 * 1024,
-    }).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? "", stderr: e.stderr ?? "" }));
-    const out = reports(r.stdout);
-    return new Map(names.map((f) => [f, out.get(f) ?? `(no report) ${r.stderr}`]));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const inputs = new Map(
+    Object.entries(tests).map(([f, yaml]) => {
+      const loads = ((parse(yaml) as { rule_files?: string[] }).rule_files ?? []).map((r) => [r, rules[r]]);
+      return [f, JSON.stringify([f, yaml, loads])];
+    }),
+  );
+  const names = [...inputs].filter(([, key]) => !reported.has(key)).map(([f]) => f);
+  if (names.length) {
+    const promtool = findBinary("promtool");
+    if (!promtool) throw new Error("promtool is not installed");
+    const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-grafana-twin-"));
+    try {
+      for (const [f, c] of Object.entries({ ...tests, ...rules })) writeFileSync(join(dir, f), c);
+      // promtool names each file on stdout and prints its failures on stderr: one pipe keeps them together.
+      const r = await run("sh", ["-c", '"$0" "$@" 2>&1', promtool, "test", "rules", ...names], {
+        cwd: dir,
+        env: { ...process.env, ...PROMTOOL_ENV },
+        maxBuffer: 256 * 1024 * 1024,
+      }).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? "", stderr: e.stderr ?? "" }));
+      const out = reports(r.stdout);
+      for (const f of names) reported.set(inputs.get(f)!, out.get(f) ?? `(no report) ${r.stderr}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+  return new Map([...inputs].map(([f, key]) => [f, reported.get(key)!]));
 }
 
 /**
@@ -159,30 +181,11 @@ async function runBoth(
   prom: Record<string, string>,
   grafana: Record<string, string>,
 ): Promise<Map<string, { prom: string; grafana: string }>> {
-  const rulesOf = (f: string) => f.replace(/\.test\.yml$/, ".rules.yml");
-  const key = (f: string) => JSON.stringify([f, tests[f], prom[rulesOf(f)], grafana[rulesOf(f)]]);
-  const fresh = Object.keys(tests).filter((f) => !seen.has(key(f)));
-  const own = new Set(Object.keys(tests).map(rulesOf));
-  // A test's own rule file, and the files every test may read.
-  const pick = (files: string[], from: Record<string, string>, name: (f: string) => string) => ({
-    ...Object.fromEntries(Object.entries(from).filter(([f]) => !own.has(f) && !(f in tests))),
-    ...Object.fromEntries(files.map((f) => [name(f), from[name(f)]])),
-  });
-  const g = await promtoolReports(
-    pick(fresh, tests, (f) => f),
-    pick(fresh, grafana, rulesOf),
-  );
-  const failed = fresh.filter((f) => g.get(f) !== "SUCCESS");
-  const p = await promtoolReports(
-    pick(failed, tests, (f) => f),
-    pick(failed, prom, rulesOf),
-  );
-  for (const f of fresh) seen.set(key(f), { grafana: g.get(f)!, prom: p.get(f) ?? "SUCCESS" });
-  return new Map(Object.keys(tests).map((f) => [f, seen.get(key(f))!]));
+  const g = await promtoolReports(tests, grafana);
+  const failed = Object.keys(tests).filter((f) => g.get(f) !== "SUCCESS");
+  const p = await promtoolReports(Object.fromEntries(failed.map((f) => [f, tests[f]])), prom);
+  return new Map(Object.keys(tests).map((f) => [f, { grafana: g.get(f)!, prom: p.get(f) ?? "SUCCESS" }]));
 }
-
-/** Both reports of a test already run in this process with the same rules (two catalogs sharing services). */
-const seen = new Map<string, { prom: string; grafana: string }>();
 
 function compare(
   results: Map<string, { prom: string; grafana: string }>,
@@ -206,17 +209,6 @@ function deployed(groups: RuleGroup[]): RuleGroup[] {
     ...g,
     rules: g.rules.map((r) => (r.kind === "alert" ? { ...r, ownExpr: undefined, annotations: {} } : r)),
   }));
-}
-
-/** The recording rules of `pool` that `expr` reads, and those they read, in `pool` order. */
-function readBy(expr: string, pool: PromRule[]): PromRule[] {
-  const needed = namesRead(
-    pool,
-    expr,
-    (r) => r.record ?? "",
-    (r) => r.expr,
-  );
-  return pool.filter((r) => needed.has(r.record!));
 }
 
 /**
@@ -272,13 +264,12 @@ export async function generatedTestsTwice(
     testFiles[test] = files[test];
     const rulesFile = (rules: PromRule[]) =>
       stringify({ groups: [{ name: group.name, interval: group.interval, rules }] });
-    prom[rulesName] = rulesFile([...readBy(twin.expr, promRecords), twin]);
+    prom[rulesName] = rulesFile([...recordsRead(promRecords, [twin.expr]), twin]);
     const [query, ...rest] = alert;
-    const deps = readBy(query.expr, grafanaRecords);
-    const file = (rules: PromRule[]) => rulesFile([...deps, ...rules]);
-    grafana[rulesName] = file(alert);
+    grafana[rulesName] = rulesFile([...recordsRead(grafanaRecords, [query.expr]), ...alert]);
     const own = ownCondition(query.expr);
-    if (own !== undefined) grafanaOwn[rulesName] = file([{ ...query, expr: own }, ...rest]);
+    if (own !== undefined)
+      grafanaOwn[rulesName] = rulesFile([...recordsRead(grafanaRecords, [own]), { ...query, expr: own }, ...rest]);
   }
   const results = await runBoth(testFiles, prom, grafana);
   const compared = compare(results, (t) => ruleOfTest.get(t) ?? t);
@@ -311,18 +302,31 @@ export async function generatedTestsTwice(
   };
 }
 
-/** The rules of `groups` that `testYaml` names, with the recording rules they read, transitively; order kept. */
+/**
+ * The rules of `groups` that `testYaml` names: its alerts (and those their text names), the
+ * recording rules it names, and the recording rules those rules can read, transitively; order kept.
+ */
 function rulesFor(groups: Array<{ name: string; interval: string; rules: PromRule[] }>, testYaml: string) {
-  const nameOf = (r: PromRule) => (r.alert ?? r.record)!;
-  const needed = namesRead(
-    groups.flatMap((g) => g.rules),
+  const all = groups.flatMap((g) => g.rules);
+  const named = namesRead(
+    all,
     testYaml,
-    nameOf,
+    (r) => (r.alert ?? r.record)!,
     (r) => r.expr,
   );
-  return groups
-    .map((g) => ({ ...g, rules: g.rules.filter((r) => needed.has(nameOf(r))) }))
-    .filter((g) => g.rules.length > 0);
+  const alerts = all.filter((r) => r.alert && named.has(r.alert));
+  const mentioned = names(testYaml);
+  const records = all.filter((r) => r.record);
+  const direct = records.filter((r) => mentioned.has(r.record!));
+  const needed = new Set([
+    ...alerts,
+    ...direct,
+    ...recordsRead(
+      records,
+      [...alerts, ...direct].map((r) => r.expr),
+    ),
+  ]);
+  return groups.map((g) => ({ ...g, rules: g.rules.filter((r) => needed.has(r)) })).filter((g) => g.rules.length > 0);
 }
 
 /**
