@@ -48,7 +48,7 @@ export function ownProcess(file: string): boolean {
 }
 
 /**
- * CPU seconds of the costlier files in `npm test` (its per-file cpu column, quiet machine). The
+ * CPU seconds of the costlier files in `npm test` (its per-file cpu column). The
  * shared processes take files costliest first, so the last files of the run are short ones and
  * both cores finish together; a file not listed costs about a second or less. Only the order
  * depends on these figures: a stale one makes the end of the run less even, nothing else.
@@ -57,10 +57,8 @@ const CPU_S: Record<string, number> = {
   "test/contract/grafana-rule-evaluation.test.ts": 88,
   "test/alerts/verify.test.ts": 39,
   "test/contract/grafana-rule-semantics.test.ts": 35,
-  "test/backtest/backtest.test.ts": 31,
-  "test/contract/notification-parity.test.ts": 21,
+  "test/backtest/backtest.test.ts": 25,
   "test/alerts/semantics.test.ts": 15,
-  "test/seed-examples.test.ts": 10,
   "test/contract/grafana-rule-translation.test.ts": 7,
   "test/infra/grafana-versions.test.ts": 7,
   "test/hostile/property.test.ts": 5,
@@ -68,6 +66,8 @@ const CPU_S: Record<string, number> = {
   "test/infra/plan.test.ts": 5,
   "test/backtest/demo-week.test.ts": 5,
   "test/alerts/community-rules.test.ts": 5,
+  "test/seed-examples.test.ts": 5,
+  "test/contract/notification-parity.test.ts": 4,
   "test/infra/direct-plan.test.ts": 4,
   "test/diff/diff.test.ts": 4,
   "test/contract/user-contract.test.ts": 3,
