@@ -170,21 +170,45 @@ async function promtoolReports(
   return new Map([...inputs].map(([f, key]) => [f, reported.get(key)!]));
 }
 
+/** One report for a test file run as several (one per test group): promtool's form, the failing groups' reports in order. */
+function merged(reports: string[]): string {
+  if (reports.length === 1) return reports[0];
+  const failing = reports.filter((r) => r !== "SUCCESS");
+  return failing.length ? `FAILED:\n${failing.map((r) => r.replace(/^FAILED:\n/, "")).join("\n\n")}` : "SUCCESS";
+}
+
+/** promtool's report for each test file of `files`, run as its `parts` (test file → YAML) with `rules`. */
+async function reportsOf(
+  files: string[],
+  parts: Map<string, Record<string, string>>,
+  rules: Record<string, string>,
+): Promise<Map<string, string>> {
+  const r = await promtoolReports(
+    Object.assign({}, ...files.map((f) => parts.get(f))) as Record<string, string>,
+    rules,
+  );
+  return new Map(files.map((f) => [f, merged(Object.keys(parts.get(f)!).map((part) => r.get(part)!))]));
+}
+
 /**
- * Runs `tests` with the `grafana` rule files; those it does not pass run again with the `prom`
- * rule files, and must fail the same way. A test the Grafana rules pass needs no second run: the
- * Prometheus twin's own run of it (verify's generated tests, test/alerts/semantics.test.ts)
- * passes. Returns both reports per test file.
+ * Runs each test file (as its `parts`) with the `grafana` rule files; those it does not pass run
+ * again with the `prom` rule files, and must fail the same way. A test the Grafana rules pass
+ * needs no second run: the Prometheus twin's own run of it (verify's generated tests,
+ * test/alerts/semantics.test.ts) passes. Returns both reports per test file.
  */
 async function runBoth(
-  tests: Record<string, string>,
+  parts: Map<string, Record<string, string>>,
   prom: Record<string, string>,
   grafana: Record<string, string>,
 ): Promise<Map<string, { prom: string; grafana: string }>> {
-  const g = await promtoolReports(tests, grafana);
-  const failed = Object.keys(tests).filter((f) => g.get(f) !== "SUCCESS");
-  const p = await promtoolReports(Object.fromEntries(failed.map((f) => [f, tests[f]])), prom);
-  return new Map(Object.keys(tests).map((f) => [f, { grafana: g.get(f)!, prom: p.get(f) ?? "SUCCESS" }]));
+  const files = [...parts.keys()];
+  const g = await reportsOf(files, parts, grafana);
+  const p = await reportsOf(
+    files.filter((f) => g.get(f) !== "SUCCESS"),
+    parts,
+    prom,
+  );
+  return new Map(files.map((f) => [f, { grafana: g.get(f)!, prom: p.get(f) ?? "SUCCESS" }]));
 }
 
 function compare(
@@ -271,7 +295,11 @@ export async function generatedTestsTwice(
     if (own !== undefined)
       grafanaOwn[rulesName] = rulesFile([...recordsRead(grafanaRecords, [own]), { ...query, expr: own }, ...rest]);
   }
-  const results = await runBoth(testFiles, prom, grafana);
+  const results = await runBoth(
+    new Map(Object.entries(testFiles).map(([f, yaml]) => [f, { [f]: yaml }])),
+    prom,
+    grafana,
+  );
   const compared = compare(results, (t) => ruleOfTest.get(t) ?? t);
   // Where the Prometheus twin fails its own test too (suppressed by its service's other alerts),
   // the Grafana rule's own condition must meet the test as written.
@@ -330,8 +358,8 @@ function rulesFor(groups: Array<{ name: string; interval: string; rules: PromRul
 }
 
 /**
- * Hand-written promtool tests (`<name>.test.yml` → YAML reading `rules.yml`), each with the rules
- * it names: from the deployed Prometheus rules of `model`, and from the translated Grafana rules
+ * Hand-written promtool tests (`<name>.test.yml` → YAML reading `rules.yml`), each test group with
+ * the rules it names: from the deployed Prometheus rules of `model`, and from the translated Grafana rules
  * of `planned`. With `ownConditions` (tests written for each alert's own condition, as
  * test/alerts/semantics.test.ts loads them), a test the Grafana rules fail — identically to the
  * deployed twin, under suppression — must pass with every planned query's own condition.
@@ -361,32 +389,38 @@ export async function handWrittenTestsTwice(
         return [{ ...query, expr: ownCondition(query.expr) ?? query.expr }, ...rest];
       }),
     }));
-  const testFiles: Record<string, string> = {};
-  const prom: Record<string, string> = {};
-  const grafana: Record<string, string> = {};
-  const grafanaOwn: Record<string, string> = {};
+  // Each test group runs as a file of its own with the rules it names, not every rule its file names.
+  const parts = new Map<string, Record<string, string>>();
+  const prom: Record<string, string> = { ...beside };
+  const grafana: Record<string, string> = { ...beside };
+  const grafanaOwn: Record<string, string> = { ...beside };
   const file = (gs: ReturnType<typeof rulesFor>) =>
     stringify({
       groups: gs.map((g) => ({ ...g, rules: g.rules.map((r) => JSON.parse(JSON.stringify(r)) as PromRule) })),
     });
+  const [promAll, grafanaAll, grafanaOwnAll] = [promGroups, grafanaGroups(false), grafanaGroups(true)];
   for (const [name, yaml] of Object.entries(tests)) {
-    const rulesName = name.replace(/\.test\.yml$/, ".rules.yml");
-    const doc = parse(yaml) as Record<string, unknown>;
-    testFiles[name] = stringify({
-      ...doc,
-      rule_files: (doc.rule_files as string[]).map((f) => (f === "rules.yml" ? rulesName : f)),
+    const doc = parse(yaml) as { rule_files: string[]; tests: unknown[] };
+    const files: Record<string, string> = {};
+    doc.tests.forEach((group, i) => {
+      const part = name.replace(/\.test\.yml$/, `.${i + 1}.test.yml`);
+      const rulesName = part.replace(/\.test\.yml$/, ".rules.yml");
+      const text = stringify({ ...doc, tests: [group] });
+      files[part] = stringify({
+        ...doc,
+        tests: [group],
+        rule_files: doc.rule_files.map((f) => (f === "rules.yml" ? rulesName : f)),
+      });
+      prom[rulesName] = file(rulesFor(promAll, text));
+      grafana[rulesName] = file(rulesFor(grafanaAll, text));
+      grafanaOwn[rulesName] = file(rulesFor(grafanaOwnAll, text));
     });
-    prom[rulesName] = file(rulesFor(promGroups, yaml));
-    grafana[rulesName] = file(rulesFor(grafanaGroups(false), yaml));
-    grafanaOwn[rulesName] = file(rulesFor(grafanaGroups(true), yaml));
+    parts.set(name, files);
   }
-  Object.assign(prom, beside);
-  Object.assign(grafana, beside);
-  Object.assign(grafanaOwn, beside);
-  const results = await runBoth(testFiles, prom, grafana);
+  const results = await runBoth(parts, prom, grafana);
   const compared = compare(results, (t) => t);
   const suppressed = ownConditions ? [...results].filter(([, r]) => r.grafana !== "SUCCESS").map(([f]) => f) : [];
-  const own = await promtoolReports(Object.fromEntries(suppressed.map((f) => [f, testFiles[f]])), grafanaOwn);
+  const own = await reportsOf(suppressed, parts, grafanaOwn);
   const problems = [...own]
     .filter(([, report]) => report !== "SUCCESS")
     .map(([f, report]) => `${f}: with the planned queries' own conditions (without suppression) ${report}`);
