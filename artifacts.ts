@@ -10,7 +10,7 @@ import { renderRuleFiles } from "./alerts/prometheus-rules";
 import { renderAlertmanager } from "./alerts/alertmanager";
 import { renderBlackbox } from "./checks/blackbox";
 import { renderPrometheusConfig } from "./checks/prometheus-config";
-import { dashboardLink, renderDashboardFiles } from "./dashboards";
+import { dashboardLinks, renderDashboardFiles } from "./dashboards";
 
 export interface RenderOptions {
   /** host:port of Alertmanager as Prometheus reaches it. */
@@ -45,10 +45,11 @@ export type Artifacts = Record<string, string>;
 
 /** The rule model of a catalog, alerts linked to their dashboard panels. */
 export function ruleGroupsOf(catalog: Catalog, options: Pick<RenderOptions, "customRules" | "profile">): RuleGroup[] {
+  const link = dashboardLinks(catalog);
   return generateRuleGroups(catalog, {
     customRules: options.customRules,
     profile: options.profile,
-    dashboardUrl: (key, panel, service) => dashboardLink(catalog, key, panel, service).url,
+    dashboardUrl: (key, panel, service) => link(key, panel, service).url,
   });
 }
 

@@ -121,6 +121,24 @@ export function dashboardLink(
   };
 }
 
+type DashboardLink = ReturnType<typeof dashboardLink>;
+
+/** `dashboardLink` for `catalog`, each distinct dashboard, panel and service computed once. */
+export function dashboardLinks(
+  catalog: Catalog,
+): (key: DashboardKey, panelTitle: string, service?: string) => DashboardLink {
+  const links = new Map<DashboardKey, Map<string, Map<string | undefined, DashboardLink>>>();
+  return (key, panelTitle, service) => {
+    let panels = links.get(key);
+    if (!panels) links.set(key, (panels = new Map<string, Map<string | undefined, DashboardLink>>()));
+    let services = panels.get(panelTitle);
+    if (!services) panels.set(panelTitle, (services = new Map<string | undefined, DashboardLink>()));
+    let link = services.get(service);
+    if (!link) services.set(service, (link = dashboardLink(catalog, key, panelTitle, service)));
+    return link;
+  };
+}
+
 /** Values of Grafana's built-in interval variables when a query is evaluated outside Grafana. */
 const BUILTIN_VALUES: Record<string, string> = {
   [RATE_INTERVAL.slice(1)]: "5m",

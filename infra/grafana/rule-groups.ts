@@ -23,7 +23,7 @@ import type { Catalog } from "../../catalog/model";
 import { formatDuration } from "../../catalog/units";
 import type { AlertRule, RecordingRule, RuleGroup } from "../../alerts/model";
 import { grafanaRuleTitle, ruleUid } from "../../conventions";
-import { dashboardLink } from "../../dashboards";
+import { dashboardLinks } from "../../dashboards";
 import { grafanaTemplate } from "../../alerts/grafana-templates";
 import { canonicalJson } from "./canonical";
 import type { GrafanaFeatures } from "./versions";
@@ -179,11 +179,11 @@ function forGrafana(texts: Record<string, string>, extra: Record<string, string>
   return out;
 }
 
-function alertRule(rule: AlertRule, o: RuleGroupOptions): GrafanaRule {
+function alertRule(rule: AlertRule, o: RuleGroupOptions, links: ReturnType<typeof dashboardLinks>): GrafanaRule {
   const { catalog } = o;
   let dashboard: Record<string, string> | undefined;
   if (rule.dashboard) {
-    const link = dashboardLink(catalog, rule.dashboard.key, rule.dashboard.panel);
+    const link = links(rule.dashboard.key, rule.dashboard.panel);
     dashboard = { __dashboardUid__: link.uid, __panelId__: String(link.panelId) };
   }
   return {
@@ -242,9 +242,10 @@ export function grafanaRuleGroups(groups: RuleGroup[], o: RuleGroupOptions): Gra
         ),
       );
   if (problems.length) throw new CatalogError(problems, "rules");
+  const links = dashboardLinks(o.catalog);
   return groups.map((g) => ({
     intervalSeconds: g.intervalMs / 1000,
     name: g.name,
-    rules: g.rules.map((rule) => (rule.kind === "alert" ? alertRule(rule, o) : recordingRule(rule, o))),
+    rules: g.rules.map((rule) => (rule.kind === "alert" ? alertRule(rule, o, links) : recordingRule(rule, o))),
   }));
 }
