@@ -1,6 +1,6 @@
 /** Which lane a test file runs in; test files are found anew on every run, so a new `*.test.ts` is picked up. */
-import { readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 
 const ROOT = join(__dirname, "..");
 
@@ -48,10 +48,11 @@ export function ownProcess(file: string): boolean {
 }
 
 /**
- * CPU seconds of the costlier files in `npm test` (its per-file cpu column). The
- * shared processes take files costliest first, so the last files of the run are short ones and
- * both cores finish together; a file not listed costs about a second or less. Only the order
- * depends on these figures: a stale one makes the end of the run less even, nothing else.
+ * CPU seconds of the costlier files in `npm test` (its per-file cpu column). The shared processes
+ * take files costliest first, so the last files of the run are short ones and both cores finish
+ * together; a file not listed costs about a second or less. `npm test` and `test:unit` record what
+ * each file cost (MEASURED) and order by that once they have run; these figures order a fresh
+ * clone. Only the order depends on them: a stale one makes the end of the run less even, nothing else.
  */
 const CPU_S: Record<string, number> = {
   "test/contract/grafana-rule-evaluation.test.ts": 88,
@@ -68,6 +69,7 @@ const CPU_S: Record<string, number> = {
   "test/alerts/community-rules.test.ts": 5,
   "test/seed-examples.test.ts": 5,
   "test/contract/notification-parity.test.ts": 4,
+  "test/verify/identical-tests.test.ts": 4,
   "test/infra/direct-plan.test.ts": 4,
   "test/diff/diff.test.ts": 4,
   "test/contract/user-contract.test.ts": 3,
@@ -88,9 +90,30 @@ const WAITS = new Set<string>([
   "test/backtest/hostile-server.test.ts",
 ]);
 
-/** The order the shared processes take `files` in: waiting files, then costliest first, then by name. */
-export function queueOrder(files: string[]): string[] {
-  const rank = (f: string) => (WAITS.has(f) ? Infinity : (CPU_S[f] ?? 0));
+/** Where `npm test` keeps each file's CPU seconds from its last runs (file → seconds). */
+export const MEASURED = join(ROOT, "node_modules", ".cache", "ops-monitoring", "test-cpu.json");
+
+/** The CPU seconds recorded in MEASURED; none when it is missing or unreadable. */
+export function measuredCpu(): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(MEASURED, "utf8")) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+/** Adds `cpu` (file → seconds) to MEASURED, keeping the files this run did not run. */
+export function recordCpu(cpu: Record<string, number>): void {
+  mkdirSync(dirname(MEASURED), { recursive: true });
+  writeFileSync(MEASURED, `${JSON.stringify({ ...measuredCpu(), ...cpu }, null, 1)}\n`);
+}
+
+/**
+ * The order the shared processes take `files` in: waiting files, then costliest first (by
+ * `measured` CPU seconds, else CPU_S), then by name.
+ */
+export function queueOrder(files: string[], measured: Record<string, number> = {}): string[] {
+  const rank = (f: string) => (WAITS.has(f) ? Infinity : (measured[f] ?? CPU_S[f] ?? 0));
   return [...files].sort((a, b) => rank(b) - rank(a) || a.localeCompare(b));
 }
 

@@ -36,7 +36,7 @@ test("every test file under test/ is found, this one included, and e2e files get
   assert.equal(laneOf("test/a-new-file.test.ts"), "tests");
 });
 
-test("the shared processes take the files that mostly wait first, then the costliest, the rest by name", () => {
+test("the shared processes take the files that mostly wait first, then the costliest as last measured, the rest by name", () => {
   assert.deepEqual(
     queueOrder([
       "test/b.test.ts",
@@ -52,5 +52,13 @@ test("the shared processes take the files that mostly wait first, then the costl
       "test/a.test.ts",
       "test/b.test.ts",
     ],
+  );
+  assert.deepEqual(
+    queueOrder(["test/a.test.ts", "test/alerts/semantics.test.ts", "test/b.test.ts"], {
+      "test/b.test.ts": 30,
+      "test/alerts/semantics.test.ts": 2,
+    }),
+    ["test/b.test.ts", "test/alerts/semantics.test.ts", "test/a.test.ts"],
+    "the CPU seconds npm test measured come before the figures in lanes.ts",
   );
 });

@@ -16,7 +16,7 @@
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { laneOf, ownProcess, queueOrder, testFiles, type Lane } from "./lanes";
+import { laneOf, measuredCpu, ownProcess, queueOrder, recordCpu, testFiles, type Lane } from "./lanes";
 import { censusEnv, censusReport } from "./census/census";
 import { parseMarker } from "./worker/protocol";
 
@@ -65,7 +65,7 @@ const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 /** The static checks and the test files in the order the shared processes take them (lanes.ts queueOrder). */
 function jobs(): Job[] {
   const files = picked.length ? picked : testFiles();
-  const tests = queueOrder(files)
+  const tests = queueOrder(files, measuredCpu())
     .map((f) => ({ f, lane: laneOf(f) }))
     .filter(({ lane }) => !unit || lane === "tests")
     .map(({ f, lane }) => ({ name: f, lane, own: ownProcess(f), argv: [...NODE, "--test-reporter=spec", f] }));
@@ -257,6 +257,11 @@ async function main(): Promise<number> {
     ),
   ]);
   const failed = results.filter((r) => !r.ok);
+  // Full runs only: a run of some files (test/run.test.ts runs fixtures) does not say what npm test costs.
+  if (!picked.length)
+    recordCpu(
+      Object.fromEntries(results.filter((r) => r.job.lane !== "static" && r.ok).map((r) => [r.job.name, r.cpuS])),
+    );
   const wall = (Date.now() - started) / 1000;
   console.log(`\n── slowest`);
   for (const r of [...results].sort((a, b) => b.wallS - a.wallS).slice(0, 12))
