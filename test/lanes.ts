@@ -104,8 +104,12 @@ export function measuredCpu(): Record<string, number> {
 
 /** Adds `cpu` (file → seconds) to MEASURED, keeping the files this run did not run. */
 export function recordCpu(cpu: Record<string, number>): void {
-  mkdirSync(dirname(MEASURED), { recursive: true });
-  writeFileSync(MEASURED, `${JSON.stringify({ ...measuredCpu(), ...cpu }, null, 1)}\n`);
+  try {
+    mkdirSync(dirname(MEASURED), { recursive: true });
+    writeFileSync(MEASURED, `${JSON.stringify({ ...measuredCpu(), ...cpu }, null, 1)}\n`);
+  } catch {
+    // A read-only node_modules: the next run orders by the figures above, as a fresh clone does.
+  }
 }
 
 /**
