@@ -260,7 +260,9 @@ async function main(): Promise<number> {
   // Full runs only: a run of some files (test/run.test.ts runs fixtures) does not say what npm test costs.
   if (!picked.length)
     recordCpu(
-      Object.fromEntries(results.filter((r) => r.job.lane !== "static" && r.ok).map((r) => [r.job.name, r.cpuS])),
+      Object.fromEntries(
+        results.filter((r) => r.job.lane !== "static" && r.ok).map((r) => [r.job.name, Math.round(r.cpuS * 10) / 10]),
+      ),
     );
   const wall = (Date.now() - started) / 1000;
   console.log(`\n── slowest`);
