@@ -38,8 +38,15 @@ const BESIDE = Object.fromEntries(
     .map((f) => [f, readFileSync(join(DIR, f), "utf8")]),
 );
 
-/** The prod plan of a semantics catalog (given the Grafana URL and runbook base a prod stack requires). */
-async function planOf(catalog: string): Promise<{ groups: PlannedGroup[]; datasourceUid: string }> {
+const plans = new Map<string, Promise<{ groups: PlannedGroup[]; datasourceUid: string }>>();
+
+/** The prod plan of a semantics catalog (given the Grafana URL and runbook base a prod stack requires), once per catalog. */
+function planOf(catalog: string): Promise<{ groups: PlannedGroup[]; datasourceUid: string }> {
+  if (!plans.has(catalog)) plans.set(catalog, runPlan(catalog));
+  return plans.get(catalog)!;
+}
+
+async function runPlan(catalog: string): Promise<{ groups: PlannedGroup[]; datasourceUid: string }> {
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-semantics-plan-"));
   try {
     const copy = join(dir, catalog);
