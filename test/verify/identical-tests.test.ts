@@ -86,9 +86,16 @@ function provenTwin(a: string, b: string, expr: string, labels = "", annotation 
   return run.length === 1;
 }
 
-test("a renaming is taken as exact only when names are hyphenated slugs in string literals", () => {
+test("a renaming is taken as exact only when names are slugs YAML reads as strings, in string literals", () => {
   assert.equal(provenTwin("api-1", "api-2", 'up{job="SVC"} == 0'), true);
-  assert.equal(provenTwin("api", "web", 'up{job="SVC"} == 0'), false, "names without a hyphen");
+  assert.equal(provenTwin("api", "web", 'up{job="SVC"} == 0'), true, "names without a hyphen");
+  assert.equal(provenTwin("api", "on", 'up{job="SVC"} == 0'), false, "a name YAML reads as a boolean");
+  assert.equal(provenTwin("null", "api", 'up{job="SVC"} == 0'), false, "a name YAML reads as null");
+  assert.equal(
+    provenTwin("sum", "api", 'sum(up{job="SVC"}) == 0'),
+    false,
+    "a name that is a PromQL word outside a literal",
+  );
   assert.equal(provenTwin("api-1", "api-2", "SVC == 0"), false, "the name outside a string literal");
   assert.equal(provenTwin("api-1", "api-2", 'up{job=~"SVC|x.y"} == 0'), false, "the name inside a regex with `.`");
 });
