@@ -2,7 +2,7 @@
  * `npm run bench`: render and plan cost at 10, 100, 1000 and 10,000 services (wall-clock and
  * CPU time, resources per service, the process's peak RSS), `verify` of 100 and 1000 services, how long
  * a real Prometheus takes to load the 1000-service rules (wall and CPU), local mode's time to detect
- * an outage next to its floor, a 7-day backtest of the production catalog with its history build,
+ * an outage next to its floor, `start --history 7d`'s history build (demo catalog), a 7-day backtest of the production catalog with its history build,
  * and the rule-evaluation cost of 60 SLOs against Sloth's rules for them (bench/rule-cost.ts).
  * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size. CPU time is printed beside
  * wall-clock because on a shared machine the latter mostly measures the other jobs.
@@ -22,6 +22,7 @@ import { benchBacktest } from "./backtest";
 import { measureMttd } from "./mttd";
 import { ruleCostRow } from "./rule-cost";
 import { ruleLoadRow } from "./rule-load";
+import { startHistoryRow } from "./start-history";
 
 const SIZES = [10, 100, 1000, 10_000];
 /** verify at two sizes, to show it grows linearly. */
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
     console.log(`services=1000 promtool_check_config_ms=${Math.round(performance.now() - t)} ok=${r.ok}`);
     const prometheus = findBinary("prometheus");
     if (prometheus) console.log(await ruleLoadRow(prometheus, promtool, dir));
+    console.log(await startHistoryRow(promtool));
     if (prometheus) console.log(await benchBacktest(prometheus, promtool));
     if (prometheus) console.log(await ruleCostRow(prometheus, promtool));
   } finally {
