@@ -2,7 +2,7 @@
  * `npm run bench`: render and plan cost at 10, 100, 1000 and 10,000 services (wall-clock and
  * CPU time, resources per service, the process's peak RSS), `verify` of 100 and 1000 services, how long
  * a real Prometheus takes to load the 1000-service rules (wall and CPU), local mode's time to detect
- * an outage next to its floor, `start --history 7d`'s history build (demo catalog), a 7-day backtest of the production catalog with its history build,
+ * an outage next to the bound `start` prints for it, `start --history 7d`'s history build (demo catalog), a 7-day backtest of the production catalog with its history build,
  * and the rule-evaluation cost of 60 SLOs against Sloth's rules for them (bench/rule-cost.ts).
  * Prints `services=N render_ms=X plan_ms=Y resources=Z` per size. CPU time is printed beside
  * wall-clock because on a shared machine the latter mostly measures the other jobs.
@@ -93,8 +93,8 @@ async function main(): Promise<void> {
     console.log("promtool_check_ms=skipped mttd_ms=skipped (Prometheus tools not on PATH)");
     return;
   }
-  const { mttdMs, floor } = await measureMttd();
-  console.log(`local_mttd_ms=${mttdMs} floor="${floor}"`);
+  const { mttdMs, bound } = await measureMttd();
+  console.log(`local_mttd_ms=${mttdMs} bound="${bound}"`);
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-bench-"));
   try {
     writeArtifacts(dir, largest);

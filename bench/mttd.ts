@@ -1,16 +1,17 @@
 /**
  * Mean time to detect a full outage in local mode: `bin/ops-monitoring start` with the demo
  * catalog, the demo app's health check broken, and the time until the sink receives the
- * firing ProbeDown, next to its floor (probe interval + evaluation + `for` + group_wait).
+ * firing ProbeDown, next to the bound `start` prints for it (the worst case of each step: probe
+ * interval + timeout + evaluation + `for` + group_wait), which the time should not exceed.
  */
 import { spawnStart, stopStart, until } from "../local/start-process";
 
-export async function measureMttd(): Promise<{ mttdMs: number; floor: string }> {
+export async function measureMttd(): Promise<{ mttdMs: number; bound: string }> {
   const start = spawnStart([]);
   try {
     await start.waitForLine(/\bready\b/, 60_000);
-    const floorLine = await start.waitForLine(/ProbeDown P\d for \S+ within /, 5_000);
-    const floor = floorLine.slice(floorLine.indexOf("within ") + "within ".length).replace(/\)$/, "");
+    const boundLine = await start.waitForLine(/ProbeDown P\d for \S+ within /, 5_000);
+    const bound = boundLine.slice(boundLine.indexOf("within ") + "within ".length).replace(/\)$/, "");
     const { "demo app": demo, sink } = start.urls;
     const injectedAt = Date.now();
     await fetch(`${demo}/control/outage?mode=down`, { method: "POST" });
@@ -22,7 +23,7 @@ export async function measureMttd(): Promise<{ mttdMs: number; floor: string }> 
       }>;
       return alerts.find((a) => a.alertname === "ProbeDown" && a.status === "firing" && a.receivedAt >= injectedAt);
     });
-    return { mttdMs: firing.receivedAt - injectedAt, floor };
+    return { mttdMs: firing.receivedAt - injectedAt, bound };
   } finally {
     await stopStart(start);
   }
