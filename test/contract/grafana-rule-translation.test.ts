@@ -14,7 +14,7 @@ import { cli } from "../helpers/cli-in-process";
 import { ROOT } from "../helpers/catalogs";
 import { NotTranslated, translateRule, type PlannedRule } from "../helpers/grafana-rule-promql";
 import { generatedTestsTwice, plannedRules, type PlannedGroup } from "../helpers/grafana-twin";
-import { recordsRead, type Recording } from "../helpers/rule-closure";
+import { recordsRead, type Recording } from "../../alerts/records-read";
 
 const DS = "prom";
 const query = (expr: string, refId = "A") => ({

@@ -18,7 +18,8 @@ import { promGroup, promRule } from "../../alerts/prometheus-rules";
 import { renderRuleTests, ruleTestName } from "../../alerts/rule-tests";
 import { findBinary } from "../../verify/tools";
 import { NotTranslated, translateRule, type PlannedRule, type PromRule } from "./grafana-rule-promql";
-import { names, namesRead, recordsRead } from "./rule-closure";
+import { recordsRead } from "../../alerts/records-read";
+import { names, namesRead } from "./rule-closure";
 
 const run = promisify(execFile);
 
