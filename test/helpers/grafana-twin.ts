@@ -16,7 +16,7 @@ import { parse, stringify } from "yaml";
 import type { RuleGroup } from "../../alerts/model";
 import { promGroup, promRule } from "../../alerts/prometheus-rules";
 import { renderRuleTests, ruleTestName } from "../../alerts/rule-tests";
-import { findBinary } from "../../verify/tools";
+import { findBinary, GO_TOOL_ENV } from "../../verify/tools";
 import { NotTranslated, translateRule, type PlannedRule, type PromRule } from "./grafana-rule-promql";
 import { recordsRead } from "../../alerts/records-read";
 import { names, namesRead } from "./rule-closure";
@@ -125,12 +125,6 @@ function reports(output: string): Map<string, string> {
   return out;
 }
 
-/**
- * promtool on one core, collecting garbage at twice the default heap growth: the same reports
- * for ~20% less CPU (its collector otherwise runs beside it on the other core), ~130 MB at most.
- */
-const PROMTOOL_ENV = { GOMAXPROCS: "1", GOGC: "200" };
-
 /** promtool's report of each test file run in this process, by its inputs: its name, its text and the rule files it loads. */
 const reported = new Map<string, string>();
 
@@ -159,7 +153,7 @@ async function promtoolReports(
       // promtool names each file on stdout and prints its failures on stderr: one pipe keeps them together.
       const r = await run("sh", ["-c", '"$0" "$@" 2>&1', promtool, "test", "rules", ...names], {
         cwd: dir,
-        env: { ...process.env, ...PROMTOOL_ENV },
+        env: { ...process.env, ...GO_TOOL_ENV },
         maxBuffer: 256 * 1024 * 1024,
       }).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? "", stderr: e.stderr ?? "" }));
       const out = reports(r.stdout);
