@@ -5,24 +5,56 @@
  * 1000-service rule files, and the output is stable across library upgrades.
  */
 
-const PLAIN = /^[A-Za-z_/][A-Za-z0-9_ ./@+:-]*$|^(\d+(ms|s|m|h|d|w|y))+$/;
+/** Characters of a plain scalar: `[A-Za-z_/]` first, then `[A-Za-z0-9_ ./@+:-]`. */
+const PLAIN_FIRST = 1;
+const PLAIN_REST = 2;
+const PLAIN_CHARS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_/]/.test(ch)) PLAIN_CHARS[c] |= PLAIN_FIRST;
+  if (/[A-Za-z0-9_ ./@+:-]/.test(ch)) PLAIN_CHARS[c] |= PLAIN_REST;
+}
+const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
+/** Longest word `RESERVED` matches. */
+const RESERVED_MAX = 5;
+const SPACE = 0x20;
+const COLON = 0x3a;
+const QUOTE = 0x27;
 
-function hasControlCharacter(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
+/**
+ * Plain when unambiguous (a name, a path, a duration; no `: `, no trailing space or colon, not
+ * a YAML keyword), else single-quoted, else (control characters) JSON double-quoted. One pass
+ * over the characters decides all three.
+ */
+function quoted(value: string): string {
+  const n = value.length;
+  const first = n ? value.charCodeAt(0) : -1;
+  let plain = first >= 0 && first < 128 && (PLAIN_CHARS[first] & PLAIN_FIRST) !== 0;
+  let quote = false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return JSON.stringify(value);
+    if (c === QUOTE) quote = true;
+    if (
+      plain &&
+      (c >= 128 || (PLAIN_CHARS[c] & PLAIN_REST) === 0 || (c === COLON && value.charCodeAt(i + 1) === SPACE))
+    )
+      plain = false;
   }
-  return false;
+  if (plain) {
+    const last = value.charCodeAt(n - 1);
+    plain = last !== SPACE && last !== COLON && (n > RESERVED_MAX || !RESERVED.test(value));
+  } else plain = first >= 0x30 && first <= 0x39 && DURATION.test(value);
+  if (plain) return value;
+  return quote ? `'${value.replace(/'/g, "''")}'` : `'${value}'`;
 }
 
 function scalar(value: unknown): string {
+  if (typeof value === "string") return quoted(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value === null || value === undefined) return "null";
-  if (typeof value !== "string") throw new TypeError(`cannot write a ${typeof value} as YAML`);
-  if (PLAIN.test(value) && !/ $|:$|: /.test(value) && !RESERVED.test(value)) return value;
-  if (!hasControlCharacter(value)) return `'${value.replace(/'/g, "''")}'`;
-  return JSON.stringify(value);
+  throw new TypeError(`cannot write a ${typeof value} as YAML`);
 }
 
 /** Map keys repeat in every rule (`expr`, `labels`, ...): each written once. */
@@ -38,33 +70,44 @@ function key(k: string): string {
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isEmpty = (v: unknown) => (Array.isArray(v) ? v.length === 0 : isMap(v) && Object.keys(v).length === 0);
 
-function emit(value: unknown, indent: string, out: string[]): void {
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      if (isMap(item) && !isEmpty(item)) {
-        const first = out.length;
-        emit(item, `${indent}  `, out);
-        out[first] = `${indent}- ${out[first].slice(indent.length + 2)}`;
-      } else if (Array.isArray(item) && item.length) {
-        out.push(`${indent}-`);
-        emit(item, `${indent}  `, out);
-      } else {
-        out.push(`${indent}- ${inline(item)}`);
-      }
-    }
-    return;
+function isEmptyMap(v: Record<string, unknown>): boolean {
+  for (const k in v) if (Object.hasOwn(v, k)) return false;
+  return true;
+}
+
+/** `v` as a nested block (a non-empty list or map), else undefined. */
+const block = (v: unknown): "list" | "map" | undefined =>
+  Array.isArray(v) ? (v.length ? "list" : undefined) : isMap(v) && !isEmptyMap(v) ? "map" : undefined;
+
+/** The lines of a list at `indent`. */
+function emitList(value: unknown[], indent: string): string {
+  let out = "";
+  const inner = `${indent}  `;
+  for (const item of value) {
+    const kind = block(item);
+    if (kind === "map") out += emitMap(item as Record<string, unknown>, inner, `${indent}- `);
+    else if (kind === "list") out += `${indent}-\n${emitList(item as unknown[], inner)}`;
+    else out += `${indent}- ${inline(item)}\n`;
   }
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  return out;
+}
+
+/** The lines of a map at `indent`, its first line starting with `first` instead (`- ` of a list item). */
+function emitMap(value: Record<string, unknown>, indent: string, first = indent): string {
+  let out = "";
+  let prefix = first;
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    const v = value[k];
     if (v === undefined) continue;
-    if ((isMap(v) || Array.isArray(v)) && !isEmpty(v)) {
-      out.push(`${indent}${key(k)}:`);
-      emit(v, `${indent}  `, out);
-    } else {
-      out.push(`${indent}${key(k)}: ${inline(v)}`);
-    }
+    const kind = block(v);
+    if (kind === "map") out += `${prefix}${key(k)}:\n${emitMap(v as Record<string, unknown>, `${indent}  `)}`;
+    else if (kind === "list") out += `${prefix}${key(k)}:\n${emitList(v as unknown[], `${indent}  `)}`;
+    else out += `${prefix}${key(k)}: ${inline(v)}\n`;
+    prefix = indent;
   }
+  return out;
 }
 
 function inline(v: unknown): string {
@@ -75,9 +118,8 @@ function inline(v: unknown): string {
 
 /** Deterministic YAML of a config object, optionally behind a `# header` comment. */
 export function toYaml(value: Record<string, unknown>, header?: string): string {
-  const lines: string[] = [];
-  emit(value, "", lines);
-  return `${header ? `# ${header}\n` : ""}${lines.join("\n")}\n`;
+  const body = emitMap(value, "");
+  return `${header ? `# ${header}\n` : ""}${body || "\n"}`;
 }
 
 export const GENERATED_HEADER =

@@ -32,6 +32,38 @@ test("the YAML emitter round-trips awkward strings, numbers-as-strings, empty co
   assert.deepEqual(parse(toYaml(value)), value);
 });
 
+test("each string is written plain, single-quoted or double-quoted exactly as the emitter's rules say", () => {
+  const cases: Array<[string, string]> = [
+    ["service:errors:ratio_rate5m", "service:errors:ratio_rate5m"],
+    ["/path/to a@b+c.d-e", "/path/to a@b+c.d-e"],
+    ["_x", "_x"],
+    ["1h30m", "1h30m"],
+    ["500ms", "500ms"],
+    ["1h30", "'1h30'"],
+    ["5", "'5'"],
+    ["a: b", "'a: b'"],
+    ["a:b", "a:b"],
+    ["a:", "'a:'"],
+    ["a ", "'a '"],
+    ["yes", "'yes'"],
+    ["Null", "'Null'"],
+    ["falsey", "falsey"],
+    ["it's", "'it''s'"],
+    ["", "''"],
+    ["-x", "'-x'"],
+    ["é", "'é'"],
+    ['max(up{job="a"}) < 1', "'max(up{job=\"a\"}) < 1'"],
+    ["tab\there", '"tab\\there"'],
+    ["del\u007f", '"del\u007f"'],
+  ];
+  for (const [value, written] of cases) assert.equal(toYaml({ k: value }), `k: ${written}\n`, JSON.stringify(value));
+  assert.equal(toYaml({}), "\n");
+  assert.equal(
+    toYaml({ a: [{ b: 1, c: [[2]] }, {}, []] }, "h"),
+    "# h\na:\n  - b: 1\n    c:\n      -\n        - 2\n  - {}\n  - []\n",
+  );
+});
+
 test("every rendered YAML config parses back to the structure it was emitted from", () => {
   for (const file of exampleCatalogs()) {
     for (const [path, content] of Object.entries(renderArtifacts(loadCatalogFile(file)))) {
