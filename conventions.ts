@@ -3,7 +3,7 @@
  * instrumentation contract, uids, rule-group and resource names, file paths. Renderers,
  * dashboards and infra import these instead of spelling names themselves.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ServiceKind } from "./catalog/model";
 
 /** Labels every alert carries (the alert contract). */
@@ -320,7 +320,7 @@ export function customRuleGroupName(system: string, group: string, file?: string
 
 /** Short digest of a rule's content, telling apart rules that share a name (ids and titles). */
 export function contentDigest(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 8);
+  return sha256Hex(text, 8);
 }
 
 /** Rule file name of one rule group. */
@@ -436,8 +436,12 @@ export function uid(...parts: string[]): string {
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-");
   if (raw.length <= 40) return raw;
-  const hash = createHash("sha256").update(raw).digest("hex").slice(0, 8);
-  return `${raw.slice(0, 31)}-${hash}`;
+  return `${raw.slice(0, 31)}-${sha256Hex(raw, 8)}`;
+}
+
+/** The first `digits` hex digits of the sha256 of `text` (UTF-8), in one call rather than a Hash object per text. */
+export function sha256Hex(text: string, digits: number): string {
+  return hash("sha256", text).slice(0, digits);
 }
 
 /** Tag of the Grafana annotations marking a deploy (posted by CI), shown on every dashboard. */
@@ -504,7 +508,7 @@ export function resourceName(...parts: string[]): string {
 
 /** Blackbox module name for one distinct probe expectation. */
 export function blackboxModuleName(key: string): string {
-  return `http_${createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
+  return `http_${sha256Hex(key, 10)}`;
 }
 
 /**

@@ -94,8 +94,9 @@ function sharedRecords(catalog: Catalog): { rules: Rule[]; services: Set<string>
   const databases = conventional.filter((s) => s.kind === "database");
   if (databases.length) rules.push(...databaseRecords(sharedScope("database", names(databases))));
 
+  const shares = new Set(conventional);
   const slos = catalog.services.flatMap((svc) =>
-    svc.slos.filter((slo) => slo.sli === "probe" || conventional.includes(svc)).map((slo) => ({ svc, slo })),
+    svc.slos.filter((slo) => slo.sli === "probe" || shares.has(svc)).map((slo) => ({ svc, slo })),
   );
   const shape = ({ svc, slo }: { svc: Service; slo: Slo }) =>
     slo.sli === "probe"

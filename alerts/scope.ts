@@ -4,9 +4,8 @@
  * 1000-service catalog has a handful of request-rate rules, not thousands; a service with its
  * own selector gets rules of its own.
  */
-import { createHash } from "node:crypto";
 import type { Service } from "../catalog/model";
-import { JOB_LABEL, LABEL, defaultSelector, probeJob } from "../conventions";
+import { JOB_LABEL, LABEL, defaultSelector, probeJob, sha256Hex } from "../conventions";
 import { sel } from "./alert";
 import type { RecordingRule } from "./model";
 
@@ -74,12 +73,16 @@ export function followsJobConvention(svc: Service): boolean {
 /** Groups items by a key; keys in first-seen order, which callers sort. */
 export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const k = key(item);
+    const group = out.get(k);
+    if (group) group.push(item);
+    else out.set(k, [item]);
+  }
   return out;
 }
 
 /** A short stable key for a group of services sharing some settings. */
 export function scopeKey(readable: string, ...settings: Array<string | number | undefined>): string {
-  const hash = createHash("sha256").update(settings.map(String).join("\u0000")).digest("hex").slice(0, 8);
-  return `${readable}/${hash}`;
+  return `${readable}/${sha256Hex(settings.map(String).join("\u0000"), 8)}`;
 }
