@@ -1,6 +1,6 @@
 /** Building alert rules to the alert contract: labels, annotations, runbook and dashboard links. */
 import type { Severity, Signal } from "../catalog/model";
-import { ANNOTATION, LABEL, RUNBOOK, type DashboardKey, type RunbookKey } from "../conventions";
+import { ANNOTATION, LABEL, type DashboardKey, type RunbookKey } from "../conventions";
 import type { AlertRule, RecordingRule, RuleTest } from "./model";
 import { LOCAL_MAX_FOR_MS, type GenContext } from "./context";
 
@@ -24,6 +24,7 @@ export interface AlertSpec {
   /** The rule's test series, or a function building them (only `verify` reads them: series cost time to build). */
   test?: RuleTest | (() => RuleTest | undefined);
   grafana?: AlertRule["grafana"];
+  /** Built on demand, as `test`: only detection bounds read it. */
   detection?: AlertRule["detection"];
   keepFiringForMs?: number;
   origin?: string;
@@ -35,36 +36,47 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
   const annotations: Record<string, string> = {
     [ANNOTATION.summary]: spec.summary,
     [ANNOTATION.description]: spec.description,
-    [ANNOTATION.runbookUrl]: `${ctx.catalog.runbookBaseUrl}/${RUNBOOK[spec.runbook]}`,
+    [ANNOTATION.runbookUrl]: ctx.runbookUrl(spec.runbook),
   };
   const dashboardUrl = spec.dashboard && ctx.dashboardUrl(spec.dashboard.key, spec.dashboard.panel, spec.service);
   if (dashboardUrl) annotations[ANNOTATION.dashboardUrl] = dashboardUrl;
-  return {
+  const labels: AlertRule["labels"] = spec.labels
+    ? {
+        [LABEL.service]: spec.service,
+        [LABEL.severity]: spec.severity,
+        [LABEL.signal]: spec.signal,
+        [LABEL.team]: spec.team,
+        ...spec.labels,
+        [LABEL.alert]: spec.alert,
+      }
+    : {
+        [LABEL.service]: spec.service,
+        [LABEL.severity]: spec.severity,
+        [LABEL.signal]: spec.signal,
+        [LABEL.team]: spec.team,
+        [LABEL.alert]: spec.alert,
+      };
+  const rule: AlertRule = {
     kind: "alert",
     id: spec.id,
     alert: spec.alert,
     expr: spec.expr,
     forMs: ctx.profile === "local" ? Math.min(spec.forMs, LOCAL_MAX_FOR_MS) : spec.forMs,
-    labels: {
-      [LABEL.service]: spec.service,
-      [LABEL.severity]: spec.severity,
-      [LABEL.signal]: spec.signal,
-      [LABEL.team]: spec.team,
-      ...spec.labels,
-      [LABEL.alert]: spec.alert,
-    },
+    labels,
     annotations,
     runbook: spec.runbook,
     dashboard: spec.dashboard,
     noData: spec.noData,
-    ...(spec.holdWhileMissing ? { holdWhileMissing: spec.holdWhileMissing } : {}),
-    threshold: spec.threshold,
-    ...(spec.test ? { test: typeof spec.test === "function" ? spec.test : constant(spec.test) } : {}),
-    ...(spec.grafana ? { grafana: spec.grafana } : {}),
-    ...(spec.detection ? { detection: spec.detection } : {}),
-    ...(spec.keepFiringForMs ? { keepFiringForMs: spec.keepFiringForMs } : {}),
-    ...(spec.origin ? { origin: spec.origin } : {}),
   };
+  // Optional fields are set only when given, in this order.
+  if (spec.holdWhileMissing) rule.holdWhileMissing = spec.holdWhileMissing;
+  rule.threshold = spec.threshold;
+  if (spec.test) rule.test = typeof spec.test === "function" ? spec.test : constant(spec.test);
+  if (spec.grafana) rule.grafana = spec.grafana;
+  if (spec.detection) rule.detection = spec.detection;
+  if (spec.keepFiringForMs) rule.keepFiringForMs = spec.keepFiringForMs;
+  if (spec.origin) rule.origin = spec.origin;
+  return rule;
 }
 
 export function recordingRule(

@@ -74,7 +74,7 @@ function levelRules(ctx: GenContext, catalog: Catalog, scope: BudgetScope): Rule
       dashboard: { key: "external-apis", panel: PANEL.spend },
       noData: "OK",
       threshold: formatPercent(level.at),
-      detection: crossesAtOnce("spend steps to twice the level", scrapeCollection(ctx.profile), false),
+      detection: () => crossesAtOnce("spend steps to twice the level", scrapeCollection(ctx.profile), false),
       labels: source === undefined ? undefined : { [COST_SOURCE_LABEL]: source },
       test: {
         fire: spend(bound * 1.1),

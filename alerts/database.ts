@@ -41,11 +41,12 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
       id: `${svc.name}/database_down`,
       alert: "DatabaseDown",
       expr: `min(${pgUp}) == 0`,
-      detection: crossesAtOnce(
-        "Postgres stops answering postgres_exporter",
-        scrapeCollection(ctx.profile, scrape?.everyMs),
-        false,
-      ),
+      detection: () =>
+        crossesAtOnce(
+          "Postgres stops answering postgres_exporter",
+          scrapeCollection(ctx.profile, scrape?.everyMs),
+          false,
+        ),
       summary: `${svc.name} database is down`,
       description: `postgres_exporter reports ${METRIC.pgUp} = 0 for ${svc.name} for ${formatDuration(down.forMs)}: it cannot connect to Postgres.`,
       test: s
@@ -74,11 +75,12 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
         id: `${svc.name}/database_metrics_down`,
         alert: "DatabaseMetricsDown",
         expr: `max(${up}) == 0 or on () count(absent_over_time(${pgUp}[${formatDuration(windowMs)}]))`,
-        detection: crossesAtOnce(
-          "the metrics endpoint stops answering (up 0)",
-          scrapeCollection(ctx.profile, scrape.everyMs, true),
-          false,
-        ),
+        detection: () =>
+          crossesAtOnce(
+            "the metrics endpoint stops answering (up 0)",
+            scrapeCollection(ctx.profile, scrape.everyMs, true),
+            false,
+          ),
         summary: `${svc.name} database metrics endpoint is down`,
         description: `Scraping ${scrape.url} (job ${svc.name}) fails, or ${METRIC.pgUp} has had no sample for ${formatDuration(windowMs)}: ${svc.name}'s database alerts and dashboards are blind.`,
         test: s

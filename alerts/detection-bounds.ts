@@ -71,7 +71,7 @@ export function detectionBounds(groups: RuleGroup[], timing: TargetTiming): Dete
 const ceilTo = (ms: number, step: number) => (step > 0 ? Math.ceil(ms / step) * step : ms);
 
 function bound(rule: AlertRule, evalMs: number, timing: TargetTiming): DetectionBound {
-  const d = rule.detection ?? handWritten(rule.ownExpr ?? rule.expr, timing.target);
+  const d = rule.detection?.() ?? handWritten(rule.ownExpr ?? rule.expr, timing.target);
   const escalation = rule.labels[LABEL.escalation];
   const afterMs = escalation === undefined ? 0 : parseDuration(escalation)!;
   const terms: BoundTerm[] = [];

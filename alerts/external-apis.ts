@@ -53,7 +53,7 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
         dashboard: { key: "external-apis", panel: PANEL.quotaUsed },
         noData: "OK",
         threshold: formatPercent(api.alertAt),
-        detection: crossesAtOnce("usage steps to twice the alert level", scrapeCollection(ctx.profile), false),
+        detection: () => crossesAtOnce("usage steps to twice the alert level", scrapeCollection(ctx.profile), false),
         test: {
           fire: used(Math.ceil(alertAt)),
           quiet: used(Math.floor(alertAt / 2)),
@@ -99,13 +99,8 @@ export function externalApiRules(ctx: GenContext, api: ExternalApi): Rule[] {
         dashboard: { key: "external-apis", panel: PANEL.apiFailureRate },
         noData: "OK",
         threshold: t.display,
-        detection: windowShare(
-          "a full outage: every call fails",
-          scrapeCollection(ctx.profile),
-          t.value,
-          5 * 60_000,
-          false,
-        ),
+        detection: () =>
+          windowShare("a full outage: every call fails", scrapeCollection(ctx.profile), t.value, 5 * 60_000, false),
         test: {
           fire: share((t.value + 1) / 2),
           quiet: share(t.value / 2),
@@ -167,13 +162,8 @@ function rateLimitRules(ctx: GenContext, api: ExternalApi, limit: RateLimit): Ru
       alert: "ExternalApiRateLimitHigh",
       expr: `sum(rate(${METRIC.externalApiRequests}{${apiSel}}[${formatDuration(windowMs)}])) >= ${formatNumber(bound)}`,
       forMs: limit.forMs,
-      detection: windowShare(
-        "calls step to twice the alert level",
-        scrapeCollection(ctx.profile),
-        0.5,
-        windowMs,
-        false,
-      ),
+      detection: () =>
+        windowShare("calls step to twice the alert level", scrapeCollection(ctx.profile), 0.5, windowMs, false),
       service: api.name,
       team: api.team,
       severity: limit.severity,
@@ -264,7 +254,7 @@ function sizeRules(ctx: GenContext, api: ExternalApi, size: SizeQuota): Rule[] {
       dashboard: { key: "external-apis", panel: PANEL.sizeUsed },
       noData: "OK",
       threshold: formatPercent(size.alertAt),
-      detection: crossesAtOnce("usage steps to twice the alert level", scrapeCollection(ctx.profile), false),
+      detection: () => crossesAtOnce("usage steps to twice the alert level", scrapeCollection(ctx.profile), false),
       labels: { [RESOURCE_LABEL]: size.resource },
       test: usage.series && {
         fire: usage.series((bound + size.limitBytes) / 2),

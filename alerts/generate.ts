@@ -3,10 +3,12 @@ import type { Catalog, Service, Slo } from "../catalog/model";
 import {
   BUDGET_SERVICE,
   MONITORING_SERVICE,
+  RUNBOOK,
   SHARED_RECORDS,
   probeJob,
   ruleGroupName,
   type DashboardKey,
+  type RunbookKey,
 } from "../conventions";
 import { budgetRules } from "./budget";
 import { databaseDownRules } from "./database";
@@ -38,27 +40,42 @@ const LOCAL_GROUP_INTERVAL_MS = 5_000;
 
 export function generateRuleGroups(catalog: Catalog, options: GenerateOptions = {}): RuleGroup[] {
   const profile = options.profile ?? "prod";
-  const ctx: GenContext = { catalog, profile, dashboardUrl: options.dashboardUrl ?? (() => undefined) };
+  const runbooks = new Map<RunbookKey, string>();
+  const ctx: GenContext = {
+    catalog,
+    profile,
+    dashboardUrl: options.dashboardUrl ?? (() => undefined),
+    runbookUrl: (key) => {
+      let url = runbooks.get(key);
+      if (url === undefined) runbooks.set(key, (url = `${catalog.runbookBaseUrl}/${RUNBOOK[key]}`));
+      return url;
+    },
+  };
   const intervalMs = profile === "local" ? LOCAL_GROUP_INTERVAL_MS : GROUP_INTERVAL_MS;
   const teams = owners(catalog);
   const byService = new Map<string, Rule[]>();
-  const add = (service: string, rules: Rule[]) => byService.set(service, [...(byService.get(service) ?? []), ...rules]);
+  const add = (service: string, rules: Rule[]) => {
+    const list = byService.get(service);
+    if (!list) byService.set(service, rules);
+    else for (const rule of rules) list.push(rule);
+  };
 
   const shared = sharedRecords(catalog);
   add(SHARED_RECORDS, shared.rules);
   for (const svc of catalog.services) {
     const own = !shared.services.has(svc.name) && svc.kind !== "job";
-    add(svc.name, [
-      ...(own
-        ? requestRecords(serviceScope(svc.name, svc.metrics.latencySelector), svc.metrics.duration, svc.metrics.errors)
-        : []),
-      ...(own && svc.kind === "database" ? databaseRecords(serviceScope(svc.name, svc.metrics.selector)) : []),
+    const rules = own
+      ? requestRecords(serviceScope(svc.name, svc.metrics.latencySelector), svc.metrics.duration, svc.metrics.errors)
+      : [];
+    if (own && svc.kind === "database") rules.push(...databaseRecords(serviceScope(svc.name, svc.metrics.selector)));
+    rules.push(
       ...probeRules(ctx, svc),
       ...thresholdRules(ctx, svc),
       ...sloRules(ctx, svc, (slo) => !shared.slos.has(`${svc.name}/${slo.name}`)),
       ...heartbeatRules(ctx, svc),
       ...databaseDownRules(ctx, svc),
-    ]);
+    );
+    add(svc.name, rules);
   }
   for (const api of catalog.externalApis) add(api.name, externalApiRules(ctx, api));
   add(BUDGET_SERVICE, budgetRules(ctx, catalog));

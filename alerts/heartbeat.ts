@@ -49,7 +49,7 @@ export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
       dashboard: { key: "jobs", panel: PANEL.jobAge },
       noData: "OK",
       threshold: formatDuration(hb.everyMs),
-      detection: silenceFor("the job stops right after a success", missingMs, "since the last success"),
+      detection: () => silenceFor("the job stops right after a success", missingMs, "since the last success"),
       test: metric
         ? {
             // Fire: last success at time 0 and never again; quiet: a success every minute.

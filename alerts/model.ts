@@ -49,8 +49,8 @@ export interface AlertRule {
    * Prometheus target has (Alertmanager's own metrics): another query and data source.
    */
   grafana?: { expr: string; datasourceUid: string };
-  /** How the alert detects its family's incident, for its detection bound; absent for hand-written rules. */
-  detection?: Detection;
+  /** How the alert detects its family's incident, for its detection bound, built on demand; absent for hand-written rules. */
+  detection?: () => Detection;
 }
 
 /**

@@ -38,7 +38,7 @@ export function notificationFailureRules(ctx: GenContext, catalog: Catalog): Rul
       description: `The notifier gave up on at least one notification in the last ${WINDOW} after every retry failed. The label ${INTEGRATION_LABEL} names the kind of contact (slack, pagerduty, email, webhook); the notifier's log names the contact and the error.`,
       runbook: "notifications",
       noData: "OK",
-      detection: crossesAtOnce("a notification fails after every retry", scrapeCollection(ctx.profile), false),
+      detection: () => crossesAtOnce("a notification fails after every retry", scrapeCollection(ctx.profile), false),
       grafana: {
         expr: `sum(${METRIC.grafanaCloudNotificationsFailed}) > 0`,
         datasourceUid: GRAFANA_CLOUD_USAGE_DATASOURCE,

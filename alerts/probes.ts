@@ -89,7 +89,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       runbook: "probe",
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "KeepLast",
-      detection: crossesAtOnce("a full outage: every probe fails", probeCollection(h, ctx.profile), false),
+      detection: () => crossesAtOnce("a full outage: every probe fails", probeCollection(h, ctx.profile), false),
       test: () => ({
         fire: probeSeries(0),
         quiet: probeSeries(1),
@@ -112,7 +112,7 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       runbook: "probe_missing",
       dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
       noData: "OK",
-      detection: silenceFor("the prober stops reporting", windowMs, "without a probe result"),
+      detection: () => silenceFor("the prober stops reporting", windowMs, "without a probe result"),
       test: (): RuleTest => ({
         // Fire: one result at 0s, then none; quiet: a result every interval.
         fire: [{ series: instance, values: `1 _x${steps}` }],
@@ -152,11 +152,8 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
           dashboard: { key: "synthetics", panel: PANEL.tlsDaysLeft },
           noData: "OK",
           threshold: within,
-          detection: crossesAtOnce(
-            `the certificate comes within ${within} of expiry`,
-            probeCollection(h, ctx.profile),
-            false,
-          ),
+          detection: () =>
+            crossesAtOnce(`the certificate comes within ${within} of expiry`, probeCollection(h, ctx.profile), false),
           test: () => ({
             fire: expiry(withinMs / 86400_000 / 2),
             quiet: expiry((withinMs / 86400_000) * 2 + 1),

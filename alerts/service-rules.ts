@@ -213,7 +213,7 @@ export function thresholdRules(ctx: GenContext, svc: Service): Rule[] {
         dashboard: info.panel,
         noData: "OK",
         threshold: t.display,
-        detection: thresholdDetection(svc, t, ctx.profile),
+        detection: () => thresholdDetection(svc, t, ctx.profile),
         test: () => thresholdTest(svc, t),
       }),
     );

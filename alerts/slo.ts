@@ -140,7 +140,7 @@ export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) =>
         summary: `${svc.name} ${slo.name} SLO (${objective}) burning its error budget fast`,
         description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${formatDuration(slo.windowMs)}) is burning error budget at 14.4x over 1h and 5m, or 6x over 6h and 30m: at this rate 2% of the budget goes per hour.`,
         runbook: "slo_fast",
-        detection: detection(PAGE_BURN),
+        detection: () => detection(PAGE_BURN),
         test: () => burnTest(svc, slo, PAGE_FOR_MS, 15 * 60_000),
       }),
       alertRule(ctx, {
@@ -153,7 +153,7 @@ export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) =>
         summary: `${svc.name} ${slo.name} SLO (${objective}) burning its error budget`,
         description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${formatDuration(slo.windowMs)}) is burning error budget at 3x over 1d and 2h, or 1x over 3d and 6h: the budget will not last the window.`,
         runbook: "slo_slow",
-        detection: detection(TICKET_BURN),
+        detection: () => detection(TICKET_BURN),
         test: () => burnTest(svc, slo, TICKET_FOR_MS, 30 * 60_000),
       }),
     );

@@ -1,15 +1,17 @@
 /**
- * Memoisation of pure string functions. Catalogs repeat the same few selectors, regexes and
- * durations across hundreds of services; each distinct text is parsed or compiled once.
+ * Memoisation of pure functions of a string or number. Catalogs repeat the same few selectors,
+ * regexes, durations and bounds across hundreds of services; each distinct one is parsed,
+ * compiled or formatted once.
  */
 
 const LIMIT = 100_000;
 
-/** A pure function of a string, computed once per argument (the cache is emptied at 100,000 entries). */
-export function memoized<V>(compute: (key: string) => V): (key: string) => V {
-  const cache = new Map<string, V>();
+/** A pure function of a string or number, computed once per argument (the cache is emptied at 100,000 entries). */
+export function memoized<V, K extends string | number = string>(compute: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
   return (key) => {
-    if (cache.has(key)) return cache.get(key)!;
+    const hit = cache.get(key);
+    if (hit !== undefined || cache.has(key)) return hit as V;
     if (cache.size >= LIMIT) cache.clear();
     const value = compute(key);
     cache.set(key, value);

@@ -62,7 +62,7 @@ export const parseDuration: (value: string) => number | undefined = memoized((va
  * form Prometheus and Grafana print back: `3600000` → `"1h"`, `5400000` → `"1h30m"`; years and
  * weeks only when exact (`14d` → `"2w"`, `30d` → `"30d"`), so nothing diffs after a round trip.
  */
-export function formatDuration(ms: number): string {
+export const formatDuration: (ms: number) => string = memoized((ms: number) => {
   if (ms === 0) return "0s";
   let rest = ms;
   let out = "";
@@ -75,7 +75,7 @@ export function formatDuration(ms: number): string {
     }
   }
   return out;
-}
+});
 
 const PERCENT_RE = /^(\d+(?:\.\d+)?)%$/;
 
@@ -86,14 +86,12 @@ export function parsePercent(value: string): number | undefined {
 }
 
 /** `0.05` → `"5%"`, with no float noise (`0.001` → `"0.1%"`). */
-export function formatPercent(ratio: number): string {
-  return `${Number((ratio * 100).toPrecision(12))}%`;
-}
+export const formatPercent: (ratio: number) => string = memoized(
+  (ratio: number) => `${Number((ratio * 100).toPrecision(12))}%`,
+);
 
 /** A float printed without exponent noise, for PromQL literals. */
-export function formatNumber(n: number): string {
-  return String(Number(n.toPrecision(12)));
-}
+export const formatNumber: (n: number) => string = memoized((n: number) => String(Number(n.toPrecision(12))));
 
 const BYTE_UNITS: Record<string, number> = {
   B: 1,
