@@ -152,12 +152,15 @@ export function resolveVercelEnv(projects: readonly VercelProjectInput[], teleme
     )
       .filter((e) => !declared.has(e.key))
       .map((e) => ({
-        ...e,
+        key: e.key,
+        source: e.source,
         path: `services[${p.service}].vercel.env.${e.key}`,
         targets: OTEL_TARGETS,
         origin: "telemetry",
       }));
-    const own = p.entries.map((e) => ({ ...e, origin: "catalog" as const }));
+    // Object.assign onto a literal, not `{ ...e, origin }`: V8 gives every object built by a spread
+    // followed by a new property a hidden class of its own, and every later read of them goes megamorphic.
+    const own = p.entries.map((e) => Object.assign({ origin: "catalog" as const }, e));
     const seenTargets = new Map<string, Array<{ path: string; targets: readonly VercelTarget[] }>>();
     for (const e of [...generated, ...own]) {
       const id = `${p.project}\u0000${e.key}`;
@@ -207,11 +210,12 @@ export function resolveVercelEnv(projects: readonly VercelProjectInput[], teleme
   for (const d of drafts) perKey.set(`${d.project}\u0000${d.key}`, (perKey.get(`${d.project}\u0000${d.key}`) ?? 0) + 1);
   const specs = drafts.map((d): VercelEnvSpec => {
     const several = perKey.get(`${d.project}\u0000${d.key}`)! > 1;
-    return {
-      ...d,
-      name: vercelEnvResourceName(d.project, d.key, several ? d.targets : undefined),
-      ...(several ? { part: d.targets.join(",") } : {}),
-    };
+    return Object.assign(
+      {},
+      d,
+      { name: vercelEnvResourceName(d.project, d.key, several ? d.targets : undefined) },
+      several ? { part: d.targets.join(",") } : {},
+    );
   });
   specs.sort(
     (a, b) =>
