@@ -95,6 +95,8 @@ export function sel(...matchers: Array<string | undefined>): string {
 }
 
 /** Matcher `service="web"` (and more) for querying our own recording rules. */
-export function serviceSel(service: string, extra: Record<string, string> = {}): string {
-  return sel(`${LABEL.service}="${service}"`, ...Object.entries(extra).map(([k, v]) => `${k}="${v}"`));
+export function serviceSel(service: string, extra?: Record<string, string>): string {
+  let matchers = `${LABEL.service}="${service}"`;
+  if (extra) for (const [k, v] of Object.entries(extra)) matchers += `, ${k}="${v}"`;
+  return `{${matchers}}`;
 }

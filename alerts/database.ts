@@ -16,29 +16,29 @@ import { firstEvalAt, gauge, labelsMatching, series } from "./synth";
 /** Scrapes without a sample after which a database's series count as vanished. */
 const MISSED_SCRAPES = 3;
 
+const DB_UP_PANEL = { key: "database", panel: PANEL.dbUp } as const;
+
 export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
   const down = svc.down;
   if (svc.kind !== "database" || !down) return [];
   const pgUp = `${METRIC.pgUp}${sel(svc.metrics.selector)}`;
-  const s = labelsMatching(svc.metrics.selector);
   const steps = Math.ceil((down.forMs + 10 * 60_000) / 60_000) + 5;
-  const common = {
-    forMs: down.forMs,
-    service: svc.name,
-    team: svc.team,
-    severity: down.severity,
-    signal: "availability" as const,
-    runbook: "database_down" as const,
-    dashboard: { key: "database" as const, panel: PANEL.dbUp },
-    noData: "OK" as const,
-  };
-  const pgUpSeries = (v: number): InputSeries[] =>
-    s ? [{ series: series(METRIC.pgUp, s), values: gauge(v, steps) }] : [];
+  // Test series are built on demand: only `verify` reads them.
+  const pgUpSeries = (s: Record<string, string>, v: number): InputSeries[] => [
+    { series: series(METRIC.pgUp, s), values: gauge(v, steps) },
+  ];
   const scrape = svc.metrics.scrape;
   const rules: Rule[] = [
     alertRule(ctx, {
-      ...common,
       id: `${svc.name}/database_down`,
+      forMs: down.forMs,
+      service: svc.name,
+      team: svc.team,
+      severity: down.severity,
+      signal: "availability",
+      runbook: "database_down",
+      dashboard: DB_UP_PANEL,
+      noData: "OK",
       alert: "DatabaseDown",
       expr: `min(${pgUp}) == 0`,
       detection: () =>
@@ -49,15 +49,18 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
         ),
       summary: `${svc.name} database is down`,
       description: `postgres_exporter reports ${METRIC.pgUp} = 0 for ${svc.name} for ${formatDuration(down.forMs)}: it cannot connect to Postgres.`,
-      test: s
-        ? {
-            fire: pgUpSeries(0),
-            quiet: pgUpSeries(1),
-            evalAfterMs: down.forMs + 5 * 60_000,
-            firesAtMs: firstEvalAt(down.forMs, 60_000),
-            intervalMs: 60_000,
-          }
-        : undefined,
+      test: () => {
+        const s = labelsMatching(svc.metrics.selector);
+        return s
+          ? {
+              fire: pgUpSeries(s, 0),
+              quiet: pgUpSeries(s, 1),
+              evalAfterMs: down.forMs + 5 * 60_000,
+              firesAtMs: firstEvalAt(down.forMs, 60_000),
+              intervalMs: 60_000,
+            }
+          : undefined;
+      },
     }),
   ];
   if (scrape) {
@@ -71,8 +74,15 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
     const upSeries = (v: number): InputSeries => ({ series: series(METRIC.up, target), values: gauge(v, steps) });
     rules.push(
       alertRule(ctx, {
-        ...common,
         id: `${svc.name}/database_metrics_down`,
+        forMs: down.forMs,
+        service: svc.name,
+        team: svc.team,
+        severity: down.severity,
+        signal: "availability",
+        runbook: "database_down",
+        dashboard: DB_UP_PANEL,
+        noData: "OK",
         alert: "DatabaseMetricsDown",
         expr: `max(${up}) == 0 or on () count(absent_over_time(${pgUp}[${formatDuration(windowMs)}]))`,
         detection: () =>
@@ -83,15 +93,18 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
           ),
         summary: `${svc.name} database metrics endpoint is down`,
         description: `Scraping ${scrape.url} (job ${svc.name}) fails, or ${METRIC.pgUp} has had no sample for ${formatDuration(windowMs)}: ${svc.name}'s database alerts and dashboards are blind.`,
-        test: s
-          ? {
-              fire: [upSeries(0)],
-              quiet: [upSeries(1), ...pgUpSeries(1)],
-              evalAfterMs: down.forMs + 5 * 60_000,
-              firesAtMs: firstEvalAt(down.forMs, 60_000),
-              intervalMs: 60_000,
-            }
-          : undefined,
+        test: () => {
+          const s = labelsMatching(svc.metrics.selector);
+          return s
+            ? {
+                fire: [upSeries(0)],
+                quiet: [upSeries(1), ...pgUpSeries(s, 1)],
+                evalAfterMs: down.forMs + 5 * 60_000,
+                firesAtMs: firstEvalAt(down.forMs, 60_000),
+                intervalMs: 60_000,
+              }
+            : undefined;
+        },
       }),
     );
   }

@@ -9,10 +9,12 @@ import { HEARTBEAT_MISSING_FACTOR, LABEL, METRIC, PANEL, REC } from "../conventi
 import { alertRule, recordingRule, sel } from "./alert";
 import type { GenContext } from "./context";
 import { silenceFor } from "./detection";
-import type { Rule } from "./model";
+import type { Rule, RuleTest } from "./model";
 import { counter, firstEvalAt, gauge, labelsMatching, series } from "./synth";
 
 const HEARTBEAT_FOR_MS = 5 * 60_000;
+
+const JOB_AGE_PANEL = { key: "jobs", panel: PANEL.jobAge } as const;
 
 export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
   const hb = svc.heartbeat;
@@ -21,11 +23,6 @@ export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
   const last = `max(last_over_time(${METRIC.jobLastSuccess}${sel(svc.metrics.selector)}[${formatDuration(missingMs)}]))`;
   const limitS = missingMs / 1000;
   const labels = { [LABEL.service]: svc.name };
-  const s = labelsMatching(svc.metrics.selector);
-  const intervalMs = 60_000;
-  const evalAfterMs = missingMs + 20 * 60_000;
-  const steps = Math.ceil(evalAfterMs / intervalMs) + 5;
-  const metric = s && series(METRIC.jobLastSuccess, s);
   return [
     recordingRule(`${svc.name}/rec/job_age`, REC.jobLastSuccessAge, `time() - ${last}`, labels),
     recordingRule(
@@ -46,24 +43,33 @@ export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
       summary: `${svc.name} has not succeeded for ${formatDuration(missingMs)}`,
       description: `Job ${svc.name} should succeed every ${formatDuration(hb.everyMs)}; no success has been recorded (${METRIC.jobLastSuccess}) for ${formatDuration(missingMs)}.`,
       runbook: "heartbeat",
-      dashboard: { key: "jobs", panel: PANEL.jobAge },
+      dashboard: JOB_AGE_PANEL,
       noData: "OK",
       threshold: formatDuration(hb.everyMs),
       detection: () => silenceFor("the job stops right after a success", missingMs, "since the last success"),
-      test: metric
-        ? {
-            // Fire: last success at time 0 and never again; quiet: a success every minute.
-            // test/alerts/semantics.test.ts covers a success pushed once.
-            fire: [{ series: metric, values: gauge(0, steps) }],
-            quiet: [{ series: metric, values: counter(intervalMs / 1000, steps) }],
-            // A success exactly twice the heartbeat ago at every evaluation: not "more than".
-            atBound: { series: [{ series: metric, values: `${-limitS}+${intervalMs / 1000}x${steps}` }], fires: false },
-            evalAfterMs,
-            // Age passes the limit at the first evaluation after it, then `for`.
-            firesAtMs: firstEvalAt(missingMs + 1, intervalMs) + firstEvalAt(HEARTBEAT_FOR_MS, intervalMs),
-            intervalMs,
-          }
-        : undefined,
+      test: () => heartbeatTest(svc, missingMs),
     }),
   ];
+}
+
+/** Fire: last success at time 0 and never again; quiet: a success every minute. Undefined when the selector cannot be synthesised. */
+function heartbeatTest(svc: Service, missingMs: number): RuleTest | undefined {
+  const s = labelsMatching(svc.metrics.selector);
+  if (!s) return undefined;
+  const metric = series(METRIC.jobLastSuccess, s);
+  const intervalMs = 60_000;
+  const evalAfterMs = missingMs + 20 * 60_000;
+  const steps = Math.ceil(evalAfterMs / intervalMs) + 5;
+  const limitS = missingMs / 1000;
+  return {
+    // test/alerts/semantics.test.ts covers a success pushed once.
+    fire: [{ series: metric, values: gauge(0, steps) }],
+    quiet: [{ series: metric, values: counter(intervalMs / 1000, steps) }],
+    // A success exactly twice the heartbeat ago at every evaluation: not "more than".
+    atBound: { series: [{ series: metric, values: `${-limitS}+${intervalMs / 1000}x${steps}` }], fires: false },
+    evalAfterMs,
+    // Age passes the limit at the first evaluation after it, then `for`.
+    firesAtMs: firstEvalAt(missingMs + 1, intervalMs) + firstEvalAt(HEARTBEAT_FOR_MS, intervalMs),
+    intervalMs,
+  };
 }

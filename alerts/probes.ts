@@ -57,21 +57,24 @@ export function probeRules(ctx: GenContext, svc: Service): Rule[] {
   return svc.health.flatMap((h) => checkRules(ctx, svc, h));
 }
 
+const PROBE_PANEL = { key: "synthetics", panel: PANEL.probeSuccess } as const;
+const TLS_PANEL = { key: "synthetics", panel: PANEL.tlsDaysLeft } as const;
+
 /**
  * The alerts of one check. A service's only check reads every series of its probe job; one of
  * several reads its own `instance` (the URL) and suffixes its ids with the check's name.
  */
 function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
-  const job = h.key ? `{${probeSelector(svc.name)}, instance="${h.url}"}` : `{${probeSelector(svc.name)}}`;
+  const selector = probeSelector(svc.name);
+  const job = h.key ? `{${selector}, instance="${h.url}"}` : `{${selector}}`;
   const idPrefix = h.key ? `${svc.name}/probe/${h.key}` : `${svc.name}/probe`;
-  const tlsPrefix = h.key ? `${svc.name}/tls/${h.key}` : `${svc.name}/tls`;
-  const instance = `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${h.url}"}`;
   const windowMs = probeWindowMs(h, ctx.profile);
   const window = formatDuration(windowMs);
   const lastResult = `max(last_over_time(${METRIC.probeSuccess}${job}[${window}]))`;
   const intervalMs = probeTiming(h, ctx.profile).everyMs;
-  const steps = Math.ceil((h.forMs + 5 * 60_000) / intervalMs) + 5;
-  const probeSeries = (v: number): InputSeries[] => [{ series: instance, values: gauge(v, steps) }];
+  const instance = () => `${METRIC.probeSuccess}{${selector}, instance="${h.url}"}`;
+  const steps = () => Math.ceil((h.forMs + 5 * 60_000) / intervalMs) + 5;
+  const probeSeries = (v: number): InputSeries[] => [{ series: instance(), values: gauge(v, steps()) }];
   const rules: Rule[] = [
     alertRule(ctx, {
       id: idPrefix,
@@ -83,11 +86,11 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       team: svc.team,
       severity: h.severity,
       signal: "probe",
-      ...(h.key ? { labels: { [INSTANCE_LABEL]: h.url } } : {}),
+      labels: h.key ? { [INSTANCE_LABEL]: h.url } : undefined,
       summary: `${svc.name} is down: ${h.url} fails its health check`,
       description: `Every probe of ${h.url} failed for ${formatDuration(h.forMs)} (expects status ${h.expectStatus.join(", ")}${h.expectBody ? ` and body matching ${escapeTemplateText(h.expectBody)}` : ""} within ${formatDuration(h.timeoutMs)}).`,
       runbook: "probe",
-      dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
+      dashboard: PROBE_PANEL,
       noData: "KeepLast",
       detection: () => crossesAtOnce("a full outage: every probe fails", probeCollection(h, ctx.profile), false),
       test: () => ({
@@ -110,12 +113,12 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       summary: `No probe result for ${svc.name} for ${window}`,
       description: `No probe of ${h.url} reported a result (${METRIC.probeSuccess}) for ${window} (two probe intervals plus the timeout, at least 5m): the prober (blackbox exporter or Synthetic Monitoring) or its scrape is broken, so an outage of ${svc.name} would go unseen. A firing ProbeDown stays firing meanwhile.`,
       runbook: "probe_missing",
-      dashboard: { key: "synthetics", panel: PANEL.probeSuccess },
+      dashboard: PROBE_PANEL,
       noData: "OK",
       detection: () => silenceFor("the prober stops reporting", windowMs, "without a probe result"),
       test: (): RuleTest => ({
         // Fire: one result at 0s, then none; quiet: a result every interval.
-        fire: [{ series: instance, values: `1 _x${steps}` }],
+        fire: [{ series: instance(), values: `1 _x${steps()}` }],
         quiet: probeSeries(1),
         evalAfterMs: windowMs + 5 * intervalMs,
         ...missingFrom(h, ctx.profile, intervalMs),
@@ -125,22 +128,20 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
     }),
   ];
   if (h.tlsExpiryMs !== undefined) {
+    const tlsPrefix = h.key ? `${svc.name}/tls/${h.key}` : `${svc.name}/tls`;
+    const expr = `min(last_over_time(${METRIC.probeSslExpiry}${job}[${window}])) - time() < `;
     const criticalMs = Math.min(parseDuration(DEFAULTS.tlsCritical)!, h.tlsExpiryMs);
     const levels = [
       { severity: DEFAULT_SEVERITY.tlsWarning, withinMs: h.tlsExpiryMs },
       { severity: DEFAULT_SEVERITY.tlsCritical, withinMs: criticalMs },
     ] as const;
     for (const { severity, withinMs } of levels) {
-      const tlsSeries = `${METRIC.probeSslExpiry}{${probeSelector(svc.name)}, instance="${h.url}"}`;
-      const expiry = (daysFromEpoch: number): InputSeries[] => [
-        { series: tlsSeries, values: gauge(daysFromEpoch * 86400, 30) },
-      ];
       const within = formatDuration(withinMs);
       rules.push(
         alertRule(ctx, {
           id: `${tlsPrefix}/${severity}`,
           alert: "TlsCertificateExpiring",
-          expr: `min(last_over_time(${METRIC.probeSslExpiry}${job}[${window}])) - time() < ${formatNumber(withinMs / 1000)}`,
+          expr: `${expr}${formatNumber(withinMs / 1000)}`,
           forMs: TLS_FOR_MS,
           service: svc.name,
           team: svc.team,
@@ -149,23 +150,32 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
           summary: `${svc.name} TLS certificate expires within ${within}`,
           description: `The certificate served at ${h.url} expires in less than ${within}; renew it (Vercel and Supabase renew automatically — check the custom domain's DNS).`,
           runbook: "tls",
-          dashboard: { key: "synthetics", panel: PANEL.tlsDaysLeft },
+          dashboard: TLS_PANEL,
           noData: "OK",
           threshold: within,
           detection: () =>
             crossesAtOnce(`the certificate comes within ${within} of expiry`, probeCollection(h, ctx.profile), false),
-          test: () => ({
-            fire: expiry(withinMs / 86400_000 / 2),
-            quiet: expiry((withinMs / 86400_000) * 2 + 1),
-            // A certificate whose expiry moves with the clock: always exactly `within` away, not "within".
-            atBound: { series: [{ series: tlsSeries, values: `${withinMs / 1000}+60x30` }], fires: false },
-            evalAfterMs: 15 * 60_000,
-            firesAtMs: TLS_FOR_MS,
-            intervalMs: 60_000,
-          }),
+          test: () => tlsTest(svc, h, withinMs),
         }),
       );
     }
   }
   return rules;
+}
+
+/** Fire: a certificate expiring within half the window; quiet: twice the window plus a day. */
+function tlsTest(svc: Service, h: HealthCheck, withinMs: number): RuleTest {
+  const tlsSeries = `${METRIC.probeSslExpiry}{${probeSelector(svc.name)}, instance="${h.url}"}`;
+  const expiry = (daysFromEpoch: number): InputSeries[] => [
+    { series: tlsSeries, values: gauge(daysFromEpoch * 86400, 30) },
+  ];
+  return {
+    fire: expiry(withinMs / 86400_000 / 2),
+    quiet: expiry((withinMs / 86400_000) * 2 + 1),
+    // A certificate whose expiry moves with the clock: always exactly `within` away, not "within".
+    atBound: { series: [{ series: tlsSeries, values: `${withinMs / 1000}+60x30` }], fires: false },
+    evalAfterMs: 15 * 60_000,
+    firesAtMs: TLS_FOR_MS,
+    intervalMs: 60_000,
+  };
 }

@@ -77,55 +77,58 @@ interface KindInfo {
   what: string;
 }
 
+type LatencyKind = keyof typeof QUANTILES;
+
+const KIND_INFO: Record<Exclude<ThresholdKind, LatencyKind>, KindInfo> = {
+  error_rate: {
+    alert: "ErrorRateHigh",
+    signal: "error_rate",
+    runbook: "error_rate",
+    panel: { key: "service", panel: PANEL.errorRate },
+    what: "error rate above",
+  },
+  availability: {
+    alert: "SuccessRateLow",
+    signal: "availability",
+    runbook: "availability",
+    panel: { key: "service", panel: PANEL.errorRate },
+    what: "success rate below",
+  },
+  connections: {
+    alert: "DbConnectionsHigh",
+    signal: "saturation",
+    runbook: "saturation",
+    panel: { key: "database", panel: PANEL.dbConnections },
+    what: "connections in use above",
+  },
+  replication_lag: {
+    alert: "DbReplicationLagHigh",
+    signal: "saturation",
+    runbook: "saturation",
+    panel: { key: "database", panel: PANEL.dbReplicationLag },
+    what: "replication lag above",
+  },
+};
+
+/** A latency kind's alert, shown on the database dashboard for a database, else on the service dashboard. */
+function latencyInfo(kind: LatencyKind, database: boolean): KindInfo {
+  const p = kind.slice("latency_".length);
+  return {
+    alert: `Latency${p.toUpperCase()}High`,
+    signal: "latency",
+    runbook: "latency",
+    panel: database ? { key: "database", panel: PANEL.dbLatency } : { key: "service", panel: PANEL.latency },
+    what: `${p} latency above`,
+  };
+}
+
+const LATENCY_INFO = new Map(
+  (Object.keys(QUANTILES) as LatencyKind[]).map((k) => [k, [latencyInfo(k, false), latencyInfo(k, true)]] as const),
+);
+
 function kindInfo(kind: ThresholdKind, svc: Service): KindInfo {
-  switch (kind) {
-    case "error_rate":
-      return {
-        alert: "ErrorRateHigh",
-        signal: "error_rate",
-        runbook: "error_rate",
-        panel: { key: "service", panel: PANEL.errorRate },
-        what: "error rate above",
-      };
-    case "availability":
-      return {
-        alert: "SuccessRateLow",
-        signal: "availability",
-        runbook: "availability",
-        panel: { key: "service", panel: PANEL.errorRate },
-        what: "success rate below",
-      };
-    case "connections":
-      return {
-        alert: "DbConnectionsHigh",
-        signal: "saturation",
-        runbook: "saturation",
-        panel: { key: "database", panel: PANEL.dbConnections },
-        what: "connections in use above",
-      };
-    case "replication_lag":
-      return {
-        alert: "DbReplicationLagHigh",
-        signal: "saturation",
-        runbook: "saturation",
-        panel: { key: "database", panel: PANEL.dbReplicationLag },
-        what: "replication lag above",
-      };
-    default: {
-      const p = kind.slice("latency_".length);
-      const panel =
-        svc.kind === "database"
-          ? { key: "database" as const, panel: PANEL.dbLatency }
-          : { key: "service" as const, panel: PANEL.latency };
-      return {
-        alert: `Latency${p.toUpperCase()}High`,
-        signal: "latency",
-        runbook: "latency",
-        panel,
-        what: `${p} latency above`,
-      };
-    }
-  }
+  const latency = LATENCY_INFO.get(kind as LatencyKind);
+  return latency ? latency[svc.kind === "database" ? 1 : 0] : KIND_INFO[kind as Exclude<ThresholdKind, LatencyKind>];
 }
 
 /**
@@ -156,10 +159,8 @@ function thresholdDetection(svc: Service, t: Threshold, profile: "prod" | "local
   }
 }
 
-/** The alert expression of one threshold, on the service's recording rules. */
-function thresholdExpr(svc: Service, t: Threshold): string {
-  const s = serviceSel(svc.name);
-  const v = formatNumber(t.value);
+/** The alert expression of one threshold, on the service's recording rules (`s` selects the service). */
+function thresholdExpr(svc: Service, t: Threshold, s: string, v: string): string {
   switch (t.kind) {
     case "error_rate":
       return `${REC.errorRatio}${s} > ${v}`;
@@ -180,28 +181,27 @@ function thresholdExpr(svc: Service, t: Threshold): string {
 
 export function thresholdRules(ctx: GenContext, svc: Service): Rule[] {
   const rules: Rule[] = [];
+  const s = svc.thresholds.length ? serviceSel(svc.name) : "";
   for (const t of svc.thresholds) {
     const info = kindInfo(t.kind, svc);
-    const quantile: Record<string, string> = t.kind.startsWith("latency_")
-      ? { [QUANTILE_LABEL]: QUANTILES[t.kind as keyof typeof QUANTILES] }
-      : {};
+    const v = formatNumber(t.value);
+    const q = QUANTILES[t.kind as LatencyKind];
+    const labels: Record<string, string> =
+      q === undefined
+        ? { [LABEL.service]: svc.name, [LABEL.signal]: info.signal, [LABEL.severity]: t.severity, threshold: t.kind }
+        : {
+            [LABEL.service]: svc.name,
+            [LABEL.signal]: info.signal,
+            [LABEL.severity]: t.severity,
+            threshold: t.kind,
+            [QUANTILE_LABEL]: q,
+          };
     rules.push(
-      recordingRule(
-        `${svc.name}/${t.kind}/${t.severity}/threshold`,
-        REC.threshold,
-        `vector(${formatNumber(t.value)})`,
-        {
-          [LABEL.service]: svc.name,
-          [LABEL.signal]: info.signal,
-          [LABEL.severity]: t.severity,
-          threshold: t.kind,
-          ...quantile,
-        },
-      ),
+      recordingRule(`${svc.name}/${t.kind}/${t.severity}/threshold`, REC.threshold, `vector(${v})`, labels),
       alertRule(ctx, {
         id: `${svc.name}/${t.kind}/${t.severity}`,
         alert: info.alert,
-        expr: thresholdExpr(svc, t),
+        expr: thresholdExpr(svc, t, s, v),
         forMs: t.forMs,
         service: svc.name,
         team: svc.team,

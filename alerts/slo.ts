@@ -91,14 +91,20 @@ export function ownSloScope(svc: Service, slo: Slo): Scope {
     : serviceScope(svc.name, svc.metrics.latencySelector);
 }
 
+/** `sloErrorRatioRecord` of each window. */
+const RATIO_RECORD = Object.fromEntries(SLO_WINDOWS.map((w) => [w, sloErrorRatioRecord(w)])) as Record<Window, string>;
+
 function burnExpr(labels: string, budget: number, conditions: BurnCondition[]): string {
-  return conditions
-    .map(({ factor, long, short }) => {
-      const bound = formatNumber(factor * budget);
-      return `(${sloErrorRatioRecord(long)}${labels} > ${bound} and ${sloErrorRatioRecord(short)}${labels} > ${bound})`;
-    })
-    .join(" or ");
+  let expr = "";
+  for (const { factor, long, short } of conditions) {
+    const bound = formatNumber(factor * budget);
+    if (expr) expr += " or ";
+    expr += `(${RATIO_RECORD[long]}${labels} > ${bound} and ${RATIO_RECORD[short]}${labels} > ${bound})`;
+  }
+  return expr;
 }
+
+const BURN_PANEL = { key: "slos", panel: PANEL.sloBurn } as const;
 
 /** Objective, budget and burn-rate alerts of a service's SLOs; `ownRatios` adds ratio rules no shared rule covers. */
 export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) => boolean): Rule[] {
@@ -108,52 +114,56 @@ export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) =>
     const match = `{${LABEL.service}="${svc.name}", ${LABEL.slo}="${slo.name}"}`;
     const budget = 1 - slo.objective;
     const id = `${svc.name}/slo/${slo.name}`;
+    const window = formatDuration(slo.windowMs);
     if (ownRatios(slo)) rules.push(...sloRatioRecords(ownSloScope(svc, slo), svc, slo));
     rules.push(
       recordingRule(`${id}/objective`, SLO_OBJECTIVE_RECORD, `vector(${formatNumber(slo.objective)})`, labels),
       recordingRule(
         `${id}/budget_remaining`,
         SLO_BUDGET_REMAINING_RECORD,
-        `1 - (avg_over_time(${sloErrorRatioRecord("5m")}${match}[${formatDuration(slo.windowMs)}]) / ${formatNumber(budget)})`,
+        `1 - (avg_over_time(${RATIO_RECORD["5m"]}${match}[${window}]) / ${formatNumber(budget)})`,
         labels,
       ),
     );
     const objective = formatPercent(slo.objective);
-    const common = {
-      service: svc.name,
-      team: svc.team,
-      signal: "slo_burn" as const,
-      dashboard: { key: "slos" as const, panel: PANEL.sloBurn },
-      noData: "OK" as const,
-      labels: { [LABEL.slo]: slo.name },
-      threshold: objective,
-    };
-    const detection = (pairs: BurnCondition[]) => sloDetection(svc, slo, budget, pairs, ctx.profile);
+    const sloLabel = { [LABEL.slo]: slo.name };
     rules.push(
       alertRule(ctx, {
-        ...common,
         id: `${id}/page`,
         alert: "SloErrorBudgetFastBurn",
         expr: burnExpr(match, budget, PAGE_BURN),
         forMs: PAGE_FOR_MS,
+        service: svc.name,
+        team: svc.team,
         severity: slo.page,
+        signal: "slo_burn",
+        labels: sloLabel,
         summary: `${svc.name} ${slo.name} SLO (${objective}) burning its error budget fast`,
-        description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${formatDuration(slo.windowMs)}) is burning error budget at 14.4x over 1h and 5m, or 6x over 6h and 30m: at this rate 2% of the budget goes per hour.`,
+        description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${window}) is burning error budget at 14.4x over 1h and 5m, or 6x over 6h and 30m: at this rate 2% of the budget goes per hour.`,
         runbook: "slo_fast",
-        detection: () => detection(PAGE_BURN),
+        dashboard: BURN_PANEL,
+        noData: "OK",
+        threshold: objective,
+        detection: () => sloDetection(svc, slo, budget, PAGE_BURN, ctx.profile),
         test: () => burnTest(svc, slo, PAGE_FOR_MS, 15 * 60_000),
       }),
       alertRule(ctx, {
-        ...common,
         id: `${id}/ticket`,
         alert: "SloErrorBudgetSlowBurn",
         expr: burnExpr(match, budget, TICKET_BURN),
         forMs: TICKET_FOR_MS,
+        service: svc.name,
+        team: svc.team,
         severity: slo.ticket,
+        signal: "slo_burn",
+        labels: sloLabel,
         summary: `${svc.name} ${slo.name} SLO (${objective}) burning its error budget`,
-        description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${formatDuration(slo.windowMs)}) is burning error budget at 3x over 1d and 2h, or 1x over 3d and 6h: the budget will not last the window.`,
+        description: `${svc.name} ${slo.sli} SLO ${slo.name} (${objective} over ${window}) is burning error budget at 3x over 1d and 2h, or 1x over 3d and 6h: the budget will not last the window.`,
         runbook: "slo_slow",
-        detection: () => detection(TICKET_BURN),
+        dashboard: BURN_PANEL,
+        noData: "OK",
+        threshold: objective,
+        detection: () => sloDetection(svc, slo, budget, TICKET_BURN, ctx.profile),
         test: () => burnTest(svc, slo, TICKET_FOR_MS, 30 * 60_000),
       }),
     );
