@@ -7,10 +7,10 @@
 import type { Service } from "../catalog/model";
 import { formatDuration, parseDuration } from "../catalog/units";
 import { DEFAULTS, JOB_LABEL, METRIC, PANEL } from "../conventions";
-import { alertRule, sel } from "./alert";
+import { alertRule, lazily, sel } from "./alert";
 import type { GenContext } from "./context";
 import { crossesAtOnce, scrapeCollection } from "./detection";
-import type { InputSeries, Rule } from "./model";
+import type { Detection, InputSeries, Rule, RuleTest } from "./model";
 import { firstEvalAt, gauge, labelsMatching, series } from "./synth";
 
 /** Scrapes without a sample after which a database's series count as vanished. */
@@ -22,11 +22,6 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
   const down = svc.down;
   if (svc.kind !== "database" || !down) return [];
   const pgUp = `${METRIC.pgUp}${sel(svc.metrics.selector)}`;
-  const steps = Math.ceil((down.forMs + 10 * 60_000) / 60_000) + 5;
-  // Test series are built on demand: only `verify` reads them.
-  const pgUpSeries = (s: Record<string, string>, v: number): InputSeries[] => [
-    { series: series(METRIC.pgUp, s), values: gauge(v, steps) },
-  ];
   const scrape = svc.metrics.scrape;
   const rules: Rule[] = [
     alertRule(ctx, {
@@ -41,26 +36,10 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
       noData: "OK",
       alert: "DatabaseDown",
       expr: `min(${pgUp}) == 0`,
-      detection: () =>
-        crossesAtOnce(
-          "Postgres stops answering postgres_exporter",
-          scrapeCollection(ctx.profile, scrape?.everyMs),
-          false,
-        ),
+      detection: lazily(downDetection, scrape?.everyMs, ctx.profile),
       summary: `${svc.name} database is down`,
       description: `postgres_exporter reports ${METRIC.pgUp} = 0 for ${svc.name} for ${formatDuration(down.forMs)}: it cannot connect to Postgres.`,
-      test: () => {
-        const s = labelsMatching(svc.metrics.selector);
-        return s
-          ? {
-              fire: pgUpSeries(s, 0),
-              quiet: pgUpSeries(s, 1),
-              evalAfterMs: down.forMs + 5 * 60_000,
-              firesAtMs: firstEvalAt(down.forMs, 60_000),
-              intervalMs: 60_000,
-            }
-          : undefined;
-      },
+      test: lazily(downTest, svc, down),
     }),
   ];
   if (scrape) {
@@ -70,8 +49,6 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
         : (scrape.everyMs ?? parseDuration(DEFAULTS.scrapeInterval)!);
     const windowMs = MISSED_SCRAPES * scrapeEveryMs;
     const up = `${METRIC.up}{${JOB_LABEL}="${svc.name}"}`;
-    const target = { [JOB_LABEL]: svc.name, instance: new URL(scrape.url).host };
-    const upSeries = (v: number): InputSeries => ({ series: series(METRIC.up, target), values: gauge(v, steps) });
     rules.push(
       alertRule(ctx, {
         id: `${svc.name}/database_metrics_down`,
@@ -85,28 +62,62 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
         noData: "OK",
         alert: "DatabaseMetricsDown",
         expr: `max(${up}) == 0 or on () count(absent_over_time(${pgUp}[${formatDuration(windowMs)}]))`,
-        detection: () =>
-          crossesAtOnce(
-            "the metrics endpoint stops answering (up 0)",
-            scrapeCollection(ctx.profile, scrape.everyMs, true),
-            false,
-          ),
+        detection: lazily(metricsDownDetection, scrape.everyMs, ctx.profile),
         summary: `${svc.name} database metrics endpoint is down`,
         description: `Scraping ${scrape.url} (job ${svc.name}) fails, or ${METRIC.pgUp} has had no sample for ${formatDuration(windowMs)}: ${svc.name}'s database alerts and dashboards are blind.`,
-        test: () => {
-          const s = labelsMatching(svc.metrics.selector);
-          return s
-            ? {
-                fire: [upSeries(0)],
-                quiet: [upSeries(1), ...pgUpSeries(s, 1)],
-                evalAfterMs: down.forMs + 5 * 60_000,
-                firesAtMs: firstEvalAt(down.forMs, 60_000),
-                intervalMs: 60_000,
-              }
-            : undefined;
-        },
+        test: lazily(metricsDownTest, svc, down, scrape.url),
       }),
     );
   }
   return rules;
+}
+
+function downDetection(scrapeEveryMs: number | undefined, profile: "prod" | "local"): Detection {
+  return crossesAtOnce("Postgres stops answering postgres_exporter", scrapeCollection(profile, scrapeEveryMs), false);
+}
+
+function metricsDownDetection(scrapeEveryMs: number | undefined, profile: "prod" | "local"): Detection {
+  return crossesAtOnce(
+    "the metrics endpoint stops answering (up 0)",
+    scrapeCollection(profile, scrapeEveryMs, true),
+    false,
+  );
+}
+
+type DatabaseDown = NonNullable<Service["down"]>;
+
+const testSteps = (down: DatabaseDown) => Math.ceil((down.forMs + 10 * 60_000) / 60_000) + 5;
+
+function pgUpSeries(s: Record<string, string>, v: number, steps: number): InputSeries[] {
+  return [{ series: series(METRIC.pgUp, s), values: gauge(v, steps) }];
+}
+
+/** Fire: `pg_up` 0; quiet: 1. */
+function downTest(svc: Service, down: DatabaseDown): RuleTest | undefined {
+  const s = labelsMatching(svc.metrics.selector);
+  if (!s) return undefined;
+  const steps = testSteps(down);
+  return {
+    fire: pgUpSeries(s, 0, steps),
+    quiet: pgUpSeries(s, 1, steps),
+    evalAfterMs: down.forMs + 5 * 60_000,
+    firesAtMs: firstEvalAt(down.forMs, 60_000),
+    intervalMs: 60_000,
+  };
+}
+
+/** Fire: the scrape's `up` 0; quiet: `up` 1 and `pg_up` 1. */
+function metricsDownTest(svc: Service, down: DatabaseDown, url: string): RuleTest | undefined {
+  const s = labelsMatching(svc.metrics.selector);
+  if (!s) return undefined;
+  const steps = testSteps(down);
+  const target = { [JOB_LABEL]: svc.name, instance: new URL(url).host };
+  const upSeries = (v: number): InputSeries => ({ series: series(METRIC.up, target), values: gauge(v, steps) });
+  return {
+    fire: [upSeries(0)],
+    quiet: [upSeries(1), ...pgUpSeries(s, 1, steps)],
+    evalAfterMs: down.forMs + 5 * 60_000,
+    firesAtMs: firstEvalAt(down.forMs, 60_000),
+    intervalMs: 60_000,
+  };
 }

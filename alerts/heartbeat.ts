@@ -6,7 +6,7 @@
 import type { Service } from "../catalog/model";
 import { formatDuration, formatNumber } from "../catalog/units";
 import { HEARTBEAT_MISSING_FACTOR, LABEL, METRIC, PANEL, REC } from "../conventions";
-import { alertRule, recordingRule, sel } from "./alert";
+import { alertRule, lazily, recordingRule, sel } from "./alert";
 import type { GenContext } from "./context";
 import { silenceFor } from "./detection";
 import type { Rule, RuleTest } from "./model";
@@ -46,11 +46,14 @@ export function heartbeatRules(ctx: GenContext, svc: Service): Rule[] {
       dashboard: JOB_AGE_PANEL,
       noData: "OK",
       threshold: formatDuration(hb.everyMs),
-      detection: () => silenceFor("the job stops right after a success", missingMs, "since the last success"),
-      test: () => heartbeatTest(svc, missingMs),
+      detection: lazily(heartbeatDetection, missingMs),
+      test: lazily(heartbeatTest, svc, missingMs),
     }),
   ];
 }
+
+const heartbeatDetection = (missingMs: number) =>
+  silenceFor("the job stops right after a success", missingMs, "since the last success");
 
 /** Fire: last success at time 0 and never again; quiet: a success every minute. Undefined when the selector cannot be synthesised. */
 function heartbeatTest(svc: Service, missingMs: number): RuleTest | undefined {

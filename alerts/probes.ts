@@ -19,10 +19,10 @@ import {
   probeJob,
   probeSelector,
 } from "../conventions";
-import { alertRule } from "./alert";
+import { alertRule, lazily } from "./alert";
 import { crossesAtOnce, probeCollection, silenceFor } from "./detection";
 import type { GenContext } from "./context";
-import type { InputSeries, Rule, RuleTest } from "./model";
+import type { Detection, InputSeries, Rule, RuleTest } from "./model";
 import { firstEvalAt, gauge } from "./synth";
 
 /** `for` of the TLS expiry alerts. */
@@ -71,10 +71,6 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
   const windowMs = probeWindowMs(h, ctx.profile);
   const window = formatDuration(windowMs);
   const lastResult = `max(last_over_time(${METRIC.probeSuccess}${job}[${window}]))`;
-  const intervalMs = probeTiming(h, ctx.profile).everyMs;
-  const instance = () => `${METRIC.probeSuccess}{${selector}, instance="${h.url}"}`;
-  const steps = () => Math.ceil((h.forMs + 5 * 60_000) / intervalMs) + 5;
-  const probeSeries = (v: number): InputSeries[] => [{ series: instance(), values: gauge(v, steps()) }];
   const rules: Rule[] = [
     alertRule(ctx, {
       id: idPrefix,
@@ -92,14 +88,8 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       runbook: "probe",
       dashboard: PROBE_PANEL,
       noData: "KeepLast",
-      detection: () => crossesAtOnce("a full outage: every probe fails", probeCollection(h, ctx.profile), false),
-      test: () => ({
-        fire: probeSeries(0),
-        quiet: probeSeries(1),
-        evalAfterMs: h.forMs + 5 * 60_000,
-        firesAtMs: firstEvalAt(h.forMs, intervalMs),
-        intervalMs,
-      }),
+      detection: lazily(probeDownDetection, h, ctx.profile),
+      test: lazily(probeDownTest, svc, h, ctx.profile),
     }),
     alertRule(ctx, {
       id: h.key ? `${idPrefix}/data_missing` : `${svc.name}/probe_data_missing`,
@@ -115,16 +105,8 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
       runbook: "probe_missing",
       dashboard: PROBE_PANEL,
       noData: "OK",
-      detection: () => silenceFor("the prober stops reporting", windowMs, "without a probe result"),
-      test: (): RuleTest => ({
-        // Fire: one result at 0s, then none; quiet: a result every interval.
-        fire: [{ series: instance(), values: `1 _x${steps()}` }],
-        quiet: probeSeries(1),
-        evalAfterMs: windowMs + 5 * intervalMs,
-        ...missingFrom(h, ctx.profile, intervalMs),
-        intervalMs,
-        extraLabels: h.key ? { job: probeJob(svc.name), instance: h.url } : { job: probeJob(svc.name) },
-      }),
+      detection: lazily(missingDetection, windowMs),
+      test: lazily(missingTest, svc, h, ctx.profile),
     }),
   ];
   if (h.tlsExpiryMs !== undefined) {
@@ -153,14 +135,64 @@ function checkRules(ctx: GenContext, svc: Service, h: HealthCheck): Rule[] {
           dashboard: TLS_PANEL,
           noData: "OK",
           threshold: within,
-          detection: () =>
-            crossesAtOnce(`the certificate comes within ${within} of expiry`, probeCollection(h, ctx.profile), false),
-          test: () => tlsTest(svc, h, withinMs),
+          detection: lazily(tlsDetection, h, withinMs, ctx.profile),
+          test: lazily(tlsTest, svc, h, withinMs),
         }),
       );
     }
   }
   return rules;
+}
+
+function probeDownDetection(h: HealthCheck, profile: "prod" | "local"): Detection {
+  return crossesAtOnce("a full outage: every probe fails", probeCollection(h, profile), false);
+}
+
+function missingDetection(windowMs: number): Detection {
+  return silenceFor("the prober stops reporting", windowMs, "without a probe result");
+}
+
+function tlsDetection(h: HealthCheck, withinMs: number, profile: "prod" | "local"): Detection {
+  return crossesAtOnce(
+    `the certificate comes within ${formatDuration(withinMs)} of expiry`,
+    probeCollection(h, profile),
+    false,
+  );
+}
+
+/** The check's `probe_success` series (its instance is the URL), `v` at every step of its test. */
+function probeSeries(svc: Service, h: HealthCheck, intervalMs: number, v: number): InputSeries[] {
+  const steps = Math.ceil((h.forMs + 5 * 60_000) / intervalMs) + 5;
+  return [
+    { series: `${METRIC.probeSuccess}{${probeSelector(svc.name)}, instance="${h.url}"}`, values: gauge(v, steps) },
+  ];
+}
+
+/** Fire: every probe failing; quiet: every probe succeeding. */
+function probeDownTest(svc: Service, h: HealthCheck, profile: "prod" | "local"): RuleTest {
+  const intervalMs = probeTiming(h, profile).everyMs;
+  return {
+    fire: probeSeries(svc, h, intervalMs, 0),
+    quiet: probeSeries(svc, h, intervalMs, 1),
+    evalAfterMs: h.forMs + 5 * 60_000,
+    firesAtMs: firstEvalAt(h.forMs, intervalMs),
+    intervalMs,
+  };
+}
+
+/** Fire: one result at 0s, then none; quiet: a result every interval. */
+function missingTest(svc: Service, h: HealthCheck, profile: "prod" | "local"): RuleTest {
+  const intervalMs = probeTiming(h, profile).everyMs;
+  const [quiet] = probeSeries(svc, h, intervalMs, 1);
+  const steps = Math.ceil((h.forMs + 5 * 60_000) / intervalMs) + 5;
+  return {
+    fire: [{ series: quiet.series, values: `1 _x${steps}` }],
+    quiet: [quiet],
+    evalAfterMs: probeWindowMs(h, profile) + 5 * intervalMs,
+    ...missingFrom(h, profile, intervalMs),
+    intervalMs,
+    extraLabels: h.key ? { job: probeJob(svc.name), instance: h.url } : { job: probeJob(svc.name) },
+  };
 }
 
 /** Fire: a certificate expiring within half the window; quiet: twice the window plus a day. */

@@ -15,7 +15,7 @@ import {
   type DashboardKey,
   type RunbookKey,
 } from "../conventions";
-import { alertRule, recordingRule, serviceSel } from "./alert";
+import { alertRule, lazily, recordingRule, serviceSel } from "./alert";
 import type { GenContext } from "./context";
 import { crossesAtOnce, scrapeCollection, windowShare } from "./detection";
 import type { Detection, InputSeries, Rule, RuleTest } from "./model";
@@ -213,8 +213,8 @@ export function thresholdRules(ctx: GenContext, svc: Service): Rule[] {
         dashboard: info.panel,
         noData: "OK",
         threshold: t.display,
-        detection: () => thresholdDetection(svc, t, ctx.profile),
-        test: () => thresholdTest(svc, t),
+        detection: lazily(thresholdDetection, svc, t, ctx.profile),
+        test: lazily(thresholdTest, svc, t),
       }),
     );
   }

@@ -16,7 +16,7 @@ import {
   probeSelector,
   sloErrorRatioRecord,
 } from "../conventions";
-import { alertRule, recordingRule } from "./alert";
+import { alertRule, lazily, recordingRule } from "./alert";
 import { serviceScope, type Scope } from "./scope";
 import type { GenContext } from "./context";
 import { burnCrossing, probeCollection, scrapeCollection } from "./detection";
@@ -144,8 +144,8 @@ export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) =>
         dashboard: BURN_PANEL,
         noData: "OK",
         threshold: objective,
-        detection: () => sloDetection(svc, slo, budget, PAGE_BURN, ctx.profile),
-        test: () => burnTest(svc, slo, PAGE_FOR_MS, 15 * 60_000),
+        detection: lazily(sloDetection, svc, slo, PAGE_BURN, ctx.profile),
+        test: lazily(burnTest, svc, slo, PAGE_FOR_MS, 15 * 60_000),
       }),
       alertRule(ctx, {
         id: `${id}/ticket`,
@@ -163,8 +163,8 @@ export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) =>
         dashboard: BURN_PANEL,
         noData: "OK",
         threshold: objective,
-        detection: () => sloDetection(svc, slo, budget, TICKET_BURN, ctx.profile),
-        test: () => burnTest(svc, slo, TICKET_FOR_MS, 30 * 60_000),
+        detection: lazily(sloDetection, svc, slo, TICKET_BURN, ctx.profile),
+        test: lazily(burnTest, svc, slo, TICKET_FOR_MS, 30 * 60_000),
       }),
     );
   }
@@ -172,13 +172,8 @@ export function sloRules(ctx: GenContext, svc: Service, ownRatios: (slo: Slo) =>
 }
 
 /** Burn-rate alerts under a full outage: every request bad (latency: every request slower than the threshold). */
-function sloDetection(
-  svc: Service,
-  slo: Slo,
-  budget: number,
-  pairs: BurnCondition[],
-  profile: "prod" | "local",
-): Detection {
+function sloDetection(svc: Service, slo: Slo, pairs: BurnCondition[], profile: "prod" | "local"): Detection {
+  const budget = 1 - slo.objective;
   if (slo.sli === "probe")
     return burnCrossing("a full outage: every probe fails", probeCollection(svc.health[0], profile), budget, pairs);
   const incident =

@@ -144,25 +144,25 @@ function checkScrapeJobNames(raw: Obj, services: Array<{ svc: Obj; i: number; na
   }
 }
 
+/** A duration written as 0s (`what` says why that is refused), reported at `path` + `suffix`. */
+function positive(value: unknown, what: string, at: At, path: PropertyKey[], ...suffix: PropertyKey[]): void {
+  if (typeof value === "string" && parseDuration(value) === 0)
+    at([...path, ...suffix], `must be longer than 0s (${what})`);
+}
+
 function checkService(svc: Obj, path: PropertyKey[], probes: ReadonlySet<string>, at: At): void {
-  const positive = (value: unknown, p: PropertyKey[], what: string) => {
-    if (typeof value === "string" && parseDuration(value) === 0) at(p, `must be longer than 0s (${what})`);
-  };
-  const heartbeat = isObj(svc.heartbeat) ? svc.heartbeat.every : svc.heartbeat;
-  positive(
-    heartbeat,
-    [...path, "heartbeat", ...(isObj(svc.heartbeat) ? ["every"] : [])],
-    "a 0s heartbeat would always fire",
-  );
+  const zeroHeartbeat = "a 0s heartbeat would always fire";
+  if (isObj(svc.heartbeat)) positive(svc.heartbeat.every, zeroHeartbeat, at, path, "heartbeat", "every");
+  else positive(svc.heartbeat, zeroHeartbeat, at, path, "heartbeat");
   if (isObj(svc.metrics) && isObj(svc.metrics.scrape)) {
     const scrape = svc.metrics.scrape;
-    positive(scrape.every, [...path, "metrics", "scrape", "every"], "Prometheus refuses a 0s scrape interval");
+    positive(scrape.every, "Prometheus refuses a 0s scrape interval", at, path, "metrics", "scrape", "every");
     if (scrape.bearer !== undefined && (scrape.password !== undefined || scrape.username !== undefined))
       at([...path, "metrics", "scrape", "bearer"], "use either basic auth (username, password) or bearer, not both");
   }
   for (const { h, path: hp } of rawHealthChecks(svc.health, path)) {
-    positive(h.timeout, [...hp, "timeout"], "a probe cannot succeed in no time");
-    positive(h.tls_expiry, [...hp, "tls_expiry"], "it would warn only once the certificate has expired");
+    positive(h.timeout, "a probe cannot succeed in no time", at, hp, "timeout");
+    positive(h.tls_expiry, "it would warn only once the certificate has expired", at, hp, "tls_expiry");
     checkProbes(h.probes, [...hp, "probes"], probes, at);
     if (isObj(h.auth)) {
       const a = h.auth;
@@ -174,7 +174,7 @@ function checkService(svc: Obj, path: PropertyKey[], probes: ReadonlySet<string>
   }
   list(svc.slos).forEach((slo, j) => {
     if (!isObj(slo)) return;
-    positive(slo.threshold, [...path, "slos", j, "threshold"], "no request is faster than 0ms");
+    positive(slo.threshold, "no request is faster than 0ms", at, path, "slos", j, "threshold");
     if (typeof slo.window === "string") {
       const ms = parseDuration(slo.window);
       if (ms !== undefined && (ms < SLO_WINDOW_MS.min || ms > SLO_WINDOW_MS.max))
@@ -185,7 +185,7 @@ function checkService(svc: Obj, path: PropertyKey[], probes: ReadonlySet<string>
     for (const [kind, set] of Object.entries(svc.thresholds)) {
       if (!kind.startsWith("latency_") || !isObj(set)) continue;
       for (const [key, value] of Object.entries(set))
-        if (key !== "for") positive(value, [...path, "thresholds", kind, key], "every request would cross it");
+        if (key !== "for") positive(value, "every request would cross it", at, path, "thresholds", kind, key);
     }
   }
 }
