@@ -6,7 +6,7 @@
 import type { Catalog } from "./catalog/model";
 import { generateRuleGroups } from "./alerts/generate";
 import type { RuleGroup } from "./alerts/model";
-import { renderRuleFiles } from "./alerts/prometheus-rules";
+import { renderRuleFiles } from "./alerts/rule-files";
 import { renderAlertmanager } from "./alerts/alertmanager";
 import { renderBlackbox } from "./checks/blackbox";
 import { renderPrometheusConfig } from "./checks/prometheus-config";
@@ -57,7 +57,7 @@ export function renderArtifacts(catalog: Catalog, options: Partial<RenderOptions
   const o = { ...DEFAULT_RENDER_OPTIONS, ...options };
   const files: Artifacts = {
     "prometheus/prometheus.yml": renderPrometheusConfig(catalog, o),
-    ...renderRuleFiles(ruleGroupsOf(catalog, o)),
+    ...renderRuleFiles(catalog.system, ruleGroupsOf(catalog, o)),
     "alertmanager/alertmanager.yml": renderAlertmanager(catalog, o),
     "blackbox/blackbox.yml": renderBlackbox(catalog, o.profile, o.secretsDir),
     ...renderDashboardFiles(catalog),

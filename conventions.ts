@@ -273,6 +273,8 @@ export const BUDGET_SERVICE = "budget";
 export const MONITORING_SERVICE = "monitoring";
 /** Rule group of the recording rules shared by services that follow the `job` convention. */
 export const SHARED_RECORDS = "shared-records";
+/** Prometheus rule group of the folded alerting rules, their condition records and held sources (alerts/fold.ts). */
+export const FOLDED_ALERTS = "alerts";
 /** Scrape job of Alertmanager's own metrics in `prometheus.yml`. */
 export const ALERTMANAGER_JOB = `${MONITORING_SERVICE}-alertmanager`;
 /** Names no service or external API may take: they name generated rule groups or scrape jobs. */
@@ -280,6 +282,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   BUDGET_SERVICE,
   MONITORING_SERVICE,
   SHARED_RECORDS,
+  FOLDED_ALERTS,
   ALERTMANAGER_JOB,
 ]);
 
@@ -322,6 +325,18 @@ export function customRuleGroupName(system: string, group: string, file?: string
 export function contentDigest(text: string): string {
   return sha256Hex(text, 8);
 }
+
+/**
+ * Recording rule of the condition of every alert folded into one alerting rule (alerts/fold.ts):
+ * the alert name and a digest of what the folded alerts share, so a rule per distinct text.
+ */
+export function alertConditionRecord(alert: string, digest: string): string {
+  return `alert:${alert.replace(/[^A-Za-z0-9_]/g, "_")}:condition_${digest}`;
+}
+
+/** Recording rule of a suppressing alert's held condition, label `alert_id` (alerts/fold.ts). */
+export const ALERT_HELD_RECORD = "alert:suppressing_condition:held";
+export const ALERT_ID_LABEL = "alert_id";
 
 /** Rule file name of one rule group. */
 export function ruleFileName(group: string): string {

@@ -69,7 +69,7 @@ export function withEscalations(catalog: Catalog, groups: RuleGroup[]): RuleGrou
   });
 }
 
-function escalated(rule: AlertRule, step: Escalation, intervalMs: number): AlertRule {
+function escalated({ suppressedBy: _, ...rule }: AlertRule, step: Escalation, intervalMs: number): AlertRule {
   const after = formatDuration(step.afterMs);
   const summary = rule.annotations[ANNOTATION.summary];
   const condition = (c: string) => escalatedCondition(c, step.afterMs, intervalMs);

@@ -18,6 +18,12 @@ export interface AlertRule {
    * generated promtool tests (which prove the condition itself) read it.
    */
   ownExpr?: string;
+  /**
+   * The alerts suppressing this one, in the order `expr` reads them: `expr` is exactly
+   * `suppressedExpr(ownExpr, suppressedBy.map((s) => s.held))`. Absent on escalated copies,
+   * whose expression wraps the suppressed one.
+   */
+  suppressedBy?: Array<{ source: AlertRule; held: string }>;
   forMs: number;
   /** How long the alert keeps firing after its condition cleared (Prometheus `keep_firing_for`); absent = 0. */
   keepFiringForMs?: number;
@@ -89,6 +95,8 @@ export interface RuleGroup {
   service: string;
   intervalMs: number;
   rules: Rule[];
+  /** A group of a hand-written rule file: deployed as published, its alerts never folded (alerts/fold.ts). */
+  fromFile?: true;
 }
 
 /** A promtool `input_series` entry: series in PromQL notation, values in expanding notation (`0+10x60`). */

@@ -7,10 +7,8 @@ import {
   INSTANCE_LABEL,
   LABEL,
   METRIC,
-  ruleFileName,
 } from "../conventions";
 import type { AlertRule, Rule, RuleGroup } from "./model";
-import { GENERATED_HEADER, toYaml } from "./yaml";
 
 /**
  * The expression Prometheus evaluates for an alert. With `holdWhileMissing`, the alert also
@@ -54,12 +52,4 @@ export function promRule(rule: Rule): Record<string, unknown> {
 
 export function promGroup(group: RuleGroup, rules: Rule[] = group.rules): Record<string, unknown> {
   return { name: group.name, interval: formatDuration(group.intervalMs), rules: rules.map(promRule) };
-}
-
-/** `prometheus/rules/<group>.yml` → content. */
-export function renderRuleFiles(groups: RuleGroup[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const g of groups)
-    out[`prometheus/rules/${ruleFileName(g.name)}`] = toYaml({ groups: [promGroup(g)] }, GENERATED_HEADER);
-  return out;
 }

@@ -1,11 +1,14 @@
 /**
  * Generated `promtool test rules` cases: for every alert that carries a test, a rule file
- * holding exactly that alert (and the recording rules it reads) and a test file proving it
- * fires at the expected time on matching series and stays quiet otherwise.
+ * holding exactly that alert in the form Prometheus loads it (folded: its condition record and
+ * the shared alerting rule, alerts/fold.ts), with the recording rules it reads, and a test file
+ * proving it fires at the expected time, with the model's labels and texts, on matching series
+ * and stays quiet otherwise.
  */
 import { formatDuration } from "../catalog/units";
 import type { RecordingRule, RuleGroup } from "./model";
-import { promGroup } from "./prometheus-rules";
+import { foldOf } from "./fold";
+import { prometheusExpr, promRule } from "./prometheus-rules";
 import { recordsRead, type ReadsCache } from "./records-read";
 import { narrowedTo } from "./scope";
 import { toYaml } from "./yaml";
@@ -62,9 +65,14 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
         reads,
       );
       const name = ruleTestName(group.name, rule.id);
+      // The alert's own condition: suppression by other alerts has hand-written tests (test/fixtures/semantics).
+      const own = { ...rule, expr: ownExpr };
+      const folded = foldOf(rule);
+      const rules = folded
+        ? [...deps.map(promRule), { ...folded.record, expr: prometheusExpr(own) }, folded.alert]
+        : [...deps, own].map(promRule);
       files[`${name}.rules.yml`] = toYaml({
-        // The alert's own condition: suppression by other alerts has hand-written tests (test/fixtures/semantics).
-        groups: [promGroup({ ...group, intervalMs: t.intervalMs }, [...deps, { ...rule, expr: ownExpr }])],
+        groups: [{ name: group.name, interval: formatDuration(t.intervalMs), rules }],
       });
       const interval = formatDuration(t.intervalMs);
       const expected = {

@@ -15,20 +15,28 @@
  * Rules from rule files are deployed as published: they neither are suppressed nor suppress.
  */
 import { formatDuration } from "../catalog/units";
-import { MONITORING_SERVICE, PROBE_DOWN_ALERT } from "../conventions";
+import { LABEL, MONITORING_SERVICE, PROBE_DOWN_ALERT } from "../conventions";
 import type { AlertRule, RuleGroup } from "./model";
 
 const PROBE_SUPPRESSED: ReadonlySet<string> = new Set(["error_rate", "availability", "latency", "slo_burn"]);
 
-/** Whether `source` suppresses `target` (both of one service). */
-function suppresses(source: AlertRule, target: AlertRule): boolean {
-  const s = source.labels.severity;
+/** Labels of a suppressing alert (`severity`, `alert`): an alert suppresses `target` when it has all of them. */
+export type SuppressingMatcher = Partial<Record<typeof LABEL.severity | typeof LABEL.alert, string>>;
+
+/** What the alerts of `target`'s service that suppress it have: any one of these label sets. */
+export function suppressingMatchers(target: AlertRule): SuppressingMatcher[] {
+  if (target.labels.service === MONITORING_SERVICE) return [];
   const t = target.labels.severity;
-  return (
-    (s === "P0" && t !== "P0") ||
-    (s === "P1" && (t === "P2" || t === "P3") && source.alert === target.alert) ||
-    (source.alert === PROBE_DOWN_ALERT && PROBE_SUPPRESSED.has(target.labels.signal))
-  );
+  const out: SuppressingMatcher[] = [];
+  if (t !== "P0") out.push({ [LABEL.severity]: "P0" });
+  if (t === "P2" || t === "P3") out.push({ [LABEL.severity]: "P1", [LABEL.alert]: target.alert });
+  if (PROBE_SUPPRESSED.has(target.labels.signal)) out.push({ [LABEL.alert]: PROBE_DOWN_ALERT });
+  return out;
+}
+
+/** Whether an alert with these labels has every label of one of `matchers`. */
+export function matchesAny(labels: Record<string, string>, matchers: SuppressingMatcher[]): boolean {
+  return matchers.some((m) => Object.entries(m).every(([k, v]) => labels[k] === v));
 }
 
 /** Non-empty while `rule`'s condition has held at every step of its `for` (at once when it has none). */
@@ -44,7 +52,10 @@ export function suppressedExpr(expr: string, sources: readonly string[]): string
 
 /** The groups with each alert's suppression (by the alerts of its service) written into its expression. */
 export function withSuppression(groups: RuleGroup[]): RuleGroup[] {
-  const byService = new Map<string, Array<{ rule: AlertRule; intervalMs: number; held?: string }>>();
+  const byService = new Map<
+    string,
+    Array<{ rule: AlertRule; intervalMs: number; held?: NonNullable<AlertRule["suppressedBy"]>[number] }>
+  >();
   for (const g of groups)
     for (const rule of g.rules)
       if (rule.kind === "alert" && rule.labels.service !== MONITORING_SERVICE) {
@@ -55,17 +66,20 @@ export function withSuppression(groups: RuleGroup[]): RuleGroup[] {
   // Sorted once per service: filtering keeps the order.
   for (const list of byService.values()) list.sort((a, b) => a.rule.id.localeCompare(b.rule.id));
   const suppress = (target: AlertRule): AlertRule => {
-    if (target.labels.service === MONITORING_SERVICE) return target;
-    const sources: string[] = [];
+    const matchers = suppressingMatchers(target);
+    if (matchers.length === 0) return target;
+    const suppressedBy: NonNullable<AlertRule["suppressedBy"]> = [];
     for (const source of byService.get(target.labels.service) ?? [])
-      if (source.rule !== target && suppresses(source.rule, target))
-        sources.push((source.held ??= heldExpr(source.rule, source.intervalMs)));
-    if (sources.length === 0) return target;
+      if (source.rule !== target && matchesAny(source.rule.labels, matchers))
+        suppressedBy.push((source.held ??= { source: source.rule, held: heldExpr(source.rule, source.intervalMs) }));
+    if (suppressedBy.length === 0) return target;
+    const sources = suppressedBy.map((s) => s.held);
     const hold = target.holdWhileMissing;
     return {
       ...target,
       expr: suppressedExpr(target.expr, sources),
       ownExpr: target.expr,
+      suppressedBy,
       ...(hold
         ? {
             // Value form (1/0, nothing without data): suppressed reads 0, so it resolves instead of keeping its state.

@@ -1,0 +1,162 @@
+/**
+ * The folded Prometheus rule form. Prometheus template-parses every label and annotation value
+ * of every alerting rule it loads (`model/rulefmt` testTemplateParsing: a template expander per
+ * value), which at 1000 services × 6 alerts × 9 values took seconds. Folded, every alert of the
+ * model becomes a recording rule of its condition, labelled with what differs between services
+ * (`service`, `team`), and the alerts with the same name, `for`, `keep_firing_for`, other labels
+ * and texts (with the service's name written `{{ $labels.service }}`) share ONE alerting rule
+ * that selects those records. A suppressing alert's held condition, inlined today in every alert
+ * it suppresses, is one recording rule read by all of them.
+ *
+ * The folded rules fire exactly as the model's: all of them are in one group, each record before
+ * the rules reading it. Prometheus evaluates a group's rules in order at one timestamp, committing
+ * each rule's samples (and a stale marker for each series it no longer returns) before the next
+ * (rules/manager.go `Group.Eval`), so at every evaluation the alerting rule reads exactly the
+ * condition's result of that evaluation: same series, same value (`$value`), same `for` and
+ * `keep_firing_for` clock. The alert's labels are the result's labels with the record's labels
+ * set, then the alerting rule's (a recording rule sets its labels over the result's, an alerting
+ * rule drops `__name__` and sets its own): the model's labels, split between the two. A
+ * `{{ $labels.service }}` expands to the `service` label the record sets.
+ *
+ * Not folded, written as the model has them: alerts with a template (`{{`) in a label value, and
+ * the groups of rule files (deployed as published). An escalated copy folds, but reads its
+ * suppressing alerts inline: its expression evaluates them inside subqueries, at other times.
+ */
+import { formatDuration } from "../catalog/units";
+import { ALERT_HELD_RECORD, ALERT_ID_LABEL, alertConditionRecord, contentDigest, LABEL } from "../conventions";
+import type { AlertRule, Rule, RuleGroup } from "./model";
+import { prometheusExpr, promRule } from "./prometheus-rules";
+import { matchesAny, suppressedExpr, suppressingMatchers } from "./suppression";
+
+/** Labels every folded alert's condition record carries: they differ between services. */
+const RECORD_LABELS: readonly string[] = [LABEL.service, LABEL.team];
+/** Written for the service's name in a folded alert's annotations. */
+export const SERVICE_TEMPLATE = `{{ $labels.${LABEL.service} }}`;
+
+export interface Folded {
+  /** The recording rule of this alert's condition. */
+  record: { record: string; expr: string; labels: Record<string, string> };
+  /** The alerting rule shared by every alert folded with this one (Prometheus rule-file form). */
+  alert: Record<string, unknown>;
+}
+
+/** An annotation with the service's name written as a template, when that expands back to it exactly. */
+function templated(text: string, service: string): string {
+  // A `{` before the name would join the template's `{{` into another action.
+  return text.includes("{") ? text : text.split(service).join(SERVICE_TEMPLATE);
+}
+
+/** A suppressing alert's held record: its labels. */
+export function heldLabels(source: AlertRule): Record<string, string> {
+  return {
+    [ALERT_ID_LABEL]: source.id,
+    [LABEL.service]: source.labels.service,
+    [LABEL.severity]: source.labels.severity,
+    [LABEL.alert]: source.alert,
+  };
+}
+
+const heldSelector = (matchers: Record<string, string>) =>
+  `${ALERT_HELD_RECORD}{${Object.entries(matchers)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(", ")}}`;
+
+/**
+ * How the alert is suppressed once folded. Its condition record reads its own expression and
+ * the shared alerting rule drops every series whose service has a suppressing alert held
+ * (`unless on(service)` the held records with the labels `suppressingMatchers` gives: the same
+ * test `withSuppression` chose the alert's sources by, so it selects exactly `suppressedBy`),
+ * when the alert reads its suppression at the top of its expression. An escalated copy (whose
+ * expression wraps it) and an alert held while its input is missing (whose hold is not
+ * suppressed) keep their expression, each suppressing alert read from its held record by id.
+ */
+function suppression(rule: AlertRule): { condition: string; clause: string } {
+  const by = rule.suppressedBy;
+  const matchers = suppressingMatchers(rule);
+  const topLevel = !rule.holdWhileMissing && (rule.ownExpr === undefined || by !== undefined);
+  if (topLevel && !matchesAny(heldLabels(rule), matchers))
+    return {
+      condition: rule.ownExpr ?? rule.expr,
+      clause: matchers.length ? ` unless on(${LABEL.service}) (${matchers.map(heldSelector).join(" or ")})` : "",
+    };
+  const expr =
+    by && rule.ownExpr !== undefined
+      ? suppressedExpr(
+          rule.ownExpr,
+          by.map((s) => heldSelector({ [ALERT_ID_LABEL]: s.source.id })),
+        )
+      : rule.expr;
+  return { condition: prometheusExpr({ ...rule, expr }), clause: "" };
+}
+
+/** The alert's folded form, or undefined when it cannot fold (a template in a label value). */
+export function foldOf(rule: AlertRule): Folded | undefined {
+  const service = rule.labels.service;
+  const kept: Record<string, string> = {};
+  const shared: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rule.labels)) {
+    if (v.includes("{{")) return undefined;
+    (RECORD_LABELS.includes(k) ? kept : shared)[k] = v;
+  }
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rule.annotations)) annotations[k] = templated(v, service);
+  const { condition, clause } = suppression(rule);
+  const key = JSON.stringify([rule.alert, rule.forMs, rule.keepFiringForMs ?? 0, shared, annotations, clause]);
+  const record = alertConditionRecord(rule.alert, contentDigest(key));
+  return {
+    record: { record, expr: condition, labels: kept },
+    alert: {
+      alert: rule.alert,
+      expr: `${record}${clause}`,
+      ...(rule.forMs > 0 ? { for: formatDuration(rule.forMs) } : {}),
+      ...(rule.keepFiringForMs ? { keep_firing_for: formatDuration(rule.keepFiringForMs) } : {}),
+      labels: shared,
+      annotations,
+    },
+  };
+}
+
+export interface PromGroup {
+  name: string;
+  interval: string;
+  rules: Array<Record<string, unknown>>;
+}
+
+/**
+ * The groups in rule-file form, every foldable alert moved into one group `foldedName`: the held
+ * records of the suppressing alerts (by id), then per shared alerting rule its condition records
+ * and the rule, in the model's order.
+ */
+export function foldedGroups(groups: RuleGroup[], foldedName: string): PromGroup[] {
+  const out: PromGroup[] = [];
+  const held = new Map<string, { source: AlertRule; held: string }>();
+  const folds = new Map<string, { alert: Record<string, unknown>; records: Array<Record<string, unknown>> }>();
+  let intervalMs: number | undefined;
+  for (const g of groups) {
+    const kept: Rule[] = [];
+    for (const rule of g.rules) {
+      const folded = rule.kind === "alert" && !g.fromFile ? foldOf(rule) : undefined;
+      if (!folded) {
+        kept.push(rule);
+        continue;
+      }
+      intervalMs ??= g.intervalMs;
+      if (g.intervalMs !== intervalMs) throw new Error(`rule group ${g.name}: folded groups must share one interval`);
+      for (const s of (rule as AlertRule).suppressedBy ?? []) held.set(s.source.id, s);
+      const name = folded.record.record;
+      const fold = folds.get(name) ?? { alert: folded.alert, records: [] };
+      fold.records.push(folded.record);
+      folds.set(name, fold);
+    }
+    if (kept.length) out.push({ name: g.name, interval: formatDuration(g.intervalMs), rules: kept.map(promRule) });
+  }
+  if (intervalMs === undefined) return out;
+  const rules = [
+    ...[...held.keys()].sort().map((id) => {
+      const { source, held: expr } = held.get(id)!;
+      return { record: ALERT_HELD_RECORD, expr, labels: heldLabels(source) };
+    }),
+    ...[...folds.values()].flatMap((f) => [...f.records, f.alert]),
+  ];
+  return [...out, { name: foldedName, interval: formatDuration(intervalMs), rules }];
+}
