@@ -180,7 +180,13 @@ export function customRuleGroups(ctx: GenContext, files: Record<string, string>)
       const rule = customRule(ctx, r, g.name, entry, teams, problems);
       return rule ? [rule] : [];
     });
-    return { name: names.get(g) ?? g.name, service: "custom", intervalMs: g.intervalMs ?? 60_000, rules, fromFile: true };
+    return {
+      name: names.get(g) ?? g.name,
+      service: "custom",
+      intervalMs: g.intervalMs ?? 60_000,
+      rules,
+      fromFile: true,
+    };
   });
   ctx.catalog.ruleFiles.forEach((e) => {
     if (!used.has(e))

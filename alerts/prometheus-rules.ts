@@ -1,13 +1,6 @@
 /** Rule model → Prometheus rule files, one file per group. */
 import { formatDuration } from "../catalog/units";
-import {
-  ALERT_NAME_LABEL,
-  ALERT_STATE_FIRING,
-  ALERT_STATE_LABEL,
-  INSTANCE_LABEL,
-  LABEL,
-  METRIC,
-} from "../conventions";
+import { ALERT_NAME_LABEL, ALERT_STATE_FIRING, ALERT_STATE_LABEL, INSTANCE_LABEL, LABEL, METRIC } from "../conventions";
 import type { AlertRule, Rule, RuleGroup } from "./model";
 
 /**

@@ -49,7 +49,7 @@ describe("NotificationsFailing", () => {
   it("fires for a notification Alertmanager gave up on and stays quiet otherwise (promtool, hand-written cases)", () => {
     assert.ok(promtool, "promtool must be on PATH");
     const runbookBase = catalog.runbookBaseUrl;
-    const test = `rule_files: [prometheus/rules/acme-monitoring.yml]
+    const test = `rule_files: [prometheus/rules/acme-alerts.yml]
 evaluation_interval: 1m
 tests:
   - name: a notification to slack failed for good at minute 5

@@ -14,7 +14,7 @@ const frontend = (): RuleGroup[] =>
     rules: g.rules.filter((r) => r.kind === "record" || r.labels.service === "frontend-0"),
   }));
 
-/** `record` and `slo` label of each recording rule the generated test of `id` loads. */
+/** `record` and `slo` label of each recording rule the generated test of `id` loads, but the alert's own condition. */
 function recordsLoaded(groups: RuleGroup[], id: string): string[] {
   const { files, tests } = renderRuleTests(groups);
   const name = tests.find((t) => t.endsWith(`${id.replaceAll("/", "_")}.test.yml`));
@@ -23,7 +23,7 @@ function recordsLoaded(groups: RuleGroup[], id: string): string[] {
     groups: Array<{ rules: Array<{ record?: string; labels?: { slo?: string; quantile?: string } }> }>;
   };
   return doc.groups[0].rules
-    .filter((r) => r.record)
+    .filter((r) => r.record && !r.record.startsWith("alert:"))
     .map((r) => [r.record, r.labels?.slo ?? r.labels?.quantile].filter(Boolean).join(" "));
 }
 

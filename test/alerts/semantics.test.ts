@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
 import { generateRuleGroups } from "../../alerts/generate";
-import { promGroup } from "../../alerts/prometheus-rules";
+import { foldedGroups } from "../../alerts/fold";
 import type { Rule, RuleGroup } from "../../alerts/model";
 import { toYaml } from "../../alerts/yaml";
 import { findBinary } from "../../verify/tools";
@@ -25,18 +25,22 @@ const DIR = join(__dirname, "..", "fixtures", "semantics");
 const catalog = loadCatalogFile(join(DIR, "catalog.yaml"));
 
 /**
- * Every group in one file, in render order (shared recording rules first), without annotations;
- * with each alert's own condition (`ownExpr`) unless `suppressed`: the family files pin each
- * alert's condition, suppression.test.yml the suppression by other alerts.
+ * Every group in one file in the form `render` writes (alerts folded, alerts/fold.ts), in render
+ * order (shared recording rules first), without annotations; with each alert's own condition
+ * (`ownExpr`) unless `suppressed`: the family files pin each alert's condition,
+ * suppression.test.yml and escalation.test.yml the suppression by other alerts.
  */
 function rulesFile(groups: RuleGroup[], suppressed: boolean): string {
   const bare = groups.map((g) => ({
     ...g,
-    rules: g.rules.map((r) =>
-      r.kind === "alert" ? { ...r, expr: suppressed ? r.expr : (r.ownExpr ?? r.expr), annotations: {} } : r,
-    ),
+    rules: g.rules.map((r): Rule => {
+      if (r.kind !== "alert") return r;
+      if (suppressed) return { ...r, annotations: {} };
+      const { suppressedBy: _, ownExpr, ...own } = r;
+      return { ...own, expr: ownExpr ?? r.expr, annotations: {} };
+    }),
   }));
-  return toYaml({ groups: bare.map((g) => promGroup(g)) });
+  return toYaml({ groups: foldedGroups(bare, "folded-alerts") });
 }
 
 const nameOf = (r: Rule) => (r.kind === "alert" ? r.alert : r.record);
@@ -60,7 +64,7 @@ const groups = generateRuleGroups(catalog);
 for (const file of readdirSync(DIR)
   .filter((f) => f.endsWith(".test.yml"))
   .sort()) {
-  test(`promtool passes the hand-written ${file} against the rendered rules`, () => {
+  test(`promtool passes the hand-written ${file} against the rendered (folded) rules`, () => {
     assert.ok(promtool, "promtool is not installed");
     const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-semantics-"));
     try {

@@ -81,7 +81,8 @@ describe("render --out", () => {
   it("replaces its own earlier output: files of a removed service disappear, the manifest lists exactly what is there", async () => {
     const { parent, out } = outDir();
     const cat = join(parent, "catalog.yaml");
-    const api = "  - { name: api, kind: api, health: { url: https://api.example.com/health } }\n";
+    const api =
+      "  - { name: api, kind: api, health: { url: https://api.example.com/health }, thresholds: { error_rate: { P1: 5% } } }\n";
     writeFileSync(cat, `system: acme\nservices:\n  - { name: web, kind: frontend }\n${api}`);
     assert.equal((await cli("render", "--catalog", cat, "--out", out)).status, 0);
     assert.ok(readdirSync(join(out, "prometheus", "rules")).includes("acme-api.yml"));
