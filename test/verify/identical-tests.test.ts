@@ -107,6 +107,11 @@ test("a renaming is refused when a regex, the order of label values or a templat
   assert.equal(provenTwin("api-1", "ask-2", 'up{job="SVC"} == 0', ", tier: b"), true, "api-1 and ask-2 sort before b");
   assert.equal(provenTwin("api-1", "web-2", 'up{job="SVC"} == 0', ", tier: b"), false, "web-2 sorts after b");
   assert.equal(provenTwin("api-1", "api-2", 'up{job="SVC"} == 0', "", "{{ $labels.job }} down"), false, "a template");
+  assert.equal(
+    provenTwin("api-1", "api-2", 'up{job="SVC"} == 0', "", "{{ $labels.service }} down"),
+    true,
+    "a folded alert's service template, which expands to a label value",
+  );
 });
 
 const promtool = findBinary("promtool");
