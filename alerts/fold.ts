@@ -124,13 +124,16 @@ export interface PromGroup {
 
 /**
  * The groups in rule-file form, every foldable alert moved into one group `foldedName`: the held
- * records of the suppressing alerts (by id), then per shared alerting rule its condition records
- * and the rule, in the model's order.
+ * records of the suppressing alerts, then per shared alerting rule its condition records and the
+ * rule, each sorted by name (record name, alert id), so the catalog's order changes nothing.
  */
 export function foldedGroups(groups: RuleGroup[], foldedName: string): PromGroup[] {
   const out: PromGroup[] = [];
   const held = new Map<string, { source: AlertRule; held: string }>();
-  const folds = new Map<string, { alert: Record<string, unknown>; records: Array<Record<string, unknown>> }>();
+  const folds = new Map<
+    string,
+    { alert: Record<string, unknown>; records: Array<{ id: string; rule: Folded["record"] }> }
+  >();
   let intervalMs: number | undefined;
   for (const g of groups) {
     const kept: Rule[] = [];
@@ -145,7 +148,7 @@ export function foldedGroups(groups: RuleGroup[], foldedName: string): PromGroup
       for (const s of (rule as AlertRule).suppressedBy ?? []) held.set(s.source.id, s);
       const name = folded.record.record;
       const fold = folds.get(name) ?? { alert: folded.alert, records: [] };
-      fold.records.push(folded.record);
+      fold.records.push({ id: rule.id, rule: folded.record });
       folds.set(name, fold);
     }
     if (kept.length) out.push({ name: g.name, interval: formatDuration(g.intervalMs), rules: kept.map(promRule) });
@@ -156,7 +159,9 @@ export function foldedGroups(groups: RuleGroup[], foldedName: string): PromGroup
       const { source, held: expr } = held.get(id)!;
       return { record: ALERT_HELD_RECORD, expr, labels: heldLabels(source) };
     }),
-    ...[...folds.values()].flatMap((f) => [...f.records, f.alert]),
+    ...[...folds.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .flatMap(([, f]) => [...f.records.sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => r.rule), f.alert]),
   ];
   return [...out, { name: foldedName, interval: formatDuration(intervalMs), rules }];
 }
