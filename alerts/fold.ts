@@ -8,8 +8,8 @@
  * that selects those records. A suppressing alert's held condition, inlined today in every alert
  * it suppresses, is one recording rule read by all of them.
  *
- * The folded rules fire exactly as the model's: all of them are in one group, each record before
- * the rules reading it. Prometheus evaluates a group's rules in order at one timestamp, committing
+ * The folded rules fire exactly as the model's: all of them are in one group with the services'
+ * own recording rules, each record before the rules reading it. Prometheus evaluates a group's rules in order at one timestamp, committing
  * each rule's samples (and a stale marker for each series it no longer returns) before the next
  * (rules/manager.go `Group.Eval`), so at every evaluation the alerting rule reads exactly the
  * condition's result of that evaluation: same series, same value (`$value`), same `for` and
@@ -23,15 +23,25 @@
  * suppressing alerts inline: its expression evaluates them inside subqueries, at other times.
  */
 import { formatDuration } from "../catalog/units";
-import { ALERT_HELD_RECORD, ALERT_ID_LABEL, alertConditionRecord, contentDigest, LABEL } from "../conventions";
-import type { AlertRule, Rule, RuleGroup } from "./model";
-import { prometheusExpr, promRule } from "./prometheus-rules";
+import {
+  ALERT_HELD_RECORD,
+  ALERT_ID_LABEL,
+  alertConditionRecord,
+  contentDigest,
+  LABEL,
+  SHARED_RECORDS,
+} from "../conventions";
+import type { AlertRule, RuleGroup } from "./model";
+import { prometheusExpr, promGroup, promRule } from "./prometheus-rules";
 import { matchesAny, suppressedExpr, suppressingMatchers } from "./suppression";
 
 /** Labels every folded alert's condition record carries: they differ between services. */
 const RECORD_LABELS: readonly string[] = [LABEL.service, LABEL.team];
-/** Written for the service's name in a folded alert's annotations. */
-export const SERVICE_TEMPLATE = `{{ $labels.${LABEL.service} }}`;
+/** A label's value as a template: a folded alerting rule's label that its records set. */
+const labelTemplate = (label: string) => `{{ $labels.${label} }}`;
+/** The only templates folding writes: a record's label read back (verify/identical-tests.ts reads them). */
+export const FOLD_TEMPLATES: readonly string[] = RECORD_LABELS.map(labelTemplate);
+const SERVICE_TEMPLATE = labelTemplate(LABEL.service);
 
 export interface Folded {
   /** The recording rule of this alert's condition. */
@@ -94,9 +104,14 @@ export function foldOf(rule: AlertRule): Folded | undefined {
   const service = rule.labels.service;
   const kept: Record<string, string> = {};
   const shared: Record<string, string> = {};
+  // The alerting rule names every label: the records' as templates reading them back, unchanged.
+  const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(rule.labels)) {
     if (v.includes("{{")) return undefined;
-    (RECORD_LABELS.includes(k) ? kept : shared)[k] = v;
+    if (RECORD_LABELS.includes(k)) {
+      kept[k] = v;
+      labels[k] = labelTemplate(k);
+    } else labels[k] = shared[k] = v;
   }
   const annotations: Record<string, string> = {};
   for (const [k, v] of Object.entries(rule.annotations)) annotations[k] = templated(v, service);
@@ -110,7 +125,7 @@ export function foldOf(rule: AlertRule): Folded | undefined {
       expr: `${record}${clause}`,
       ...(rule.forMs > 0 ? { for: formatDuration(rule.forMs) } : {}),
       ...(rule.keepFiringForMs ? { keep_firing_for: formatDuration(rule.keepFiringForMs) } : {}),
-      labels: shared,
+      labels,
       annotations,
     },
   };
@@ -123,38 +138,46 @@ export interface PromGroup {
 }
 
 /**
- * The groups in rule-file form, every foldable alert moved into one group `foldedName`: the held
- * records of the suppressing alerts, then per shared alerting rule its condition records and the
- * rule, each sorted by name (record name, alert id), so the catalog's order changes nothing.
+ * The groups in rule-file form. The shared recording rules and the groups of rule files stay
+ * groups of their own; every other group is merged into the one group `foldedName`, so that
+ * each alert still reads its service's records at the evaluation that computed them: the
+ * services' rules (by group name, each group's order kept; foldable alerts left out), the held
+ * records of the suppressing alerts, then per shared alerting rule its condition records (by
+ * alert id) and the rule (by record name). The catalog's order changes nothing.
  */
 export function foldedGroups(groups: RuleGroup[], foldedName: string): PromGroup[] {
   const out: PromGroup[] = [];
+  const merged: Array<Record<string, unknown>> = [];
   const held = new Map<string, { source: AlertRule; held: string }>();
   const folds = new Map<
     string,
     { alert: Record<string, unknown>; records: Array<{ id: string; rule: Folded["record"] }> }
   >();
   let intervalMs: number | undefined;
-  for (const g of groups) {
-    const kept: Rule[] = [];
+  const byName = [...groups].sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const g of byName) {
+    if (g.fromFile || g.service === SHARED_RECORDS) {
+      out.push(promGroup(g) as unknown as PromGroup);
+      continue;
+    }
+    intervalMs ??= g.intervalMs;
+    if (g.intervalMs !== intervalMs) throw new Error(`rule group ${g.name}: merged groups must share one interval`);
     for (const rule of g.rules) {
-      const folded = rule.kind === "alert" && !g.fromFile ? foldOf(rule) : undefined;
+      const folded = rule.kind === "alert" ? foldOf(rule) : undefined;
       if (!folded) {
-        kept.push(rule);
+        merged.push(promRule(rule));
         continue;
       }
-      intervalMs ??= g.intervalMs;
-      if (g.intervalMs !== intervalMs) throw new Error(`rule group ${g.name}: folded groups must share one interval`);
       for (const s of (rule as AlertRule).suppressedBy ?? []) held.set(s.source.id, s);
       const name = folded.record.record;
       const fold = folds.get(name) ?? { alert: folded.alert, records: [] };
       fold.records.push({ id: rule.id, rule: folded.record });
       folds.set(name, fold);
     }
-    if (kept.length) out.push({ name: g.name, interval: formatDuration(g.intervalMs), rules: kept.map(promRule) });
   }
   if (intervalMs === undefined) return out;
   const rules = [
+    ...merged,
     ...[...held.keys()].sort().map((id) => {
       const { source, held: expr } = held.get(id)!;
       return { record: ALERT_HELD_RECORD, expr, labels: heldLabels(source) };

@@ -9,8 +9,9 @@
  *   word, `sum` or `on`, may occur only inside string literals: see below);
  * - the rule file and the test file of one, with every occurrence of its name (not touching a
  *   letter or digit) replaced by a placeholder, are byte-identical to the other's;
- * - no Go template (`{{`) anywhere but the folded alerts' `{{ $labels.service }}` (alerts/fold.ts),
- *   which expands to the alert's `service` label: a label value, renamed with the others;
+ * - no Go template (`{{`) anywhere but the folded alerts' `{{ $labels.service }}` and
+ *   `{{ $labels.team }}` (alerts/fold.ts), which expand to a label value of the alert's condition
+ *   record: renamed with the others;
  * - in PromQL (rule `expr`, input `series`) the name occurs only inside string literals, and in
  *   `expr` only in literals of letters, digits, `_` and `-` (a regex of them matches only itself);
  * - every other string literal of an `expr`, read as a regex, matches each string holding the name
@@ -27,7 +28,7 @@
 import { parser } from "@prometheus-io/lezer-promql";
 import { parse } from "yaml";
 import { re2Error, re2FullMatch } from "../catalog/re2";
-import { SERVICE_TEMPLATE } from "../alerts/fold";
+import { FOLD_TEMPLATES } from "../alerts/fold";
 
 export interface IdenticalTests {
   /** The test files to run. */
@@ -124,7 +125,7 @@ function rename(text: string, name: string, to: string): string {
 
 /** The facts of a test's two files the renaming conditions are checked on; undefined when one fails already. */
 function renamingFacts(texts: string[], name: string): RenamingFacts | undefined {
-  if (texts.some((t) => t.split(SERVICE_TEMPLATE).join("").includes("{{"))) return undefined;
+  if (texts.some((t) => FOLD_TEMPLATES.reduce((rest, f) => rest.split(f).join(""), t).includes("{{"))) return undefined;
   const strings = new Set<string>();
   const values = new Set<string>();
   const patterns = new Set<string>();

@@ -51,7 +51,13 @@ test("alerts of one family whose texts differ only by the service's name are one
     "dropped while a P0 alert or ProbeDown of its service holds",
   );
   assert.equal(five.for, "5m");
-  assert.deepEqual(five.labels, { severity: "P1", signal: "error_rate", alert: "ErrorRateHigh" });
+  assert.deepEqual(five.labels, {
+    service: "{{ $labels.service }}",
+    severity: "P1",
+    signal: "error_rate",
+    team: "{{ $labels.team }}",
+    alert: "ErrorRateHigh",
+  });
   assert.equal(five.annotations?.summary, "{{ $labels.service }} error rate above 5%");
   assert.equal(five.annotations?.description, "{{ $labels.service }} (api) error rate above 5% for 5m.");
   assert.deepEqual(

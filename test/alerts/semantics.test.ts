@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { loadCatalogFile } from "../../catalog/load";
 import { generateRuleGroups } from "../../alerts/generate";
 import { foldedGroups } from "../../alerts/fold";
+import { FOLDED_ALERTS, ruleGroupName } from "../../conventions";
 import type { Rule, RuleGroup } from "../../alerts/model";
 import { toYaml } from "../../alerts/yaml";
 import { findBinary } from "../../verify/tools";
@@ -30,7 +31,7 @@ const catalog = loadCatalogFile(join(DIR, "catalog.yaml"));
  * (`ownExpr`) unless `suppressed`: the family files pin each alert's condition,
  * suppression.test.yml and escalation.test.yml the suppression by other alerts.
  */
-function rulesFile(groups: RuleGroup[], suppressed: boolean): string {
+function rulesFile(groups: RuleGroup[], suppressed: boolean, system: string): string {
   const bare = groups.map((g) => ({
     ...g,
     rules: g.rules.map((r): Rule => {
@@ -40,7 +41,7 @@ function rulesFile(groups: RuleGroup[], suppressed: boolean): string {
       return { ...own, expr: ownExpr ?? r.expr, annotations: {} };
     }),
   }));
-  return toYaml({ groups: foldedGroups(bare, "folded-alerts") });
+  return toYaml({ groups: foldedGroups(bare, ruleGroupName(system, FOLDED_ALERTS)) });
 }
 
 const nameOf = (r: Rule) => (r.kind === "alert" ? r.alert : r.record);
@@ -69,10 +70,11 @@ for (const file of readdirSync(DIR)
     const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-semantics-"));
     try {
       const own = join(DIR, file.replace(/\.test\.yml$/, ".catalog.yaml"));
-      const rules = existsSync(own) ? generateRuleGroups(loadCatalogFile(own)) : groups;
+      const cat = existsSync(own) ? loadCatalogFile(own) : catalog;
+      const rules = existsSync(own) ? generateRuleGroups(cat) : groups;
       writeFileSync(
         join(dir, "rules.yml"),
-        rulesFile(rulesFor(rules, readFileSync(join(DIR, file), "utf8")), existsSync(own)),
+        rulesFile(rulesFor(rules, readFileSync(join(DIR, file), "utf8")), existsSync(own), cat.system),
       );
       for (const f of readdirSync(DIR).filter((n) => n.endsWith(".yml"))) copyFileSync(join(DIR, f), join(dir, f));
       const r = spawnSync(promtool, ["test", "rules", file], { cwd: dir, encoding: "utf8" });

@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import { renderedAlerts, type RenderedRule } from "../helpers/rendered-alerts";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,13 +27,13 @@ const raw = {
   ],
 };
 
-type RuleFile = { groups: Array<{ rules: Array<{ alert?: string; expr: string; labels?: Record<string, string> }> }> };
+type RuleFile = { groups: Array<{ rules: RenderedRule[] }> };
 
 test("each check of a health list gets its own ProbeDown on its own instance, with its own severity", () => {
   const artifacts = renderArtifacts(validateCatalog(raw));
-  const rules = (parse(artifacts["prometheus/rules/kp-web.yml"]) as RuleFile).groups
-    .flatMap((g) => g.rules)
-    .filter((r) => r.alert === "ProbeDown");
+  const rules = renderedAlerts(
+    (parse(artifacts["prometheus/rules/kp-alerts.yml"]) as RuleFile).groups.flatMap((g) => g.rules),
+  ).filter((r) => r.alert === "ProbeDown");
   const root = "https://kitchenpantry.example.com/";
   const api = "https://kitchenpantry.example.com/api/health";
   assert.deepEqual(
@@ -49,7 +50,7 @@ test("each check of a health list gets its own ProbeDown on its own instance, wi
   );
   assert.ok(
     rules[1].expr.startsWith(
-      `(max(last_over_time(probe_success{job="web-health", instance="${api}"}[5m])) < 1) unless on () (`,
+      `(max(last_over_time(probe_success{job="web-health", instance="${api}"}[5m])) < 1) unless on () (alert:suppressing_condition:held{alert_id="web/probe/`,
     ),
     "the P1 check is suppressed while the P0 check's ProbeDown fires",
   );

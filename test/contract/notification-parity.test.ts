@@ -28,6 +28,7 @@ import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
 import { loadCatalogFile } from "../../catalog/load";
 import { ALWAYS_MUTED, muteTimingName } from "../../conventions";
+import { renderedAlerts, type RenderedRule } from "../helpers/rendered-alerts";
 import { findBinary } from "../../verify/tools";
 import { freePorts } from "../../local/supervisor";
 import { cli } from "../helpers/cli-in-process";
@@ -292,13 +293,13 @@ for (const path of CATALOGS) {
       const grafanaRules = of("grafana:alerting/ruleGroup:RuleGroup")
         .flatMap((g) => g.rules as Obj[])
         .filter((r) => r.condition !== undefined);
-      const promRules = readdirSync(join(out, "prometheus", "rules"))
-        .flatMap((f) =>
-          (parse(read(join("prometheus", "rules", f))) as { groups: Array<{ rules: Obj[] }> }).groups.flatMap(
+      const promRules = renderedAlerts(
+        readdirSync(join(out, "prometheus", "rules")).flatMap((f) =>
+          (parse(read(join("prometheus", "rules", f))) as { groups: Array<{ rules: RenderedRule[] }> }).groups.flatMap(
             (g) => g.rules,
           ),
-        )
-        .filter((r) => typeof r.alert === "string");
+        ),
+      );
       const key = (l: Record<string, string>) => JSON.stringify(Object.entries(l).sort());
       assert.deepEqual(
         grafanaRules.map((r) => key(r.labels as Record<string, string>)).sort(),

@@ -55,30 +55,61 @@ function withCatalogFile<T>(text: string, f: (path: string, dir: string) => T): 
 }
 
 test("an error-rate threshold of 5% at P1 renders this exact Prometheus alert", () => {
-  const rule = withCatalogFile(CATALOG, (catalog, dir) => {
+  const rules = withCatalogFile(CATALOG, (catalog, dir) => {
     const r = spawnSync(BIN, ["render", "--catalog", catalog, "--out", join(dir, "out")], {
       cwd: ROOT,
       encoding: "utf8",
     });
     assert.equal(r.status, 0, r.stderr);
-    const file = parse(readFileSync(join(dir, "out/prometheus/rules/acme-api.yml"), "utf8")) as {
-      groups: Array<{ rules: Array<{ alert?: string }> }>;
+    const file = parse(readFileSync(join(dir, "out/prometheus/rules/acme-alerts.yml"), "utf8")) as {
+      groups: Array<{ rules: Array<{ alert?: string; record?: string; labels?: Record<string, string> }> }>;
     };
-    return file.groups.flatMap((g) => g.rules).find((x) => x.alert === "ErrorRateHigh");
+    return file.groups.flatMap((g) => g.rules);
   });
-  assert.deepEqual(rule, {
-    alert: "ErrorRateHigh",
-    // Suppressed while the service's ProbeDown (P0, for 1m) fires: the clause Grafana runs too.
-    expr: '(service:errors:ratio_rate5m{service="api"} > 0.05) unless on () ((min_over_time((count(max(last_over_time(probe_success{job="api-health"}[5m])) < 1) or vector(0))[1m:1m]) > 0))',
-    for: "5m",
-    labels: { service: "api", severity: "P1", signal: "error_rate", team: "core", alert: "ErrorRateHigh" },
-    annotations: {
-      summary: "api error rate above 5%",
-      description: "api (api) error rate above 5% for 5m.",
-      runbook_url: "docs/runbooks/error-rate.md",
-      dashboard_url: "/d/acme-service/acme-service-red?var-service=api&viewPanel=6",
+  const condition = "alert:ErrorRateHigh:condition_7e91d810";
+  // Folded (alerts/fold.ts): one alerting rule for every api whose texts differ only by its name,
+  // reading a recording rule of each one's condition.
+  assert.deepEqual(
+    rules.find((x) => x.alert === "ErrorRateHigh"),
+    {
+      alert: "ErrorRateHigh",
+      // Suppressed while a P0 alert or the ProbeDown of its service holds: the clause Grafana runs inline.
+      expr: `${condition} unless on(service) (alert:suppressing_condition:held{severity="P0"} or alert:suppressing_condition:held{alert="ProbeDown"})`,
+      for: "5m",
+      labels: {
+        service: "{{ $labels.service }}",
+        severity: "P1",
+        signal: "error_rate",
+        team: "{{ $labels.team }}",
+        alert: "ErrorRateHigh",
+      },
+      annotations: {
+        summary: "{{ $labels.service }} error rate above 5%",
+        description: "{{ $labels.service }} ({{ $labels.service }}) error rate above 5% for 5m.",
+        runbook_url: "docs/runbooks/error-rate.md",
+        dashboard_url: "/d/acme-service/acme-service-red?var-service={{ $labels.service }}&viewPanel=6",
+      },
     },
-  });
+  );
+  assert.deepEqual(
+    rules.filter((x) => x.record === condition),
+    [
+      {
+        record: condition,
+        expr: 'service:errors:ratio_rate5m{service="api"} > 0.05',
+        labels: { service: "api", team: "core" },
+      },
+    ],
+  );
+  assert.deepEqual(
+    rules.find((x) => x.labels?.alert_id === "api/probe"),
+    {
+      record: "alert:suppressing_condition:held",
+      // ProbeDown (P0, for 1m) held for its whole `for`: the moment it fires.
+      expr: '(min_over_time((count(max(last_over_time(probe_success{job="api-health"}[5m])) < 1) or vector(0))[1m:1m]) > 0)',
+      labels: { alert_id: "api/probe", service: "api", severity: "P0", alert: "ProbeDown" },
+    },
+  );
 });
 
 test("an email contact becomes this Grafana contact point, named from the catalog, with no notifier uid", async () => {

@@ -9,13 +9,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  ALERTMANAGER_JOB,
-  METRIC,
-  MONITORING_SERVICE,
-  NOTIFICATIONS_FAILING_ALERT,
-  ruleGroupName,
-} from "../../conventions";
+import { ALERTMANAGER_JOB, METRIC, FOLDED_ALERTS, NOTIFICATIONS_FAILING_ALERT, ruleGroupName } from "../../conventions";
 import { spawnStart, stopStart, until, type StartProcess } from "../../local/start-process";
 import { freePorts } from "../../local/supervisor";
 import { listenOnLoopback } from "../helpers/loopback";
@@ -91,7 +85,7 @@ alerting:
       );
       return ready.length > 0 ? true : undefined;
     });
-    const evaluations = () => ruleGroupIterations(prometheus, ruleGroupName("hookco", MONITORING_SERVICE));
+    const evaluations = () => ruleGroupIterations(prometheus, ruleGroupName("hookco", FOLDED_ALERTS));
     const from = await evaluations();
     await until("two more evaluations of NotificationsFailing", 30_000, async () =>
       (await evaluations()) >= from + 2 ? true : undefined,

@@ -268,8 +268,12 @@ export async function generatedTestsTwice(
     const rulesName = test.replace(/\.test\.yml$/, ".rules.yml");
     const group = (parse(files[rulesName]) as { groups: Array<{ name: string; interval: string; rules: PromRule[] }> })
       .groups[0];
+    // The alert as Prometheus loads it: its condition record and the shared alerting rule (alerts/fold.ts).
     const twin = group.rules[group.rules.length - 1];
-    const matches = (alerts.get(test) ?? []).filter((r) => labelKey(r.labels) === labelKey(twin.labels));
+    const before = group.rules[group.rules.length - 2];
+    const condition = before?.record && twin.expr.startsWith(before.record) ? [before] : [];
+    const labels = { ...twin.labels, ...condition[0]?.labels };
+    const matches = (alerts.get(test) ?? []).filter((r) => labelKey(r.labels) === labelKey(labels));
     if (matches.length !== 1) {
       problems.push(`${twin.alert} (${test}): ${matches.length} planned Grafana rules have its id and labels`);
       continue;
@@ -283,7 +287,7 @@ export async function generatedTestsTwice(
     testFiles[test] = files[test];
     const rulesFile = (rules: PromRule[]) =>
       stringify({ groups: [{ name: group.name, interval: group.interval, rules }] });
-    prom[rulesName] = rulesFile([...recordsRead(promRecords, [twin.expr]), twin]);
+    prom[rulesName] = rulesFile([...recordsRead(promRecords, [(condition[0] ?? twin).expr]), ...condition, twin]);
     const [query, ...rest] = alert;
     grafana[rulesName] = rulesFile([...recordsRead(grafanaRecords, [query.expr]), ...alert]);
     const own = ownCondition(query.expr);

@@ -1,0 +1,24 @@
+/**
+ * The alerts of rendered Prometheus rule files, one per alert of the model: a folded alerting
+ * rule (alerts/fold.ts) once per condition record it reads, with the record's labels and
+ * expression; any other alerting rule as written.
+ */
+export interface RenderedRule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  labels?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export function renderedAlerts(rules: RenderedRule[]): RenderedRule[] {
+  const byRecord = new Map<string, RenderedRule[]>();
+  for (const r of rules) if (r.record) byRecord.set(r.record, [...(byRecord.get(r.record) ?? []), r]);
+  return rules
+    .filter((r) => r.alert)
+    .flatMap((a) => {
+      const records = byRecord.get(a.expr.split(" ")[0]);
+      if (!records) return [a];
+      return records.map((c) => ({ ...a, expr: c.expr, labels: { ...a.labels, ...c.labels } }));
+    });
+}
