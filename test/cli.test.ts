@@ -19,7 +19,7 @@ test("render writes the Prometheus, Alertmanager, blackbox and dashboard artifac
       "alertmanager/alertmanager.yml",
       "blackbox/blackbox.yml",
       "dashboards/overview.json",
-      "prometheus/rules/acme-web.yml",
+      "prometheus/rules/acme-alerts.yml",
     ]) {
       assert.ok(existsSync(join(out, f)), f);
     }
@@ -55,7 +55,7 @@ test("render twice into two directories, by bin/ops-monitoring and in-process, g
     for (const f of [
       "alertmanager/alertmanager.yml",
       "prometheus/prometheus.yml",
-      "prometheus/rules/prospectpro-web.yml",
+      "prometheus/rules/prospectpro-alerts.yml",
       "dashboards/service.json",
     ]) {
       assert.equal(readFileSync(join(a, f), "utf8"), readFileSync(join(b, f), "utf8"), f);

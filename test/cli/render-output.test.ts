@@ -78,18 +78,18 @@ describe("render --out", () => {
     assert.deepEqual(readdirSync(parent), ["out"], "no temp dir left beside it");
   });
 
-  it("replaces its own earlier output: files of a removed service disappear, the manifest lists exactly what is there", async () => {
+  it("replaces its own earlier output: files no longer rendered disappear, the manifest lists exactly what is there", async () => {
     const { parent, out } = outDir();
     const cat = join(parent, "catalog.yaml");
-    const api =
-      "  - { name: api, kind: api, health: { url: https://api.example.com/health }, thresholds: { error_rate: { P1: 5% } } }\n";
-    writeFileSync(cat, `system: acme\nservices:\n  - { name: web, kind: frontend }\n${api}`);
+    const job = "  - { name: nightly, kind: job, heartbeat: 1h }\n";
+    // Without a service following the job convention there are no shared recording rules.
+    writeFileSync(cat, `system: acme\nservices:\n  - { name: web, kind: frontend }\n${job}`);
     assert.equal((await cli("render", "--catalog", cat, "--out", out)).status, 0);
-    assert.ok(readdirSync(join(out, "prometheus", "rules")).includes("acme-api.yml"));
-    writeFileSync(cat, "system: acme\nservices:\n  - { name: web, kind: frontend }\n");
+    assert.ok(readdirSync(join(out, "prometheus", "rules")).includes("acme-shared-records.yml"));
+    writeFileSync(cat, `system: acme\nservices:\n${job}`);
     const r = await cli("render", "--catalog", cat, "--out", out);
     assert.equal(r.status, 0, r.stderr);
-    assert.ok(!readdirSync(join(out, "prometheus", "rules")).includes("acme-api.yml"));
+    assert.ok(!readdirSync(join(out, "prometheus", "rules")).includes("acme-shared-records.yml"));
     const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as { files: string[] };
     assert.deepEqual([...manifest.files, MANIFEST].sort(), Object.keys(snapshot(out)).sort());
     assert.deepEqual(readdirSync(parent).sort(), ["catalog.yaml", "out"]);

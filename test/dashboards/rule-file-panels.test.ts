@@ -104,9 +104,9 @@ describe("panels of rule-file alerts", () => {
     assert.ok(text.includes("dashboard_url: https://crm.example/dashboards/sync"), text);
   });
 
-  it("leaves the published rule group as written: the records go to the service's own group", () => {
+  it("leaves the published rule group as written: the records go to the services' group", () => {
     const custom = artifacts[ruleFiles.find((p) => p.includes("custom"))!];
     assert.doesNotMatch(custom, /record:/);
-    assert.match(artifacts["prometheus/rules/shop-db.yml"], /record: service:custom_rule:value/);
+    assert.match(artifacts["prometheus/rules/shop-alerts.yml"], /record: service:custom_rule:value/);
   });
 });

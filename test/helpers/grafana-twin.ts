@@ -14,7 +14,9 @@ import { promisify } from "node:util";
 import { parser } from "@prometheus-io/lezer-promql";
 import { parse, stringify } from "yaml";
 import type { RuleGroup } from "../../alerts/model";
-import { promGroup, promRule } from "../../alerts/prometheus-rules";
+import { foldedGroups } from "../../alerts/fold";
+import { promRule } from "../../alerts/prometheus-rules";
+import { FOLDED_ALERTS, ruleGroupName, SHARED_RECORDS } from "../../conventions";
 import { renderRuleTests, ruleTestName } from "../../alerts/rule-tests";
 import { findBinary, GO_TOOL_ENV } from "../../verify/tools";
 import { NotTranslated, translateRule, type PlannedRule, type PromRule } from "./grafana-rule-promql";
@@ -373,12 +375,18 @@ export async function handWrittenTestsTwice(
   beside: Record<string, string> = {},
 ): Promise<TwinRun> {
   const { translated, refused } = translatePlan(planned, datasourceUid);
-  const promGroups = deployed(model).map((g) => {
-    const p = promGroup(g) as { name: string; interval: string; rules: PromRule[] };
-    return { ...p, rules: p.rules.map((r) => ({ ...r, annotations: undefined })) };
-  });
-  const grafanaGroups = (own: boolean) =>
-    planned.map((g) => ({
+  // The deployed Prometheus rules, folded as `render` writes them: the shared records' group and
+  // one group of everything else, which the tests name in their group_eval_order.
+  const generated = model.find((g) => !g.fromFile)!;
+  const merged = ruleGroupName(generated.name.slice(0, -generated.service.length - 1), FOLDED_ALERTS);
+  const promGroups = foldedGroups(deployed(model), merged).map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => ({ ...r, annotations: undefined }) as unknown as PromRule),
+  }));
+  // The planned Grafana groups the same way: each group's order kept; the shared records' and the rule files' apart.
+  const shared = new Set(model.filter((g) => g.service === SHARED_RECORDS || g.fromFile).map((g) => g.name));
+  const grafanaGroups = (own: boolean) => {
+    const groups = planned.map((g) => ({
       name: g.name,
       interval: `${g.intervalSeconds}s`,
       rules: g.rules.flatMap((r) => {
@@ -388,6 +396,12 @@ export async function handWrittenTestsTwice(
         return [{ ...query, expr: ownCondition(query.expr) ?? query.expr }, ...rest];
       }),
     }));
+    const rest = groups.filter((g) => !shared.has(g.name));
+    return [
+      ...groups.filter((g) => shared.has(g.name)),
+      ...(rest.length ? [{ name: merged, interval: rest[0].interval, rules: rest.flatMap((g) => g.rules) }] : []),
+    ];
+  };
   // Each test group runs as a file of its own with the rules it names, not every rule its file names.
   const parts = new Map<string, Record<string, string>>();
   const prom: Record<string, string> = { ...beside };
