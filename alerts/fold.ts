@@ -33,7 +33,7 @@ import {
 } from "../conventions";
 import type { AlertRule, RuleGroup } from "./model";
 import { prometheusExpr, promGroup, promRule } from "./prometheus-rules";
-import { matchesAny, suppressedExpr, suppressingMatchers } from "./suppression";
+import { matchesAny, suppressedExpr, suppressingMatchers, type SuppressingMatcher } from "./suppression";
 
 /** Labels every folded alert's condition record carries: they differ between services. */
 const RECORD_LABELS: readonly string[] = [LABEL.service, LABEL.team];
@@ -46,14 +46,14 @@ const SERVICE_TEMPLATE = labelTemplate(LABEL.service);
 export interface Folded {
   /** The recording rule of this alert's condition. */
   record: { record: string; expr: string; labels: Record<string, string> };
-  /** The alerting rule shared by every alert folded with this one (Prometheus rule-file form). */
-  alert: Record<string, unknown>;
+  /** The alerting rule shared by every alert folded with this one (Prometheus rule-file form; one object, not to be changed). */
+  alert: Readonly<Record<string, unknown>>;
 }
 
 /** An annotation with the service's name written as a template, when that expands back to it exactly. */
 function templated(text: string, service: string): string {
   // A `{` before the name would join the template's `{{` into another action.
-  return text.includes("{") ? text : text.split(service).join(SERVICE_TEMPLATE);
+  return text.includes("{") || !text.includes(service) ? text : text.replaceAll(service, SERVICE_TEMPLATE);
 }
 
 /** A suppressing alert's held record: its labels. */
@@ -66,10 +66,22 @@ export function heldLabels(source: AlertRule): Record<string, string> {
   };
 }
 
-const heldSelector = (matchers: Record<string, string>) =>
+const heldSelector = (matchers: Record<string, string | undefined>) =>
   `${ALERT_HELD_RECORD}{${Object.entries(matchers)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${JSON.stringify(v)}`]))
     .join(", ")}}`;
+
+/** The clause of each list of matchers (one list per kind of alert, `suppressingMatchers`). */
+const clauses = new WeakMap<readonly SuppressingMatcher[], string>();
+function clauseOf(matchers: readonly SuppressingMatcher[]): string {
+  let clause = clauses.get(matchers);
+  if (clause === undefined) {
+    const selectors = matchers.map((m) => heldSelector({ [LABEL.severity]: m.severity, [LABEL.alert]: m.alert }));
+    clause = selectors.length ? ` unless on(${LABEL.service}) (${selectors.join(" or ")})` : "";
+    clauses.set(matchers, clause);
+  }
+  return clause;
+}
 
 /**
  * How the alert is suppressed once folded. Its condition record reads its own expression and
@@ -87,7 +99,7 @@ function suppression(rule: AlertRule): { condition: string; clause: string } {
   if (topLevel && !matchesAny(heldLabels(rule), matchers))
     return {
       condition: rule.ownExpr ?? rule.expr,
-      clause: matchers.length ? ` unless on(${LABEL.service}) (${matchers.map(heldSelector).join(" or ")})` : "",
+      clause: clauseOf(matchers),
     };
   const expr =
     by && rule.ownExpr !== undefined
@@ -99,36 +111,42 @@ function suppression(rule: AlertRule): { condition: string; clause: string } {
   return { condition: prometheusExpr({ ...rule, expr }), clause: "" };
 }
 
+/** The shared alerting rule (and its record's name) by what the alerts folded into it share. */
+const shares = new Map<string, { record: string; alert: Record<string, unknown> }>();
+
 /** The alert's folded form, or undefined when it cannot fold (a template in a label value). */
 export function foldOf(rule: AlertRule): Folded | undefined {
   const service = rule.labels.service;
   const kept: Record<string, string> = {};
   const shared: Record<string, string> = {};
-  // The alerting rule names every label: the records' as templates reading them back, unchanged.
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rule.labels)) {
+  for (const k in rule.labels) {
+    const v = rule.labels[k];
     if (v.includes("{{")) return undefined;
-    if (RECORD_LABELS.includes(k)) {
-      kept[k] = v;
-      labels[k] = labelTemplate(k);
-    } else labels[k] = shared[k] = v;
+    if (RECORD_LABELS.includes(k)) kept[k] = v;
+    else shared[k] = v;
   }
   const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rule.annotations)) annotations[k] = templated(v, service);
+  for (const k in rule.annotations) annotations[k] = templated(rule.annotations[k], service);
   const { condition, clause } = suppression(rule);
   const key = JSON.stringify([rule.alert, rule.forMs, rule.keepFiringForMs ?? 0, shared, annotations, clause]);
-  const record = alertConditionRecord(rule.alert, contentDigest(key));
-  return {
-    record: { record, expr: condition, labels: kept },
-    alert: {
+  let share = shares.get(key);
+  if (share === undefined) {
+    if (shares.size >= 100_000) shares.clear();
+    const record = alertConditionRecord(rule.alert, contentDigest(key));
+    // The alerting rule names every label: the records' as templates reading them back, unchanged.
+    const labels: Record<string, string> = {};
+    for (const k in rule.labels) labels[k] = k in kept ? labelTemplate(k) : shared[k];
+    const alert = {
       alert: rule.alert,
       expr: `${record}${clause}`,
       ...(rule.forMs > 0 ? { for: formatDuration(rule.forMs) } : {}),
       ...(rule.keepFiringForMs ? { keep_firing_for: formatDuration(rule.keepFiringForMs) } : {}),
       labels,
       annotations,
-    },
-  };
+    };
+    shares.set(key, (share = { record, alert }));
+  }
+  return { record: { record: share.record, expr: condition, labels: kept }, alert: share.alert };
 }
 
 export interface PromGroup {

@@ -20,23 +20,39 @@ import type { AlertRule, RuleGroup } from "./model";
 
 const PROBE_SUPPRESSED: ReadonlySet<string> = new Set(["error_rate", "availability", "latency", "slo_burn"]);
 
-/** Labels of a suppressing alert (`severity`, `alert`): an alert suppresses `target` when it has all of them. */
-export type SuppressingMatcher = Partial<Record<typeof LABEL.severity | typeof LABEL.alert, string>>;
+/** Labels of a suppressing alert: an alert suppresses a target when it has every label given. */
+export interface SuppressingMatcher {
+  readonly severity?: string;
+  readonly alert?: string;
+}
+
+const matchersByKind = new Map<string, readonly SuppressingMatcher[]>();
 
 /** What the alerts of `target`'s service that suppress it have: any one of these label sets. */
-export function suppressingMatchers(target: AlertRule): SuppressingMatcher[] {
+export function suppressingMatchers(target: AlertRule): readonly SuppressingMatcher[] {
   if (target.labels.service === MONITORING_SERVICE) return [];
   const t = target.labels.severity;
-  const out: SuppressingMatcher[] = [];
-  if (t !== "P0") out.push({ [LABEL.severity]: "P0" });
-  if (t === "P2" || t === "P3") out.push({ [LABEL.severity]: "P1", [LABEL.alert]: target.alert });
-  if (PROBE_SUPPRESSED.has(target.labels.signal)) out.push({ [LABEL.alert]: PROBE_DOWN_ALERT });
+  const kind = `${t}|${target.alert}|${target.labels.signal}`;
+  let out = matchersByKind.get(kind);
+  if (!out) {
+    const list: SuppressingMatcher[] = [];
+    if (t !== "P0") list.push({ severity: "P0" });
+    if (t === "P2" || t === "P3") list.push({ severity: "P1", alert: target.alert });
+    if (PROBE_SUPPRESSED.has(target.labels.signal)) list.push({ alert: PROBE_DOWN_ALERT });
+    matchersByKind.set(kind, (out = list));
+  }
   return out;
 }
 
 /** Whether an alert with these labels has every label of one of `matchers`. */
-export function matchesAny(labels: Record<string, string>, matchers: SuppressingMatcher[]): boolean {
-  return matchers.some((m) => Object.entries(m).every(([k, v]) => labels[k] === v));
+export function matchesAny(labels: Record<string, string>, matchers: readonly SuppressingMatcher[]): boolean {
+  for (const m of matchers)
+    if (
+      (m.severity === undefined || labels[LABEL.severity] === m.severity) &&
+      (m.alert === undefined || labels[LABEL.alert] === m.alert)
+    )
+      return true;
+  return false;
 }
 
 /** Non-empty while `rule`'s condition has held at every step of its `for` (at once when it has none). */
