@@ -446,10 +446,13 @@ export function secretFileName(secret: string): string {
 
 /** Grafana uids are at most 40 chars; long ones keep a readable head and a stable hash tail. */
 export function uid(...parts: string[]): string {
-  const raw = parts
-    .join("-")
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-");
+  return uidOf(parts.join("-"));
+}
+
+const UID_DISALLOWED = /[^a-z0-9-]+/g;
+
+function uidOf(text: string): string {
+  const raw = text.toLowerCase().replace(UID_DISALLOWED, "-");
   if (raw.length <= 40) return raw;
   return `${raw.slice(0, 31)}-${sha256Hex(raw, 8)}`;
 }
@@ -513,7 +516,7 @@ export function folderUid(system: string): string {
 
 /** Uid of a Grafana-managed rule, stable under reordering: derived from its identity. */
 export function ruleUid(system: string, identity: string): string {
-  return uid(system, identity);
+  return uidOf(`${system}-${identity}`);
 }
 
 /** Pulumi resource names: `<system>-<what>`, unique per stack. */

@@ -40,11 +40,12 @@ export function serviceScope(service: string, matchers: string): Scope {
 export function sharedScope(key: string, services: string[], jobOf: (service: string) => string = (s) => s): Scope {
   const sorted = [...services].sort();
   const capture = jobOf("(.*)");
+  const jobs = `${JOB_LABEL}=~"${sorted.map(jobOf).join("|")}"`;
   return {
     id: `shared/${key}`,
     services: sorted,
     labels: {},
-    select: (...extra) => sel(`${JOB_LABEL}=~"${sorted.map(jobOf).join("|")}"`, ...extra),
+    select: (...extra) => sel(jobs, ...extra),
     agg: (fn, inner, by = []) =>
       `${fn} by (${[LABEL.service, ...by].join(", ")}) (label_replace(${inner}, "${LABEL.service}", "$1", "${JOB_LABEL}", "${capture}"))`,
   };

@@ -1,5 +1,6 @@
 /** Synthetic checks → blackbox exporter modules, one per distinct probe expectation. */
 import type { Catalog, HealthCheck, ProbeAuth } from "../catalog/model";
+import { memoized } from "../catalog/memo";
 import { formatDuration } from "../catalog/units";
 import { blackboxModuleName, secretFileName } from "../conventions";
 import { GENERATED_HEADER, toYaml } from "../alerts/yaml";
@@ -40,6 +41,9 @@ function moduleSpec(h: HealthCheck, timeoutMs: number, secretsDir: string): Reco
   };
 }
 
+/** Checks share a few distinct modules: each is hashed once. */
+const moduleName = memoized(blackboxModuleName);
+
 /** The module a check uses; checks with equal expectations share one. */
 export function blackboxModule(
   h: HealthCheck,
@@ -47,7 +51,7 @@ export function blackboxModule(
   secretsDir: string,
 ): { name: string; spec: Record<string, unknown> } {
   const spec = moduleSpec(h, probeTiming(h, profile).timeoutMs, secretsDir);
-  return { name: blackboxModuleName(JSON.stringify(spec)), spec };
+  return { name: moduleName(JSON.stringify(spec)), spec };
 }
 
 export function renderBlackbox(catalog: Catalog, profile: "prod" | "local", secretsDir: string): string {

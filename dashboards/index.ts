@@ -5,6 +5,7 @@
  * variables, so a dashboard is the same size for 3 or 1000 services.
  */
 import type { Catalog } from "../catalog/model";
+import { memoized } from "../catalog/memo";
 import { DASHBOARDS, dashboardUid, type DashboardKey } from "../conventions";
 import { databaseDashboard } from "./database";
 import { externalApisDashboard } from "./external-apis";
@@ -93,6 +94,8 @@ export function slugify(title: string): string {
     .replace(/^-+|-+$/g, "");
 }
 
+const titleSlug = memoized(slugify);
+
 function panelsOf(doc: DashboardDoc): PanelJson[] {
   return (doc.json.panels ?? []) as PanelJson[];
 }
@@ -117,7 +120,7 @@ export function dashboardLink(
   return {
     uid: doc.uid,
     panelId: panel.id,
-    url: `${catalog.grafanaUrl ?? ""}/d/${doc.uid}/${slugify(doc.title)}?${query}`,
+    url: `${catalog.grafanaUrl ?? ""}/d/${doc.uid}/${titleSlug(doc.title)}?${query}`,
   };
 }
 
