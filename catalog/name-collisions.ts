@@ -43,20 +43,24 @@ export function nameCollisions(raw: unknown): Diagnostic[] {
 function secretRefs(node: unknown, path: PropertyKey[], out: Array<{ name: string; path: PropertyKey[] }>): void {
   if (Array.isArray(node))
     for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i];
+      if (typeof child !== "object" || child === null) continue;
       path.push(i);
-      secretRefs(node[i], path, out);
+      secretRefs(child, path, out);
       path.pop();
     }
   else if (isObj(node)) {
-    const keys = Object.keys(node);
-    if (typeof node.secret === "string" && keys.length === 1)
+    if (typeof node.secret === "string" && Object.keys(node).length === 1) {
       out.push({ name: node.secret, path: [...path, "secret"] });
-    else
-      for (const k of keys) {
-        path.push(k);
-        secretRefs(node[k], path, out);
-        path.pop();
-      }
+      return;
+    }
+    for (const k in node) {
+      const child = node[k];
+      if (typeof child !== "object" || child === null || !Object.hasOwn(node, k)) continue;
+      path.push(k);
+      secretRefs(child, path, out);
+      path.pop();
+    }
   }
 }
 
