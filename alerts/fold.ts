@@ -57,7 +57,7 @@ function templated(text: string, service: string): string {
 }
 
 /** A suppressing alert's held record: its labels. */
-export function heldLabels(source: AlertRule): Record<string, string> {
+function heldLabels(source: AlertRule): Record<string, string> {
   return {
     [ALERT_ID_LABEL]: source.id,
     [LABEL.service]: source.labels.service,
@@ -96,7 +96,7 @@ function suppression(rule: AlertRule): { condition: string; clause: string } {
   const by = rule.suppressedBy;
   const matchers = suppressingMatchers(rule);
   const topLevel = !rule.holdWhileMissing && (rule.ownExpr === undefined || by !== undefined);
-  if (topLevel && !matchesAny(heldLabels(rule), matchers))
+  if (topLevel && !matchesAny(rule.labels, matchers))
     return {
       condition: rule.ownExpr ?? rule.expr,
       clause: clauseOf(matchers),
