@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 
 /** The `services=N prometheus_rule_load_ms=…` row for the rendered artifacts in `dir`. */
 export async function ruleLoadRow(prometheus: string, promtool: string, dir: string, services = 1000): Promise<string> {
@@ -20,7 +21,17 @@ export async function ruleLoadRow(prometheus: string, promtool: string, dir: str
     maxBuffer: 64 * 1024 * 1024,
   });
   const [user, sys] = (check.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
-  return `services=${services} prometheus_rule_load_ms=${withRules.rulesMs} prometheus_rule_load_cpu_ms=${withRules.cpuMs - without.cpuMs} promtool_check_rules_cpu_ms=${Math.round((user + sys) * 1000)} ok=${check.status === 0}`;
+  const rules = files.flatMap(
+    (f) =>
+      (parse(readFileSync(join(dir, f), "utf8")) as { groups: Array<{ rules: Array<Record<string, object>> }> }).groups,
+  );
+  const alerting = rules.flatMap((g) => g.rules).filter((r) => r.alert);
+  // What Prometheus template-parses at load: every label and annotation value of every alerting rule.
+  const values = alerting.reduce(
+    (n, r) => n + Object.keys(r.labels ?? {}).length + Object.keys(r.annotations ?? {}).length,
+    0,
+  );
+  return `services=${services} prometheus_rule_load_ms=${withRules.rulesMs} prometheus_rule_load_cpu_ms=${withRules.cpuMs - without.cpuMs} promtool_check_rules_cpu_ms=${Math.round((user + sys) * 1000)} ok=${check.status === 0} alerting_rules=${alerting.length} template_values=${values} rules=${rules.reduce((n, g) => n + g.rules.length, 0)}`;
 }
 
 const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
