@@ -21,33 +21,35 @@ const RESERVED_MAX = 5;
 const SPACE = 0x20;
 const COLON = 0x3a;
 const QUOTE = 0x27;
+const QUOTES = /'/g;
 
 /**
  * Plain when unambiguous (a name, a path, a duration; no `: `, no trailing space or colon, not
- * a YAML keyword), else single-quoted, else (control characters) JSON double-quoted. One pass
- * over the characters decides all three.
+ * a YAML keyword), else single-quoted, else (control characters) JSON double-quoted. The scan
+ * for plainness stops at the first character a plain scalar cannot hold (within a few
+ * characters for PromQL and prose); the rest is scanned for quotes and control characters only.
  */
 function quoted(value: string): string {
   const n = value.length;
   const first = n ? value.charCodeAt(0) : -1;
-  let plain = first >= 0 && first < 128 && (PLAIN_CHARS[first] & PLAIN_FIRST) !== 0;
+  let i = 0;
+  if (first >= 0 && first < 128 && (PLAIN_CHARS[first] & PLAIN_FIRST) !== 0) {
+    for (i = 1; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 128 || (PLAIN_CHARS[c] & PLAIN_REST) === 0 || (c === COLON && value.charCodeAt(i + 1) === SPACE)) break;
+    }
+    if (i === n) {
+      const last = value.charCodeAt(n - 1);
+      if (last !== SPACE && last !== COLON && (n > RESERVED_MAX || !RESERVED.test(value))) return value;
+    }
+  } else if (first >= 0x30 && first <= 0x39 && DURATION.test(value)) return value;
   let quote = false;
-  for (let i = 0; i < n; i++) {
+  for (; i < n; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x20 || c === 0x7f) return JSON.stringify(value);
     if (c === QUOTE) quote = true;
-    if (
-      plain &&
-      (c >= 128 || (PLAIN_CHARS[c] & PLAIN_REST) === 0 || (c === COLON && value.charCodeAt(i + 1) === SPACE))
-    )
-      plain = false;
   }
-  if (plain) {
-    const last = value.charCodeAt(n - 1);
-    plain = last !== SPACE && last !== COLON && (n > RESERVED_MAX || !RESERVED.test(value));
-  } else plain = first >= 0x30 && first <= 0x39 && DURATION.test(value);
-  if (plain) return value;
-  return quote ? `'${value.replace(/'/g, "''")}'` : `'${value}'`;
+  return quote ? `'${value.replace(QUOTES, "''")}'` : `'${value}'`;
 }
 
 function scalar(value: unknown): string {
