@@ -3,6 +3,7 @@ import type { Severity, Signal } from "../catalog/model";
 import { ANNOTATION, LABEL, type DashboardKey, type RunbookKey } from "../conventions";
 import type { AlertRule, RecordingRule, RuleTest } from "./model";
 import { LOCAL_MAX_FOR_MS, type GenContext } from "./context";
+import { flat } from "./flat";
 
 export interface AlertSpec {
   id: string;
@@ -34,8 +35,8 @@ const constant = (test: RuleTest) => () => test;
 
 export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
   const annotations: Record<string, string> = {
-    [ANNOTATION.summary]: spec.summary,
-    [ANNOTATION.description]: spec.description,
+    [ANNOTATION.summary]: flat(spec.summary),
+    [ANNOTATION.description]: flat(spec.description),
     [ANNOTATION.runbookUrl]: ctx.runbookUrl(spec.runbook),
   };
   const dashboardUrl = spec.dashboard && ctx.dashboardUrl(spec.dashboard.key, spec.dashboard.panel, spec.service);
@@ -58,9 +59,9 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
       };
   const rule: AlertRule = {
     kind: "alert",
-    id: spec.id,
+    id: flat(spec.id),
     alert: spec.alert,
-    expr: spec.expr,
+    expr: flat(spec.expr),
     forMs: ctx.profile === "local" ? Math.min(spec.forMs, LOCAL_MAX_FOR_MS) : spec.forMs,
     labels,
     annotations,
@@ -106,7 +107,14 @@ export function recordingRule(
   labels: Record<string, string>,
   services?: string[],
 ): RecordingRule {
-  return { kind: "record", id, record, expr, labels, ...(services && !labels.service ? { services } : {}) };
+  return {
+    kind: "record",
+    id: flat(id),
+    record,
+    expr: flat(expr),
+    labels,
+    ...(services && !labels.service ? { services } : {}),
+  };
 }
 
 /** `{a="b"}`-style selector from matchers, merging extra matchers. */

@@ -5,6 +5,8 @@
  * 1000-service rule files, and the output is stable across library upgrades.
  */
 
+import { flat } from "./flat";
+
 /** Characters of a plain scalar: `[A-Za-z_/]` first, then `[A-Za-z0-9_ ./@+:-]`. */
 const PLAIN_FIRST = 1;
 const PLAIN_REST = 2;
@@ -88,7 +90,8 @@ function emitList(value: unknown[], indent: string): string {
   const inner = `${indent}  `;
   for (const item of value) {
     const kind = block(item);
-    if (kind === "map") out += emitMap(item as Record<string, unknown>, inner, `${indent}- `);
+    // Each item flattened: a rule file's ~1M pieces would otherwise stay a rope until written.
+    if (kind === "map") out += flat(emitMap(item as Record<string, unknown>, inner, `${indent}- `));
     else if (kind === "list") out += `${indent}-\n${emitList(item as unknown[], inner)}`;
     else out += `${indent}- ${inline(item)}\n`;
   }
