@@ -6,6 +6,7 @@
  */
 import type { Catalog } from "../catalog/model";
 import { memoized } from "../catalog/memo";
+import { flat } from "../alerts/flat";
 import { DASHBOARDS, dashboardUid, type DashboardKey } from "../conventions";
 import { databaseDashboard } from "./database";
 import { externalApisDashboard } from "./external-apis";
@@ -120,7 +121,7 @@ export function dashboardLink(
   return {
     uid: doc.uid,
     panelId: panel.id,
-    url: `${catalog.grafanaUrl ?? ""}/d/${doc.uid}/${titleSlug(doc.title)}?${query}`,
+    url: flat(`${catalog.grafanaUrl ?? ""}/d/${doc.uid}/${titleSlug(doc.title)}?${query}`),
   };
 }
 
