@@ -18,6 +18,8 @@ import { formatDuration } from "../catalog/units";
 import { LABEL, MONITORING_SERVICE, PROBE_DOWN_ALERT } from "../conventions";
 import type { AlertRule, RuleGroup } from "./model";
 
+/** `localeCompare`'s order, without its per-call collator. */
+const BY_LOCALE = new Intl.Collator().compare;
 const PROBE_SUPPRESSED: ReadonlySet<string> = new Set(["error_rate", "availability", "latency", "slo_burn"]);
 
 /** Labels of a suppressing alert: an alert suppresses a target when it has every label given. */
@@ -80,7 +82,7 @@ export function withSuppression(groups: RuleGroup[]): RuleGroup[] {
         byService.set(rule.labels.service, list);
       }
   // Sorted once per service: filtering keeps the order.
-  for (const list of byService.values()) list.sort((a, b) => a.rule.id.localeCompare(b.rule.id));
+  for (const list of byService.values()) list.sort((a, b) => BY_LOCALE(a.rule.id, b.rule.id));
   const suppress = (target: AlertRule): AlertRule => {
     const matchers = suppressingMatchers(target);
     if (matchers.length === 0) return target;
@@ -91,21 +93,18 @@ export function withSuppression(groups: RuleGroup[]): RuleGroup[] {
     if (suppressedBy.length === 0) return target;
     const sources = suppressedBy.map((s) => s.held);
     const hold = target.holdWhileMissing;
-    return {
-      ...target,
+    // Object.assign, not a spread with new keys: V8 gives each such object a hidden class of its own.
+    const suppressed: AlertRule = Object.assign({}, target, {
       expr: suppressedExpr(target.expr, sources),
       ownExpr: target.expr,
       suppressedBy,
-      ...(hold
-        ? {
-            // Value form (1/0, nothing without data): suppressed reads 0, so it resolves instead of keeping its state.
-            holdWhileMissing: {
-              ...hold,
-              valueExpr: `${suppressedExpr(hold.valueExpr, sources)} or (${hold.valueExpr}) * 0`,
-            },
-          }
-        : {}),
-    };
+    });
+    if (hold)
+      // Value form (1/0, nothing without data): suppressed reads 0, so it resolves instead of keeping its state.
+      suppressed.holdWhileMissing = Object.assign({}, hold, {
+        valueExpr: `${suppressedExpr(hold.valueExpr, sources)} or (${hold.valueExpr}) * 0`,
+      });
+    return suppressed;
   };
   return groups.map((g) => ({ ...g, rules: g.rules.map((r) => (r.kind === "alert" ? suppress(r) : r)) }));
 }
