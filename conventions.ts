@@ -328,10 +328,12 @@ export function contentDigest(text: string): string {
 
 /**
  * Recording rule of the condition of every alert folded into one alerting rule (alerts/fold.ts):
- * the alert name and a digest of what the folded alerts share, so a rule per distinct text.
+ * the alert name and a 64-bit digest of what the folded alerts share (`shared`, a canonical
+ * text), so a rule per distinct text. Two texts sharing a record would fold alerts that differ,
+ * so the digest is long enough that 10,000 distinct texts collide with odds of about 1 in 10^11.
  */
-export function alertConditionRecord(alert: string, digest: string): string {
-  return `alert:${alert.replace(/[^A-Za-z0-9_]/g, "_")}:condition_${digest}`;
+export function alertConditionRecord(alert: string, shared: string): string {
+  return `alert:${alert.replace(/[^A-Za-z0-9_]/g, "_")}:condition_${sha256Hex(shared, 16)}`;
 }
 
 /** Recording rule of a suppressing alert's held condition, label `alert_id` (alerts/fold.ts). */

@@ -23,14 +23,7 @@
  * suppressing alerts inline: its expression evaluates them inside subqueries, at other times.
  */
 import { formatDuration } from "../catalog/units";
-import {
-  ALERT_HELD_RECORD,
-  ALERT_ID_LABEL,
-  alertConditionRecord,
-  contentDigest,
-  LABEL,
-  SHARED_RECORDS,
-} from "../conventions";
+import { ALERT_HELD_RECORD, ALERT_ID_LABEL, alertConditionRecord, LABEL, SHARED_RECORDS } from "../conventions";
 import type { AlertRule, RuleGroup } from "./model";
 import { prometheusExpr, promGroup, promRule } from "./prometheus-rules";
 import { matchesAny, suppressedExpr, suppressingMatchers, type SuppressingMatcher } from "./suppression";
@@ -132,7 +125,7 @@ export function foldOf(rule: AlertRule): Folded | undefined {
   let share = shares.get(key);
   if (share === undefined) {
     if (shares.size >= 100_000) shares.clear();
-    const record = alertConditionRecord(rule.alert, contentDigest(key));
+    const record = alertConditionRecord(rule.alert, key);
     // The alerting rule names every label: the records' as templates reading them back, unchanged.
     const labels: Record<string, string> = {};
     for (const k in rule.labels) labels[k] = k in kept ? labelTemplate(k) : shared[k];

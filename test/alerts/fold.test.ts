@@ -44,7 +44,7 @@ test("alerts of one family whose texts differ only by the service's name are one
   const five = alerts.find((r) => r.annotations?.summary?.endsWith("5%"));
   assert.ok(five);
   const [record, clause] = five.expr.split(" unless ");
-  assert.match(record, /^alert:ErrorRateHigh:condition_[0-9a-f]{8}$/);
+  assert.match(record, /^alert:ErrorRateHigh:condition_[0-9a-f]{16}$/);
   assert.equal(
     clause,
     'on(service) (alert:suppressing_condition:held{severity="P0"} or alert:suppressing_condition:held{alert="ProbeDown"})',

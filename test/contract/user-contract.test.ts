@@ -66,7 +66,7 @@ test("an error-rate threshold of 5% at P1 renders this exact Prometheus alert", 
     };
     return file.groups.flatMap((g) => g.rules);
   });
-  const condition = "alert:ErrorRateHigh:condition_7e91d810";
+  const condition = "alert:ErrorRateHigh:condition_7e91d810051498d8";
   // Folded (alerts/fold.ts): one alerting rule for every api whose texts differ only by its name,
   // reading a recording rule of each one's condition.
   assert.deepEqual(
