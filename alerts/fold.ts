@@ -5,22 +5,22 @@
  * model becomes a recording rule of its condition, labelled with what differs between services
  * (`service`, `team`), and the alerts with the same name, `for`, `keep_firing_for`, other labels
  * and texts (with the service's name written `{{ $labels.service }}`) share ONE alerting rule
- * that selects those records. A suppressing alert's held condition, inlined today in every alert
- * it suppresses, is one recording rule read by all of them.
+ * that selects those records. A suppressing alert's held condition, which the model (and Grafana)
+ * inline in every alert it suppresses, is one recording rule read by all of them.
  *
- * The folded rules fire exactly as the model's: all of them are in one group with the services'
- * own recording rules, each record before the rules reading it. Prometheus evaluates a group's rules in order at one timestamp, committing
- * each rule's samples (and a stale marker for each series it no longer returns) before the next
- * (rules/manager.go `Group.Eval`), so at every evaluation the alerting rule reads exactly the
- * condition's result of that evaluation: same series, same value (`$value`), same `for` and
- * `keep_firing_for` clock. The alert's labels are the result's labels with the record's labels
- * set, then the alerting rule's (a recording rule sets its labels over the result's, an alerting
- * rule drops `__name__` and sets its own): the model's labels, split between the two. A
- * `{{ $labels.service }}` expands to the `service` label the record sets.
+ * The folded rules fire exactly as the model's. They are in one group with the services' own
+ * recording rules, each record before the rules reading it, and Prometheus evaluates a group's
+ * rules in order at one timestamp, committing each rule's samples (and a stale marker for each
+ * series it no longer returns) before the next (rules/manager.go `Group.Eval`): at every
+ * evaluation the alerting rule reads exactly the condition's result of that evaluation, with the
+ * same series, value (`$value`), `for` and `keep_firing_for` clock. The alert's labels are the
+ * result's labels with the record's labels set, then the alerting rule's (a recording rule sets
+ * its labels over the result's, an alerting rule drops `__name__` and sets its own): the model's
+ * labels, split between the two. A `{{ $labels.service }}` expands to the `service` label the
+ * record sets.
  *
  * Not folded, written as the model has them: alerts with a template (`{{`) in a label value, and
- * the groups of rule files (deployed as published). An escalated copy folds, but reads its
- * suppressing alerts inline: its expression evaluates them inside subqueries, at other times.
+ * the groups of rule files (deployed as published).
  */
 import { formatDuration } from "../catalog/units";
 import { ALERT_HELD_RECORD, ALERT_ID_LABEL, alertConditionRecord, LABEL, SHARED_RECORDS } from "../conventions";
