@@ -84,14 +84,19 @@ function isEmptyMap(v: Record<string, unknown>): boolean {
 const block = (v: unknown): "list" | "map" | undefined =>
   Array.isArray(v) ? (v.length ? "list" : undefined) : isMap(v) && !isEmptyMap(v) ? "map" : undefined;
 
+/** Longest list item flattened: a whole rule group stays a rope of its (flattened) rules rather than being copied again. */
+const FLAT_ITEM_MAX = 1 << 16;
+
+/** A rule file's ~1M pieces would otherwise stay a rope (an object each) until the file is written. */
+const flatItem = (text: string) => (text.length <= FLAT_ITEM_MAX ? flat(text) : text);
+
 /** The lines of a list at `indent`. */
 function emitList(value: unknown[], indent: string): string {
   let out = "";
   const inner = `${indent}  `;
   for (const item of value) {
     const kind = block(item);
-    // Each item flattened: a rule file's ~1M pieces would otherwise stay a rope until written.
-    if (kind === "map") out += flat(emitMap(item as Record<string, unknown>, inner, `${indent}- `));
+    if (kind === "map") out += flatItem(emitMap(item as Record<string, unknown>, inner, `${indent}- `));
     else if (kind === "list") out += `${indent}-\n${emitList(item as unknown[], inner)}`;
     else out += `${indent}- ${inline(item)}\n`;
   }
