@@ -107,39 +107,57 @@ function suppression(rule: AlertRule): { condition: string; clause: string } {
 /** The shared alerting rule (and its record's name) by what the alerts folded into it share. */
 const shares = new Map<string, { record: string; alert: Record<string, unknown> }>();
 
+/** `text` as a length-prefixed part of a key: distinct sequences of parts give distinct keys. */
+const part = (text: string) => `${text.length}:${text}`;
+
 /** The alert's folded form, or undefined when it cannot fold (a template in a label value). */
 export function foldOf(rule: AlertRule): Folded | undefined {
-  const service = rule.labels.service;
-  const kept: Record<string, string> = {};
-  const shared: Record<string, string> = {};
-  for (const k in rule.labels) {
-    const v = rule.labels[k];
+  const labels = rule.labels;
+  const service = labels.service;
+  let key = `${part(rule.alert)}${rule.forMs}:${rule.keepFiringForMs ?? 0}`;
+  for (const k in labels) {
+    const v = labels[k];
     if (v.includes("{{")) return undefined;
-    if (RECORD_LABELS.includes(k)) kept[k] = v;
-    else shared[k] = v;
+    if (!RECORD_LABELS.includes(k)) key += part(k) + part(v);
   }
-  const annotations: Record<string, string> = {};
-  for (const k in rule.annotations) annotations[k] = templated(rule.annotations[k], service);
+  key += "|";
+  for (const k in rule.annotations) key += part(k) + part(templated(rule.annotations[k], service));
   const { condition, clause } = suppression(rule);
-  const key = JSON.stringify([rule.alert, rule.forMs, rule.keepFiringForMs ?? 0, shared, annotations, clause]);
+  key += part(clause);
   let share = shares.get(key);
   if (share === undefined) {
     if (shares.size >= 100_000) shares.clear();
-    const record = alertConditionRecord(rule.alert, key);
-    // The alerting rule names every label: the records' as templates reading them back, unchanged.
-    const labels: Record<string, string> = {};
-    for (const k in rule.labels) labels[k] = k in kept ? labelTemplate(k) : shared[k];
-    const alert = {
-      alert: rule.alert,
-      expr: `${record}${clause}`,
-      ...(rule.forMs > 0 ? { for: formatDuration(rule.forMs) } : {}),
-      ...(rule.keepFiringForMs ? { keep_firing_for: formatDuration(rule.keepFiringForMs) } : {}),
-      labels,
-      annotations,
-    };
-    shares.set(key, (share = { record, alert }));
+    share = shareOf(rule, clause);
+    shares.set(key, share);
   }
+  const kept: Record<string, string> = {};
+  for (const k of RECORD_LABELS) if (labels[k] !== undefined) kept[k] = labels[k];
   return { record: { record: share.record, expr: condition, labels: kept }, alert: share.alert };
+}
+
+/** The alerting rule an alert shares with those folded with it, and the name of their records. */
+function shareOf(rule: AlertRule, clause: string): { record: string; alert: Record<string, unknown> } {
+  const shared: Record<string, string> = {};
+  // The alerting rule names every label: the records' as templates reading them back, unchanged.
+  const labels: Record<string, string> = {};
+  for (const k in rule.labels)
+    if (RECORD_LABELS.includes(k)) labels[k] = labelTemplate(k);
+    else labels[k] = shared[k] = rule.labels[k];
+  const annotations: Record<string, string> = {};
+  for (const k in rule.annotations) annotations[k] = templated(rule.annotations[k], rule.labels.service);
+  const record = alertConditionRecord(
+    rule.alert,
+    JSON.stringify([rule.alert, rule.forMs, rule.keepFiringForMs ?? 0, shared, annotations, clause]),
+  );
+  const alert = {
+    alert: rule.alert,
+    expr: `${record}${clause}`,
+    ...(rule.forMs > 0 ? { for: formatDuration(rule.forMs) } : {}),
+    ...(rule.keepFiringForMs ? { keep_firing_for: formatDuration(rule.keepFiringForMs) } : {}),
+    labels,
+    annotations,
+  };
+  return { record, alert };
 }
 
 export interface PromGroup {
