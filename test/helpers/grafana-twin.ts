@@ -16,7 +16,7 @@ import { parse, stringify } from "yaml";
 import type { RuleGroup } from "../../alerts/model";
 import { foldedGroups } from "../../alerts/fold";
 import { promRule } from "../../alerts/prometheus-rules";
-import { FOLDED_ALERTS, ruleGroupName, SHARED_RECORDS } from "../../conventions";
+import { ALERT_HELD_RECORD, FOLDED_ALERTS, ruleGroupName, SHARED_RECORDS } from "../../conventions";
 import { renderRuleTests, ruleTestName } from "../../alerts/rule-tests";
 import { findBinary, GO_TOOL_ENV } from "../../verify/tools";
 import { NotTranslated, translateRule, type PlannedRule, type PromRule } from "./grafana-rule-promql";
@@ -359,6 +359,22 @@ function rulesFor(groups: Array<{ name: string; interval: string; rules: PromRul
 }
 
 /**
+ * `groups` without the held records of suppressing alerts (alerts/fold.ts) of services none of
+ * their condition records is for: an alert reads only its own service's (`on(service)`, or by id).
+ */
+function ownServicesHeld<G extends { rules: PromRule[] }>(groups: G[]): G[] {
+  const services = new Set(
+    groups
+      .flatMap((g) => g.rules.filter((r) => r.record?.startsWith("alert:") && r.record !== ALERT_HELD_RECORD))
+      .map((r) => r.labels?.service),
+  );
+  return groups.map((g) => ({
+    ...g,
+    rules: g.rules.filter((r) => r.record !== ALERT_HELD_RECORD || services.has(r.labels?.service)),
+  }));
+}
+
+/**
  * Hand-written promtool tests (`<name>.test.yml` → YAML reading `rules.yml`), each test group with
  * the rules it names: from the deployed Prometheus rules of `model`, and from the translated Grafana rules
  * of `planned`. With `ownConditions` (tests written for each alert's own condition, as
@@ -424,7 +440,7 @@ export async function handWrittenTestsTwice(
         tests: [group],
         rule_files: doc.rule_files.map((f) => (f === "rules.yml" ? rulesName : f)),
       });
-      prom[rulesName] = file(rulesFor(promAll, text));
+      prom[rulesName] = file(ownServicesHeld(rulesFor(promAll, text)));
       grafana[rulesName] = file(rulesFor(grafanaAll, text));
       grafanaOwn[rulesName] = file(rulesFor(grafanaOwnAll, text));
     });
