@@ -7,10 +7,10 @@
 import type { Service } from "../catalog/model";
 import { formatDuration, parseDuration } from "../catalog/units";
 import { DEFAULTS, JOB_LABEL, METRIC, PANEL } from "../conventions";
-import { alertRule, lazily, sel } from "./alert";
+import { alertRule, lazily, sel, type AlertSpec } from "./alert";
 import type { GenContext } from "./context";
 import { crossesAtOnce, scrapeCollection } from "./detection";
-import type { Detection, InputSeries, Rule, RuleTest } from "./model";
+import type { AlertRule, Detection, InputSeries, Rule, RuleTest } from "./model";
 import { firstEvalAt, gauge, labelsMatching, series } from "./synth";
 
 /** Scrapes without a sample after which a database's series count as vanished. */
@@ -24,16 +24,8 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
   const pgUp = `${METRIC.pgUp}${sel(svc.metrics.selector)}`;
   const scrape = svc.metrics.scrape;
   const rules: Rule[] = [
-    alertRule(ctx, {
+    downAlert(ctx, svc, {
       id: `${svc.name}/database_down`,
-      forMs: down.forMs,
-      service: svc.name,
-      team: svc.team,
-      severity: down.severity,
-      signal: "availability",
-      runbook: "database_down",
-      dashboard: DB_UP_PANEL,
-      noData: "OK",
       alert: "DatabaseDown",
       expr: `min(${pgUp}) == 0`,
       detection: lazily(downDetection, scrape?.everyMs, ctx.profile),
@@ -50,16 +42,8 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
     const windowMs = MISSED_SCRAPES * scrapeEveryMs;
     const up = `${METRIC.up}{${JOB_LABEL}="${svc.name}"}`;
     rules.push(
-      alertRule(ctx, {
+      downAlert(ctx, svc, {
         id: `${svc.name}/database_metrics_down`,
-        forMs: down.forMs,
-        service: svc.name,
-        team: svc.team,
-        severity: down.severity,
-        signal: "availability",
-        runbook: "database_down",
-        dashboard: DB_UP_PANEL,
-        noData: "OK",
         alert: "DatabaseMetricsDown",
         expr: `max(${up}) == 0 or on () count(absent_over_time(${pgUp}[${formatDuration(windowMs)}]))`,
         detection: lazily(metricsDownDetection, scrape.everyMs, ctx.profile),
@@ -70,6 +54,32 @@ export function databaseDownRules(ctx: GenContext, svc: Service): Rule[] {
     );
   }
   return rules;
+}
+
+/** A database alert: what both share, written once (one object literal, so one hidden class). */
+function downAlert(
+  ctx: GenContext,
+  svc: Service,
+  own: Pick<AlertSpec, "id" | "alert" | "expr" | "detection" | "summary" | "description" | "test">,
+): AlertRule {
+  const down = svc.down!;
+  return alertRule(ctx, {
+    id: own.id,
+    forMs: down.forMs,
+    service: svc.name,
+    team: svc.team,
+    severity: down.severity,
+    signal: "availability",
+    runbook: "database_down",
+    dashboard: DB_UP_PANEL,
+    noData: "OK",
+    alert: own.alert,
+    expr: own.expr,
+    detection: own.detection,
+    summary: own.summary,
+    description: own.description,
+    test: own.test,
+  });
 }
 
 function downDetection(scrapeEveryMs: number | undefined, profile: "prod" | "local"): Detection {
