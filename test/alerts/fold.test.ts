@@ -87,6 +87,13 @@ test("alerts of one family whose texts differ only by the service's name are one
       );
 });
 
+test("a service named like the folded group is refused, naming the field", () => {
+  assert.throws(
+    () => validateCatalog({ system: "acme", services: [{ name: "alerts", kind: "api" }] }),
+    /services\[alerts\]\.name: "alerts" is reserved/,
+  );
+});
+
 test("a catalog of alike services renders as many alerting rules at 600 services as at 60", () => {
   const alerting = (n: number) =>
     Object.entries(renderArtifacts(validateCatalog(generateCatalog(n))))
