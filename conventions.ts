@@ -336,6 +336,9 @@ export function alertConditionRecord(alert: string, shared: string): string {
   return `alert:${alert.replace(/[^A-Za-z0-9_]/g, "_")}:condition_${sha256Hex(shared, 16)}`;
 }
 
+/** Whether a recording rule is one `alertConditionRecord` names. */
+export const isAlertConditionRecord = (record: string) => /^alert:[A-Za-z0-9_]+:condition_[0-9a-f]{16}$/.test(record);
+
 /** Recording rule of a suppressing alert's held condition, label `alert_id` (alerts/fold.ts). */
 export const ALERT_HELD_RECORD = "alert:suppressing_condition:held";
 export const ALERT_ID_LABEL = "alert_id";

@@ -25,7 +25,7 @@
 import { formatDuration } from "../catalog/units";
 import { ALERT_HELD_RECORD, ALERT_ID_LABEL, alertConditionRecord, LABEL, SHARED_RECORDS } from "../conventions";
 import type { AlertRule, RuleGroup } from "./model";
-import { prometheusExpr, promGroup, promRule } from "./prometheus-rules";
+import { prometheusExpr, promGroup, promRule, type PromGroup } from "./prometheus-rules";
 import { matchesAny, suppressedExpr, suppressingMatchers, type SuppressingMatcher } from "./suppression";
 
 /** Labels every folded alert's condition record carries: they differ between services. */
@@ -160,12 +160,6 @@ function shareOf(rule: AlertRule, clause: string): { record: string; alert: Reco
   return { record, alert };
 }
 
-export interface PromGroup {
-  name: string;
-  interval: string;
-  rules: Array<Record<string, unknown>>;
-}
-
 /**
  * The groups in rule-file form. The shared recording rules and the groups of rule files stay
  * groups of their own; every other group is merged into the one group `foldedName`, so that
@@ -186,7 +180,7 @@ export function foldedGroups(groups: RuleGroup[], foldedName: string): PromGroup
   const byName = [...groups].sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const g of byName) {
     if (g.fromFile || g.service === SHARED_RECORDS) {
-      out.push(promGroup(g) as unknown as PromGroup);
+      out.push(promGroup(g));
       continue;
     }
     intervalMs ??= g.intervalMs;

@@ -1,4 +1,4 @@
-/** Rule model → Prometheus rule files, one file per group. */
+/** Rules and groups of the model in Prometheus rule-file form (the files: alerts/rule-files.ts). */
 import { formatDuration } from "../catalog/units";
 import { ALERT_NAME_LABEL, ALERT_STATE_FIRING, ALERT_STATE_LABEL, INSTANCE_LABEL, LABEL, METRIC } from "../conventions";
 import type { AlertRule, Rule, RuleGroup } from "./model";
@@ -43,6 +43,12 @@ export function promRule(rule: Rule): Record<string, unknown> {
   };
 }
 
-export function promGroup(group: RuleGroup, rules: Rule[] = group.rules): Record<string, unknown> {
-  return { name: group.name, interval: formatDuration(group.intervalMs), rules: rules.map(promRule) };
+export interface PromGroup {
+  name: string;
+  interval: string;
+  rules: Array<Record<string, unknown>>;
+}
+
+export function promGroup(group: RuleGroup): PromGroup {
+  return { name: group.name, interval: formatDuration(group.intervalMs), rules: group.rules.map(promRule) };
 }

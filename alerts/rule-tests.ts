@@ -71,10 +71,8 @@ export function renderRuleTests(groups: RuleGroup[]): RuleTestFiles {
       const rules = folded
         ? [...deps.map(promRule), { ...folded.record, expr: prometheusExpr(own) }, folded.alert]
         : [...deps, own].map(promRule);
-      files[`${name}.rules.yml`] = toYaml({
-        groups: [{ name: group.name, interval: formatDuration(t.intervalMs), rules }],
-      });
       const interval = formatDuration(t.intervalMs);
+      files[`${name}.rules.yml`] = toYaml({ groups: [{ name: group.name, interval, rules }] });
       const expected = {
         exp_labels: { ...rule.labels, ...t.extraLabels },
         exp_annotations: rule.annotations,

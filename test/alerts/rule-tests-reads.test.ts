@@ -6,6 +6,7 @@ import type { RuleGroup } from "../../alerts/model";
 import { renderRuleTests } from "../../alerts/rule-tests";
 import { generateCatalog } from "../../bench/catalog";
 import { validateCatalog } from "../../catalog/validate";
+import { isAlertConditionRecord } from "../../conventions";
 
 /** The bench catalog's frontend-0: an availability and a latency SLO, error-rate and p95 thresholds. */
 const frontend = (): RuleGroup[] =>
@@ -23,7 +24,7 @@ function recordsLoaded(groups: RuleGroup[], id: string): string[] {
     groups: Array<{ rules: Array<{ record?: string; labels?: { slo?: string; quantile?: string } }> }>;
   };
   return doc.groups[0].rules
-    .filter((r) => r.record && !r.record.startsWith("alert:"))
+    .filter((r) => r.record && !isAlertConditionRecord(r.record))
     .map((r) => [r.record, r.labels?.slo ?? r.labels?.quantile].filter(Boolean).join(" "));
 }
 

@@ -45,7 +45,7 @@ export function promtoolAgrees(
   result: BacktestResult,
 ): { status: number | null; output: string } {
   const rendered = groups.map((g) => {
-    const group = promGroup(g) as { name: string; rules: Array<Record<string, unknown>> };
+    const group = promGroup(g);
     return { ...group, rules: group.rules.map(({ annotations: _annotations, ...rule }) => rule) };
   });
   // The alerts and the recording rules they read, transitively: no other rule decides an alert.

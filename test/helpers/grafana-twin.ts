@@ -16,7 +16,13 @@ import { parse, stringify } from "yaml";
 import type { RuleGroup } from "../../alerts/model";
 import { foldedGroups } from "../../alerts/fold";
 import { promRule } from "../../alerts/prometheus-rules";
-import { ALERT_HELD_RECORD, FOLDED_ALERTS, ruleGroupName, SHARED_RECORDS } from "../../conventions";
+import {
+  ALERT_HELD_RECORD,
+  FOLDED_ALERTS,
+  isAlertConditionRecord,
+  ruleGroupName,
+  SHARED_RECORDS,
+} from "../../conventions";
 import { renderRuleTests, ruleTestName } from "../../alerts/rule-tests";
 import { findBinary, GO_TOOL_ENV } from "../../verify/tools";
 import { NotTranslated, translateRule, type PlannedRule, type PromRule } from "./grafana-rule-promql";
@@ -365,7 +371,7 @@ function rulesFor(groups: Array<{ name: string; interval: string; rules: PromRul
 function ownServicesHeld<G extends { rules: PromRule[] }>(groups: G[]): G[] {
   const services = new Set(
     groups
-      .flatMap((g) => g.rules.filter((r) => r.record?.startsWith("alert:") && r.record !== ALERT_HELD_RECORD))
+      .flatMap((g) => g.rules.filter((r) => r.record !== undefined && isAlertConditionRecord(r.record)))
       .map((r) => r.labels?.service),
   );
   return groups.map((g) => ({
