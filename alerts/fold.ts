@@ -104,31 +104,50 @@ function suppression(rule: AlertRule): { condition: string; clause: string } {
   return { condition: prometheusExpr({ ...rule, expr }), clause: "" };
 }
 
-/** The shared alerting rule (and its record's name) by what the alerts folded into it share. */
-const shares = new Map<string, { record: string; alert: Record<string, unknown> }>();
+interface Share {
+  record: string;
+  alert: Record<string, unknown>;
+}
 
-/** `text` as a length-prefixed part of a key: distinct sequences of parts give distinct keys. */
-const part = (text: string) => `${text.length}:${text}`;
+/**
+ * The shared alerting rules by what the alerts folded into them share, one map level per part
+ * (a label count, then names and values): looking an alert up builds no key string.
+ */
+interface ShareNode {
+  next: Map<string | number, ShareNode>;
+  share?: Share;
+}
+let shares: ShareNode = { next: new Map() };
+let shareCount = 0;
+
+function step(node: ShareNode, part: string | number): ShareNode {
+  let next = node.next.get(part);
+  if (next === undefined) node.next.set(part, (next = { next: new Map() }));
+  return next;
+}
 
 /** The alert's folded form, or undefined when it cannot fold (a template in a label value). */
 export function foldOf(rule: AlertRule): Folded | undefined {
   const labels = rule.labels;
   const service = labels.service;
-  let key = `${part(rule.alert)}${rule.forMs}:${rule.keepFiringForMs ?? 0}`;
+  let shared = 0;
   for (const k in labels) {
-    const v = labels[k];
-    if (v.includes("{{")) return undefined;
-    if (!RECORD_LABELS.includes(k)) key += part(k) + part(v);
+    if (labels[k].includes("{{")) return undefined;
+    if (!RECORD_LABELS.includes(k)) shared++;
   }
-  key += "|";
-  for (const k in rule.annotations) key += part(k) + part(templated(rule.annotations[k], service));
   const { condition, clause } = suppression(rule);
-  key += part(clause);
-  let share = shares.get(key);
+  let node = step(step(step(step(shares, rule.alert), rule.forMs), rule.keepFiringForMs ?? 0), clause);
+  node = step(node, shared);
+  for (const k in labels) if (!RECORD_LABELS.includes(k)) node = step(step(node, k), labels[k]);
+  for (const k in rule.annotations) node = step(step(node, k), templated(rule.annotations[k], service));
+  let share = node.share;
   if (share === undefined) {
-    if (shares.size >= 100_000) shares.clear();
-    share = shareOf(rule, clause);
-    shares.set(key, share);
+    if (shareCount >= 100_000) {
+      shares = { next: new Map() };
+      shareCount = 0;
+    }
+    share = node.share = shareOf(rule, clause);
+    shareCount++;
   }
   const kept: Record<string, string> = {};
   for (const k of RECORD_LABELS) if (labels[k] !== undefined) kept[k] = labels[k];
@@ -136,7 +155,7 @@ export function foldOf(rule: AlertRule): Folded | undefined {
 }
 
 /** The alerting rule an alert shares with those folded with it, and the name of their records. */
-function shareOf(rule: AlertRule, clause: string): { record: string; alert: Record<string, unknown> } {
+function shareOf(rule: AlertRule, clause: string): Share {
   const shared: Record<string, string> = {};
   // The alerting rule names every label: the records' as templates reading them back, unchanged.
   const labels: Record<string, string> = {};
