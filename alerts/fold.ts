@@ -49,6 +49,36 @@ function templated(text: string, service: string): string {
   return text.includes("{") || !text.includes(service) ? text : text.replaceAll(service, SERVICE_TEMPLATE);
 }
 
+/**
+ * Whether `templated(text, service)` is the text `parts` joins to with `{{ $labels.service }}`
+ * (`parts`: that text split at each), without building it. A text with a `{` is kept as
+ * written, so it must be that join. Any other is its pieces between the service's names
+ * (leftmost first, as `replaceAll`) joined by the template; the pieces hold no `{` and the
+ * template's occurrences cannot overlap, so the join is those parts exactly when the pieces are
+ * the parts, one by one (a text without the name is one piece).
+ */
+function templatesTo(text: string, service: string, parts: readonly string[]): boolean {
+  let pos = 0;
+  if (text.includes("{")) {
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        if (!text.startsWith(SERVICE_TEMPLATE, pos)) return false;
+        pos += SERVICE_TEMPLATE.length;
+      }
+      if (!text.startsWith(parts[i], pos)) return false;
+      pos += parts[i].length;
+    }
+    return pos === text.length;
+  }
+  for (let i = 0; i < parts.length - 1; i++) {
+    const at = text.indexOf(service, pos);
+    if (at - pos !== parts[i].length || !text.startsWith(parts[i], pos)) return false;
+    pos = at + service.length;
+  }
+  const last = parts[parts.length - 1];
+  return text.length - pos === last.length && text.indexOf(service, pos) === -1 && text.startsWith(last, pos);
+}
+
 /** A suppressing alert's held record: its labels. */
 function heldLabels(source: AlertRule): Record<string, string> {
   return {
@@ -107,23 +137,36 @@ function suppression(rule: AlertRule): { condition: string; clause: string } {
 interface Share {
   record: string;
   alert: Record<string, unknown>;
+  /** Each annotation's name and its folded text split at each `{{ $labels.service }}`. */
+  texts: Array<{ key: string; parts: string[] }>;
 }
 
 /**
- * The shared alerting rules by what the alerts folded into them share, one map level per part
- * (a label count, then names and values): looking an alert up builds no key string.
+ * The shared alerting rules by their name, `for`, `keep_firing_for`, suppression clause and
+ * other labels (one map level per part: a label count, then names and values, so no key string
+ * is built), each level's few shares told apart by their texts.
  */
 interface ShareNode {
   next: Map<string | number, ShareNode>;
-  share?: Share;
+  shares: Share[];
 }
-let shares: ShareNode = { next: new Map() };
+const shareNode = (): ShareNode => ({ next: new Map(), shares: [] });
+let root = shareNode();
 let shareCount = 0;
 
 function step(node: ShareNode, part: string | number): ShareNode {
   let next = node.next.get(part);
-  if (next === undefined) node.next.set(part, (next = { next: new Map() }));
+  if (next === undefined) node.next.set(part, (next = shareNode()));
   return next;
+}
+
+function sameTexts(share: Share, annotations: Record<string, string>, service: string): boolean {
+  let i = 0;
+  for (const k in annotations) {
+    const text = share.texts[i++];
+    if (text === undefined || text.key !== k || !templatesTo(annotations[k], service, text.parts)) return false;
+  }
+  return i === share.texts.length;
 }
 
 /** The alert's folded form, or undefined when it cannot fold (a template in a label value). */
@@ -136,17 +179,16 @@ export function foldOf(rule: AlertRule): Folded | undefined {
     if (!RECORD_LABELS.includes(k)) shared++;
   }
   const { condition, clause } = suppression(rule);
-  let node = step(step(step(step(shares, rule.alert), rule.forMs), rule.keepFiringForMs ?? 0), clause);
-  node = step(node, shared);
+  let node = step(step(step(step(step(root, rule.alert), rule.forMs), rule.keepFiringForMs ?? 0), clause), shared);
   for (const k in labels) if (!RECORD_LABELS.includes(k)) node = step(step(node, k), labels[k]);
-  for (const k in rule.annotations) node = step(step(node, k), templated(rule.annotations[k], service));
-  let share = node.share;
+  let share = node.shares.find((s) => sameTexts(s, rule.annotations, service));
   if (share === undefined) {
     if (shareCount >= 100_000) {
-      shares = { next: new Map() };
+      root = shareNode();
       shareCount = 0;
     }
-    share = node.share = shareOf(rule, clause);
+    share = shareOf(rule, clause);
+    node.shares.push(share);
     shareCount++;
   }
   const kept: Record<string, string> = {};
@@ -163,7 +205,11 @@ function shareOf(rule: AlertRule, clause: string): Share {
     if (RECORD_LABELS.includes(k)) labels[k] = labelTemplate(k);
     else labels[k] = shared[k] = rule.labels[k];
   const annotations: Record<string, string> = {};
-  for (const k in rule.annotations) annotations[k] = templated(rule.annotations[k], rule.labels.service);
+  const texts: Share["texts"] = [];
+  for (const k in rule.annotations) {
+    annotations[k] = templated(rule.annotations[k], rule.labels.service);
+    texts.push({ key: k, parts: annotations[k].split(SERVICE_TEMPLATE) });
+  }
   const record = alertConditionRecord(
     rule.alert,
     JSON.stringify([rule.alert, rule.forMs, rule.keepFiringForMs ?? 0, shared, annotations, clause]),
@@ -176,7 +222,7 @@ function shareOf(rule: AlertRule, clause: string): Share {
     labels,
     annotations,
   };
-  return { record, alert };
+  return { record, alert, texts };
 }
 
 /**

@@ -124,6 +124,35 @@ test("a text with a brace keeps the service's name as written, and a template in
   assert.equal(foldOf({ ...labelled, labels: { ...labelled.labels, value: "{{ $value }}" } }), undefined);
 });
 
+test("two alerts share a rule exactly when their texts are equal with each one's service name written as a template", () => {
+  const summary = (service: string, text: string) =>
+    foldOf(
+      modelAlert({
+        labels: { ...modelAlert({}).labels, service },
+        annotations: { summary: text, description: "down" },
+      }),
+    )?.alert;
+  const cases: Array<[string, string, string, string, boolean]> = [
+    ["web-a", "web-a is down", "web-b", "web-b is down", true],
+    ["web-a", "web-a is down", "web-b", "web-a is down", false],
+    // A name inside another service's name: both sides template their own name, leftmost first.
+    ["api-1", "api-1 calls api-10", "api-2", "api-2 calls api-20", true],
+    ["aa", "aaa", "bb", "bba", true],
+    ["aa", "aaa", "bb", "bbb", false],
+    ["x", "x-x", "y", "y-x", false],
+    ["p", "p calls q", "q", "q calls q", false],
+    ["p", "p-x-p", "q", "q-x-zq", false],
+    // A text with a brace stays literal: it matches the other's templated text only as written.
+    ["web-a", "{{ $labels.service }} is down", "web-b", "web-b is down", true],
+    ["web-a", "{web-a} is down", "web-b", "{web-b} is down", false],
+    ["web-a", "{{ $labels.service }} is down", "web-b", "{{ $labels.service }} is down!", false],
+    ["web-a", "web-a is down", "web-b", "web-b is down ", false],
+    ["web-a", "web-a is down", "web-b", "web-b is dow", false],
+  ];
+  for (const [a, textA, b, textB, shared] of cases)
+    assert.equal(summary(a, textA) === summary(b, textB), shared, `${a}: ${textA} / ${b}: ${textB}`);
+});
+
 const promtool = findBinary("promtool");
 
 test("the generated promtool tests check each folded alert's expanded texts: a template reading another label fails them", () => {
