@@ -59,14 +59,20 @@ function scalar(value: unknown): string {
   throw new TypeError(`cannot write a ${typeof value} as YAML`);
 }
 
-/** Map keys repeat in every rule (`expr`, `labels`, ...): each written once. */
-const KEYS = new Map<string, string>();
+/**
+ * A line's start: the indent, the key, `:` and a space before a value or a newline before a
+ * block. A rule file's few indents and keys repeat in every rule, so each start is written once.
+ */
+const STARTS = { value: new Map<string, Map<string, string>>(), block: new Map<string, Map<string, string>>() };
 
-function key(k: string): string {
-  let written = KEYS.get(k);
+function start(prefix: string, k: string, before: "value" | "block"): string {
+  const byPrefix = STARTS[before];
+  let byKey = byPrefix.get(prefix);
+  if (byKey === undefined) byPrefix.set(prefix, (byKey = new Map<string, string>()));
+  let written = byKey.get(k);
   if (written === undefined) {
-    written = scalar(k);
-    if (KEYS.size < 10_000) KEYS.set(k, written);
+    written = `${prefix}${scalar(k)}:${before === "block" ? "\n" : " "}`;
+    if (byKey.size < 10_000) byKey.set(k, written);
   }
   return written;
 }
@@ -110,9 +116,9 @@ function emitMap(value: Record<string, unknown>, indent: string, first = indent)
     const v = value[k];
     if (v === undefined) continue;
     const kind = block(v);
-    if (kind === "map") out += `${prefix}${key(k)}:\n${emitMap(v as Record<string, unknown>, `${indent}  `)}`;
-    else if (kind === "list") out += `${prefix}${key(k)}:\n${emitList(v as unknown[], `${indent}  `)}`;
-    else out += `${prefix}${key(k)}: ${inline(v)}\n`;
+    if (kind === "map") out += start(prefix, k, "block") + emitMap(v as Record<string, unknown>, `${indent}  `);
+    else if (kind === "list") out += start(prefix, k, "block") + emitList(v as unknown[], `${indent}  `);
+    else out += `${start(prefix, k, "value")}${inline(v)}\n`;
     prefix = indent;
   }
   return out;
