@@ -43,12 +43,16 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
 /** Relative path → file content, keys sorted. */
 export type Artifacts = Record<string, string>;
 
-/** The rule model of a catalog, alerts linked to their dashboard panels. */
-export function ruleGroupsOf(catalog: Catalog, options: Pick<RenderOptions, "customRules" | "profile">): RuleGroup[] {
+/** The rule model of a catalog, alerts linked to their dashboard panels (`checks`: `GenerateOptions.checks`). */
+export function ruleGroupsOf(
+  catalog: Catalog,
+  options: Pick<RenderOptions, "customRules" | "profile"> & { checks?: boolean },
+): RuleGroup[] {
   const link = dashboardLinks(catalog);
   return generateRuleGroups(catalog, {
     customRules: options.customRules,
     profile: options.profile,
+    checks: options.checks,
     dashboardUrl: (key, panel, service) => link(key, panel, service).url,
   });
 }
@@ -57,7 +61,7 @@ export function renderArtifacts(catalog: Catalog, options: Partial<RenderOptions
   const o = { ...DEFAULT_RENDER_OPTIONS, ...options };
   const files: Artifacts = {
     "prometheus/prometheus.yml": renderPrometheusConfig(catalog, o),
-    ...renderRuleFiles(catalog.system, ruleGroupsOf(catalog, o)),
+    ...renderRuleFiles(catalog.system, ruleGroupsOf(catalog, { ...o, checks: false })),
     "alertmanager/alertmanager.yml": renderAlertmanager(catalog, o),
     "blackbox/blackbox.yml": renderBlackbox(catalog, o.profile, o.secretsDir),
     ...renderDashboardFiles(catalog),

@@ -72,9 +72,9 @@ export function alertRule(ctx: GenContext, spec: AlertSpec): AlertRule {
   // Optional fields are set only when given, in this order.
   if (spec.holdWhileMissing) rule.holdWhileMissing = spec.holdWhileMissing;
   rule.threshold = spec.threshold;
-  if (spec.test) rule.test = typeof spec.test === "function" ? spec.test : constant(spec.test);
+  if (spec.test && ctx.checks) rule.test = typeof spec.test === "function" ? spec.test : constant(spec.test);
   if (spec.grafana) rule.grafana = spec.grafana;
-  if (spec.detection) rule.detection = spec.detection;
+  if (spec.detection && ctx.checks) rule.detection = spec.detection;
   if (spec.keepFiringForMs) rule.keepFiringForMs = spec.keepFiringForMs;
   if (spec.origin) rule.origin = spec.origin;
   return rule;

@@ -10,6 +10,8 @@ export interface GenContext {
   runbookUrl(key: RunbookKey): string;
   /** `local` profile: every alert's `for` is capped at `LOCAL_MAX_FOR_MS`, so a laptop demo reacts in seconds. */
   profile: "prod" | "local";
+  /** Whether alerts carry their generated promtool test and detection model (`GenerateOptions.checks`). */
+  checks: boolean;
 }
 
 /** Longest `for` of any alert in the local profile. */

@@ -5,7 +5,8 @@ import { dirname, join, relative } from "node:path";
 import { parse, stringify } from "yaml";
 import { loadCatalogFile, parseCatalogYaml } from "../catalog/load";
 import { validateCatalog } from "../catalog/validate";
-import { renderArtifacts } from "../artifacts";
+import { renderArtifacts, ruleGroupsOf } from "../artifacts";
+import { renderRuleFiles } from "../alerts/rule-files";
 import { secretEnvName } from "../conventions";
 import { GOOD, exampleCatalogs } from "./helpers/catalogs";
 
@@ -38,6 +39,26 @@ for (const name of readdirSync(GOOD).sort()) {
       assert.equal(actual[path], expected[path], `${name}/${path} differs from its golden file`);
   });
 }
+
+test("rule files rendered from a model without the alerts' generated tests and detection models are the same", () => {
+  for (const file of [join(GOOD, "all-kinds", "catalog.yaml"), ...exampleCatalogs()]) {
+    const catalog = loadCatalogFile(file);
+    for (const profile of ["prod", "local"] as const) {
+      const lean = ruleGroupsOf(catalog, { customRules: {}, profile, checks: false });
+      const full = ruleGroupsOf(catalog, { customRules: {}, profile });
+      const alerts = (groups: typeof full) => groups.flatMap((g) => g.rules).filter((r) => r.kind === "alert");
+      assert.ok(
+        alerts(full).some((r) => r.test && r.detection),
+        `${file}: the full model has tests`,
+      );
+      assert.ok(
+        alerts(lean).every((r) => !r.test && !r.detection),
+        `${file}: the lean model has none`,
+      );
+      assert.deepEqual(renderRuleFiles(catalog.system, lean), renderRuleFiles(catalog.system, full), file);
+    }
+  }
+});
 
 test("rendering the same catalog twice gives byte-identical artifacts", () => {
   for (const file of exampleCatalogs()) {
