@@ -4,23 +4,14 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { foldOf } from "../../alerts/fold";
+import { rulesOf } from "../helpers/rendered-alerts";
 import type { AlertRule } from "../../alerts/model";
 import { renderRuleTests } from "../../alerts/rule-tests";
 import { renderArtifacts, ruleGroupsOf } from "../../artifacts";
 import { generateCatalog } from "../../bench/catalog";
 import { validateCatalog } from "../../catalog/validate";
 import { findBinary } from "../../verify/tools";
-
-interface PromRule {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
 
 const threeWebs = validateCatalog({
   system: "acme",
@@ -31,10 +22,6 @@ const threeWebs = validateCatalog({
     thresholds: { error_rate: { P1: s === "c" ? "10%" : "5%" } },
   })),
 });
-
-function rulesOf(file: string): PromRule[] {
-  return (parse(file) as { groups: Array<{ rules: PromRule[] }> }).groups.flatMap((g) => g.rules);
-}
 
 test("alerts of one family whose texts differ only by the service's name are one alerting rule reading a condition record per service", () => {
   const files = renderArtifacts(threeWebs);

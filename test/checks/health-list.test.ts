@@ -1,5 +1,5 @@
 import { test } from "node:test";
-import { renderedAlerts, type RenderedRule } from "../helpers/rendered-alerts";
+import { renderedAlerts, rulesOf } from "../helpers/rendered-alerts";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,13 +27,11 @@ const raw = {
   ],
 };
 
-type RuleFile = { groups: Array<{ rules: RenderedRule[] }> };
-
 test("each check of a health list gets its own ProbeDown on its own instance, with its own severity", () => {
   const artifacts = renderArtifacts(validateCatalog(raw));
-  const rules = renderedAlerts(
-    (parse(artifacts["prometheus/rules/kp-alerts.yml"]) as RuleFile).groups.flatMap((g) => g.rules),
-  ).filter((r) => r.alert === "ProbeDown");
+  const rules = renderedAlerts(rulesOf(artifacts["prometheus/rules/kp-alerts.yml"])).filter(
+    (r) => r.alert === "ProbeDown",
+  );
   const root = "https://kitchenpantry.example.com/";
   const api = "https://kitchenpantry.example.com/api/health";
   assert.deepEqual(

@@ -28,7 +28,7 @@ import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
 import { loadCatalogFile } from "../../catalog/load";
 import { ALWAYS_MUTED, muteTimingName } from "../../conventions";
-import { renderedAlerts, type RenderedRule } from "../helpers/rendered-alerts";
+import { renderedAlerts, rulesOf } from "../helpers/rendered-alerts";
 import { findBinary } from "../../verify/tools";
 import { freePorts } from "../../local/supervisor";
 import { cli } from "../helpers/cli-in-process";
@@ -294,11 +294,7 @@ for (const path of CATALOGS) {
         .flatMap((g) => g.rules as Obj[])
         .filter((r) => r.condition !== undefined);
       const promRules = renderedAlerts(
-        readdirSync(join(out, "prometheus", "rules")).flatMap((f) =>
-          (parse(read(join("prometheus", "rules", f))) as { groups: Array<{ rules: RenderedRule[] }> }).groups.flatMap(
-            (g) => g.rules,
-          ),
-        ),
+        readdirSync(join(out, "prometheus", "rules")).flatMap((f) => rulesOf(read(join("prometheus", "rules", f)))),
       );
       const key = (l: Record<string, string>) => JSON.stringify(Object.entries(l).sort());
       assert.deepEqual(

@@ -3,12 +3,21 @@
  * rule (alerts/fold.ts) once per condition record it reads, with the record's labels and
  * expression; any other alerting rule as written.
  */
+import { parse } from "yaml";
+
 export interface RenderedRule {
   alert?: string;
   record?: string;
   expr: string;
+  for?: string;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
   [key: string]: unknown;
+}
+
+/** The rules of one rendered Prometheus rule file, its groups' in order. */
+export function rulesOf(file: string): RenderedRule[] {
+  return (parse(file) as { groups: Array<{ rules: RenderedRule[] }> }).groups.flatMap((g) => g.rules);
 }
 
 export function renderedAlerts(rules: RenderedRule[]): RenderedRule[] {
