@@ -190,7 +190,7 @@ export async function run(args: Args): Promise<number> {
         workDir: stack.work.root,
       });
       console.log(
-        `ready in ${((Date.now() - started) / 1000).toFixed(1)}s: every component answers; notifications print below (Ctrl-C stops)`,
+        `ready in ${((Date.now() - started) / 1000).toFixed(1)}s: every component answers, every target was scraped and every rule group evaluated; notifications print below (Ctrl-C stops)`,
       );
       if (running.demo) console.log(demoHints(running.demo, catalog, customRules).join("\n"));
       const end = await Promise.race([

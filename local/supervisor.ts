@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { renderArtifacts, type Artifacts, type RenderOptions } from "../artifacts";
 import type { Catalog } from "../catalog/model";
 import { Component, type ComponentSpec, type Supervision } from "./component";
+import { expectedTargets, waitMonitoring } from "./monitoring-ready";
 import { createWorkDir, referencedSecrets, retire, writeConfig, writeSecrets, type WorkDir } from "./work-dir";
 
 const HOST = "127.0.0.1";
@@ -48,7 +49,9 @@ export interface LocalStack {
   components: Component[];
   /**
    * Starts Prometheus once Alertmanager and the blackbox exporter answer (so its first alerts
-   * and probes do not fail), and resolves when every component answers its readiness endpoint.
+   * and probes do not fail), and resolves when every component answers its readiness endpoint
+   * and Prometheus is monitoring: every target scraped and every rule group evaluated once
+   * (local/monitoring-ready.ts), so detection bounds hold from then on.
    */
   waitReady(timeoutMs: number): Promise<void>;
   /** Resolves (never rejects) with the error once a component died more often than allowed. */
@@ -182,6 +185,12 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
       await Promise.all(first.map((c) => c.waitReady(timeoutMs)));
       for (const c of last) c.start();
       await Promise.all(last.map((c) => c.waitReady(Math.max(0, deadline - Date.now()))));
+      o.log("every component answers; waiting for Prometheus to scrape each target and evaluate each rule group once");
+      await waitMonitoring(
+        `http://${HOST}:${prometheus}`,
+        expectedTargets(artifacts["prometheus/prometheus.yml"]),
+        deadline,
+      );
     },
     async stop({ keep = false } = {}) {
       if (stopped) return;

@@ -21,7 +21,7 @@ import {
   until,
   type StartProcess,
 } from "../../local/start-process";
-import { promQuery } from "./prometheus-api";
+import { promQuery, ruleGroupIterations } from "./prometheus-api";
 
 const catalog = loadDemoCatalog({ demoApp: "http://127.0.0.1:1", sink: "http://127.0.0.1:2/" });
 const bounds = new Map(catalogBounds(catalog, "local").map((b) => [b.id, b]));
@@ -56,6 +56,22 @@ describe("local mode with the demo catalog", { timeout: 150_000 }, () => {
     await start.waitForLine(/\bready\b/, 40_000);
   });
   after(() => stopStart(start));
+
+  it("says ready only once Prometheus has scraped every target and evaluated every rule group", async () => {
+    const prom = start.urls.prometheus;
+    const scraped = new Set((await promQuery(prom, "up")).map((r) => r.metric.job));
+    assert.deepEqual([...scraped].sort(), [
+      "api",
+      "assistant",
+      "db",
+      "monitoring-alertmanager",
+      "refresh",
+      "web",
+      "web-health",
+    ]);
+    for (const group of ["demo-alerts", "demo-shared-records"])
+      assert.ok((await ruleGroupIterations(prom, group)) >= 1, `${group} not evaluated yet`);
+  });
 
   it("prints every component's URL before the ready line", () => {
     for (const name of ["work dir", "prometheus", "alertmanager", "blackbox", "demo app", "sink"])
