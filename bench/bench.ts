@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Artifacts } from "../artifacts";
+import { parseDuration } from "../catalog/units";
 import { writeArtifacts } from "../write-artifacts";
 import { findBinary, runTool } from "../verify/tools";
 import { generateCatalog } from "./catalog";
@@ -96,8 +97,11 @@ async function main(): Promise<void> {
     console.log("promtool_check_ms=skipped mttd_ms=skipped (Prometheus tools not on PATH)");
     return;
   }
-  const { mttdMs, bound } = await measureMttd();
-  console.log(`local_mttd_ms=${mttdMs} bound="${bound}"`);
+  const { mttdMs, bound, readyMs } = await measureMttd();
+  const boundMs = parseDuration(bound.slice(bound.lastIndexOf("= ") + 2));
+  console.log(
+    `local_mttd_ms=${mttdMs} within_bound=${boundMs !== undefined && mttdMs <= boundMs} start_ready_ms=${readyMs} bound="${bound}"`,
+  );
   const dir = mkdtempSync(join(tmpdir(), "ops-monitoring-bench-"));
   try {
     writeArtifacts(dir, largest);
