@@ -8,6 +8,7 @@
  * configuration has been scraped and every rule group evaluated, at least once.
  */
 import { parse } from "yaml";
+import { sleep } from "./component";
 
 /** Targets each scrape job of a rendered `prometheus.yml` lists (static configs: all local mode writes). */
 export function expectedTargets(prometheusYml: string): Map<string, number> {
@@ -47,7 +48,9 @@ export function notYetMonitoring(
   rules: RulesResponse,
 ): string[] {
   const done = new Map<string, number>();
-  const count = (job: string | undefined) => job !== undefined && done.set(job, (done.get(job) ?? 0) + 1);
+  const count = (job: string | undefined) => {
+    if (job !== undefined) done.set(job, (done.get(job) ?? 0) + 1);
+  };
   for (const t of targets.data.activeTargets) if (t.health !== "unknown") count(t.scrapePool);
   for (const t of targets.data.droppedTargets) count(t.discoveredLabels.job);
   const out: string[] = [];
@@ -57,8 +60,6 @@ export function notYetMonitoring(
     if (!(Date.parse(g.lastEvaluation) > 0)) out.push(`rule group ${g.name} evaluated`);
   return out;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function getJson<T>(url: string): Promise<T | undefined> {
   try {

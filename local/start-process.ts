@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { sleep } from "./component";
 
 const REPO = join(__dirname, "..");
 
@@ -114,7 +115,7 @@ export function alive(pid: number): boolean {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
 /** `p`'s value, or `"timeout"` after `ms`; the timer is cleared when `p` settles, so it never keeps the process alive. */
 export async function within<T>(p: Promise<T>, ms: number): Promise<T | "timeout"> {
